@@ -1,0 +1,307 @@
+import type { Outcome } from './errors';
+import type { Money } from './money';
+
+export type ConnectionMode = 'test' | 'live';
+
+/** One field of a connection's configuration, as the console draws it. */
+export interface ConnectionField {
+  key: string;
+  label: string;
+  /** Secret fields are write-only: stored encrypted, never returned, shown as a masked hint. */
+  secret: boolean;
+  required: boolean;
+  description?: string;
+  /** A regular expression (source) the value must match, checked before the connection is saved. */
+  pattern?: string;
+  placeholder?: string;
+}
+
+export interface GatewayCapabilities {
+  partialCapture: boolean;
+  multipleCaptures: boolean;
+  partialRefund: boolean;
+  void: boolean;
+  threeDSecure: boolean;
+  /** Whether the gateway accepts raw card numbers from a server (`tokenize`). */
+  tokenization: boolean;
+  webhooks: boolean;
+  settlementReports: boolean;
+  /** ISO 4217 codes the gateway accepts; `'*'` for "every code the money module knows". */
+  currencies: readonly string[] | '*';
+}
+
+/**
+ * A configured connection to a gateway, as handed to each operation: decrypted values in
+ * memory only. `baseUrl` points a test connection at a local sandbox; a live connection
+ * must refuse any base URL but the gateway's own HTTPS host (see `assertLiveEndpoint`).
+ */
+export interface GatewayConnection {
+  id: string;
+  mode: ConnectionMode;
+  /** Field values by `ConnectionField.key`, secret and public alike. */
+  values: Readonly<Record<string, string>>;
+  baseUrl?: string;
+  /** How long one gateway call may take before it counts as `gateway_timeout`. */
+  timeoutMs: number;
+}
+
+/** Raw card details: held in memory for the length of one `tokenize` call, never stored or logged. */
+export interface CardDetails {
+  number: string;
+  expMonth: number;
+  expYear: number;
+  cvc?: string;
+  name?: string;
+}
+
+export interface CardSummary {
+  brand?: string;
+  last4?: string;
+  expMonth?: number;
+  expYear?: number;
+}
+
+export interface Customer {
+  email?: string;
+  name?: string;
+}
+
+export interface TokenizeRequest {
+  card: CardDetails;
+  customer?: Customer;
+  idempotencyKey: string;
+}
+
+export interface TokenizeResult {
+  /** A gateway token the other operations accept (a PaymentMethod id, a nonce, a card id…). */
+  token: string;
+  card?: CardSummary;
+}
+
+/** Where the gateway says a payment stands, mapped onto the core's vocabulary. */
+export type GatewayPaymentStatus =
+  | 'requires_action'
+  | 'pending'
+  | 'authorized'
+  | 'partially_captured'
+  | 'captured'
+  | 'partially_refunded'
+  | 'refunded'
+  | 'voided'
+  | 'failed';
+
+export interface NextAction {
+  type: 'redirect_to_url' | 'approve';
+  url?: string;
+}
+
+export interface GatewayCaptureRecord {
+  reference: string;
+  amount: number;
+  /** Payrail's attempt id, when the plugin tagged the gateway object with it. */
+  attemptId?: string;
+}
+
+export interface GatewayRefundRecord {
+  reference: string;
+  amount: number;
+  status: 'pending' | 'succeeded' | 'failed';
+  attemptId?: string;
+  captureReference?: string;
+}
+
+/** The gateway's view of one payment. Amounts are minor units of `currency`. */
+export interface GatewayPaymentSnapshot {
+  /** The gateway's id for the payment: what capture, void, refund and sync take. */
+  reference: string;
+  status: GatewayPaymentStatus;
+  currency: string;
+  amountAuthorized: number;
+  amountCapturable: number;
+  amountCaptured: number;
+  amountRefunded: number;
+  captures: GatewayCaptureRecord[];
+  refunds: GatewayRefundRecord[];
+  nextAction?: NextAction;
+  card?: CardSummary;
+  /** Set when `status` is `failed`: why, in the taxonomy. */
+  failure?: { code: import('./errors').GatewayErrorCode; message: string; gatewayCode?: string };
+}
+
+export interface AuthorizeRequest {
+  /** Payrail's payment id, for the gateway's reference field. */
+  paymentId: string;
+  /** Payrail's attempt id; plugins tag the gateway object with it where the gateway allows. */
+  attemptId: string;
+  idempotencyKey: string;
+  amount: Money;
+  /** A token from `tokenize`, or one the gateway issued to the merchant's front end. */
+  token: string;
+  customer?: Customer;
+  description?: string;
+  metadata?: Record<string, string>;
+  /** Where a 3-D Secure or approval flow returns the customer. */
+  returnUrl?: string;
+}
+
+export interface CaptureRequest {
+  reference: string;
+  attemptId: string;
+  idempotencyKey: string;
+  amount: Money;
+  /** False keeps the rest of the authorization capturable (gateways with multiple captures only). */
+  final: boolean;
+}
+
+export interface VoidRequest {
+  reference: string;
+  attemptId: string;
+  idempotencyKey: string;
+}
+
+export interface RefundRequest {
+  reference: string;
+  attemptId: string;
+  idempotencyKey: string;
+  amount: Money;
+  reason?: string;
+  /** What has been captured so far, for gateways that refund per capture. */
+  captures: GatewayCaptureRecord[];
+}
+
+export interface CaptureResult {
+  snapshot: GatewayPaymentSnapshot;
+  capture: GatewayCaptureRecord;
+}
+
+export interface RefundResult {
+  snapshot?: GatewayPaymentSnapshot;
+  refund: GatewayRefundRecord;
+}
+
+export interface SyncRequest {
+  reference: string;
+}
+
+export interface WebhookRequest {
+  rawBody: Buffer;
+  /** Header names in lower case. */
+  headers: Readonly<Record<string, string | undefined>>;
+  /** The full URL the webhook was delivered to (Square signs it). */
+  url: string;
+}
+
+export type WebhookEventType =
+  | 'payment.requires_action'
+  | 'payment.authorized'
+  | 'payment.captured'
+  | 'payment.voided'
+  | 'payment.failed'
+  | 'refund.succeeded'
+  | 'refund.failed'
+  | 'other';
+
+export interface GatewayWebhookEvent {
+  /** The gateway's event id: the inbox is unique on (connection, id). */
+  id: string;
+  type: WebhookEventType;
+  /** The gateway's own event type (`payment_intent.succeeded`, `PAYMENT.CAPTURE.COMPLETED`…). */
+  gatewayType: string;
+  /** The payment's gateway reference the event is about, if any. */
+  reference?: string;
+  occurredAt: Date;
+  /** The payment's state as the event tells it, when the event carries enough to say. */
+  snapshot?: GatewayPaymentSnapshot;
+}
+
+export interface SettlementRequest {
+  from: Date;
+  to: Date;
+}
+
+export interface SettlementRecord {
+  /** The gateway's id of the money movement (balance transaction, transaction id, payout entry). */
+  reference: string;
+  type: 'charge' | 'refund' | 'fee' | 'payout' | 'adjustment';
+  /** The payment's gateway reference, when the movement belongs to a payment. */
+  paymentReference?: string;
+  currency: string;
+  /** Gross amount in minor units; negative for money leaving the merchant. */
+  amount: number;
+  fee: number;
+  net: number;
+  occurredAt: Date;
+  /** When the money reaches (or reached) the merchant's bank account, if known. */
+  availableOn?: Date;
+}
+
+export interface CredentialCheck {
+  valid: boolean;
+  mode: ConnectionMode;
+  account?: { id: string; name?: string };
+  permissions?: string[];
+  /** Each problem names what is wrong ("key is a live key on a test connection", "lacks charges:write"). */
+  problems: string[];
+}
+
+export interface HealthReport {
+  healthy: boolean;
+  latencyMs: number;
+  detail?: string;
+}
+
+/**
+ * The contract every gateway plugin implements. Operations take the connection and a request
+ * in minor units and resolve to an `Outcome`; a decline is a value, not an exception.
+ */
+export interface PaymentGateway {
+  readonly code: string;
+  readonly displayName: string;
+  readonly version: string;
+  readonly fields: readonly ConnectionField[];
+  readonly capabilities: GatewayCapabilities;
+
+  tokenize(connection: GatewayConnection, request: TokenizeRequest): Promise<Outcome<TokenizeResult>>;
+  authorize(
+    connection: GatewayConnection,
+    request: AuthorizeRequest,
+  ): Promise<Outcome<GatewayPaymentSnapshot>>;
+  capture(connection: GatewayConnection, request: CaptureRequest): Promise<Outcome<CaptureResult>>;
+  void(connection: GatewayConnection, request: VoidRequest): Promise<Outcome<GatewayPaymentSnapshot>>;
+  refund(connection: GatewayConnection, request: RefundRequest): Promise<Outcome<RefundResult>>;
+  sync(connection: GatewayConnection, request: SyncRequest): Promise<Outcome<GatewayPaymentSnapshot>>;
+  verifyWebhook(
+    connection: GatewayConnection,
+    request: WebhookRequest,
+  ): Promise<Outcome<GatewayWebhookEvent[]>>;
+  listSettlements(
+    connection: GatewayConnection,
+    request: SettlementRequest,
+  ): Promise<Outcome<SettlementRecord[]>>;
+  checkCredentials(connection: GatewayConnection): Promise<Outcome<CredentialCheck>>;
+  healthCheck(connection: GatewayConnection): Promise<HealthReport>;
+}
+
+export interface WebhookRegistrationRequest {
+  /** Where the gateway should deliver: Payrail's `/webhooks/{connection_id}` URL. */
+  url: string;
+}
+
+export interface WebhookRegistration {
+  /** The gateway's id for the endpoint or subscription. */
+  endpointId: string;
+  /** Connection values the registration produced (a signing secret, a webhook id…), to store with the connection. */
+  values: Record<string, string>;
+}
+
+/** Optional operations a gateway may offer; the core checks for them before calling. */
+export interface WebhookRegistrar {
+  registerWebhook(
+    connection: GatewayConnection,
+    request: WebhookRegistrationRequest,
+  ): Promise<Outcome<WebhookRegistration>>;
+}
+
+export function canRegisterWebhooks(gateway: PaymentGateway): gateway is PaymentGateway & WebhookRegistrar {
+  return typeof (gateway as Partial<WebhookRegistrar>).registerWebhook === 'function';
+}

@@ -1,0 +1,83 @@
+/**
+ * The one redactor: masks what must never reach a log, an error, an audit entry or a stored
+ * gateway response. Card numbers (Luhn-valid, 13–19 digits) keep their first 6 and last 4,
+ * CVC and track data are dropped, and secret keys, tokens and Authorization values are masked.
+ */
+
+const SECRET_KEY_NAMES =
+  /^(cvc|cvv|cvc2|cvv2|cid|security_?code|track_?[12]?|track_?data|password|secret|client_secret|access_token|refresh_token|authorization|api_?key|secret_?key|private_?key|webhook_?secret|signature_?key)$/i;
+const DROP_KEY_NAMES = /^(cvc|cvv|cvc2|cvv2|cid|security_?code|track_?[12]?|track_?data)$/i;
+const CARD_KEY_NAMES = /^(number|card_?number|pan|account_?number)$/i;
+
+/** Our own and the gateways' secret key and token shapes. */
+const SECRET_PATTERNS: RegExp[] = [
+  /\b(sk|rk)_(test|live)_[A-Za-z0-9]{8,}\b/g, // Stripe secret and restricted keys
+  /\bwhsec_[A-Za-z0-9+/=]{8,}\b/g, // Stripe webhook signing secrets
+  /\bpr_(test|live)_[A-Za-z0-9_-]{8,}\b/g, // Payrail merchant API keys
+  /\bprwh_[A-Za-z0-9_-]{8,}\b/g, // Payrail webhook endpoint secrets
+  /\bEAAA[A-Za-z0-9_-]{8,}\b/g, // Square access tokens
+  /\bA21AA[A-Za-z0-9_-]{8,}\b/g, // PayPal access tokens
+  /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, // Authorization header values
+];
+
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+export function maskPan(digits: string): string {
+  return `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}`;
+}
+
+export function maskSecret(value: string): string {
+  if (value.length <= 8) return '****';
+  const prefix = /^([a-z]{2,5}_(test|live)_|whsec_|Bearer |Basic )/i.exec(value)?.[0] ?? '';
+  return `${prefix}****${value.slice(-4)}`;
+}
+
+/** Card numbers written with spaces or dashes between groups are caught too. */
+const PAN_CANDIDATE = /\b\d(?:[ -]?\d){12,18}\b/g;
+
+export function redactText(text: string): string {
+  let out = text.replace(PAN_CANDIDATE, (match) => {
+    const digits = match.replace(/[ -]/g, '');
+    return digits.length >= 13 && digits.length <= 19 && luhnValid(digits) ? maskPan(digits) : match;
+  });
+  for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, (m) => maskSecret(m));
+  return out;
+}
+
+/** Returns a redacted deep copy: safe to log, store or return. */
+export function redact<T>(value: T, seen = new WeakSet<object>()): T {
+  if (typeof value === 'string') return redactText(value) as T;
+  if (value === null || typeof value !== 'object') return value;
+  if (Buffer.isBuffer(value)) return redactText(value.toString('utf8')) as T;
+  if (value instanceof Date) return value;
+  if (seen.has(value as object)) return '[circular]' as T;
+  seen.add(value as object);
+  if (Array.isArray(value)) return value.map((v) => redact(v, seen)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (DROP_KEY_NAMES.test(key)) continue;
+    if (typeof v === 'string' && CARD_KEY_NAMES.test(key)) {
+      const digits = v.replace(/[ -]/g, '');
+      out[key] = /^\d{13,19}$/.test(digits) ? maskPan(digits) : redactText(v);
+    } else if (typeof v === 'string' && SECRET_KEY_NAMES.test(key)) {
+      out[key] = maskSecret(v);
+    } else {
+      out[key] = redact(v, seen);
+    }
+  }
+  return out as T;
+}
