@@ -1,0 +1,50 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { TransactionRunner } from '@payrail/database';
+import { GatewaysModule } from '@payrail/gateways';
+import { IdentityModule } from '@payrail/identity';
+import { PaymentsModule, requestValidationPipe } from '@payrail/payments';
+import type { Keyring } from '@payrail/secrets';
+import { BootstrapService, SEED_OPTIONS, type SeedOptions } from './bootstrap.service';
+import type { PayrailConfig } from './config';
+import { CoreModule } from './core.module';
+import { dataSourceOptions } from './database';
+import { ApiErrorFilter } from './error.filter';
+import { HealthController } from './health.controller';
+import { pluginModules } from './plugins';
+
+export interface AppModuleOptions {
+  config: PayrailConfig;
+  keyring: Keyring;
+  seed: SeedOptions;
+  /** Gateway plugin modules; by default those the configuration enables. */
+  plugins?: DynamicModule[];
+  /** A PostgreSQL schema to use instead of the default (tests run each suite in its own). */
+  schema?: string;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(options.config, options.keyring),
+        TypeOrmModule.forRoot(dataSourceOptions(options.config, { schema: options.schema })),
+        IdentityModule,
+        GatewaysModule,
+        PaymentsModule,
+        ...(options.plugins ?? pluginModules(options.config)),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_FILTER, useClass: ApiErrorFilter },
+        { provide: APP_PIPE, useFactory: requestValidationPipe },
+        { provide: SEED_OPTIONS, useValue: options.seed },
+        BootstrapService,
+        TransactionRunner,
+      ],
+    };
+  }
+}

@@ -1,0 +1,115 @@
+import { resolve } from 'node:path';
+
+export interface PayrailConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Absent: SQLite in the data folder. */
+  databaseUrl?: string;
+  production: boolean;
+  adminEmail?: string;
+  adminPassword?: string;
+  /** Which installed gateway plugins the API composes. */
+  plugins: string[];
+  /** Whether the local gateway sandboxes are expected, so test-mode sandbox connections are seeded. */
+  sandbox: boolean;
+  sandboxHost: string;
+  sandboxPorts: { stripe: number; paypal: number; square: number };
+  /** The URL the API is reached at from the sandboxes, for webhook registration. */
+  publicUrl: string;
+  gatewayTimeoutMs: number;
+  logLevel: string;
+  masterKey?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    expected: string,
+    value: string | undefined,
+  ) {
+    super(`${variable} ${value === undefined ? 'is missing' : `is '${value}'`}: expected ${expected}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `an integer from ${min} to ${max}`, raw);
+  }
+  return Number(raw);
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!allowed.includes(raw as T)) throw new ConfigError(name, `one of ${allowed.join(', ')}`, raw);
+  return raw as T;
+}
+
+export const KNOWN_PLUGINS = ['stripe', 'paypal', 'square'] as const;
+
+/** Reads and validates the environment; a bad value throws a `ConfigError` that names the variable. */
+export function loadConfig(env: Env = process.env): PayrailConfig {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const databaseUrl = env['DATABASE_URL'] || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'a postgres:// URL (or unset for the embedded SQLite database)', databaseUrl.replace(/:[^:@/]*@/, ':****@'));
+  }
+  const adminEmail = env['PAYRAIL_ADMIN_EMAIL'] || undefined;
+  if (adminEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(adminEmail)) {
+    throw new ConfigError('PAYRAIL_ADMIN_EMAIL', 'an email address', adminEmail);
+  }
+  const adminPassword = env['PAYRAIL_ADMIN_PASSWORD'] || undefined;
+  if (adminPassword !== undefined && adminPassword.length < 12) {
+    throw new ConfigError('PAYRAIL_ADMIN_PASSWORD', 'at least 12 characters', '(hidden)');
+  }
+  const plugins = (env['PAYRAIL_PLUGINS'] ?? KNOWN_PLUGINS.join(','))
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const plugin of plugins) {
+    if (!(KNOWN_PLUGINS as readonly string[]).includes(plugin)) {
+      throw new ConfigError('PAYRAIL_PLUGINS', `a comma-separated list of ${KNOWN_PLUGINS.join(', ')}`, env['PAYRAIL_PLUGINS']);
+    }
+  }
+  const production = env['NODE_ENV'] === 'production';
+  const sandbox = oneOf(env, 'PAYRAIL_SANDBOX', production ? 'off' : 'on', ['on', 'off']) === 'on';
+  const masterKey = env['PAYRAIL_MASTER_KEY'] || undefined;
+  if (masterKey !== undefined && Buffer.from(masterKey, 'base64').length !== 32) {
+    throw new ConfigError('PAYRAIL_MASTER_KEY', '32 random bytes in base64 (openssl rand -base64 32)', '(hidden)');
+  }
+  const publicUrl = env['PAYRAIL_PUBLIC_URL'] || `http://127.0.0.1:${port}`;
+  try {
+    new URL(publicUrl);
+  } catch {
+    throw new ConfigError('PAYRAIL_PUBLIC_URL', 'an absolute URL such as https://payments.example.com', publicUrl);
+  }
+  return {
+    port,
+    host: env['HOST'] || '0.0.0.0',
+    dataDir: resolve(env['PAYRAIL_DATA_DIR'] || './data'),
+    databaseUrl,
+    production,
+    adminEmail,
+    adminPassword,
+    plugins,
+    sandbox,
+    sandboxHost: env['PAYRAIL_SANDBOX_HOST'] || '127.0.0.1',
+    sandboxPorts: {
+      stripe: integer(env, 'PAYRAIL_SANDBOX_STRIPE_PORT', 12111, 1, 65535),
+      paypal: integer(env, 'PAYRAIL_SANDBOX_PAYPAL_PORT', 12112, 1, 65535),
+      square: integer(env, 'PAYRAIL_SANDBOX_SQUARE_PORT', 12113, 1, 65535),
+    },
+    publicUrl: publicUrl.replace(/\/$/, ''),
+    gatewayTimeoutMs: integer(env, 'PAYRAIL_GATEWAY_TIMEOUT_MS', 30000, 100, 300000),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    masterKey,
+  };
+}
+
+export const PAYRAIL_CONFIG = Symbol.for('payrail.config');

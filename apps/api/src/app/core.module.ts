@@ -1,0 +1,21 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { GATEWAY_TIMEOUT_MS } from '@payrail/gateways';
+import { SecretBox, type Keyring } from '@payrail/secrets';
+import { PAYRAIL_CONFIG, type PayrailConfig } from './config';
+
+/** Process-wide providers every module may inject: the configuration and the secret box. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: PayrailConfig, keyring: Keyring): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: PAYRAIL_CONFIG, useValue: config },
+        { provide: SecretBox, useValue: new SecretBox(keyring) },
+        { provide: GATEWAY_TIMEOUT_MS, useValue: config.gatewayTimeoutMs },
+      ],
+      exports: [PAYRAIL_CONFIG, SecretBox, GATEWAY_TIMEOUT_MS],
+    };
+  }
+}

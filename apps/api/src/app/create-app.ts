@@ -1,0 +1,63 @@
+import { NestFactory } from '@nestjs/core';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { loadKeyring } from '@payrail/secrets';
+import { AppModule } from './app.module';
+import { BootstrapService } from './bootstrap.service';
+import type { PayrailConfig } from './config';
+import { JsonLogger, requestContext } from './logging';
+
+export interface CreateAppOptions {
+  logger: Logger;
+  plugins?: DynamicModule[];
+  schema?: string;
+  /** Where a generated owner password is shown (once). */
+  announce?: (message: string) => void;
+}
+
+/** Builds the API: the same for `npm start` and for the tests. */
+export async function createApp(config: PayrailConfig, options: CreateAppOptions): Promise<INestApplication> {
+  const keyring = loadKeyring({
+    masterKey: config.masterKey,
+    previousKeys: process.env['PAYRAIL_MASTER_KEY_PREVIOUS'],
+    production: config.production,
+    dataDir: config.dataDir,
+    warn: (message) => options.logger.warn(message),
+  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot({
+      config,
+      keyring,
+      plugins: options.plugins,
+      schema: options.schema,
+      seed: { sandboxConnections: true, announce: options.announce ?? ((message) => options.logger.warn(message)) },
+    }),
+    { rawBody: true, logger: new JsonLogger(options.logger), abortOnError: false },
+  );
+  app.useBodyParser('json', { limit: '100kb' });
+  app.useBodyParser('urlencoded', { limit: '100kb', extended: false });
+  app.use(requestContext(options.logger));
+  app.use(helmet({ contentSecurityPolicy: false }));
+  app.set('trust proxy', 'loopback');
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Payrail API')
+      .setDescription('One REST API for every payment gateway. Amounts are integers in the currency minor unit; POST requests take an Idempotency-Key.')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A merchant secret key: pr_test_… or pr_live_…' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+
+  await app.init();
+  const bootstrap = app.get(BootstrapService);
+  await bootstrap.seed();
+  bootstrap.startRecovery();
+  return app;
+}

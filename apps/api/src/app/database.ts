@@ -1,0 +1,28 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { GATEWAY_ENTITIES } from '@payrail/gateways';
+import { IDENTITY_ENTITIES } from '@payrail/identity';
+import { PAYMENT_ENTITIES } from '@payrail/payments';
+import { MIGRATIONS } from '../migrations';
+import type { PayrailConfig } from './config';
+
+export const ENTITIES = [...IDENTITY_ENTITIES, ...GATEWAY_ENTITIES, ...PAYMENT_ENTITIES];
+
+/** SQLite in the data folder by default; PostgreSQL from DATABASE_URL. Migrations run at start, never `synchronize`. */
+export function dataSourceOptions(config: PayrailConfig, overrides: { schema?: string; runMigrations?: boolean } = {}): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: overrides.runMigrations ?? true, synchronize: false, logging: false as const };
+  if (config.databaseUrl) {
+    return { ...common, type: 'postgres', url: config.databaseUrl, schema: overrides.schema, extra: { max: 10 }, migrationsTransactionMode: 'each' };
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: join(config.dataDir, 'payrail.sqlite'),
+    prepareDatabase: (db: { pragma: (sql: string) => unknown }) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 5000');
+    },
+  };
+}

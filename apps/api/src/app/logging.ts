@@ -1,0 +1,73 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
+import type { LoggerService } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import pino, { type Logger } from 'pino';
+import { redact, redactText } from '@payrail/plugin-sdk';
+
+const requestScope = new AsyncLocalStorage<{ requestId: string }>();
+
+export function currentRequestId(): string | undefined {
+  return requestScope.getStore()?.requestId;
+}
+
+/** One JSON logger for the process; every line carries the request id when there is one, and nothing secret. */
+export function createRootLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'payrail-api' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      mixin: () => {
+        const requestId = currentRequestId();
+        return requestId ? { request_id: requestId } : {};
+      },
+      formatters: { level: (label) => ({ level: label }) },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => (typeof a === 'string' ? redactText(a) : redact(a))) as Parameters<typeof method>);
+        },
+      },
+    },
+    destination,
+  );
+}
+
+/** Nest's logger interface on top of pino. */
+export class JsonLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+  log(message: unknown, context?: string) {
+    this.logger.info({ context }, String(message));
+  }
+  error(message: unknown, trace?: string, context?: string) {
+    this.logger.error({ context, trace }, String(message));
+  }
+  warn(message: unknown, context?: string) {
+    this.logger.warn({ context }, String(message));
+  }
+  debug(message: unknown, context?: string) {
+    this.logger.debug({ context }, String(message));
+  }
+  verbose(message: unknown, context?: string) {
+    this.logger.trace({ context }, String(message));
+  }
+}
+
+const INCOMING_ID = /^[A-Za-z0-9._:-]{8,100}$/;
+
+/** Gives each request an id (or keeps a well-formed one the caller sent), returns it in `Request-Id`, and logs the request once it ends. */
+export function requestContext(logger: Logger) {
+  return (req: Request & { requestId?: string }, res: Response, next: NextFunction) => {
+    const incoming = req.header('request-id') ?? req.header('x-request-id');
+    const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : `req_${randomBytes(12).toString('hex')}`;
+    req.requestId = requestId;
+    res.setHeader('Request-Id', requestId);
+    const started = performance.now();
+    res.on('finish', () => {
+      requestScope.run({ requestId }, () =>
+        logger.info({ method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, duration_ms: Math.round(performance.now() - started) }, 'request'),
+      );
+    });
+    requestScope.run({ requestId }, () => next());
+  };
+}

@@ -1,0 +1,15 @@
+import type { PayrailConfig } from './config';
+
+/**
+ * The test credentials the local sandboxes accept out of the box, and where they listen: the
+ * default merchant's test connections use them when the sandboxes are on. Nothing here is a
+ * real credential.
+ */
+export function sandboxConnections(config: PayrailConfig): Record<string, { baseUrl: string; values: Record<string, string> }> {
+  const url = (port: number) => `http://${config.sandboxHost}:${port}`;
+  return {
+    stripe: { baseUrl: url(config.sandboxPorts.stripe), values: { secretKey: 'sk_test_payrailsandbox0000000000000000', publishableKey: 'pk_test_payrailsandbox0000000000000000' } },
+    paypal: { baseUrl: url(config.sandboxPorts.paypal), values: { clientId: 'payrail-sandbox-client-id', clientSecret: 'payrail-sandbox-client-secret' } },
+    square: { baseUrl: url(config.sandboxPorts.square), values: { accessToken: 'EAAAEpayrailsandbox000000000000000000', locationId: 'LPAYRAILSANDBOX' } },
+  };
+}

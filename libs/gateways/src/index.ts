@@ -1,0 +1,4 @@
+export * from './lib/gateway-connection.entity';
+export * from './lib/gateway-registry';
+export * from './lib/connection.service';
+export * from './lib/gateways.module';

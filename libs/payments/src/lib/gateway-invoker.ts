@@ -1,0 +1,41 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { GatewayError, redactText, type Outcome } from '@payrail/plugin-sdk';
+
+export interface Invocation<T> {
+  outcome: Outcome<T>;
+  latencyMs: number;
+}
+
+/**
+ * Calls a plugin operation and always comes back with an `Outcome`: a thrown error or a
+ * plugin that overruns its timeout becomes an indeterminate failure, never a lost promise.
+ */
+@Injectable()
+export class GatewayInvoker {
+  private readonly logger = new Logger('Gateway');
+
+  async invoke<T>(operation: string, timeoutMs: number, call: () => Promise<Outcome<T>>): Promise<Invocation<T>> {
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const overrun = new Promise<Outcome<T>>((resolve) => {
+      // A plugin should time out by itself; this is the backstop if it doesn't.
+      timer = setTimeout(() => resolve({ ok: false, error: new GatewayError('gateway_timeout', { detail: `${operation} did not finish within ${timeoutMs + 2000} ms` }) }), timeoutMs + 2000);
+    });
+    let outcome: Outcome<T>;
+    try {
+      outcome = await Promise.race([call(), overrun]);
+    } catch (error) {
+      outcome = {
+        ok: false,
+        error:
+          error instanceof GatewayError
+            ? error
+            : new GatewayError('processing_error', { indeterminate: true, detail: redactText(`${operation} failed unexpectedly: ${(error as Error)?.message ?? String(error)}`) }),
+      };
+      if (!(error instanceof GatewayError)) this.logger.error(redactText(`${operation} threw: ${(error as Error)?.stack ?? String(error)}`));
+    } finally {
+      clearTimeout(timer);
+    }
+    return { outcome, latencyMs: Math.round(performance.now() - started) };
+  }
+}

@@ -1,0 +1,64 @@
+import type { PaymentEventResource, PaymentResource, RefundResource } from '@payrail/api-contract';
+import type { PaymentEvent } from './entities/payment-event.entity';
+import type { Payment } from './entities/payment.entity';
+import type { Refund } from './entities/refund.entity';
+
+export function presentPayment(p: Payment): PaymentResource {
+  return {
+    id: p.id,
+    object: 'payment',
+    status: p.status,
+    amount: p.amount,
+    amount_capturable: p.amountCapturable,
+    amount_captured: p.amountCaptured,
+    amount_refunded: p.amountRefunded,
+    currency: p.currency.toLowerCase(),
+    capture_method: p.captureMethod,
+    gateway: p.gateway,
+    connection_id: p.connectionId,
+    gateway_reference: p.gatewayReference,
+    mode: p.mode,
+    payment_method: p.cardLast4 || p.cardBrand ? { brand: p.cardBrand, last4: p.cardLast4 } : null,
+    customer: p.customerEmail || p.customerName ? { email: p.customerEmail, name: p.customerName } : null,
+    description: p.description,
+    metadata: p.metadata ?? {},
+    failure: p.failureCode ? { code: p.failureCode, message: p.failureMessage ?? '', gateway_code: p.failureGatewayCode } : null,
+    next_action: p.nextAction,
+    needs_review: p.needsReview,
+    created_at: p.createdAt.toISOString(),
+    updated_at: p.updatedAt.toISOString(),
+  };
+}
+
+export function presentRefund(r: Refund): RefundResource {
+  return {
+    id: r.id,
+    object: 'refund',
+    payment_id: r.paymentId,
+    amount: r.amount,
+    currency: r.currency.toLowerCase(),
+    status: r.status,
+    reason: r.reason,
+    gateway_reference: r.gatewayReference,
+    failure: r.failureCode ? { code: r.failureCode, message: r.failureMessage ?? '' } : null,
+    created_at: r.createdAt.toISOString(),
+  };
+}
+
+export function presentEvent(e: PaymentEvent): PaymentEventResource {
+  return {
+    id: e.id,
+    object: 'payment_event',
+    type: e.type,
+    from_status: e.fromStatus,
+    to_status: e.toStatus,
+    operation: e.operation,
+    attempt_id: e.attemptId,
+    outcome: e.outcome,
+    latency_ms: e.latencyMs,
+    error_code: e.errorCode,
+    message: e.message,
+    data: e.data,
+    created_at: e.createdAt.toISOString(),
+  };
+}

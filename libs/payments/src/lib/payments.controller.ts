@@ -1,0 +1,99 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { ListResponse, PaymentEventResource, PaymentResource, RefundResource } from '@payrail/api-contract';
+import { ApiError } from '@payrail/api-contract';
+import { ApiKeyGuard, type ApiKeyRequest } from '@payrail/identity';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { CapturePaymentDto, CreatePaymentDto, ListPaymentsQuery, RefundPaymentDto } from './payments.dto';
+import { presentEvent, presentPayment, presentRefund } from './payment.presenter';
+import { PaymentsService } from './payments.service';
+
+const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Same key and body replay the first response for 48 h' };
+
+@ApiTags('payments')
+@ApiBearerAuth()
+@Controller('v1/payments')
+@UseGuards(ApiKeyGuard)
+@UseInterceptors(IdempotencyInterceptor)
+export class PaymentsController {
+  constructor(private readonly payments: PaymentsService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Create a payment: tokenize a raw card if given, authorize, and capture when capture_method is automatic' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  async create(@Req() req: ApiKeyRequest, @Body() body: CreatePaymentDto): Promise<PaymentResource> {
+    const method = body.payment_method;
+    if (!!method.token === !!method.card) throw ApiError.invalid('payment_method', 'payment_method must have exactly one of token or card');
+    const payment = await this.payments.create(req.merchantId as string, {
+      amount: body.amount,
+      currency: body.currency,
+      captureMethod: body.capture_method ?? 'automatic',
+      paymentMethod: method.card
+        ? { card: { number: method.card.number, expMonth: method.card.exp_month, expYear: method.card.exp_year, cvc: method.card.cvc, name: method.card.name } }
+        : { token: method.token as string },
+      gateway: body.gateway,
+      connectionId: body.connection_id,
+      customer: body.customer,
+      description: body.description,
+      metadata: body.metadata,
+    });
+    return presentPayment(payment);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List payments, newest first, with cursor pagination' })
+  async list(@Req() req: ApiKeyRequest, @Query() query: ListPaymentsQuery): Promise<ListResponse<PaymentResource>> {
+    const { data, hasMore } = await this.payments.list(req.merchantId as string, {
+      status: query.status,
+      gateway: query.gateway,
+      createdGte: query.created_gte ? new Date(query.created_gte) : undefined,
+      createdLt: query.created_lt ? new Date(query.created_lt) : undefined,
+      limit: query.limit ?? 10,
+      startingAfter: query.starting_after,
+    });
+    return { object: 'list', data: data.map(presentPayment), has_more: hasMore };
+  }
+
+  @Get(':id')
+  async get(@Req() req: ApiKeyRequest, @Param('id') id: string): Promise<PaymentResource> {
+    return presentPayment(await this.payments.get(req.merchantId as string, id));
+  }
+
+  @Post(':id/capture')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Capture all or part of an authorization' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  async capture(@Req() req: ApiKeyRequest, @Param('id') id: string, @Body() body: CapturePaymentDto): Promise<PaymentResource> {
+    return presentPayment(await this.payments.capture(req.merchantId as string, id, body));
+  }
+
+  @Post(':id/void')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Release an authorization that has not been captured' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  async void(@Req() req: ApiKeyRequest, @Param('id') id: string): Promise<PaymentResource> {
+    return presentPayment(await this.payments.void(req.merchantId as string, id));
+  }
+
+  @Post(':id/refunds')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Refund all or part of what was captured' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  async refund(@Req() req: ApiKeyRequest, @Param('id') id: string, @Body() body: RefundPaymentDto): Promise<RefundResource> {
+    return presentRefund(await this.payments.refund(req.merchantId as string, id, body));
+  }
+
+  @Get(':id/refunds')
+  async refunds(@Req() req: ApiKeyRequest, @Param('id') id: string): Promise<ListResponse<RefundResource>> {
+    const data = await this.payments.listRefunds(req.merchantId as string, id);
+    return { object: 'list', data: data.map(presentRefund), has_more: false };
+  }
+
+  @Get(':id/events')
+  @ApiOperation({ summary: "The payment's timeline: every state change and every gateway call with its outcome and latency" })
+  async events(@Req() req: ApiKeyRequest, @Param('id') id: string): Promise<ListResponse<PaymentEventResource>> {
+    const data = await this.payments.timeline(req.merchantId as string, id);
+    return { object: 'list', data: data.map(presentEvent), has_more: false };
+  }
+}

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { TransactionRunner } from '@payrail/database';
+import { GatewaysModule } from '@payrail/gateways';
+import { IdentityModule } from '@payrail/identity';
+import { IdempotencyRecord } from './entities/idempotency-record.entity';
+import { PaymentAttempt } from './entities/payment-attempt.entity';
+import { PaymentEvent } from './entities/payment-event.entity';
+import { Payment } from './entities/payment.entity';
+import { Refund } from './entities/refund.entity';
+import { GatewayInvoker } from './gateway-invoker';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { IdempotencyService } from './idempotency.service';
+import { PaymentsController } from './payments.controller';
+import { PaymentsService } from './payments.service';
+import { RecoveryService } from './recovery.service';
+import { WebhookIntakeService } from './webhook-intake.service';
+import { WebhooksController } from './webhooks.controller';
+
+export const PAYMENT_ENTITIES = [Payment, PaymentAttempt, PaymentEvent, Refund, IdempotencyRecord];
+
+@Module({
+  imports: [TypeOrmModule.forFeature(PAYMENT_ENTITIES), GatewaysModule, IdentityModule],
+  controllers: [PaymentsController, WebhooksController],
+  providers: [PaymentsService, RecoveryService, IdempotencyService, IdempotencyInterceptor, GatewayInvoker, TransactionRunner, WebhookIntakeService],
+  exports: [PaymentsService, RecoveryService, IdempotencyService, WebhookIntakeService],
+})
+export class PaymentsModule {}

@@ -1,0 +1,181 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, IsNull, LessThanOrEqual, Or, Repository } from 'typeorm';
+import { TransactionRunner } from '@payrail/database';
+import { ConnectionService } from '@payrail/gateways';
+import { GatewayError, succeed, type GatewayConnection, type GatewayPaymentSnapshot, type Outcome, type PaymentGateway } from '@payrail/plugin-sdk';
+import { GatewayInvoker } from './gateway-invoker';
+import { PaymentAttempt } from './entities/payment-attempt.entity';
+import { Payment } from './entities/payment.entity';
+import { Refund } from './entities/refund.entity';
+import { PaymentsService } from './payments.service';
+
+/** After the first try, how long recovery waits before each next one; then a person must look. */
+export const RECOVERY_BACKOFF_MS = [5 * 60_000, 3600_000, 6 * 3600_000, 24 * 3600_000];
+
+export interface RecoveryReport {
+  examined: number;
+  settled: number;
+  stillUnknown: number;
+  flaggedForReview: number;
+}
+
+/**
+ * Settles gateway calls left in doubt (a timeout, a crash mid-call): it asks the gateway
+ * (`sync`) what happened and, where the call evidently never took effect, sends the very same
+ * request again with the same idempotency key, which the gateway answers without acting twice.
+ */
+@Injectable()
+export class RecoveryService {
+  private readonly logger = new Logger('Recovery');
+
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly payments: PaymentsService,
+    private readonly connections: ConnectionService,
+    private readonly invoker: GatewayInvoker,
+    @InjectRepository(PaymentAttempt) private readonly attempts: Repository<PaymentAttempt>,
+    @InjectRepository(Payment) private readonly paymentRows: Repository<Payment>,
+  ) {}
+
+  /** Every attempt in doubt whose next try is due (all of them with `force`). */
+  async sweep(options: { force?: boolean; paymentId?: string } = {}): Promise<RecoveryReport> {
+    const due = await this.attempts.find({
+      where: {
+        status: In(['pending', 'unknown']),
+        ...(options.paymentId ? { paymentId: options.paymentId } : {}),
+        ...(options.force ? {} : { nextRecoveryAt: Or(LessThanOrEqual(new Date()), IsNull()) }),
+      },
+      order: { id: 'ASC' },
+      take: 100,
+    });
+    const report: RecoveryReport = { examined: due.length, settled: 0, stillUnknown: 0, flaggedForReview: 0 };
+    for (const attempt of due) {
+      try {
+        const result = await this.recover(attempt);
+        report[result === 'settled' ? 'settled' : result === 'review' ? 'flaggedForReview' : 'stillUnknown']++;
+      } catch (error) {
+        report.stillUnknown++;
+        this.logger.error(`recovery of ${attempt.id} failed: ${(error as Error).message}`);
+      }
+    }
+    if (due.length) this.logger.log(`recovery: ${JSON.stringify(report)}`);
+    return report;
+  }
+
+  private async recover(attempt: PaymentAttempt): Promise<'settled' | 'unknown' | 'review'> {
+    const payment = await this.paymentRows.findOneByOrFail({ id: attempt.paymentId });
+    const record = await this.connections.findById(payment.connectionId);
+    if (!record) return this.reschedule(attempt, payment, 'its connection no longer exists');
+    const gateway = this.connections.gatewayFor(record);
+    const connection = this.connections.toGatewayConnection(record);
+    await this.tx.run((m) => this.payments.addEvent(m, payment, { type: 'recovery', operation: attempt.operation, attemptId: attempt.id, message: `recovery try ${attempt.recoveryTries + 1}` }));
+
+    switch (attempt.operation) {
+      case 'tokenize':
+      case 'sync': {
+        // No money moved; an unfinished tokenization fails the payment.
+        const outcome = { ok: false as const, error: new GatewayError('processing_error', { detail: 'the card could not be tokenized' }) };
+        if (payment.status === 'requires_payment_method') await this.payments.finishAuthorize(payment.id, attempt, outcome, null, false);
+        else await this.attempts.update({ id: attempt.id }, { status: 'failed', nextRecoveryAt: null, finishedAt: new Date() });
+        return 'settled';
+      }
+      case 'authorize': {
+        const outcome = payment.gatewayReference
+          ? await this.sync(gateway, connection, payment.gatewayReference)
+          : await this.resend(attempt, () =>
+              gateway.authorize(connection, {
+                paymentId: payment.id,
+                attemptId: attempt.id,
+                idempotencyKey: attempt.idempotencyKey,
+                amount: { amount: payment.amount, currency: payment.currency },
+                token: String(attempt.request['token'] ?? payment.paymentMethodToken ?? ''),
+              }),
+            );
+        if (!outcome.ok && outcome.error.indeterminate) return this.reschedule(attempt, payment, outcome.error.message);
+        await this.payments.finishAuthorize(payment.id, attempt, outcome, null, false);
+        return 'settled';
+      }
+      case 'capture': {
+        const synced = await this.sync(gateway, connection, payment.gatewayReference ?? '');
+        if (!synced.ok && synced.error.indeterminate) return this.reschedule(attempt, payment, synced.error.message);
+        const took = synced.ok && (synced.value.captures.some((c) => c.attemptId === attempt.id) || synced.value.amountCaptured > payment.amountCaptured);
+        let outcome: Outcome<GatewayPaymentSnapshot> = synced;
+        if (!took && synced.ok && synced.value.amountCapturable > 0) {
+          const resent = await this.resend(attempt, () =>
+            gateway.capture(connection, {
+              reference: payment.gatewayReference ?? '',
+              attemptId: attempt.id,
+              idempotencyKey: attempt.idempotencyKey,
+              amount: { amount: attempt.amount ?? payment.amountCapturable, currency: payment.currency },
+              final: attempt.request['final'] !== false,
+            }),
+          );
+          if (!resent.ok && resent.error.indeterminate) return this.reschedule(attempt, payment, resent.error.message);
+          outcome = resent.ok ? succeed(resent.value.snapshot) : resent;
+        }
+        await this.payments.finishCapture(payment, attempt, outcome, null, 'authorized', false);
+        return 'settled';
+      }
+      case 'void': {
+        const synced = await this.sync(gateway, connection, payment.gatewayReference ?? '');
+        if (!synced.ok && synced.error.indeterminate) return this.reschedule(attempt, payment, synced.error.message);
+        let outcome: Outcome<GatewayPaymentSnapshot> = synced;
+        if (synced.ok && synced.value.status === 'authorized') {
+          outcome = await this.resend(attempt, () => gateway.void(connection, { reference: payment.gatewayReference ?? '', attemptId: attempt.id, idempotencyKey: attempt.idempotencyKey }));
+          if (!outcome.ok && outcome.error.indeterminate) return this.reschedule(attempt, payment, outcome.error.message);
+        }
+        await this.payments.finishVoid(payment.id, attempt, outcome, null, false);
+        return 'settled';
+      }
+      case 'refund': {
+        const refund = await this.tx.run((m) => m.findOneByOrFail(Refund, { id: attempt.refundId ?? '' }));
+        const synced = await this.sync(gateway, connection, payment.gatewayReference ?? '');
+        if (!synced.ok && synced.error.indeterminate) return this.reschedule(attempt, payment, synced.error.message);
+        const found = synced.ok ? synced.value.refunds.find((r) => r.attemptId === attempt.id) : undefined;
+        let outcome: Outcome<{ reference: string; status: 'pending' | 'succeeded' | 'failed' }>;
+        if (found) {
+          outcome = succeed(found);
+        } else {
+          const resent = await this.resend(attempt, () =>
+            gateway.refund(connection, {
+              reference: payment.gatewayReference ?? '',
+              attemptId: attempt.id,
+              idempotencyKey: attempt.idempotencyKey,
+              amount: { amount: refund.amount, currency: refund.currency },
+              captures: payment.captures,
+            }),
+          );
+          if (!resent.ok && resent.error.indeterminate) return this.reschedule(attempt, payment, resent.error.message);
+          outcome = resent.ok ? succeed(resent.value.refund) : resent;
+        }
+        await this.payments.finishRefund(payment.id, refund.id, attempt, outcome, null, false);
+        return 'settled';
+      }
+    }
+  }
+
+  private async sync(gateway: PaymentGateway, connection: GatewayConnection, reference: string): Promise<Outcome<GatewayPaymentSnapshot>> {
+    const { outcome } = await this.invoker.invoke('sync', connection.timeoutMs, () => gateway.sync(connection, { reference }));
+    return outcome;
+  }
+
+  private async resend<T>(attempt: PaymentAttempt, call: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
+    const { outcome } = await this.invoker.invoke(attempt.operation, 30_000, call);
+    return outcome;
+  }
+
+  private async reschedule(attempt: PaymentAttempt, payment: Payment, reason: string): Promise<'unknown' | 'review'> {
+    const tries = attempt.recoveryTries + 1;
+    const delay = RECOVERY_BACKOFF_MS[tries - 1];
+    await this.tx.run(async (m) => {
+      await m.update(PaymentAttempt, { id: attempt.id }, { status: 'unknown', recoveryTries: tries, nextRecoveryAt: delay === undefined ? null : new Date(Date.now() + delay) });
+      if (delay === undefined) {
+        await m.update(Payment, { id: payment.id }, { needsReview: true });
+        await this.payments.addEvent(m, payment, { type: 'recovery', attemptId: attempt.id, outcome: 'unknown', message: `gave up after ${tries} tries (${reason}); flagged for review` });
+      }
+    });
+    if (delay === undefined) this.logger.warn(`payment ${payment.id} flagged for review: ${reason}`);
+    return delay === undefined ? 'review' : 'unknown';
+  }
+}
