@@ -43,7 +43,10 @@ export class AuditTrail1767000000000 implements MigrationInterface {
           new TableIndex({ name: 'IDX_audit_entries_sequence', columnNames: ['sequence'], isUnique: true }),
           new TableIndex({ name: 'IDX_audit_entries_action', columnNames: ['action', 'sequence'] }),
           new TableIndex({ name: 'IDX_audit_entries_merchant', columnNames: ['merchant_id', 'sequence'] }),
-          new TableIndex({ name: 'IDX_audit_entries_resource', columnNames: ['resource_type', 'resource_id'] }),
+          new TableIndex({
+            name: 'IDX_audit_entries_resource',
+            columnNames: ['resource_type', 'resource_id'],
+          }),
           new TableIndex({ name: 'IDX_audit_entries_occurred_at', columnNames: ['occurred_at'] }),
         ],
       }),
@@ -97,7 +100,9 @@ export class AuditTrail1767000000000 implements MigrationInterface {
     await queryRunner.dropTable('audit_checkpoints');
     await queryRunner.dropTable('audit_entries');
     if (columnTypes(queryRunner).postgres) {
-      await queryRunner.query(`DROP FUNCTION IF EXISTS ${qualified(queryRunner, 'payrail_audit_append_only')}()`);
+      await queryRunner.query(
+        `DROP FUNCTION IF EXISTS ${qualified(queryRunner, 'payrail_audit_append_only')}()`,
+      );
     }
   }
 }

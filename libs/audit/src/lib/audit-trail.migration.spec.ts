@@ -1,0 +1,97 @@
+import { TransactionRunner } from '@payrail/database';
+import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../testing/test-databases';
+import { AuditService } from './audit.service';
+
+const postgres = Boolean(process.env['TEST_DATABASE_URL']);
+if (!postgres) {
+  console.info('Skipping the PostgreSQL append-only trigger specs: TEST_DATABASE_URL is not set.');
+}
+
+describe.each(DATABASE_KINDS)('the audit trail migration on %s', (kind) => {
+  it('creates both tables, and down removes them again', async () => {
+    const db = await openTestDatabase(kind);
+    try {
+      const runner = db.dataSource.createQueryRunner();
+      expect(await runner.hasTable('audit_entries')).toBe(true);
+      expect(await runner.hasTable('audit_checkpoints')).toBe(true);
+      await db.dataSource.undoLastMigration();
+      expect(await runner.hasTable('audit_entries')).toBe(false);
+      expect(await runner.hasTable('audit_checkpoints')).toBe(false);
+      await db.dataSource.runMigrations();
+      expect(await runner.hasTable('audit_entries')).toBe(true);
+      await runner.release();
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+(postgres ? describe : describe.skip)('on PostgreSQL the audit tables are append-only', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await openTestDatabase('postgres');
+    const audit = new AuditService(new TransactionRunner(db.dataSource));
+    await audit.record({ actor: { type: 'user', id: 'usr_1' }, action: 'auth.login' });
+    await audit.record({ actor: { type: 'user', id: 'usr_1' }, action: 'role.assigned' });
+    await db.dataSource.query(
+      `INSERT INTO audit_checkpoints (id, through_sequence, through_hash, purged_before, purged_count)
+       VALUES ('audcp_1', 0, '${'0'.repeat(64)}', now(), 0)`,
+    );
+  });
+
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  const count = async () =>
+    Number((await db.dataSource.query('SELECT count(*) AS n FROM audit_entries'))[0].n);
+
+  it.each([
+    ['UPDATE', `UPDATE audit_entries SET action = 'auth.logout' WHERE sequence = 1`],
+    ['DELETE', 'DELETE FROM audit_entries WHERE sequence = 2'],
+    ['TRUNCATE', 'TRUNCATE audit_entries'],
+  ])('refuses %s on audit_entries', async (op, sql) => {
+    await expect(db.dataSource.query(sql)).rejects.toThrow(
+      `the audit trail is append-only: ${op} on audit_entries is refused`,
+    );
+    expect(await count()).toBe(2);
+    const [first] = await db.dataSource.query('SELECT action FROM audit_entries WHERE sequence = 1');
+    expect(first.action).toBe('auth.login');
+  });
+
+  it.each([
+    ['UPDATE', 'UPDATE audit_checkpoints SET through_sequence = 9'],
+    ['DELETE', 'DELETE FROM audit_checkpoints'],
+  ])('refuses %s on audit_checkpoints', async (op, sql) => {
+    await expect(db.dataSource.query(sql)).rejects.toThrow(
+      `the audit trail is append-only: ${op} on audit_checkpoints is refused`,
+    );
+  });
+
+  it('lets DELETE through only inside a transaction that set payrail.audit_purge, and never UPDATE', async () => {
+    await expect(
+      db.dataSource.transaction(async (m) => {
+        await m.query(`SET LOCAL payrail.audit_purge = 'on'`);
+        await m.query(`UPDATE audit_entries SET action = 'auth.logout' WHERE sequence = 1`);
+      }),
+    ).rejects.toThrow(/append-only: UPDATE/);
+
+    await expect(
+      db.dataSource.transaction(async (m) => {
+        await m.query(`SET LOCAL payrail.audit_purge = 'on'`);
+        await m.query('DELETE FROM audit_entries WHERE sequence = 1');
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await count()).toBe(2);
+
+    // SET LOCAL ends with its transaction: afterwards a plain DELETE is refused again.
+    await db.dataSource.transaction(async (m) => {
+      await m.query(`SET LOCAL payrail.audit_purge = 'on'`);
+      await m.query('DELETE FROM audit_entries WHERE sequence = 1');
+    });
+    expect(await count()).toBe(1);
+    await expect(db.dataSource.query('DELETE FROM audit_entries')).rejects.toThrow(/append-only: DELETE/);
+  });
+});
