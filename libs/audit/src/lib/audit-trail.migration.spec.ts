@@ -1,5 +1,12 @@
+import { DataSource } from 'typeorm';
 import { TransactionRunner } from '@payrail/database';
-import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../testing/test-databases';
+import {
+  auditTrailMigration,
+  DATABASE_KINDS,
+  openTestDatabase,
+  type TestDatabase,
+} from '../testing/test-databases';
+import { AUDIT_ENTITIES } from './audit.module';
 import { AuditService } from './audit.service';
 
 const postgres = Boolean(process.env['TEST_DATABASE_URL']);
@@ -93,5 +100,33 @@ describe.each(DATABASE_KINDS)('the audit trail migration on %s', (kind) => {
     });
     expect(await count()).toBe(1);
     await expect(db.dataSource.query('DELETE FROM audit_entries')).rejects.toThrow(/append-only: DELETE/);
+  });
+
+  it('guards the tables in the schema the connection is configured with', async () => {
+    await db.dataSource.query('CREATE SCHEMA tenant_a');
+    const inSchema = await new DataSource({
+      type: 'postgres',
+      url: (db.dataSource.options as { url: string }).url,
+      schema: 'tenant_a',
+      entities: AUDIT_ENTITIES,
+      migrations: [auditTrailMigration()],
+    }).initialize();
+    try {
+      await inSchema.runMigrations();
+      const audit = new AuditService(new TransactionRunner(inSchema));
+      const entry = await audit.record({ actor: { type: 'system' }, action: 'master_key.rotated' });
+      expect(entry.sequence).toBe(1);
+      await expect(inSchema.query(`UPDATE tenant_a.audit_entries SET action = 'auth.login'`)).rejects.toThrow(
+        /append-only: UPDATE on audit_entries/,
+      );
+      await expect(audit.verify()).resolves.toEqual({ intact: true, count: 1 });
+      await inSchema.undoLastMigration();
+      const [{ n }] = await inSchema.query(
+        `SELECT count(*) AS n FROM pg_proc p JOIN pg_namespace s ON s.oid = p.pronamespace WHERE s.nspname = 'tenant_a'`,
+      );
+      expect(Number(n)).toBe(0);
+    } finally {
+      await inSchema.destroy();
+    }
   });
 });
