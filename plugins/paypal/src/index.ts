@@ -1,0 +1,9 @@
+export { PayPalPlugin } from './paypal.plugin';
+export {
+  PayPalGateway,
+  PAYPAL_FIELDS,
+  PAYPAL_PLUGIN_OPTIONS,
+  type PayPalConnectionValues,
+  type PayPalPluginOptions,
+} from './paypal.gateway';
+export { PAYPAL_CURRENCIES, PAYPAL_ERROR_TABLE, type PayPalErrorCode } from './paypal.transformers';

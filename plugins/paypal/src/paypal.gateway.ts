@@ -1,0 +1,418 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import {
+  ApiError,
+  AuthorizationStatus,
+  CaptureStatus,
+  CheckoutPaymentIntent,
+  OrdersController,
+  PaymentsController,
+  TransactionSearchController,
+  type Order,
+  type SearchResponse,
+} from '@paypal/paypal-server-sdk';
+import {
+  fail,
+  GatewayError,
+  luhnValid,
+  RegisterGateway,
+  succeed,
+  type AuthorizeRequest,
+  type CaptureRequest,
+  type CaptureResult,
+  type CardDetails,
+  type ConnectionField,
+  type CredentialCheck,
+  type GatewayCapabilities,
+  type GatewayConnection,
+  type GatewayPaymentSnapshot,
+  type GatewayWebhookEvent,
+  type HealthReport,
+  type Outcome,
+  type PaymentGateway,
+  type RefundRequest,
+  type RefundResult,
+  type SettlementRecord,
+  type SettlementRequest,
+  type SyncRequest,
+  type TokenizeRequest,
+  type TokenizeResult,
+  type VoidRequest,
+  type WebhookRegistrar,
+  type WebhookRegistration,
+  type WebhookRegistrationRequest,
+  type WebhookRequest,
+} from '@payrail/plugin-sdk';
+import { PayPalClients, type PayPalCall } from './paypal.client';
+import { dateRanges, settlementRecords } from './paypal.settlements';
+import {
+  checkAmount,
+  fromPayPalMoney,
+  isOAuthRejection,
+  PAYPAL_CURRENCIES,
+  processorDecline,
+  snapshotFromOrder,
+  toGatewayError,
+  toPayPalMoney,
+} from './paypal.transformers';
+import { PAYPAL_EVENT_TYPES, PayPalWebhookVerifier } from './paypal.webhooks';
+
+export const PAYPAL_PLUGIN_OPTIONS = Symbol('PAYPAL_PLUGIN_OPTIONS');
+
+export interface PayPalPluginOptions {
+  /** How old a webhook's PAYPAL-TRANSMISSION-TIME may be. Default 900 s. */
+  webhookToleranceSeconds?: number;
+  /** How long a `tokenize` handle keeps the card in memory. Default 900 s. */
+  cardHandleTtlSeconds?: number;
+}
+
+/** The connection values a PayPal connection holds. */
+export interface PayPalConnectionValues {
+  clientId: string;
+  clientSecret: string;
+  webhookId?: string;
+}
+
+export const PAYPAL_FIELDS: readonly ConnectionField[] = [
+  { key: 'clientId', label: 'Client ID', secret: false, required: true, description: 'REST app client ID from the PayPal developer dashboard.' },
+  { key: 'clientSecret', label: 'Client secret', secret: true, required: true, description: "The REST app's secret." },
+  { key: 'webhookId', label: 'Webhook ID', secret: false, required: false, description: 'Set when Payrail registers its webhook listener; used to verify deliveries.' },
+];
+
+const HANDLE_PREFIX = 'ppcard_';
+const REPRESENTATION = 'return=representation';
+
+interface CardHandle {
+  card: CardDetails;
+  expiresAt: number;
+  /** The idempotency key of the authorization that used it: a handle serves one payment. */
+  usedBy?: string;
+}
+
+/** PayPal-Request-Id takes 1-108 characters; derived keys stay distinct and short. */
+function requestId(key: string, step?: string): string {
+  const full = step ? `${key}:${step}` : key;
+  return full.length <= 108 ? full : createHash('sha256').update(full).digest('hex');
+}
+
+@Injectable()
+@RegisterGateway()
+export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
+  readonly code = 'paypal';
+  readonly displayName = 'PayPal';
+  readonly version = '1.0.0';
+  readonly fields = PAYPAL_FIELDS;
+  readonly capabilities: GatewayCapabilities = {
+    partialCapture: true,
+    multipleCaptures: true,
+    partialRefund: true,
+    void: true,
+    threeDSecure: false,
+    tokenization: true,
+    webhooks: true,
+    settlementReports: true,
+    currencies: PAYPAL_CURRENCIES,
+  };
+
+  private readonly clients = new PayPalClients();
+  private readonly handles = new Map<string, CardHandle>();
+  private readonly verifier: PayPalWebhookVerifier;
+  private readonly handleTtlMs: number;
+
+  constructor(@Optional() @Inject(PAYPAL_PLUGIN_OPTIONS) options: PayPalPluginOptions = {}) {
+    this.verifier = new PayPalWebhookVerifier(options?.webhookToleranceSeconds ?? 900);
+    this.handleTtlMs = (options?.cardHandleTtlSeconds ?? 900) * 1000;
+  }
+
+  /**
+   * PayPal takes the raw card in the order itself, so tokenizing keeps the card in this process's
+   * memory under an opaque handle for a short time; the handle serves one payment.
+   */
+  async tokenize(_connection: GatewayConnection, request: TokenizeRequest): Promise<Outcome<TokenizeResult>> {
+    this.sweepHandles();
+    const digits = request.card.number.replace(/[\s-]/g, '');
+    if (!/^\d{13,19}$/.test(digits) || !luhnValid(digits))
+      return fail(new GatewayError('invalid_card_number', { param: 'card.number', detail: 'the card number is not 13-19 digits passing the Luhn check' }));
+    const { expMonth, expYear } = request.card;
+    if (!Number.isInteger(expMonth) || expMonth < 1 || expMonth > 12 || !Number.isInteger(expYear))
+      return fail(new GatewayError('invalid_request', { param: 'card.expMonth', detail: 'expMonth must be 1-12 and expYear a full year' }));
+    if (new Date(Date.UTC(expYear, expMonth, 1)) <= new Date()) return fail(new GatewayError('expired_card', { param: 'card.expYear' }));
+    if (request.card.cvc !== undefined && !/^\d{3,4}$/.test(request.card.cvc))
+      return fail(new GatewayError('incorrect_cvc', { param: 'card.cvc', detail: 'the security code must be 3 or 4 digits' }));
+    const token = `${HANDLE_PREFIX}${randomUUID()}`;
+    this.handles.set(token, { card: { ...request.card, number: digits }, expiresAt: Date.now() + this.handleTtlMs });
+    const brand = /^4/.test(digits) ? 'visa' : /^(5[1-5]|2[2-7])/.test(digits) ? 'mastercard' : /^3[47]/.test(digits) ? 'amex' : undefined;
+    return succeed({ token, card: { ...(brand ? { brand } : {}), last4: digits.slice(-4), expMonth, expYear } });
+  }
+
+  async authorize(connection: GatewayConnection, request: AuthorizeRequest): Promise<Outcome<GatewayPaymentSnapshot>> {
+    const currency = request.amount.currency.toUpperCase();
+    const refused = checkAmount(request.amount.amount, currency);
+    if (refused) return fail(refused);
+    return this.run(connection, async (call) => {
+      const orders = new OrdersController(call.client);
+      let order: Order;
+      if (request.token.startsWith(HANDLE_PREFIX)) {
+        const handle = this.handles.get(request.token);
+        if (!handle || handle.expiresAt < Date.now())
+          return fail(new GatewayError('invalid_request', { param: 'token', detail: 'the card handle is unknown or expired; tokenize the card again' }));
+        if (handle.usedBy && handle.usedBy !== request.idempotencyKey)
+          return fail(new GatewayError('invalid_request', { param: 'token', detail: 'the card handle was already used for another payment' }));
+        handle.usedBy = request.idempotencyKey;
+        const card = handle.card;
+        const { result } = await orders.createOrder({
+          body: {
+            intent: CheckoutPaymentIntent.Authorize,
+            purchaseUnits: [
+              {
+                referenceId: request.paymentId,
+                customId: request.attemptId,
+                ...(request.description ? { description: request.description.slice(0, 127) } : {}),
+                amount: toPayPalMoney(request.amount.amount, currency),
+              },
+            ],
+            paymentSource: {
+              card: {
+                number: card.number,
+                expiry: `${card.expYear}-${String(card.expMonth).padStart(2, '0')}`,
+                ...(card.cvc ? { securityCode: card.cvc } : {}),
+                ...((card.name ?? request.customer?.name) ? { name: card.name ?? request.customer?.name } : {}),
+              },
+            },
+          },
+          paypalRequestId: requestId(request.idempotencyKey),
+          prefer: REPRESENTATION,
+        });
+        order = result;
+      } else if (/^[A-Z0-9]{17}$/.test(request.token)) {
+        // An order the buyer created and approved through PayPal's front end.
+        order = (await orders.getOrder({ id: request.token })).result;
+        const unit = order.purchaseUnits?.[0]?.amount;
+        if (fromPayPalMoney(unit, currency) !== request.amount.amount || unit?.currencyCode !== currency)
+          return fail(new GatewayError('invalid_request', { param: 'amount', detail: `order ${request.token} is for ${unit?.value} ${unit?.currencyCode}, not the payment's amount` }));
+      } else {
+        return fail(new GatewayError('invalid_request', { param: 'token', detail: 'token is neither a PayPal card handle from tokenize nor a PayPal order id' }));
+      }
+      const authorized = order.purchaseUnits?.[0]?.payments?.authorizations?.length;
+      if (!authorized && (order.status === 'APPROVED' || order.status === 'SAVED')) {
+        order = (await orders.authorizeOrder({ id: order.id ?? '', paypalRequestId: requestId(request.idempotencyKey, 'authorize'), prefer: REPRESENTATION })).result;
+      }
+      const snapshot = snapshotFromOrder(order);
+      if (snapshot.status === 'failed') {
+        const auth = order.purchaseUnits?.[0]?.payments?.authorizations?.[0];
+        return fail(processorDecline(auth?.processorResponse?.responseCode, auth?.id));
+      }
+      return succeed(snapshot);
+    });
+  }
+
+  async capture(connection: GatewayConnection, request: CaptureRequest): Promise<Outcome<CaptureResult>> {
+    const currency = request.amount.currency.toUpperCase();
+    const refused = checkAmount(request.amount.amount, currency);
+    if (refused) return fail(refused);
+    return this.run(connection, async (call) => {
+      const { result: capture } = await new PaymentsController(call.client).captureAuthorizedPayment({
+        authorizationId: request.reference,
+        paypalRequestId: requestId(request.idempotencyKey),
+        prefer: REPRESENTATION,
+        body: { amount: toPayPalMoney(request.amount.amount, currency), finalCapture: request.final, invoiceId: request.attemptId },
+      });
+      if (capture.status === CaptureStatus.Declined || capture.status === CaptureStatus.Failed)
+        return fail(processorDecline(capture.processorResponse?.responseCode, request.reference));
+      const snapshot = await this.snapshot(call, request.reference);
+      return succeed({
+        snapshot,
+        capture: { reference: capture.id ?? '', amount: fromPayPalMoney(capture.amount, currency), attemptId: request.attemptId },
+      });
+    });
+  }
+
+  async void(connection: GatewayConnection, request: VoidRequest): Promise<Outcome<GatewayPaymentSnapshot>> {
+    return this.run(connection, async (call) => {
+      await new PaymentsController(call.client).voidPayment({ authorizationId: request.reference, paypalRequestId: requestId(request.idempotencyKey), prefer: REPRESENTATION });
+      return succeed(await this.snapshot(call, request.reference));
+    });
+  }
+
+  /** PayPal refunds per capture: the amount is taken from the newest captures first. */
+  async refund(connection: GatewayConnection, request: RefundRequest): Promise<Outcome<RefundResult>> {
+    const currency = request.amount.currency.toUpperCase();
+    const refused = checkAmount(request.amount.amount, currency);
+    if (refused) return fail(refused);
+    return this.run(connection, async (call) => {
+      const before = await this.snapshot(call, request.reference);
+      const refundedPerCapture = new Map<string, number>();
+      for (const r of before.refunds) if (r.status !== 'failed' && r.captureReference) refundedPerCapture.set(r.captureReference, (refundedPerCapture.get(r.captureReference) ?? 0) + r.amount);
+      const open = [...before.captures].reverse().map((c) => ({ capture: c, left: c.amount - (refundedPerCapture.get(c.reference) ?? 0) })).filter((c) => c.left > 0);
+      const refundable = open.reduce((sum, c) => sum + c.left, 0);
+      if (before.amountCaptured === 0) return fail(new GatewayError('invalid_request', { detail: 'nothing has been captured, so nothing can be refunded' }));
+      if (refundable === 0) return fail(new GatewayError('already_refunded', { reference: request.reference }));
+      if (request.amount.amount > refundable)
+        return fail(new GatewayError('amount_too_large', { param: 'amount', detail: `at most ${refundable} minor units are left to refund` }));
+      const payments = new PaymentsController(call.client);
+      let remaining = request.amount.amount;
+      const made: { id: string; amount: number; status: string | undefined; capture: string }[] = [];
+      for (const { capture, left } of open) {
+        if (remaining === 0) break;
+        const part = Math.min(left, remaining);
+        const { result } = await payments.refundCapturedPayment({
+          captureId: capture.reference,
+          paypalRequestId: requestId(request.idempotencyKey, made.length ? capture.reference : undefined),
+          prefer: REPRESENTATION,
+          body: {
+            amount: toPayPalMoney(part, currency),
+            customId: request.attemptId,
+            ...(request.reason ? { noteToPayer: request.reason.slice(0, 255) } : {}),
+          },
+        });
+        made.push({ id: result.id ?? '', amount: part, status: result.status, capture: capture.reference });
+        remaining -= part;
+      }
+      const snapshot = await this.snapshot(call, request.reference);
+      const first = made[0];
+      const record = snapshot.refunds.find((r) => r.reference === first.id);
+      return succeed({
+        snapshot,
+        refund: {
+          reference: first.id,
+          amount: request.amount.amount,
+          status: record?.status ?? 'pending',
+          attemptId: request.attemptId,
+          captureReference: first.capture,
+        },
+      });
+    });
+  }
+
+  async sync(connection: GatewayConnection, request: SyncRequest): Promise<Outcome<GatewayPaymentSnapshot>> {
+    return this.run(connection, async (call) => succeed(await this.snapshot(call, request.reference)));
+  }
+
+  async verifyWebhook(connection: GatewayConnection, request: WebhookRequest): Promise<Outcome<GatewayWebhookEvent[]>> {
+    try {
+      const endpoint = this.clients.for(connection).endpoint;
+      return succeed(await this.verifier.verify(request.rawBody, request.headers, connection.values['webhookId'], endpoint));
+    } catch (error) {
+      return fail(toGatewayError(error));
+    }
+  }
+
+  async listSettlements(connection: GatewayConnection, request: SettlementRequest): Promise<Outcome<SettlementRecord[]>> {
+    if (!(request.from < request.to)) return fail(new GatewayError('invalid_request', { param: 'from', detail: 'from must be before to' }));
+    return this.run(connection, async (call) => {
+      const search = new TransactionSearchController(call.client);
+      const pages: SearchResponse[] = [];
+      for (const range of dateRanges(request.from, request.to)) {
+        for (let page = 1; ; page++) {
+          const { result } = await search.searchTransactions({ startDate: range.start, endDate: range.end, page, pageSize: 500, fields: 'transaction_info' });
+          pages.push(result);
+          if (page >= (result.totalPages ?? 1)) break;
+        }
+      }
+      return succeed(settlementRecords(pages));
+    });
+  }
+
+  async checkCredentials(connection: GatewayConnection): Promise<Outcome<CredentialCheck>> {
+    let call: PayPalCall;
+    try {
+      call = this.clients.for(connection);
+    } catch (error) {
+      return fail(toGatewayError(error));
+    }
+    const problems: string[] = [];
+    if (!connection.values['clientId']) problems.push('clientId is missing');
+    if (!connection.values['clientSecret']) problems.push('clientSecret is missing');
+    if (problems.length) return succeed({ valid: false, mode: connection.mode, problems });
+    try {
+      const token = await this.clients.fetchToken(call, connection);
+      return succeed({
+        valid: true,
+        mode: connection.mode,
+        account: { id: connection.values['clientId'], name: call.endpoint.official ? (connection.mode === 'live' ? 'PayPal live' : 'PayPal sandbox') : `PayPal sandbox at ${call.endpoint.origin}` },
+        permissions: token.scope?.split(' ').filter(Boolean) ?? [],
+        problems: [],
+      });
+    } catch (error) {
+      if (isOAuthRejection(error))
+        return succeed({ valid: false, mode: connection.mode, problems: [`PayPal refused the client id and secret on its ${connection.mode === 'live' ? 'live' : 'sandbox'} host (a ${connection.mode === 'live' ? 'sandbox' : 'live'} app's credentials do not work there)`] });
+      return fail(toGatewayError(error));
+    }
+  }
+
+  async healthCheck(connection: GatewayConnection): Promise<HealthReport> {
+    const started = Date.now();
+    try {
+      const call = this.clients.for(connection);
+      await this.clients.fetchToken(call, connection);
+      return { healthy: true, latencyMs: Date.now() - started };
+    } catch (error) {
+      const answered = error instanceof ApiError && error.statusCode < 500;
+      return { healthy: answered, latencyMs: Date.now() - started, detail: toGatewayError(error).message };
+    }
+  }
+
+  async registerWebhook(connection: GatewayConnection, request: WebhookRegistrationRequest): Promise<Outcome<WebhookRegistration>> {
+    return this.run(connection, async (call) => {
+      const send = async (method: 'POST' | 'GET', body?: unknown) => {
+        const req = call.client.getRequestBuilderFactory()(method, '/v1/notifications/webhooks');
+        if (body) req.json(body);
+        req.authenticate([{ oauth2: true }]);
+        return JSON.parse((await req.callAsText()).result) as { id?: string; url?: string; webhooks?: { id: string; url: string }[] };
+      };
+      try {
+        const created = await send('POST', { url: request.url, event_types: PAYPAL_EVENT_TYPES.map((name) => ({ name })) });
+        return succeed({ endpointId: created.id ?? '', values: { webhookId: created.id ?? '' } });
+      } catch (error) {
+        const name = error instanceof ApiError ? (JSON.parse(String(error.body || '{}')) as { name?: string }).name : undefined;
+        if (name !== 'WEBHOOK_URL_ALREADY_EXISTS') throw error;
+        const existing = (await send('GET')).webhooks?.find((w) => w.url === request.url);
+        if (!existing) throw error;
+        return succeed({ endpointId: existing.id, values: { webhookId: existing.id } });
+      }
+    });
+  }
+
+  /** The payment behind an authorization id: the authorization names its order, the order holds the rest. */
+  private async snapshot(call: PayPalCall, authorizationId: string): Promise<GatewayPaymentSnapshot> {
+    const { result: auth } = await new PaymentsController(call.client).getAuthorizedPayment({ authorizationId });
+    const orderId = auth.supplementaryData?.relatedIds?.orderId;
+    if (!orderId) {
+      // No order to read captures from: the authorization alone.
+      const currency = auth.amount?.currencyCode ?? 'USD';
+      const amount = fromPayPalMoney(auth.amount, currency);
+      const open = auth.status === AuthorizationStatus.Created || auth.status === AuthorizationStatus.PartiallyCaptured;
+      return snapshotFromOrder({ id: authorizationId, purchaseUnits: [{ amount: auth.amount, payments: { authorizations: [{ ...auth }] } }] }, authorizationId) ?? { reference: authorizationId, status: 'pending', currency, amountAuthorized: amount, amountCapturable: open ? amount : 0, amountCaptured: 0, amountRefunded: 0, captures: [], refunds: [] };
+    }
+    const { result: order } = await new OrdersController(call.client).getOrder({ id: orderId });
+    return snapshotFromOrder(order, authorizationId);
+  }
+
+  /** Runs SDK calls for one operation: a refused token is fetched again once; failures become outcomes. */
+  private async run<T>(connection: GatewayConnection, operation: (call: PayPalCall) => Promise<Outcome<T>>): Promise<Outcome<T>> {
+    let call: PayPalCall;
+    try {
+      call = this.clients.for(connection);
+    } catch (error) {
+      return fail(toGatewayError(error));
+    }
+    try {
+      return await operation(call);
+    } catch (error) {
+      if (error instanceof ApiError && error.statusCode === 401 && !(error as { oauthRetried?: boolean }).oauthRetried) {
+        call.dropToken();
+        try {
+          return await operation(this.clients.for(connection));
+        } catch (retryError) {
+          return fail(toGatewayError(retryError));
+        }
+      }
+      return fail(toGatewayError(error));
+    }
+  }
+
+  private sweepHandles(): void {
+    const now = Date.now();
+    for (const [token, handle] of this.handles) if (handle.expiresAt < now) this.handles.delete(token);
+  }
+}
