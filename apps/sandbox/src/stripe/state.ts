@@ -1,0 +1,1298 @@
+import { createHash } from 'node:crypto';
+import {
+  behaviourOf,
+  DECLINES,
+  luhnValid,
+  SET_UP_FOR_OFF_SESSION,
+  TEST_PAYMENT_METHODS,
+  testTokenNumber,
+  type CardBehaviour,
+  type CardDecline,
+} from './cards';
+import { MAXIMUM_AMOUNT, minimumAmount, processingFee, SUPPORTED_CURRENCIES } from './currencies';
+import {
+  invalidRequest,
+  parameterInvalid,
+  parameterMissing,
+  resourceMissing,
+  StripeApiError,
+} from './errors';
+import { Params } from './form';
+import { nowSeconds, stripeId } from './ids';
+
+export type StripeObject = Record<string, unknown> & { id: string; object: string; created: number };
+
+/** What the API call that caused a change was: events carry it in `request`. */
+export interface RequestContext {
+  requestId: string;
+  idempotencyKey?: string;
+  /** The sandbox's own origin, for `next_action` URLs. */
+  origin: string;
+}
+
+interface CardRecord {
+  number: string;
+  behaviour: CardBehaviour;
+  cvcProvided: boolean;
+  expMonth: number;
+  expYear: number;
+}
+
+interface PaymentMethodRecord {
+  object: StripeObject;
+  card: CardRecord;
+}
+
+type PaymentIntentStatus =
+  | 'requires_payment_method'
+  | 'requires_confirmation'
+  | 'requires_action'
+  | 'processing'
+  | 'requires_capture'
+  | 'canceled'
+  | 'succeeded';
+
+type PaymentIntentObject = StripeObject & {
+  amount: number;
+  amount_capturable: number;
+  amount_received: number;
+  currency: string;
+  status: PaymentIntentStatus;
+  capture_method: 'automatic' | 'automatic_async' | 'manual';
+  payment_method: string | null;
+  latest_charge: string | null;
+  last_payment_error: Record<string, unknown> | null;
+  next_action: Record<string, unknown> | null;
+  metadata: Record<string, string>;
+  canceled_at: number | null;
+  cancellation_reason: string | null;
+};
+
+interface PaymentIntentRecord {
+  object: PaymentIntentObject;
+  /** The PaymentMethod attached for the pending confirmation. */
+  card?: CardRecord;
+  offSession: boolean;
+  errorOnRequiresAction: boolean;
+  returnUrl?: string;
+}
+
+type ChargeObject = StripeObject & {
+  amount: number;
+  amount_captured: number;
+  amount_refunded: number;
+  captured: boolean;
+  refunded: boolean;
+  status: 'succeeded' | 'pending' | 'failed';
+  currency: string;
+  payment_intent: string | null;
+  balance_transaction: string | null;
+  refunds: { object: 'list'; data: StripeObject[]; has_more: boolean; url: string; total_count?: number };
+};
+
+type RefundObject = StripeObject & {
+  amount: number;
+  status: 'pending' | 'requires_action' | 'succeeded' | 'failed' | 'canceled';
+  charge: string;
+  payment_intent: string | null;
+  currency: string;
+  failure_reason?: string | null;
+  balance_transaction: string | null;
+  failure_balance_transaction?: string | null;
+};
+
+type BalanceTransactionObject = StripeObject & {
+  amount: number;
+  fee: number;
+  net: number;
+  currency: string;
+  type: string;
+  source: string | null;
+  available_on: number;
+  status: 'available' | 'pending';
+};
+
+type EventObject = StripeObject & { type: string; pending_webhooks: number };
+
+export type WebhookEndpointObject = StripeObject & {
+  url: string;
+  enabled_events: string[];
+  status: 'enabled' | 'disabled';
+  secret?: string;
+};
+
+/** Someone who wants to hear about new events (the webhook dispatcher). */
+export type EventListener = (event: EventObject, endpoints: WebhookEndpointObject[]) => void;
+
+const PI_CANCELABLE: PaymentIntentStatus[] = [
+  'requires_payment_method',
+  'requires_capture',
+  'requires_confirmation',
+  'requires_action',
+  'processing',
+];
+const REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
+const CANCELLATION_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const;
+
+export interface StripeStateOptions {
+  accountId: string;
+  /** How long a pending or failing test refund takes to reach its final state. */
+  asyncRefundDelayMs: number;
+}
+
+/**
+ * The sandbox's in-memory Stripe account: payment methods, payment intents, charges,
+ * refunds, balance transactions, events and webhook endpoints, with Stripe's state rules.
+ */
+export class StripeState {
+  private seq = 0;
+  private readonly order = new Map<string, number>();
+  readonly tokens = new Map<string, StripeObject & { used: boolean; card: CardRecord }>();
+  readonly paymentMethods = new Map<string, PaymentMethodRecord>();
+  readonly paymentIntents = new Map<string, PaymentIntentRecord>();
+  readonly charges = new Map<string, ChargeObject>();
+  readonly refunds = new Map<string, RefundObject>();
+  readonly balanceTransactions = new Map<string, BalanceTransactionObject>();
+  readonly events = new Map<string, EventObject>();
+  readonly webhookEndpoints = new Map<string, WebhookEndpointObject>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly listeners: EventListener[] = [];
+
+  constructor(private readonly options: StripeStateOptions) {}
+
+  onEvent(listener: EventListener): void {
+    this.listeners.push(listener);
+  }
+
+  close(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /** Creation order: lists are newest first, and several objects share one second. */
+  private track<T extends StripeObject>(object: T): T {
+    this.order.set(object.id, ++this.seq);
+    return object;
+  }
+
+  sequence(id: string): number {
+    return this.order.get(id) ?? 0;
+  }
+
+  /** Any object by id, for `expand`. */
+  find(id: string): StripeObject | undefined {
+    return (
+      this.paymentIntents.get(id)?.object ??
+      this.paymentMethods.get(id)?.object ??
+      this.charges.get(id) ??
+      this.refunds.get(id) ??
+      this.balanceTransactions.get(id) ??
+      this.events.get(id) ??
+      this.webhookEndpoints.get(id)
+    );
+  }
+
+  // ---- cards, tokens and payment methods ----
+
+  /** Checks raw card details as Stripe does when a token or PaymentMethod is created. */
+  private readCard(card: Params): CardRecord {
+    card.only('number', 'exp_month', 'exp_year', 'cvc', 'token', 'name');
+    const number = card.requiredString('number').replace(/[\s-]/g, '');
+    if (!/^\d{12,19}$/.test(number)) {
+      throw cardError(
+        { code: 'invalid_number', message: 'Your card number is not a valid credit card number.' },
+        'number',
+      );
+    }
+    if (!luhnValid(number)) {
+      throw cardError({ code: 'incorrect_number', message: 'Your card number is incorrect.' }, 'number');
+    }
+    const expMonth = card.requiredInteger('exp_month');
+    let expYear = card.requiredInteger('exp_year');
+    if (expYear < 100) expYear += 2000;
+    if (expMonth < 1 || expMonth > 12) {
+      throw cardError(
+        { code: 'invalid_expiry_month', message: "Your card's expiration month is invalid." },
+        'exp_month',
+      );
+    }
+    const today = new Date();
+    const thisYear = today.getUTCFullYear();
+    if (expYear < thisYear || expYear > thisYear + 50) {
+      throw cardError(
+        { code: 'invalid_expiry_year', message: "Your card's expiration year is invalid." },
+        'exp_year',
+      );
+    }
+    if (expYear === thisYear && expMonth < today.getUTCMonth() + 1) {
+      throw cardError(
+        { code: 'invalid_expiry_month', message: "Your card's expiration month is invalid." },
+        'exp_month',
+      );
+    }
+    const cvc = card.string('cvc');
+    const behaviour = behaviourOf(number);
+    if (cvc !== undefined && !(behaviour.brand === 'amex' ? /^\d{4}$/ : /^\d{3}$/).test(cvc)) {
+      throw cardError({ code: 'invalid_cvc', message: "Your card's security code is invalid." }, 'cvc');
+    }
+    return { number, behaviour, cvcProvided: cvc !== undefined, expMonth, expYear };
+  }
+
+  private testCard(number: string): CardRecord {
+    const year = new Date().getUTCFullYear() + 1;
+    return { number, behaviour: behaviourOf(number), cvcProvided: true, expMonth: 12, expYear: year };
+  }
+
+  private cardSummary(card: CardRecord): Record<string, unknown> {
+    return {
+      brand: card.behaviour.brand,
+      checks: {
+        address_line1_check: null,
+        address_postal_code_check: card.behaviour.postalCodeCheck ?? null,
+        cvc_check: card.cvcProvided ? (card.behaviour.cvcCheck ?? 'pass') : null,
+      },
+      country: card.behaviour.country,
+      display_brand: card.behaviour.brand,
+      exp_month: card.expMonth,
+      exp_year: card.expYear,
+      fingerprint: createHash('sha256').update(card.number).digest('base64url').slice(0, 16),
+      funding: card.behaviour.funding,
+      generated_from: null,
+      last4: card.number.slice(-4),
+      networks: { available: [card.behaviour.brand], preferred: null },
+      regulated_status: null,
+      three_d_secure_usage: { supported: card.behaviour.threeDSecure !== 'not_supported' },
+      wallet: null,
+    };
+  }
+
+  createToken(params: Params): StripeObject {
+    params.only('card');
+    const card = params.object('card');
+    if (!card) throw parameterMissing('card');
+    const record = this.readCard(card);
+    const summary = this.cardSummary(record);
+    const token = this.track({
+      id: stripeId('tok'),
+      object: 'token',
+      card: record,
+      client_ip: '127.0.0.1',
+      created: nowSeconds(),
+      livemode: false,
+      type: 'card',
+      used: false,
+    });
+    this.tokens.set(token.id, token);
+    return { ...token, card: { id: stripeId('card'), object: 'card', ...summary } };
+  }
+
+  private cardFromToken(tokenId: string, param: string): CardRecord {
+    const magic = testTokenNumber(tokenId);
+    if (magic) return this.testCard(magic);
+    const token = this.tokens.get(tokenId);
+    if (!token) throw resourceMissing('token', tokenId, param);
+    if (token.used) {
+      throw invalidRequest(`You cannot use a Stripe token more than once: ${tokenId}.`, {
+        code: 'token_already_used',
+        param,
+      });
+    }
+    token.used = true;
+    return token.card;
+  }
+
+  createPaymentMethod(params: Params, prefix = ''): StripeObject {
+    params.only('type', 'card', 'billing_details', 'metadata');
+    const type = params.requiredString('type');
+    if (type !== 'card') {
+      throw parameterInvalid(`${prefix}type`, `The sandbox only creates card PaymentMethods, not '${type}'.`);
+    }
+    const card = params.object('card');
+    if (!card) throw parameterMissing(`${prefix}card`);
+    const token = card.string('token');
+    const record = token ? this.cardFromToken(token, `${prefix}card[token]`) : this.readCard(card);
+    const billing = params.object('billing_details');
+    billing?.only('name', 'email', 'phone', 'address');
+    return this.storePaymentMethod(record, {
+      name: billing?.string('name') ?? null,
+      email: billing?.string('email') ?? null,
+      phone: billing?.string('phone') ?? null,
+      metadata: params.metadata() ?? {},
+    }).object;
+  }
+
+  private storePaymentMethod(
+    card: CardRecord,
+    extra: {
+      name?: string | null;
+      email?: string | null;
+      phone?: string | null;
+      metadata?: Record<string, string>;
+    } = {},
+  ): PaymentMethodRecord {
+    const object = this.track({
+      id: stripeId('pm'),
+      object: 'payment_method',
+      allow_redisplay: 'unspecified',
+      billing_details: {
+        address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null },
+        email: extra.email ?? null,
+        name: extra.name ?? null,
+        phone: extra.phone ?? null,
+        tax_id: null,
+      },
+      card: this.cardSummary(card),
+      created: nowSeconds(),
+      customer: null,
+      livemode: false,
+      metadata: extra.metadata ?? {},
+      type: 'card',
+    });
+    const record = { object, card };
+    this.paymentMethods.set(object.id, record);
+    return record;
+  }
+
+  retrievePaymentMethod(id: string): StripeObject {
+    const magic = TEST_PAYMENT_METHODS[id];
+    if (magic) return this.storePaymentMethod(this.testCard(magic)).object;
+    const record = this.paymentMethods.get(id);
+    if (!record) throw resourceMissing('payment_method', id);
+    return record.object;
+  }
+
+  /** A `payment_method` parameter: a stored PaymentMethod, or a `pm_card_*` test id (a fresh PaymentMethod). */
+  private resolvePaymentMethod(id: string, param: string): PaymentMethodRecord {
+    const magic = TEST_PAYMENT_METHODS[id];
+    if (magic) return this.storePaymentMethod(this.testCard(magic));
+    const record = this.paymentMethods.get(id);
+    if (!record) throw resourceMissing('PaymentMethod', id, param);
+    return record;
+  }
+
+  // ---- payment intents ----
+
+  createPaymentIntent(params: Params, ctx: RequestContext): PaymentIntentObject {
+    params.only(
+      'amount',
+      'currency',
+      'payment_method',
+      'payment_method_data',
+      'payment_method_types',
+      'allowed_payment_method_types',
+      'automatic_payment_methods',
+      'confirm',
+      'capture_method',
+      'confirmation_method',
+      'metadata',
+      'description',
+      'receipt_email',
+      'return_url',
+      'off_session',
+      'error_on_requires_action',
+      'statement_descriptor',
+      'statement_descriptor_suffix',
+      'customer',
+    );
+    const amount = params.requiredInteger('amount');
+    const currency = params.requiredString('currency').toLowerCase();
+    if (!SUPPORTED_CURRENCIES.has(currency)) {
+      throw parameterInvalid(
+        'currency',
+        `Invalid currency: ${currency}. Stripe currently supports these currencies: ${[...SUPPORTED_CURRENCIES].join(', ')}`,
+        'invalid_currency',
+      );
+    }
+    if (amount < minimumAmount(currency)) {
+      throw invalidRequest(`Amount must be at least ${minimumAmount(currency)} ${currency} minor units.`, {
+        code: 'amount_too_small',
+        param: 'amount',
+      });
+    }
+    if (amount > MAXIMUM_AMOUNT) {
+      throw invalidRequest(`Amount must be no more than ${MAXIMUM_AMOUNT} ${currency} minor units.`, {
+        code: 'amount_too_large',
+        param: 'amount',
+      });
+    }
+    const captureMethod =
+      params.oneOf('capture_method', ['automatic', 'automatic_async', 'manual']) ?? 'automatic_async';
+    const descriptor = params.string('statement_descriptor');
+    if (descriptor !== undefined) {
+      throw invalidRequest(
+        'The `statement_descriptor` parameter is not supported for the `card` payment method type. Use `statement_descriptor_suffix` instead.',
+        { param: 'statement_descriptor' },
+      );
+    }
+    const suffix = params.string('statement_descriptor_suffix');
+    if (suffix !== undefined && (suffix.length > 22 || /[<>\\'"*]/.test(suffix))) {
+      throw parameterInvalid(
+        'statement_descriptor_suffix',
+        'The statement descriptor suffix must be at most 22 characters and contain none of < > \\ \' " *.',
+      );
+    }
+    // `allowed_payment_method_types` is the current API's name for the older `payment_method_types`.
+    const allowed = params.strings('allowed_payment_method_types');
+    const types = allowed ?? params.strings('payment_method_types') ?? ['card'];
+    for (const type of types) {
+      if (type !== 'card')
+        throw parameterInvalid(
+          'payment_method_types',
+          `The sandbox only supports the card payment method type, not '${type}'.`,
+        );
+    }
+    const pm = this.paymentMethodParam(params);
+    const id = stripeId('pi');
+    const object = this.track({
+      id,
+      object: 'payment_intent',
+      amount,
+      amount_capturable: 0,
+      amount_details: { tip: {} },
+      amount_received: 0,
+      application: null,
+      application_fee_amount: null,
+      automatic_payment_methods: params.has('automatic_payment_methods')
+        ? { allow_redirects: 'always', enabled: true }
+        : null,
+      canceled_at: null,
+      cancellation_reason: null,
+      capture_method: captureMethod,
+      client_secret: `${id}_secret_${stripeId('x', 25).slice(2)}`,
+      confirmation_method: params.oneOf('confirmation_method', ['automatic', 'manual']) ?? 'automatic',
+      created: nowSeconds(),
+      currency,
+      customer: params.string('customer') ?? null,
+      description: params.string('description') ?? null,
+      last_payment_error: null,
+      latest_charge: null,
+      livemode: false,
+      metadata: params.metadata() ?? {},
+      next_action: null,
+      on_behalf_of: null,
+      payment_method: pm?.object.id ?? null,
+      payment_method_configuration_details: null,
+      payment_method_options: {
+        card: {
+          installments: null,
+          mandate_options: null,
+          network: null,
+          request_three_d_secure: 'automatic',
+        },
+      },
+      payment_method_types: types,
+      allowed_payment_method_types: allowed ?? null,
+      processing: null,
+      receipt_email: params.string('receipt_email') ?? null,
+      review: null,
+      setup_future_usage: null,
+      shipping: null,
+      source: null,
+      statement_descriptor: null,
+      statement_descriptor_suffix: suffix ?? null,
+      status: pm ? 'requires_confirmation' : 'requires_payment_method',
+      transfer_data: null,
+      transfer_group: null,
+    }) as PaymentIntentObject;
+    const record: PaymentIntentRecord = {
+      object,
+      card: pm?.card,
+      offSession: params.boolean('off_session') ?? false,
+      errorOnRequiresAction: params.boolean('error_on_requires_action') ?? false,
+      returnUrl: params.string('return_url'),
+    };
+    this.paymentIntents.set(id, record);
+    this.emit('payment_intent.created', object, ctx);
+    if (params.boolean('confirm')) this.confirmRecord(record, ctx);
+    return object;
+  }
+
+  private paymentMethodParam(params: Params): PaymentMethodRecord | undefined {
+    const id = params.string('payment_method');
+    const data = params.object('payment_method_data');
+    if (id && data) {
+      throw invalidRequest(
+        'You may only specify one of these parameters: payment_method, payment_method_data.',
+        {
+          param: 'payment_method_data',
+        },
+      );
+    }
+    if (id) return this.resolvePaymentMethod(id, 'payment_method');
+    if (data) {
+      const object = this.createPaymentMethod(data, 'payment_method_data[');
+      return this.paymentMethods.get(object.id);
+    }
+    return undefined;
+  }
+
+  private paymentIntent(id: string, param = 'intent'): PaymentIntentRecord {
+    const record = this.paymentIntents.get(id);
+    if (!record) throw resourceMissing('payment_intent', id, param);
+    return record;
+  }
+
+  retrievePaymentIntent(id: string): PaymentIntentObject {
+    return this.paymentIntent(id).object;
+  }
+
+  listPaymentIntents(): PaymentIntentObject[] {
+    return [...this.paymentIntents.values()].map((r) => r.object);
+  }
+
+  confirmPaymentIntent(id: string, params: Params, ctx: RequestContext): PaymentIntentObject {
+    params.only(
+      'payment_method',
+      'payment_method_data',
+      'return_url',
+      'off_session',
+      'error_on_requires_action',
+      'receipt_email',
+    );
+    const record = this.paymentIntent(id);
+    const status = record.object.status;
+    if (!['requires_payment_method', 'requires_confirmation', 'requires_action'].includes(status)) {
+      throw unexpectedState(record.object, 'confirm', [
+        'requires_payment_method',
+        'requires_confirmation',
+        'requires_action',
+      ]);
+    }
+    const pm = this.paymentMethodParam(params);
+    if (pm) {
+      record.card = pm.card;
+      record.object.payment_method = pm.object.id;
+    }
+    if (params.has('return_url')) record.returnUrl = params.string('return_url');
+    if (params.has('off_session')) record.offSession = params.boolean('off_session') ?? false;
+    if (params.has('error_on_requires_action'))
+      record.errorOnRequiresAction = params.boolean('error_on_requires_action') ?? false;
+    if (!record.card) {
+      throw invalidRequest(
+        "You cannot confirm this PaymentIntent because it's missing a payment method. To confirm the PaymentIntent with this payment method, pass `payment_method`.",
+        {
+          code: 'payment_intent_unexpected_state',
+          param: 'payment_method',
+          payment_intent: record.object,
+          saved: true,
+        },
+      );
+    }
+    this.confirmRecord(record, ctx);
+    return record.object;
+  }
+
+  private confirmRecord(record: PaymentIntentRecord, ctx: RequestContext): void {
+    const card = record.card;
+    if (!card) {
+      throw invalidRequest("You cannot confirm this PaymentIntent because it's missing a payment method.", {
+        code: 'payment_intent_unexpected_state',
+        param: 'payment_method',
+        payment_intent: record.object,
+        saved: true,
+      });
+    }
+    const pi = record.object;
+    pi.last_payment_error = null;
+    const needsChallenge =
+      card.behaviour.threeDSecure === 'required' &&
+      !(record.offSession && SET_UP_FOR_OFF_SESSION.has(card.number));
+    if (needsChallenge && (record.offSession || record.errorOnRequiresAction)) {
+      this.decline(record, DECLINES.authenticationRequired, ctx);
+    }
+    if (needsChallenge) {
+      pi.status = 'requires_action';
+      const url = `${ctx.origin}/_sandbox/3ds/${pi.id}`;
+      pi.next_action = record.returnUrl
+        ? { type: 'redirect_to_url', redirect_to_url: { return_url: record.returnUrl, url } }
+        : {
+            type: 'use_stripe_sdk',
+            use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: url, source: stripeId('src') },
+          };
+      this.emit('payment_intent.requires_action', pi, ctx);
+      return;
+    }
+    this.charge(
+      record,
+      card.behaviour.decline && (!card.behaviour.declineNeedsCvc || card.cvcProvided)
+        ? card.behaviour.decline
+        : undefined,
+      ctx,
+    );
+  }
+
+  /** The result of the sandbox's 3-D Secure page: completes or fails the challenge. */
+  authenticate(id: string, succeeded: boolean, ctx: RequestContext): PaymentIntentObject {
+    const record = this.paymentIntent(id);
+    const pi = record.object;
+    if (pi.status !== 'requires_action') {
+      throw invalidRequest(
+        `PaymentIntent ${id} has status ${pi.status}; only one in requires_action can be authenticated.`,
+        {
+          code: 'payment_intent_unexpected_state',
+        },
+      );
+    }
+    pi.next_action = null;
+    if (!succeeded) {
+      pi.status = 'requires_payment_method';
+      pi.last_payment_error = {
+        code: 'payment_intent_authentication_failure',
+        doc_url: 'https://stripe.com/docs/error-codes/payment-intent-authentication-failure',
+        message:
+          'The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.',
+        payment_method: this.paymentMethods.get(pi.payment_method ?? '')?.object ?? null,
+        type: 'invalid_request_error',
+      };
+      pi.payment_method = null;
+      record.card = undefined;
+      this.emit('payment_intent.payment_failed', pi, ctx);
+      return pi;
+    }
+    try {
+      this.charge(record, record.card?.behaviour.declineAfterAuthentication, ctx, true);
+    } catch (error) {
+      if (!(error instanceof StripeApiError)) throw error;
+    }
+    return pi;
+  }
+
+  private decline(
+    record: PaymentIntentRecord,
+    decline: CardDecline,
+    ctx: RequestContext,
+    authenticated = false,
+  ): never {
+    const pi = record.object;
+    const charge = this.createCharge(record, decline, authenticated);
+    const pm = this.paymentMethods.get(pi.payment_method ?? '')?.object ?? null;
+    pi.status = 'requires_payment_method';
+    pi.latest_charge = charge.id;
+    pi.last_payment_error = {
+      charge: charge.id,
+      code: decline.code,
+      ...(decline.decline_code ? { decline_code: decline.decline_code } : {}),
+      doc_url: `https://stripe.com/docs/error-codes/${decline.code.replace(/_/g, '-')}`,
+      message: decline.message,
+      payment_method: pm,
+      type: 'card_error',
+    };
+    pi.payment_method = null;
+    record.card = undefined;
+    this.emit('charge.failed', charge, ctx);
+    this.emit('payment_intent.payment_failed', pi, ctx);
+    throw new StripeApiError(
+      402,
+      {
+        type: 'card_error',
+        code: decline.code,
+        ...(decline.decline_code ? { decline_code: decline.decline_code } : {}),
+        message: decline.message,
+        charge: charge.id,
+        payment_intent: pi,
+        payment_method: pm ?? undefined,
+      },
+      { saved: true, shouldRetry: false },
+    );
+  }
+
+  private charge(
+    record: PaymentIntentRecord,
+    decline: CardDecline | undefined,
+    ctx: RequestContext,
+    authenticated = false,
+  ): void {
+    if (decline) this.decline(record, decline, ctx, authenticated);
+    const pi = record.object;
+    const charge = this.createCharge(record, undefined, authenticated);
+    pi.latest_charge = charge.id;
+    pi.next_action = null;
+    if (pi.capture_method === 'manual') {
+      pi.status = 'requires_capture';
+      pi.amount_capturable = pi.amount;
+      this.emit('charge.succeeded', charge, ctx);
+      this.emit('payment_intent.amount_capturable_updated', pi, ctx);
+    } else {
+      this.captureCharge(charge, pi.amount, record.card);
+      pi.status = 'succeeded';
+      pi.amount_received = pi.amount;
+      this.emit('charge.succeeded', charge, ctx);
+      this.emit('payment_intent.succeeded', pi, ctx);
+    }
+  }
+
+  private createCharge(
+    record: PaymentIntentRecord,
+    decline: CardDecline | undefined,
+    authenticated: boolean,
+  ): ChargeObject {
+    const pi = record.object;
+    const card = record.card;
+    if (!card) throw new Error('a charge needs a card');
+    const summary = this.cardSummary(card);
+    const blocked = decline?.decline_code === 'fraudulent';
+    const id = stripeId('ch');
+    const charge = this.track({
+      id,
+      object: 'charge',
+      amount: pi.amount,
+      amount_captured: 0,
+      amount_refunded: 0,
+      application: null,
+      application_fee: null,
+      application_fee_amount: null,
+      balance_transaction: null,
+      billing_details: this.paymentMethods.get(pi.payment_method ?? '')?.object['billing_details'] ?? null,
+      calculated_statement_descriptor:
+        `PAYRAIL* ${String(pi['statement_descriptor_suffix'] ?? 'SANDBOX')}`.slice(0, 22),
+      captured: false,
+      created: nowSeconds(),
+      currency: pi.currency,
+      customer: null,
+      description: pi['description'] ?? null,
+      disputed: false,
+      failure_balance_transaction: null,
+      failure_code: decline?.code ?? null,
+      failure_message: decline?.message ?? null,
+      fraud_details: {},
+      livemode: false,
+      metadata: { ...pi.metadata },
+      on_behalf_of: null,
+      outcome: decline
+        ? {
+            network_status: blocked ? 'not_sent_to_network' : 'declined_by_network',
+            reason: blocked ? 'highest_risk_level' : (decline.decline_code ?? decline.code),
+            risk_level: blocked ? 'highest' : 'normal',
+            risk_score: blocked ? 95 : 20,
+            seller_message: blocked
+              ? 'Stripe blocked this payment as too risky.'
+              : 'The bank did not return any further details with this decline.',
+            type: blocked ? 'blocked' : 'issuer_declined',
+          }
+        : {
+            network_status: 'approved_by_network',
+            reason: null,
+            risk_level: 'normal',
+            risk_score: 20,
+            seller_message: 'Payment complete.',
+            type: 'authorized',
+          },
+      paid: !decline,
+      payment_intent: pi.id,
+      payment_method: pi.payment_method,
+      payment_method_details: {
+        card: {
+          amount_authorized: decline ? null : pi.amount,
+          brand: summary['brand'],
+          checks: summary['checks'],
+          country: summary['country'],
+          exp_month: summary['exp_month'],
+          exp_year: summary['exp_year'],
+          fingerprint: summary['fingerprint'],
+          funding: summary['funding'],
+          installments: null,
+          last4: summary['last4'],
+          mandate: null,
+          network: summary['brand'],
+          three_d_secure: authenticated
+            ? { authentication_flow: 'challenge', result: 'authenticated', version: '2.2.0' }
+            : null,
+          wallet: null,
+        },
+        type: 'card',
+      },
+      receipt_email: pi['receipt_email'] ?? null,
+      receipt_number: null,
+      receipt_url: null,
+      refunded: false,
+      refunds: {
+        object: 'list',
+        data: [],
+        has_more: false,
+        total_count: 0,
+        url: `/v1/charges/${id}/refunds`,
+      },
+      review: null,
+      shipping: null,
+      source_transfer: null,
+      statement_descriptor: null,
+      statement_descriptor_suffix: pi['statement_descriptor_suffix'] ?? null,
+      status: decline ? 'failed' : 'succeeded',
+      transfer_data: null,
+      transfer_group: null,
+    }) as ChargeObject;
+    this.charges.set(id, charge);
+    return charge;
+  }
+
+  /** Moves money: marks the charge captured and books its balance transaction with the fee. */
+  private captureCharge(charge: ChargeObject, amount: number, card?: CardRecord): void {
+    charge.captured = true;
+    charge.amount_captured = amount;
+    const fee = processingFee(amount, charge.currency);
+    const txn = this.balanceTransaction({
+      amount,
+      fee,
+      currency: charge.currency,
+      type: 'charge',
+      reporting_category: 'charge',
+      source: charge.id,
+      description: (charge['description'] as string | null) ?? null,
+      availableNow: card?.behaviour.bypassPending ?? false,
+    });
+    charge.balance_transaction = txn.id;
+  }
+
+  capturePaymentIntent(id: string, params: Params, ctx: RequestContext): PaymentIntentObject {
+    params.only(
+      'amount_to_capture',
+      'metadata',
+      'final_capture',
+      'statement_descriptor_suffix',
+      'application_fee_amount',
+    );
+    const record = this.paymentIntent(id);
+    const pi = record.object;
+    if (pi.status !== 'requires_capture') {
+      throw unexpectedState(pi, 'capture', ['requires_capture']);
+    }
+    const amount = params.integer('amount_to_capture') ?? pi.amount_capturable;
+    if (amount < 1)
+      throw parameterInvalid(
+        'amount_to_capture',
+        'amount_to_capture must be greater than 0.',
+        'parameter_invalid_integer',
+      );
+    if (amount > pi.amount_capturable) {
+      throw invalidRequest(
+        `The amount to capture (${amount}) is greater than the amount capturable on this PaymentIntent (${pi.amount_capturable}).`,
+        { code: 'amount_too_large', param: 'amount_to_capture' },
+      );
+    }
+    const metadata = params.metadata();
+    if (metadata) pi.metadata = { ...pi.metadata, ...metadata };
+    const charge = this.charges.get(pi.latest_charge ?? '');
+    if (!charge) throw new Error(`payment intent ${id} has no charge to capture`);
+    this.captureCharge(charge, amount, record.card);
+    pi.amount_received = amount;
+    pi.amount_capturable = 0;
+    pi.status = 'succeeded';
+    this.emit('charge.captured', charge, ctx);
+    this.emit('payment_intent.succeeded', pi, ctx);
+    return pi;
+  }
+
+  cancelPaymentIntent(id: string, params: Params, ctx: RequestContext): PaymentIntentObject {
+    params.only('cancellation_reason');
+    const reason = params.oneOf('cancellation_reason', CANCELLATION_REASONS);
+    const record = this.paymentIntent(id);
+    const pi = record.object;
+    if (!PI_CANCELABLE.includes(pi.status)) {
+      throw unexpectedState(pi, 'cancel', PI_CANCELABLE);
+    }
+    const charge = this.charges.get(pi.latest_charge ?? '');
+    if (charge && pi.status === 'requires_capture') {
+      // Releasing an authorization: the uncaptured charge shows as refunded, no money moves.
+      charge.refunded = true;
+      charge.amount_refunded = charge.amount;
+    }
+    pi.status = 'canceled';
+    pi.amount_capturable = 0;
+    pi.canceled_at = nowSeconds();
+    pi.cancellation_reason = reason ?? 'requested_by_customer';
+    pi.next_action = null;
+    this.emit('payment_intent.canceled', pi, ctx);
+    return pi;
+  }
+
+  // ---- charges and refunds ----
+
+  retrieveCharge(id: string): ChargeObject {
+    const charge = this.charges.get(id);
+    if (!charge) throw resourceMissing('charge', id);
+    return this.withRefunds(charge);
+  }
+
+  listCharges(): ChargeObject[] {
+    return [...this.charges.values()].map((c) => this.withRefunds(c));
+  }
+
+  private withRefunds(charge: ChargeObject): ChargeObject {
+    const data = [...this.refunds.values()]
+      .filter((r) => r.charge === charge.id)
+      .sort((a, b) => this.sequence(b.id) - this.sequence(a.id));
+    return { ...charge, refunds: { ...charge.refunds, data, total_count: data.length } };
+  }
+
+  createRefund(params: Params, ctx: RequestContext): RefundObject {
+    params.only('payment_intent', 'charge', 'amount', 'reason', 'metadata', 'instructions_email');
+    const piId = params.string('payment_intent');
+    const chargeId = params.string('charge');
+    if (!piId && !chargeId) {
+      throw invalidRequest(
+        'One of the following params should be provided for this request: charge or payment_intent.',
+        {
+          code: 'parameter_missing',
+        },
+      );
+    }
+    if (piId && chargeId) {
+      throw invalidRequest('You may only specify one of these parameters: charge, payment_intent.', {
+        param: 'charge',
+      });
+    }
+    const reason = params.oneOf('reason', REFUND_REASONS);
+    const requested = params.integer('amount');
+    let charge: ChargeObject | undefined;
+    let pi: PaymentIntentRecord | undefined;
+    if (piId) {
+      pi = this.paymentIntent(piId, 'payment_intent');
+      charge = this.charges.get(pi.object.latest_charge ?? '');
+      if (!charge || pi.object.status !== 'succeeded') {
+        throw invalidRequest(
+          pi.object.status === 'requires_capture'
+            ? `This PaymentIntent (${piId}) has not been captured; cancel it to release the authorization instead of refunding it.`
+            : `This PaymentIntent (${piId}) does not have a successful charge to refund.`,
+          { param: 'payment_intent' },
+        );
+      }
+    } else {
+      charge = this.charges.get(chargeId ?? '');
+      if (!charge) throw resourceMissing('charge', chargeId ?? '', 'charge');
+      pi = charge.payment_intent ? this.paymentIntents.get(charge.payment_intent) : undefined;
+      if (!charge.captured || charge.status !== 'succeeded') {
+        throw invalidRequest(`Charge ${charge.id} has not been captured and cannot be refunded.`, {
+          param: 'charge',
+        });
+      }
+    }
+    const remaining = charge.amount_captured - charge.amount_refunded;
+    if (remaining <= 0) {
+      throw invalidRequest(`Charge ${charge.id} has already been refunded.`, {
+        code: 'charge_already_refunded',
+        saved: true,
+      });
+    }
+    const amount = requested ?? remaining;
+    if (amount < 1)
+      throw parameterInvalid('amount', 'Refund amount must be greater than 0.', 'parameter_invalid_integer');
+    if (amount > remaining) {
+      throw invalidRequest(
+        `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining}).`,
+        { code: 'amount_too_large', param: 'amount' },
+      );
+    }
+    const behaviour =
+      pi?.card?.behaviour ?? this.paymentMethods.get(String(charge.payment_method))?.card.behaviour;
+    const pending = behaviour?.refund === 'pending';
+    const refund = this.track({
+      id: stripeId('re'),
+      object: 'refund',
+      amount,
+      balance_transaction: null,
+      charge: charge.id,
+      created: nowSeconds(),
+      currency: charge.currency,
+      destination_details: {
+        card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' },
+        type: 'card',
+      },
+      metadata: params.metadata() ?? {},
+      payment_intent: charge.payment_intent,
+      reason: reason ?? null,
+      receipt_number: null,
+      source_transfer_reversal: null,
+      status: pending ? 'pending' : 'succeeded',
+      transfer_reversal: null,
+    }) as RefundObject;
+    this.refunds.set(refund.id, refund);
+    charge.amount_refunded += amount;
+    charge.refunded = charge.amount_refunded >= charge.amount_captured;
+    const txn = this.balanceTransaction({
+      amount: -amount,
+      fee: 0,
+      currency: charge.currency,
+      type: 'refund',
+      reporting_category: 'refund',
+      source: refund.id,
+      description: 'REFUND FOR CHARGE',
+      availableNow: true,
+    });
+    refund.balance_transaction = txn.id;
+    this.emit('refund.created', refund, ctx);
+    this.emit('charge.refunded', this.withRefunds(charge), ctx);
+    if (behaviour?.refund) this.later(() => this.settleRefund(refund.id, ctx));
+    return refund;
+  }
+
+  /** Moves a test card's asynchronous refund to its final state (`pm_card_pendingRefund`, `pm_card_refundFail`). */
+  settleRefund(id: string, ctx: RequestContext): void {
+    const refund = this.refunds.get(id);
+    const charge = refund && this.charges.get(refund.charge);
+    if (!refund || !charge) return;
+    const behaviour = this.paymentMethods.get(String(charge.payment_method))?.card.behaviour;
+    if (refund.status === 'pending') {
+      refund.status = 'succeeded';
+      this.emit('refund.updated', refund, ctx);
+      this.emit('charge.refund.updated', refund, ctx);
+    } else if (refund.status === 'succeeded' && behaviour?.refund === 'fails') {
+      refund.status = 'failed';
+      refund.failure_reason = 'expired_or_canceled_card';
+      charge.amount_refunded -= refund.amount;
+      charge.refunded = false;
+      const txn = this.balanceTransaction({
+        amount: refund.amount,
+        fee: 0,
+        currency: refund.currency,
+        type: 'refund_failure',
+        reporting_category: 'refund_failure',
+        source: refund.id,
+        description: 'REFUND FAILURE',
+        availableNow: true,
+      });
+      refund.failure_balance_transaction = txn.id;
+      this.emit('refund.failed', refund, ctx);
+      this.emit('refund.updated', refund, ctx);
+      this.emit('charge.refund.updated', refund, ctx);
+    }
+  }
+
+  /** Settles every asynchronous test refund now instead of after the delay. */
+  settleRefunds(ctx: RequestContext): number {
+    let settled = 0;
+    for (const refund of this.refunds.values()) {
+      const before = refund.status;
+      this.settleRefund(refund.id, ctx);
+      if (refund.status !== before) settled++;
+    }
+    return settled;
+  }
+
+  retrieveRefund(id: string): RefundObject {
+    const refund = this.refunds.get(id);
+    if (!refund) throw resourceMissing('refund', id);
+    return refund;
+  }
+
+  listRefunds(): RefundObject[] {
+    return [...this.refunds.values()];
+  }
+
+  // ---- balance ----
+
+  private balanceTransaction(input: {
+    amount: number;
+    fee: number;
+    currency: string;
+    type: string;
+    reporting_category: string;
+    source: string;
+    description: string | null;
+    availableNow: boolean;
+  }): BalanceTransactionObject {
+    const created = nowSeconds();
+    const txn = this.track({
+      id: stripeId('txn'),
+      object: 'balance_transaction',
+      amount: input.amount,
+      available_on: input.availableNow ? created : created + 2 * 86400,
+      balance_type: 'payments',
+      created,
+      currency: input.currency,
+      description: input.description,
+      exchange_rate: null,
+      fee: input.fee,
+      fee_details: input.fee
+        ? [
+            {
+              amount: input.fee,
+              application: null,
+              currency: input.currency,
+              description: 'Stripe processing fees',
+              type: 'stripe_fee',
+            },
+          ]
+        : [],
+      net: input.amount - input.fee,
+      reporting_category: input.reporting_category,
+      source: input.source,
+      status: input.availableNow ? 'available' : 'pending',
+      type: input.type,
+    }) as BalanceTransactionObject;
+    this.balanceTransactions.set(txn.id, txn);
+    return txn;
+  }
+
+  /** Balance transactions with their status as of now (pending ones become available on `available_on`). */
+  listBalanceTransactions(): BalanceTransactionObject[] {
+    const now = nowSeconds();
+    for (const txn of this.balanceTransactions.values()) {
+      if (txn.status === 'pending' && txn.available_on <= now) txn.status = 'available';
+    }
+    return [...this.balanceTransactions.values()];
+  }
+
+  retrieveBalanceTransaction(id: string): BalanceTransactionObject {
+    const txn = this.listBalanceTransactions().find((t) => t.id === id);
+    if (!txn) throw resourceMissing('balance transaction', id);
+    return txn;
+  }
+
+  /** Makes every pending balance transaction available now (the sandbox's "settle" control). */
+  settleBalance(): number {
+    let settled = 0;
+    for (const txn of this.balanceTransactions.values()) {
+      if (txn.status === 'pending') {
+        txn.status = 'available';
+        txn.available_on = nowSeconds();
+        settled++;
+      }
+    }
+    return settled;
+  }
+
+  balance(): Record<string, unknown> {
+    const sums = new Map<string, { available: number; pending: number }>();
+    for (const txn of this.listBalanceTransactions()) {
+      const sum = sums.get(txn.currency) ?? { available: 0, pending: 0 };
+      sum[txn.status] += txn.net;
+      sums.set(txn.currency, sum);
+    }
+    if (sums.size === 0) sums.set('usd', { available: 0, pending: 0 });
+    const rows = (kind: 'available' | 'pending') =>
+      [...sums].map(([currency, sum]) => ({
+        amount: sum[kind],
+        currency,
+        source_types: { card: sum[kind] },
+      }));
+    return { object: 'balance', available: rows('available'), livemode: false, pending: rows('pending') };
+  }
+
+  // ---- events and webhook endpoints ----
+
+  private emit(type: string, object: StripeObject, ctx: RequestContext): void {
+    const endpoints = [...this.webhookEndpoints.values()].filter(
+      (e) => e.status === 'enabled' && (e.enabled_events.includes('*') || e.enabled_events.includes(type)),
+    );
+    const event = this.track({
+      id: stripeId('evt'),
+      object: 'event',
+      api_version: STRIPE_API_VERSION,
+      created: nowSeconds(),
+      data: { object: structuredClone(object) },
+      livemode: false,
+      pending_webhooks: endpoints.length,
+      request: { id: ctx.requestId, idempotency_key: ctx.idempotencyKey ?? null },
+      type,
+    }) as EventObject;
+    this.events.set(event.id, event);
+    for (const listener of this.listeners) listener(event, endpoints);
+  }
+
+  retrieveEvent(id: string): EventObject {
+    const event = this.events.get(id);
+    if (!event) throw resourceMissing('event', id);
+    return event;
+  }
+
+  listEvents(): EventObject[] {
+    return [...this.events.values()];
+  }
+
+  createWebhookEndpoint(params: Params, secret: string): WebhookEndpointObject {
+    params.only('url', 'enabled_events', 'description', 'metadata', 'api_version', 'connect');
+    const url = params.requiredString('url');
+    if (!/^https?:\/\/[^\s]+$/.test(url))
+      throw parameterInvalid(
+        'url',
+        `Invalid URL: ${url}. URLs must begin with http:// or https://.`,
+        'url_invalid',
+      );
+    const enabled = params.strings('enabled_events');
+    if (!enabled || enabled.length === 0) throw parameterMissing('enabled_events');
+    for (const type of enabled) {
+      if (type !== '*' && !/^[a-z_]+(\.[a-z_]+)+$/.test(type)) {
+        throw parameterInvalid('enabled_events', `Invalid enabled_events value: ${type}`);
+      }
+    }
+    const endpoint = this.track({
+      id: stripeId('we'),
+      object: 'webhook_endpoint',
+      api_version: params.string('api_version') ?? null,
+      application: null,
+      created: nowSeconds(),
+      description: params.string('description') ?? null,
+      enabled_events: enabled,
+      livemode: false,
+      metadata: params.metadata() ?? {},
+      secret,
+      status: 'enabled',
+      url,
+    }) as WebhookEndpointObject;
+    this.webhookEndpoints.set(endpoint.id, endpoint);
+    return endpoint;
+  }
+
+  retrieveWebhookEndpoint(id: string): WebhookEndpointObject {
+    const endpoint = this.webhookEndpoints.get(id);
+    if (!endpoint) throw resourceMissing('webhook_endpoint', id, 'webhook_endpoint');
+    return endpoint;
+  }
+
+  updateWebhookEndpoint(id: string, params: Params): WebhookEndpointObject {
+    params.only('url', 'enabled_events', 'description', 'metadata', 'disabled');
+    const endpoint = this.retrieveWebhookEndpoint(id);
+    const url = params.string('url');
+    if (url !== undefined) endpoint.url = url;
+    const enabled = params.strings('enabled_events');
+    if (enabled) endpoint.enabled_events = enabled;
+    const disabled = params.boolean('disabled');
+    if (disabled !== undefined) endpoint.status = disabled ? 'disabled' : 'enabled';
+    if (params.has('description')) endpoint['description'] = params.string('description') || null;
+    const metadata = params.metadata();
+    if (metadata) endpoint['metadata'] = { ...(endpoint['metadata'] as object), ...metadata };
+    return endpoint;
+  }
+
+  deleteWebhookEndpoint(id: string): Record<string, unknown> {
+    this.retrieveWebhookEndpoint(id);
+    this.webhookEndpoints.delete(id);
+    return { id, object: 'webhook_endpoint', deleted: true };
+  }
+
+  listWebhookEndpoints(): WebhookEndpointObject[] {
+    return [...this.webhookEndpoints.values()];
+  }
+
+  private later(task: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      task();
+    }, this.options.asyncRefundDelayMs);
+    timer.unref();
+    this.timers.add(timer);
+  }
+}
+
+/** The API version the sandbox writes into events (the one stripe 23.1.0 sends). */
+export const STRIPE_API_VERSION = '2026-10-28.endive';
+
+function cardError(decline: CardDecline, param: string): StripeApiError {
+  return new StripeApiError(
+    402,
+    { type: 'card_error', code: decline.code, message: decline.message, param },
+    { saved: true, shouldRetry: false },
+  );
+}
+
+function unexpectedState(
+  pi: PaymentIntentObject,
+  action: string,
+  allowed: readonly string[],
+): StripeApiError {
+  const verb = action === 'cancel' ? 'canceled' : action === 'capture' ? 'captured' : 'confirmed';
+  return invalidRequest(
+    `This PaymentIntent could not be ${verb} because it has a status of ${pi.status}. Only a PaymentIntent with one of the following statuses may be ${verb}: ${allowed.join(', ')}.`,
+    { code: 'payment_intent_unexpected_state', payment_intent: pi, saved: true },
+  );
+}

@@ -1,0 +1,955 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { invalidRequest, parameterInvalid, StripeApiError } from './errors';
+import { parseForm, Params, type FormObject } from './form';
+import { stripeId } from './ids';
+import { StripeState, type RequestContext, type StripeObject } from './state';
+import { WebhookDispatcher, type WebhookDeliveryAttempt } from './webhook-delivery';
+
+/** What a restricted key may touch, per resource, as in Stripe's dashboard. */
+export const STRIPE_RESOURCES = [
+  'account',
+  'balance',
+  'charges',
+  'events',
+  'payment_intents',
+  'payment_methods',
+  'refunds',
+  'tokens',
+  'webhook_endpoints',
+] as const;
+export type StripeResource = (typeof STRIPE_RESOURCES)[number];
+export type PermissionLevel = 'none' | 'read' | 'write';
+export type RestrictedKeyPermissions = Partial<Record<StripeResource, PermissionLevel>>;
+
+/** Stripe's own names for the permissions, as its 403 messages spell them. */
+const PERMISSION_NAMES: Record<StripeResource, string> = {
+  account: 'account',
+  balance: 'balance',
+  charges: 'charge',
+  events: 'event',
+  payment_intents: 'payment_intent',
+  payment_methods: 'payment_method',
+  refunds: 'refund',
+  tokens: 'token',
+  webhook_endpoints: 'webhook',
+};
+
+/** Default credentials the sandbox accepts out of the box: obviously test values. */
+export const STRIPE_SANDBOX_DEFAULTS = Object.freeze({
+  port: 12111,
+  secretKey: 'sk_test_PayrailSandbox000000000000000000000000',
+  publishableKey: 'pk_test_PayrailSandbox000000000000000000000000',
+  accountId: 'acct_1PayrailSandbox0',
+  accountName: 'Payrail Sandbox',
+  /** Restricted keys known from the start: one that can only read, one that can take payments but not refund. */
+  restrictedKeys: Object.freeze({
+    rk_test_PayrailSandboxReadOnly0000000000000000: Object.freeze({
+      account: 'read',
+      balance: 'read',
+      charges: 'read',
+      events: 'read',
+      payment_intents: 'read',
+      payment_methods: 'read',
+      refunds: 'read',
+      webhook_endpoints: 'read',
+    }),
+    rk_test_PayrailSandboxNoRefunds000000000000000: Object.freeze({
+      account: 'read',
+      balance: 'read',
+      charges: 'read',
+      events: 'read',
+      payment_intents: 'write',
+      payment_methods: 'write',
+      refunds: 'read',
+      tokens: 'write',
+      webhook_endpoints: 'write',
+    }),
+  }) as Readonly<Record<string, RestrictedKeyPermissions>>,
+});
+
+export interface StripeSandboxOptions {
+  /** Default 12111; 0 picks a free port (tests). */
+  port?: number;
+  host?: string;
+  /** Extra restricted keys (`rk_test_…`) and what each may do. */
+  restrictedKeys?: Record<string, RestrictedKeyPermissions>;
+  /** Keep every API request and response so tests can check them against the OpenAPI spec. */
+  record?: boolean;
+  /** Delays between webhook delivery attempts; the default retries three times. */
+  webhookRetryDelaysMs?: number[];
+  webhookTimeoutMs?: number;
+  /** How long a pending or failing test refund takes to reach its final state (default 1000 ms). */
+  asyncRefundDelayMs?: number;
+}
+
+export interface RecordedExchange {
+  method: string;
+  /** The request path as sent. */
+  path: string;
+  /** The OpenAPI path template it matched (`/v1/payment_intents/{intent}`). */
+  route?: string;
+  status: number;
+  body: unknown;
+}
+
+interface KeyInfo {
+  kind: 'secret' | 'restricted';
+  permissions?: RestrictedKeyPermissions;
+  latencyMs?: number;
+}
+
+interface IdempotentEntry {
+  fingerprint: string;
+  done: boolean;
+  status?: number;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+interface ApiRequest {
+  params: Params;
+  path: Record<string, string>;
+  ctx: RequestContext;
+}
+
+interface Route {
+  method: 'GET' | 'POST' | 'DELETE';
+  template: string;
+  pattern: RegExp;
+  names: string[];
+  resource: StripeResource;
+  access: 'read' | 'write';
+  handle: (request: ApiRequest) => unknown;
+}
+
+interface Fault {
+  status: number;
+  remaining: number;
+}
+
+export interface StripeSandbox {
+  /** `http://host:port`, without a trailing slash. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** Stripe SDK options that point the official client here: `new Stripe(key, sandbox.clientOptions)`. */
+  readonly clientOptions: { host: string; port: number; protocol: 'http' };
+  readonly state: StripeState;
+  /** Requests and responses, when started with `record: true`. */
+  readonly exchanges: RecordedExchange[];
+  readonly webhookAttempts: readonly WebhookDeliveryAttempt[];
+  /** Adds a restricted key with these permissions and returns it. */
+  createRestrictedKey(permissions: RestrictedKeyPermissions): string;
+  /** Adds a secret key whose answers are delayed (for timeout tests) and returns it. */
+  createSlowKey(latencyMs: number): string;
+  /** Delays every API answer (0 turns it off). */
+  setLatency(ms: number): void;
+  /** The next `count` API requests answer `status` (500, 503, 429…) in Stripe's error shape. */
+  injectFault(status: number, count?: number): void;
+  /** Completes (or fails) the 3-D Secure challenge of a PaymentIntent in `requires_action`. */
+  authenticate(paymentIntentId: string, result?: 'succeed' | 'fail'): StripeObject;
+  /** Makes every pending balance transaction available now. */
+  settleBalance(): number;
+  /** Moves asynchronous test refunds (pending / failing cards) to their final state now. */
+  settleRefunds(): number;
+  /** Stops the server, webhook deliveries and every pending timer. */
+  close(): Promise<void>;
+}
+
+const ROUTE_PARAM = /\{([a-z_]+)\}/g;
+
+function route(
+  method: Route['method'],
+  template: string,
+  resource: StripeResource,
+  access: Route['access'],
+  handle: Route['handle'],
+): Route {
+  const names = [...template.matchAll(ROUTE_PARAM)].map((m) => m[1]);
+  const pattern = new RegExp(`^${template.replace(ROUTE_PARAM, '([^/]+)')}$`);
+  return { method, template, pattern, names, resource, access, handle };
+}
+
+const LIST_PARAMS = ['limit', 'starting_after', 'ending_before', 'created'];
+
+/**
+ * Starts a local server that speaks Stripe's v1 wire protocol for payments, so the official
+ * `stripe` SDK runs against it unmodified. State lives in memory and dies with `close()`.
+ */
+export async function startStripeSandbox(options: StripeSandboxOptions = {}): Promise<StripeSandbox> {
+  const defaults = STRIPE_SANDBOX_DEFAULTS;
+  const keys = new Map<string, KeyInfo>([[defaults.secretKey, { kind: 'secret' }]]);
+  for (const [key, permissions] of Object.entries({
+    ...defaults.restrictedKeys,
+    ...options.restrictedKeys,
+  })) {
+    if (!/^rk_test_[A-Za-z0-9]+$/.test(key))
+      throw new Error(`restricted key '${key.slice(0, 8)}…' must look like rk_test_…`);
+    keys.set(key, { kind: 'restricted', permissions });
+  }
+  const state = new StripeState({
+    accountId: defaults.accountId,
+    asyncRefundDelayMs: options.asyncRefundDelayMs ?? 1000,
+  });
+  const dispatcher = new WebhookDispatcher({
+    retryDelaysMs: options.webhookRetryDelaysMs ?? [500, 2000, 5000],
+    timeoutMs: options.webhookTimeoutMs ?? 5000,
+    onDelivered: (eventId) => {
+      const event = state.events.get(eventId);
+      if (event && event.pending_webhooks > 0) event.pending_webhooks--;
+    },
+  });
+  state.onEvent((event, endpoints) => {
+    const payload = JSON.stringify(event, null, 2);
+    for (const endpoint of endpoints) {
+      dispatcher.deliver(event, payload, {
+        endpointId: endpoint.id,
+        url: endpoint.url,
+        secret: endpoint.secret ?? '',
+      });
+    }
+  });
+  const idempotency = new Map<string, IdempotentEntry>();
+  const exchanges: RecordedExchange[] = [];
+  const faults: Fault[] = [];
+  const pendingTimers = new Map<NodeJS.Timeout, () => void>();
+  let latencyMs = 0;
+  let origin = '';
+
+  const list = (items: StripeObject[], params: Params, url: string): Record<string, unknown> => {
+    const limit = params.integer('limit') ?? 10;
+    if (limit < 1 || limit > 100)
+      throw parameterInvalid(
+        'limit',
+        'Invalid value for limit: must be between 1 and 100.',
+        'parameter_invalid_integer',
+      );
+    let rows = items
+      .filter(createdFilter(params))
+      .sort((a, b) => state.sequence(b.id) - state.sequence(a.id));
+    const after = params.string('starting_after');
+    const before = params.string('ending_before');
+    if (after) {
+      const index = rows.findIndex((r) => r.id === after);
+      if (index < 0)
+        throw invalidRequest(`No such object: '${after}'`, {
+          code: 'resource_missing',
+          param: 'starting_after',
+          status: 404,
+        });
+      rows = rows.slice(index + 1);
+    } else if (before) {
+      const index = rows.findIndex((r) => r.id === before);
+      if (index < 0)
+        throw invalidRequest(`No such object: '${before}'`, {
+          code: 'resource_missing',
+          param: 'ending_before',
+          status: 404,
+        });
+      rows = rows.slice(0, index).slice(-limit);
+      return { object: 'list', data: rows, has_more: index > limit, url };
+    }
+    return { object: 'list', data: rows.slice(0, limit), has_more: rows.length > limit, url };
+  };
+
+  const account = (): Record<string, unknown> => ({
+    id: defaults.accountId,
+    object: 'account',
+    business_profile: {
+      mcc: '5734',
+      name: defaults.accountName,
+      support_email: null,
+      support_phone: null,
+      support_url: null,
+      url: null,
+    },
+    business_type: 'company',
+    capabilities: { card_payments: 'active', transfers: 'active' },
+    charges_enabled: true,
+    country: 'US',
+    created: 1700000000,
+    default_currency: 'usd',
+    details_submitted: true,
+    email: 'sandbox@payrail.invalid',
+    metadata: {},
+    payouts_enabled: true,
+    settings: {
+      branding: { icon: null, logo: null, primary_color: null, secondary_color: null },
+      card_payments: {
+        decline_on: { avs_failure: false, cvc_failure: true },
+        statement_descriptor_prefix: 'PAYRAIL',
+        statement_descriptor_prefix_kana: null,
+        statement_descriptor_prefix_kanji: null,
+      },
+      dashboard: { display_name: defaults.accountName, timezone: 'Etc/UTC' },
+      payments: {
+        statement_descriptor: 'PAYRAIL SANDBOX',
+        statement_descriptor_kana: null,
+        statement_descriptor_kanji: null,
+      },
+    },
+    type: 'standard',
+  });
+
+  const routes: Route[] = [
+    route('GET', '/v1/account', 'account', 'read', ({ params }) => (params.only(), account())),
+    route('GET', '/v1/balance', 'balance', 'read', ({ params }) => (params.only(), state.balance())),
+    route('GET', '/v1/balance_transactions', 'balance', 'read', ({ params }) => {
+      params.only(...LIST_PARAMS, 'type', 'source', 'currency', 'payout');
+      const type = params.string('type');
+      const source = params.string('source');
+      const currency = params.string('currency');
+      const rows = state
+        .listBalanceTransactions()
+        .filter(
+          (t) =>
+            (!type || t.type === type) &&
+            (!source || t.source === source) &&
+            (!currency || t.currency === currency),
+        );
+      return list(rows, params, '/v1/balance_transactions');
+    }),
+    route(
+      'GET',
+      '/v1/balance_transactions/{id}',
+      'balance',
+      'read',
+      ({ params, path }) => (params.only(), state.retrieveBalanceTransaction(path['id'])),
+    ),
+    route('GET', '/v1/charges', 'charges', 'read', ({ params }) => {
+      params.only(...LIST_PARAMS, 'payment_intent', 'customer', 'transfer_group');
+      const pi = params.string('payment_intent');
+      return list(
+        state.listCharges().filter((c) => !pi || c.payment_intent === pi),
+        params,
+        '/v1/charges',
+      );
+    }),
+    route(
+      'GET',
+      '/v1/charges/{charge}',
+      'charges',
+      'read',
+      ({ params, path }) => (params.only(), state.retrieveCharge(path['charge'])),
+    ),
+    route('GET', '/v1/events', 'events', 'read', ({ params }) => {
+      params.only(...LIST_PARAMS, 'type', 'types', 'delivery_success');
+      const type = params.string('type');
+      const types = params.strings('types');
+      const matches = (t: string) =>
+        (!type || (type.endsWith('*') ? t.startsWith(type.slice(0, -1)) : t === type)) &&
+        (!types || types.includes(t));
+      return list(
+        state.listEvents().filter((e) => matches(e.type)),
+        params,
+        '/v1/events',
+      );
+    }),
+    route(
+      'GET',
+      '/v1/events/{id}',
+      'events',
+      'read',
+      ({ params, path }) => (params.only(), state.retrieveEvent(path['id'])),
+    ),
+    route('POST', '/v1/tokens', 'tokens', 'write', ({ params }) => state.createToken(params)),
+    route('POST', '/v1/payment_methods', 'payment_methods', 'write', ({ params }) =>
+      state.createPaymentMethod(params),
+    ),
+    route(
+      'GET',
+      '/v1/payment_methods/{payment_method}',
+      'payment_methods',
+      'read',
+      ({ params, path }) => (params.only(), state.retrievePaymentMethod(path['payment_method'])),
+    ),
+    route('POST', '/v1/payment_intents', 'payment_intents', 'write', ({ params, ctx }) =>
+      state.createPaymentIntent(params, ctx),
+    ),
+    route('GET', '/v1/payment_intents', 'payment_intents', 'read', ({ params }) => {
+      params.only(...LIST_PARAMS, 'customer');
+      const customer = params.string('customer');
+      return list(
+        state.listPaymentIntents().filter((p) => !customer || p['customer'] === customer),
+        params,
+        '/v1/payment_intents',
+      );
+    }),
+    route(
+      'GET',
+      '/v1/payment_intents/{intent}',
+      'payment_intents',
+      'read',
+      ({ params, path }) => (params.only('client_secret'), state.retrievePaymentIntent(path['intent'])),
+    ),
+    route(
+      'POST',
+      '/v1/payment_intents/{intent}/confirm',
+      'payment_intents',
+      'write',
+      ({ params, path, ctx }) => state.confirmPaymentIntent(path['intent'], params, ctx),
+    ),
+    route(
+      'POST',
+      '/v1/payment_intents/{intent}/capture',
+      'payment_intents',
+      'write',
+      ({ params, path, ctx }) => state.capturePaymentIntent(path['intent'], params, ctx),
+    ),
+    route(
+      'POST',
+      '/v1/payment_intents/{intent}/cancel',
+      'payment_intents',
+      'write',
+      ({ params, path, ctx }) => state.cancelPaymentIntent(path['intent'], params, ctx),
+    ),
+    route('POST', '/v1/refunds', 'refunds', 'write', ({ params, ctx }) => state.createRefund(params, ctx)),
+    route('GET', '/v1/refunds', 'refunds', 'read', ({ params }) => {
+      params.only(...LIST_PARAMS, 'payment_intent', 'charge');
+      const pi = params.string('payment_intent');
+      const charge = params.string('charge');
+      const rows = state
+        .listRefunds()
+        .filter((r) => (!pi || r.payment_intent === pi) && (!charge || r.charge === charge));
+      return list(rows, params, '/v1/refunds');
+    }),
+    route(
+      'GET',
+      '/v1/refunds/{refund}',
+      'refunds',
+      'read',
+      ({ params, path }) => (params.only(), state.retrieveRefund(path['refund'])),
+    ),
+    route('POST', '/v1/webhook_endpoints', 'webhook_endpoints', 'write', ({ params }) =>
+      state.createWebhookEndpoint(
+        params,
+        `whsec_${randomBytes(24).toString('base64url').replace(/[-_]/g, 'x')}`,
+      ),
+    ),
+    route('GET', '/v1/webhook_endpoints', 'webhook_endpoints', 'read', ({ params }) => {
+      params.only(...LIST_PARAMS);
+      return list(state.listWebhookEndpoints().map(withoutSecret), params, '/v1/webhook_endpoints');
+    }),
+    route(
+      'GET',
+      '/v1/webhook_endpoints/{webhook_endpoint}',
+      'webhook_endpoints',
+      'read',
+      ({ params, path }) => (
+        params.only(),
+        withoutSecret(state.retrieveWebhookEndpoint(path['webhook_endpoint']))
+      ),
+    ),
+    route(
+      'POST',
+      '/v1/webhook_endpoints/{webhook_endpoint}',
+      'webhook_endpoints',
+      'write',
+      ({ params, path }) => withoutSecret(state.updateWebhookEndpoint(path['webhook_endpoint'], params)),
+    ),
+    route(
+      'DELETE',
+      '/v1/webhook_endpoints/{webhook_endpoint}',
+      'webhook_endpoints',
+      'write',
+      ({ params, path }) => (params.only(), state.deleteWebhookEndpoint(path['webhook_endpoint'])),
+    ),
+  ];
+
+  const expandable = (id: string): StripeObject | undefined =>
+    id.startsWith('ch_') && state.charges.has(id) ? state.retrieveCharge(id) : state.find(id);
+
+  async function handleApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    rawBody: string,
+  ): Promise<void> {
+    const requestId = stripeId('req', 14);
+    const method = req.method ?? 'GET';
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'request-id': requestId,
+      'stripe-version': String(req.headers['stripe-version'] ?? '2026-10-28.endive'),
+      'cache-control': 'no-cache, no-store',
+    };
+    const matched = routes.find((r) => r.method === method && r.pattern.test(url.pathname));
+    const send = (status: number, body: unknown, extra: Record<string, string> = {}) => {
+      const text = typeof body === 'string' ? body : JSON.stringify(body, null, 2);
+      if (options.record)
+        exchanges.push({
+          method,
+          path: url.pathname,
+          route: matched?.template,
+          status,
+          body: JSON.parse(text),
+        });
+      res.writeHead(status, { ...headers, ...extra });
+      res.end(text);
+    };
+    const sendError = (error: StripeApiError) =>
+      send(
+        error.status,
+        error.body(requestId),
+        error.shouldRetry === undefined ? {} : { 'stripe-should-retry': String(error.shouldRetry) },
+      );
+
+    const key = apiKey(req);
+    if (!key) {
+      return sendError(
+        invalidRequest(
+          "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
+          { status: 401 },
+        ),
+      );
+    }
+    const info = keys.get(key);
+    if (!info) {
+      const publishable = key.startsWith('pk_');
+      return sendError(
+        invalidRequest(
+          publishable
+            ? 'This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.'
+            : `Invalid API Key provided: ${maskKey(key)}`,
+          { status: 401 },
+        ),
+      );
+    }
+    const fault = faults[0];
+    if (fault) {
+      if (--fault.remaining <= 0) faults.shift();
+      return sendError(faultError(fault.status));
+    }
+    if (!matched) {
+      return sendError(
+        invalidRequest(
+          `Unrecognized request URL (${method}: ${url.pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+          { status: 404 },
+        ),
+      );
+    }
+    if (info.kind === 'restricted') {
+      const level = info.permissions?.[matched.resource] ?? 'none';
+      const allowed = level === 'write' || (level === 'read' && matched.access === 'read');
+      if (!allowed) {
+        const permission = `rak_${PERMISSION_NAMES[matched.resource]}_${matched.access}`;
+        return sendError(
+          invalidRequest(
+            `The provided key '${maskKey(key)}' does not have the required permissions for this endpoint on account '${defaults.accountId}'. Having the '${permission}' permission would allow this request to continue.`,
+            { status: 403 },
+          ),
+        );
+      }
+    }
+    const pathParams = Object.fromEntries(
+      matched.names.map((name, i) => [
+        name,
+        decodeURIComponent(matched?.pattern.exec(url.pathname)?.[i + 1] ?? ''),
+      ]),
+    );
+    let form: FormObject;
+    try {
+      const contentType = String(req.headers['content-type'] ?? '');
+      if (method === 'POST' && rawBody && !contentType.startsWith('application/x-www-form-urlencoded')) {
+        throw invalidRequest(
+          `Invalid request (check that your POST content type is application/x-www-form-urlencoded). If you have any questions, we can help at https://support.stripe.com/.`,
+        );
+      }
+      form = parseForm(method === 'POST' ? rawBody : url.search.slice(1));
+    } catch (error) {
+      if (error instanceof StripeApiError) return sendError(error);
+      throw error;
+    }
+
+    const idempotencyKey = method === 'POST' ? headerValue(req, 'idempotency-key') : undefined;
+    let entry: IdempotentEntry | undefined;
+    const scope = `${defaults.accountId}:${idempotencyKey}`;
+    if (idempotencyKey !== undefined) {
+      if (idempotencyKey.length > 255) {
+        return sendError(
+          invalidRequest('Idempotency-Key must be at most 255 characters long.', {
+            param: 'Idempotency-Key',
+          }),
+        );
+      }
+      const fingerprint = createHash('sha256')
+        .update(`${method} ${url.pathname} ${canonical(form)}`)
+        .digest('hex');
+      const known = idempotency.get(scope);
+      if (known && !known.done) {
+        return sendError(
+          new StripeApiError(
+            409,
+            {
+              type: 'invalid_request_error',
+              code: 'idempotency_key_in_use',
+              message:
+                'There is currently another in-progress request using this Stripe API key (or Stripe account) and idempotency key. Please try again later.',
+            },
+            { shouldRetry: true },
+          ),
+        );
+      }
+      if (known) {
+        if (known.fingerprint !== fingerprint) {
+          return sendError(
+            new StripeApiError(
+              400,
+              {
+                type: 'idempotency_error',
+                message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`,
+              },
+              { shouldRetry: false },
+            ),
+          );
+        }
+        return send(known.status ?? 500, known.body ?? '{}', {
+          ...known.headers,
+          'idempotent-replayed': 'true',
+        });
+      }
+      entry = { fingerprint, done: false };
+      idempotency.set(scope, entry);
+    }
+
+    const ctx: RequestContext = { requestId, idempotencyKey, origin };
+    let status = 200;
+    let body: unknown;
+    let saved = true;
+    let extra: Record<string, string> = {};
+    try {
+      const params = new Params(form);
+      const result = matched.handle({ params, path: pathParams, ctx });
+      const expand = params.strings('expand') ?? [];
+      body = expandPaths(structuredClone(result), expand, expandable);
+    } catch (error) {
+      if (!(error instanceof StripeApiError)) throw error;
+      status = error.status;
+      body = error.body(requestId);
+      saved = error.saved;
+      if (error.shouldRetry !== undefined) extra = { 'stripe-should-retry': String(error.shouldRetry) };
+    }
+    const delay = latencyMs + (info.latencyMs ?? 0);
+    if (delay > 0) await sleep(delay, pendingTimers);
+    if (entry) {
+      if (saved)
+        Object.assign(entry, { done: true, status, body: JSON.stringify(body, null, 2), headers: extra });
+      else idempotency.delete(scope);
+    }
+    if (res.destroyed) return;
+    send(status, body, extra);
+  }
+
+  function handleControl(req: IncomingMessage, res: ServerResponse, url: URL, rawBody: string): void {
+    const json = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body, null, 2));
+    };
+    const ctx: RequestContext = { requestId: stripeId('req', 14), origin };
+    let input: Record<string, unknown> = {};
+    try {
+      const type = String(req.headers['content-type'] ?? '');
+      if (rawBody)
+        input = type.includes('json')
+          ? JSON.parse(rawBody)
+          : Object.fromEntries(new URLSearchParams(rawBody));
+      for (const [k, v] of url.searchParams) input[k] ??= v;
+    } catch {
+      return json(400, { error: { message: 'control request body must be JSON or form-encoded' } });
+    }
+    const method = req.method ?? 'GET';
+    const path = url.pathname;
+    let m: RegExpExecArray | null;
+    try {
+      if (method === 'GET' && (m = /^\/_sandbox\/3ds\/([^/]+)$/.exec(path))) {
+        const pi = state.retrievePaymentIntent(decodeURIComponent(m[1]));
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(challengePage(pi.id, pi.amount, pi.currency));
+        return;
+      }
+      if (method === 'POST' && (m = /^\/_sandbox\/payment_intents\/([^/]+)\/authenticate$/.exec(path))) {
+        const result = String(input['result'] ?? 'succeed');
+        if (result !== 'succeed' && result !== 'fail')
+          return json(400, { error: { message: "result must be 'succeed' or 'fail'" } });
+        const id = decodeURIComponent(m[1]);
+        const returnUrl = state.paymentIntents.get(id)?.returnUrl;
+        const pi = state.authenticate(id, result === 'succeed', ctx);
+        if (String(req.headers['content-type'] ?? '').includes('form') && returnUrl) {
+          const target = new URL(returnUrl);
+          target.searchParams.set('payment_intent', pi.id);
+          target.searchParams.set('payment_intent_client_secret', String(pi['client_secret']));
+          target.searchParams.set('redirect_status', result === 'succeed' ? 'succeeded' : 'failed');
+          res.writeHead(303, { location: target.toString() });
+          res.end();
+          return;
+        }
+        return json(200, pi);
+      }
+      if (method === 'POST' && path === '/_sandbox/restricted_keys') {
+        const permissions = (input['permissions'] ?? {}) as RestrictedKeyPermissions;
+        const bad = Object.entries(permissions).find(
+          ([resource, level]) =>
+            !(STRIPE_RESOURCES as readonly string[]).includes(resource) ||
+            !['none', 'read', 'write'].includes(String(level)),
+        );
+        if (bad)
+          return json(400, {
+            error: {
+              message: `unknown resource or level '${bad[0]}: ${String(bad[1])}'; resources are ${STRIPE_RESOURCES.join(', ')}, levels none|read|write`,
+            },
+          });
+        return json(200, { key: sandbox.createRestrictedKey(permissions), permissions });
+      }
+      if (method === 'POST' && path === '/_sandbox/latency') {
+        const ms = Number(input['ms']);
+        if (!Number.isInteger(ms) || ms < 0)
+          return json(400, { error: { message: 'ms must be a non-negative integer' } });
+        if (input['key'] !== undefined) {
+          const info = keys.get(String(input['key']));
+          if (!info) return json(404, { error: { message: 'no such key' } });
+          info.latencyMs = ms;
+        } else {
+          latencyMs = ms;
+        }
+        return json(200, { latency_ms: ms });
+      }
+      if (method === 'POST' && path === '/_sandbox/faults') {
+        const status = Number(input['status']);
+        const count = Number(input['count'] ?? 1);
+        if (!Number.isInteger(status) || status < 400 || status > 599)
+          return json(400, { error: { message: 'status must be an HTTP error status (400-599)' } });
+        if (!Number.isInteger(count) || count < 1)
+          return json(400, { error: { message: 'count must be a positive integer' } });
+        sandbox.injectFault(status, count);
+        return json(200, { status, count });
+      }
+      if (method === 'POST' && path === '/_sandbox/balance/settle')
+        return json(200, { settled: state.settleBalance() });
+      if (method === 'POST' && path === '/_sandbox/refunds/settle')
+        return json(200, { settled: state.settleRefunds(ctx) });
+      if (method === 'GET' && path === '/_sandbox/webhook_deliveries')
+        return json(200, { data: dispatcher.attempts });
+      return json(404, {
+        error: { message: `no sandbox control ${method} ${path}; see apps/sandbox/src/stripe/README.md` },
+      });
+    } catch (error) {
+      if (error instanceof StripeApiError) return json(error.status, error.body(ctx.requestId));
+      throw error;
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const rawBody = Buffer.concat(chunks).toString('utf8');
+      const url = new URL(req.url ?? '/', origin || 'http://localhost');
+      const work = url.pathname.startsWith('/_sandbox/')
+        ? Promise.resolve(handleControl(req, res, url, rawBody))
+        : handleApi(req, res, url, rawBody);
+      work.catch((error: unknown) => {
+        if (res.headersSent) return res.end();
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            error: {
+              type: 'api_error',
+              message: `The sandbox failed: ${error instanceof Error ? error.message : String(error)}`,
+            },
+          }),
+        );
+      });
+    });
+  });
+  server.keepAliveTimeout = 1000;
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? defaults.port, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  const sandbox: StripeSandbox = {
+    url: origin,
+    host,
+    port,
+    clientOptions: { host, port, protocol: 'http' },
+    state,
+    exchanges,
+    webhookAttempts: dispatcher.attempts,
+    createRestrictedKey(permissions) {
+      const key = `rk_test_${randomBytes(18).toString('hex')}`;
+      keys.set(key, { kind: 'restricted', permissions: { ...permissions } });
+      return key;
+    },
+    createSlowKey(ms) {
+      const key = `sk_test_${randomBytes(18).toString('hex')}`;
+      keys.set(key, { kind: 'secret', latencyMs: ms });
+      return key;
+    },
+    setLatency(ms) {
+      latencyMs = ms;
+    },
+    injectFault(status, count = 1) {
+      faults.push({ status, remaining: count });
+    },
+    authenticate(id, result = 'succeed') {
+      return state.authenticate(id, result === 'succeed', { requestId: stripeId('req', 14), origin });
+    },
+    settleBalance: () => state.settleBalance(),
+    settleRefunds: () => state.settleRefunds({ requestId: stripeId('req', 14), origin }),
+    async close() {
+      dispatcher.close();
+      state.close();
+      for (const [timer, resolve] of pendingTimers) {
+        clearTimeout(timer);
+        resolve();
+      }
+      pendingTimers.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  return sandbox;
+}
+
+function apiKey(req: IncomingMessage): string | undefined {
+  const header = headerValue(req, 'authorization');
+  if (!header) return undefined;
+  const bearer = /^Bearer\s+(.+)$/i.exec(header);
+  if (bearer) return bearer[1].trim();
+  const basic = /^Basic\s+(.+)$/i.exec(header);
+  if (basic) return Buffer.from(basic[1], 'base64').toString('utf8').split(':')[0];
+  return undefined;
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function maskKey(key: string): string {
+  const prefix = /^[a-z]+_(test|live)_/.exec(key)?.[0] ?? '';
+  return `${prefix}${'*'.repeat(Math.max(4, key.length - prefix.length - 4))}${key.slice(-4)}`;
+}
+
+/** Stripe shows an endpoint's signing secret once, when it is created. */
+function withoutSecret(endpoint: StripeObject): StripeObject {
+  const copy = { ...endpoint };
+  delete copy['secret'];
+  return copy;
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function createdFilter(params: Params): (item: StripeObject) => boolean {
+  if (!params.has('created')) return () => true;
+  const exact = params.raw['created'];
+  if (typeof exact === 'string') {
+    const at = params.integer('created');
+    return (item) => item.created === at;
+  }
+  const range = params.object('created');
+  if (!range) return () => true;
+  range.only('gt', 'gte', 'lt', 'lte');
+  const gt = range.integer('gt');
+  const gte = range.integer('gte');
+  const lt = range.integer('lt');
+  const lte = range.integer('lte');
+  return (item) =>
+    (gt === undefined || item.created > gt) &&
+    (gte === undefined || item.created >= gte) &&
+    (lt === undefined || item.created < lt) &&
+    (lte === undefined || item.created <= lte);
+}
+
+function expandPaths(
+  body: unknown,
+  paths: string[],
+  lookup: (id: string) => StripeObject | undefined,
+): unknown {
+  for (const path of paths) {
+    const segments = path.split('.');
+    if (segments.length > 4) {
+      throw invalidRequest(`You cannot expand more than 4 levels of a property. Property: ${path}`, {
+        param: 'expand',
+      });
+    }
+    body = expandOne(body, segments, lookup);
+  }
+  return body;
+}
+
+function expandOne(
+  node: unknown,
+  segments: string[],
+  lookup: (id: string) => StripeObject | undefined,
+): unknown {
+  if (segments.length === 0) return node;
+  if (Array.isArray(node)) return node.map((n) => expandOne(n, segments, lookup));
+  if (!node || typeof node !== 'object') return node;
+  const [head, ...rest] = segments;
+  const record = node as Record<string, unknown>;
+  if (!(head in record)) {
+    throw invalidRequest(`This property cannot be expanded (${head}).`, { param: 'expand' });
+  }
+  let value = record[head];
+  if (typeof value === 'string') {
+    const found = lookup(value);
+    if (found) value = structuredClone(found);
+  }
+  record[head] = expandOne(value, rest, lookup);
+  return record;
+}
+
+function faultError(status: number): StripeApiError {
+  if (status === 429) {
+    return new StripeApiError(
+      429,
+      {
+        type: 'invalid_request_error',
+        code: 'rate_limit',
+        message:
+          'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
+      },
+      { shouldRetry: true },
+    );
+  }
+  if (status >= 500) {
+    return new StripeApiError(status, { type: 'api_error', message: 'An unknown error occurred' });
+  }
+  return new StripeApiError(status, {
+    type: 'invalid_request_error',
+    message: `Injected sandbox fault (${status})`,
+  });
+}
+
+/** A delay that `close()` can cut short. */
+function sleep(ms: number, timers: Map<NodeJS.Timeout, () => void>): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      resolve();
+    }, ms);
+    timers.set(timer, resolve);
+  });
+}
+
+function challengePage(id: string, amount: number, currency: string): string {
+  const form = (result: string, label: string) =>
+    `<form method="post" action="/_sandbox/payment_intents/${id}/authenticate"><input type="hidden" name="result" value="${result}"><button>${label}</button></form>`;
+  return `<!doctype html><title>3-D Secure test challenge</title><h1>3-D Secure test challenge</h1><p>Payment ${id}: ${amount} ${currency.toUpperCase()} (minor units)</p>${form('succeed', 'Complete authentication')}${form('fail', 'Fail authentication')}`;
+}
