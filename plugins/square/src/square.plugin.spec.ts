@@ -16,4 +16,10 @@ describe('SquarePlugin', () => {
     expect(gateway.fields.find((f) => f.key === 'webhookSignatureKey')?.secret).toBe(true);
     await module.close();
   });
+
+  it('refuses an authorizationDelay that is not a duration, naming the option', () => {
+    expect(() => SquarePlugin.forRoot({ authorizationDelay: '12 hours' })).toThrow(
+      /authorizationDelay '12 hours'/,
+    );
+  });
 });
