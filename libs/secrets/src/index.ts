@@ -1,2 +1,4 @@
 export * from './lib/secret-box';
 export * from './lib/keyring-loader';
+export * from './lib/secret-references';
+export * from './lib/rewrap-all';

@@ -27,13 +27,17 @@ export function loadKeyring(source: KeyringSource): Keyring {
     .map(masterKeyFrom);
   if (source.masterKey) return new Keyring(masterKeyFrom(source.masterKey), previous);
   if (source.production) {
-    throw new Error('PAYRAIL_MASTER_KEY is missing: expected 32 random bytes in base64 (openssl rand -base64 32); production never generates one');
+    throw new Error(
+      'PAYRAIL_MASTER_KEY is missing: expected 32 random bytes in base64 (openssl rand -base64 32); production never generates one',
+    );
   }
   const file = join(source.dataDir, MASTER_KEY_FILE);
   if (!existsSync(file)) {
     mkdirSync(source.dataDir, { recursive: true });
     writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-    source.warn(`PAYRAIL_MASTER_KEY is not set: generated a master key in ${file}. Set PAYRAIL_MASTER_KEY in production.`);
+    source.warn(
+      `PAYRAIL_MASTER_KEY is not set: generated a master key in ${file}. Set PAYRAIL_MASTER_KEY in production.`,
+    );
   }
   chmodSync(file, 0o600);
   return new Keyring(masterKeyFrom(readFileSync(file, 'utf8').trim()), previous);

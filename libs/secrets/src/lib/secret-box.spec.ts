@@ -33,7 +33,10 @@ describe('SecretBox', () => {
   it('refuses a tampered value', () => {
     const box = new SecretBox(new Keyring(key()));
     const sealed = JSON.parse(box.seal('secret-value'));
-    sealed.ct = Buffer.from('x' + Buffer.from(sealed.ct, 'base64').toString('latin1').slice(1), 'latin1').toString('base64');
+    sealed.ct = Buffer.from(
+      'x' + Buffer.from(sealed.ct, 'base64').toString('latin1').slice(1),
+      'latin1',
+    ).toString('base64');
     expect(() => box.open(JSON.stringify(sealed))).toThrow();
   });
 });

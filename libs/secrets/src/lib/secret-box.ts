@@ -25,7 +25,10 @@ export class Keyring {
 
   get(id: string): MasterKey {
     const key = this.byId.get(id);
-    if (!key) throw new Error(`master key ${id} is not loaded; set it in PAYRAIL_MASTER_KEY_PREVIOUS to read what it sealed`);
+    if (!key)
+      throw new Error(
+        `master key ${id} is not loaded; set it in PAYRAIL_MASTER_KEY_PREVIOUS to read what it sealed`,
+      );
     return key;
   }
 }
@@ -80,7 +83,12 @@ export class SecretBox {
     const sealed = this.parse(stored);
     const dataKey = this.unwrap(sealed);
     try {
-      return decrypt(dataKey, Buffer.from(sealed.iv, 'base64'), Buffer.from(sealed.tag, 'base64'), Buffer.from(sealed.ct, 'base64')).toString('utf8');
+      return decrypt(
+        dataKey,
+        Buffer.from(sealed.iv, 'base64'),
+        Buffer.from(sealed.tag, 'base64'),
+        Buffer.from(sealed.ct, 'base64'),
+      ).toString('utf8');
     } finally {
       dataKey.fill(0);
     }
@@ -110,7 +118,12 @@ export class SecretBox {
 
   private unwrap(sealed: Sealed): Buffer {
     const raw = Buffer.from(sealed.dk, 'base64');
-    return decrypt(this.keyring.get(sealed.kid).key, raw.subarray(0, 12), raw.subarray(12, 28), raw.subarray(28));
+    return decrypt(
+      this.keyring.get(sealed.kid).key,
+      raw.subarray(0, 12),
+      raw.subarray(12, 28),
+      raw.subarray(28),
+    );
   }
 
   private parse(stored: string): Sealed {
