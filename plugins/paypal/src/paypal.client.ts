@@ -37,7 +37,10 @@ export class PayPalClients {
   private readonly agents = new Map<string, RedirectingAgent>();
 
   credentials(connection: GatewayConnection): { clientId: string; clientSecret: string } {
-    return { clientId: connection.values['clientId'] ?? '', clientSecret: connection.values['clientSecret'] ?? '' };
+    return {
+      clientId: connection.values['clientId'] ?? '',
+      clientSecret: connection.values['clientSecret'] ?? '',
+    };
   }
 
   /** A fresh SDK client (cheap) sharing the cached token, so one failed token fetch never sticks. */
@@ -77,7 +80,10 @@ export class PayPalClients {
     const token = await call.client.clientCredentialsAuthManager.fetchToken();
     const endpoint = call.endpoint;
     const { clientId, clientSecret } = this.credentials(connection);
-    this.tokens.set(`${connection.mode}|${endpoint.origin}|${clientId}|${createHash('sha256').update(clientSecret).digest('hex')}`, token);
+    this.tokens.set(
+      `${connection.mode}|${endpoint.origin}|${clientId}|${createHash('sha256').update(clientSecret).digest('hex')}`,
+      token,
+    );
     return token;
   }
 }

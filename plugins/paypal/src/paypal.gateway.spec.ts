@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describeGatewayConformance } from '@payrail/plugin-sdk/testing';
 import type { GatewayConnection } from '@payrail/plugin-sdk';
-import { PAYPAL_SANDBOX_DEFAULTS, PayPalSpecValidator, startPayPalSandbox, type PayPalSandbox } from '@payrail/sandbox/paypal';
+import {
+  PAYPAL_SANDBOX_DEFAULTS,
+  PayPalSpecValidator,
+  startPayPalSandbox,
+  type PayPalSandbox,
+} from '@payrail/sandbox/paypal';
 import { PayPalGateway } from './paypal.gateway';
 
 const validator = new PayPalSpecValidator();
@@ -9,8 +14,17 @@ const gateway = new PayPalGateway();
 let sandbox: PayPalSandbox;
 let connection: GatewayConnection;
 
-const SLOW_CLIENT = { clientId: 'payrail-sandbox-test-slow-client', clientSecret: 'payrail-sandbox-test-slow-secret' };
-const card = (name?: string) => ({ number: '4111111111111111', expMonth: 12, expYear: new Date().getFullYear() + 3, cvc: '123', ...(name ? { name } : {}) });
+const SLOW_CLIENT = {
+  clientId: 'payrail-sandbox-test-slow-client',
+  clientSecret: 'payrail-sandbox-test-slow-secret',
+};
+const card = (name?: string) => ({
+  number: '4111111111111111',
+  expMonth: 12,
+  expYear: new Date().getFullYear() + 3,
+  cvc: '123',
+  ...(name ? { name } : {}),
+});
 const tokenFor = async (name?: string) => {
   const outcome = await gateway.tokenize(connection, { card: card(name), idempotencyKey: randomUUID() });
   if (!outcome.ok) throw outcome.error;
@@ -23,11 +37,16 @@ beforeAll(async () => {
   connection = {
     id: 'conn_paypal_test',
     mode: 'test',
-    values: { clientId: PAYPAL_SANDBOX_DEFAULTS.clientId, clientSecret: PAYPAL_SANDBOX_DEFAULTS.clientSecret },
+    values: {
+      clientId: PAYPAL_SANDBOX_DEFAULTS.clientId,
+      clientSecret: PAYPAL_SANDBOX_DEFAULTS.clientSecret,
+    },
     baseUrl: sandbox.url,
     timeoutMs: 5000,
   };
-  const registered = await gateway.registerWebhook(connection, { url: 'http://127.0.0.1:9/webhooks/conn_paypal_test' });
+  const registered = await gateway.registerWebhook(connection, {
+    url: 'http://127.0.0.1:9/webhooks/conn_paypal_test',
+  });
   if (!registered.ok) throw registered.error;
   connection = { ...connection, values: { ...connection.values, ...registered.value.values } };
 });
@@ -37,8 +56,17 @@ afterAll(async () => {
 });
 
 const signed = (at?: Date) => async (reference: string) => {
-  const delivery = sandbox.signedDelivery({ resourceId: reference, webhookId: connection.values['webhookId'], eventType: 'PAYMENT.CAPTURE.COMPLETED', at });
-  return { rawBody: Buffer.from(delivery.body), headers: delivery.headers, url: 'http://127.0.0.1/webhooks/conn_paypal_test' };
+  const delivery = sandbox.signedDelivery({
+    resourceId: reference,
+    webhookId: connection.values['webhookId'],
+    eventType: 'PAYMENT.CAPTURE.COMPLETED',
+    at,
+  });
+  return {
+    rawBody: Buffer.from(delivery.body),
+    headers: delivery.headers,
+    url: 'http://127.0.0.1/webhooks/conn_paypal_test',
+  };
 };
 
 describeGatewayConformance({
@@ -48,36 +76,100 @@ describeGatewayConformance({
   approvedToken: () => tokenFor(),
   approvedCard: card(),
   failures: [
-    { code: 'card_declined', stage: 'authorize', token: () => tokenFor('CCREJECT-REFUSED'), label: 'CCREJECT-REFUSED (0500)' },
-    { code: 'fraud_suspected', stage: 'authorize', token: () => tokenFor('CCREJECT-SF'), label: 'CCREJECT-SF (9500)' },
-    { code: 'expired_card', stage: 'authorize', token: () => tokenFor('CCREJECT-EC'), label: 'CCREJECT-EC (5400)' },
-    { code: 'incorrect_cvc', stage: 'authorize', token: () => tokenFor('CCREJECT-CVV_F'), label: 'CCREJECT-CVV_F (00N7)' },
-    { code: 'insufficient_funds', stage: 'capture', token: () => tokenFor('CCREJECT-IF'), label: 'a declined capture, CCREJECT-IF (5120)' },
+    {
+      code: 'card_declined',
+      stage: 'authorize',
+      token: () => tokenFor('CCREJECT-REFUSED'),
+      label: 'CCREJECT-REFUSED (0500)',
+    },
+    {
+      code: 'fraud_suspected',
+      stage: 'authorize',
+      token: () => tokenFor('CCREJECT-SF'),
+      label: 'CCREJECT-SF (9500)',
+    },
+    {
+      code: 'expired_card',
+      stage: 'authorize',
+      token: () => tokenFor('CCREJECT-EC'),
+      label: 'CCREJECT-EC (5400)',
+    },
+    {
+      code: 'incorrect_cvc',
+      stage: 'authorize',
+      token: () => tokenFor('CCREJECT-CVV_F'),
+      label: 'CCREJECT-CVV_F (00N7)',
+    },
+    {
+      code: 'insufficient_funds',
+      stage: 'capture',
+      token: () => tokenFor('CCREJECT-IF'),
+      label: 'a declined capture, CCREJECT-IF (5120)',
+    },
     { code: 'invalid_card_number', stage: 'tokenize', card: { ...card(), number: '4111111111111112' } },
     { code: 'expired_card', stage: 'tokenize', card: { ...card(), expYear: 2020 }, label: 'a past expiry' },
-    { code: 'authentication_failed', stage: 'authorize', connection: () => ({ ...connection, values: { ...connection.values, clientSecret: 'wrong-secret' } }) },
+    {
+      code: 'authentication_failed',
+      stage: 'authorize',
+      connection: () => ({ ...connection, values: { ...connection.values, clientSecret: 'wrong-secret' } }),
+    },
   ],
   signedWebhook: signed(),
   staleWebhook: signed(new Date(Date.now() - 2 * 3600_000)),
   badCredentials: () => ({ ...connection, values: { ...connection.values, clientSecret: 'wrong-secret' } }),
-  slowConnection: () => ({ ...connection, id: 'conn_paypal_slow', values: { clientId: SLOW_CLIENT.clientId, clientSecret: SLOW_CLIENT.clientSecret }, timeoutMs: 300 }),
+  slowConnection: () => ({
+    ...connection,
+    id: 'conn_paypal_slow',
+    values: { clientId: SLOW_CLIENT.clientId, clientSecret: SLOW_CLIENT.clientSecret },
+    timeoutMs: 300,
+  }),
 });
 
 describe('PayPal gateway beyond the kit', () => {
   it('refuses a currency PayPal does not take before calling it', async () => {
     const before = sandbox.exchanges.length;
-    const outcome = await gateway.authorize(connection, { paymentId: 'p', attemptId: 'a', idempotencyKey: randomUUID(), amount: { amount: 1000, currency: 'KWD' }, token: await tokenFor() });
+    const outcome = await gateway.authorize(connection, {
+      paymentId: 'p',
+      attemptId: 'a',
+      idempotencyKey: randomUUID(),
+      amount: { amount: 1000, currency: 'KWD' },
+      token: await tokenFor(),
+    });
     expect(outcome.ok ? undefined : outcome.error.code).toBe('currency_not_supported');
     expect(sandbox.exchanges.length).toBe(before);
   });
 
   it('tags PayPal objects with the attempt and tells captures and refunds apart in sync', async () => {
-    const auth = await gateway.authorize(connection, { paymentId: 'pay_tag', attemptId: 'att_auth', idempotencyKey: randomUUID(), amount: { amount: 3000, currency: 'EUR' }, token: await tokenFor() });
+    const auth = await gateway.authorize(connection, {
+      paymentId: 'pay_tag',
+      attemptId: 'att_auth',
+      idempotencyKey: randomUUID(),
+      amount: { amount: 3000, currency: 'EUR' },
+      token: await tokenFor(),
+    });
     if (!auth.ok) throw auth.error;
-    const first = await gateway.capture(connection, { reference: auth.value.reference, attemptId: 'att_cap1', idempotencyKey: randomUUID(), amount: { amount: 1000, currency: 'EUR' }, final: false });
-    const second = await gateway.capture(connection, { reference: auth.value.reference, attemptId: 'att_cap2', idempotencyKey: randomUUID(), amount: { amount: 2000, currency: 'EUR' }, final: true });
+    const first = await gateway.capture(connection, {
+      reference: auth.value.reference,
+      attemptId: 'att_cap1',
+      idempotencyKey: randomUUID(),
+      amount: { amount: 1000, currency: 'EUR' },
+      final: false,
+    });
+    const second = await gateway.capture(connection, {
+      reference: auth.value.reference,
+      attemptId: 'att_cap2',
+      idempotencyKey: randomUUID(),
+      amount: { amount: 2000, currency: 'EUR' },
+      final: true,
+    });
     if (!first.ok || !second.ok) throw new Error('capture failed');
-    const refund = await gateway.refund(connection, { reference: auth.value.reference, attemptId: 'att_ref', idempotencyKey: randomUUID(), amount: { amount: 2500, currency: 'EUR' }, captures: second.value.snapshot.captures });
+    const refund = await gateway.refund(connection, {
+      reference: auth.value.reference,
+      attemptId: 'att_ref',
+      idempotencyKey: randomUUID(),
+      amount: { amount: 2500, currency: 'EUR' },
+      captures: second.value.snapshot.captures,
+    });
     if (!refund.ok) throw refund.error;
     const synced = await gateway.sync(connection, { reference: auth.value.reference });
     if (!synced.ok) throw synced.error;
@@ -89,17 +181,43 @@ describe('PayPal gateway beyond the kit', () => {
 
   it('fetches a new token when PayPal no longer accepts the cached one', async () => {
     sandbox.expireTokens();
-    const outcome = await gateway.authorize(connection, { paymentId: 'p', attemptId: 'a', idempotencyKey: randomUUID(), amount: { amount: 500, currency: 'USD' }, token: await tokenFor() });
+    const outcome = await gateway.authorize(connection, {
+      paymentId: 'p',
+      attemptId: 'a',
+      idempotencyKey: randomUUID(),
+      amount: { amount: 500, currency: 'USD' },
+      token: await tokenFor(),
+    });
     expect(outcome.ok).toBe(true);
   });
 
   it('authorizes a PayPal order the buyer approved through the front end', async () => {
-    const res = await fetch(`${sandbox.url}/v1/oauth2/token`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${PAYPAL_SANDBOX_DEFAULTS.clientId}:${PAYPAL_SANDBOX_DEFAULTS.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+    const res = await fetch(`${sandbox.url}/v1/oauth2/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${PAYPAL_SANDBOX_DEFAULTS.clientId}:${PAYPAL_SANDBOX_DEFAULTS.clientSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+    });
     const { access_token } = (await res.json()) as { access_token: string };
-    const created = await fetch(`${sandbox.url}/v2/checkout/orders`, { method: 'POST', headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ intent: 'AUTHORIZE', purchase_units: [{ amount: { currency_code: 'USD', value: '20.00' } }] }) });
+    const created = await fetch(`${sandbox.url}/v2/checkout/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        intent: 'AUTHORIZE',
+        purchase_units: [{ amount: { currency_code: 'USD', value: '20.00' } }],
+      }),
+    });
     const order = (await created.json()) as { id: string };
     sandbox.approveOrder(order.id);
-    const outcome = await gateway.authorize(connection, { paymentId: 'p', attemptId: 'a', idempotencyKey: randomUUID(), amount: { amount: 2000, currency: 'USD' }, token: order.id });
+    const outcome = await gateway.authorize(connection, {
+      paymentId: 'p',
+      attemptId: 'a',
+      idempotencyKey: randomUUID(),
+      amount: { amount: 2000, currency: 'USD' },
+      token: order.id,
+    });
     expect(outcome.ok ? outcome.value.status : outcome.error.code).toBe('authorized');
   });
 

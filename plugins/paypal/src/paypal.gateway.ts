@@ -74,9 +74,27 @@ export interface PayPalConnectionValues {
 }
 
 export const PAYPAL_FIELDS: readonly ConnectionField[] = [
-  { key: 'clientId', label: 'Client ID', secret: false, required: true, description: 'REST app client ID from the PayPal developer dashboard.' },
-  { key: 'clientSecret', label: 'Client secret', secret: true, required: true, description: "The REST app's secret." },
-  { key: 'webhookId', label: 'Webhook ID', secret: false, required: false, description: 'Set when Payrail registers its webhook listener; used to verify deliveries.' },
+  {
+    key: 'clientId',
+    label: 'Client ID',
+    secret: false,
+    required: true,
+    description: 'REST app client ID from the PayPal developer dashboard.',
+  },
+  {
+    key: 'clientSecret',
+    label: 'Client secret',
+    secret: true,
+    required: true,
+    description: "The REST app's secret.",
+  },
+  {
+    key: 'webhookId',
+    label: 'Webhook ID',
+    secret: false,
+    required: false,
+    description: 'Set when Payrail registers its webhook listener; used to verify deliveries.',
+  },
 ];
 
 const HANDLE_PREFIX = 'ppcard_';
@@ -132,20 +150,51 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
     this.sweepHandles();
     const digits = request.card.number.replace(/[\s-]/g, '');
     if (!/^\d{13,19}$/.test(digits) || !luhnValid(digits))
-      return fail(new GatewayError('invalid_card_number', { param: 'card.number', detail: 'the card number is not 13-19 digits passing the Luhn check' }));
+      return fail(
+        new GatewayError('invalid_card_number', {
+          param: 'card.number',
+          detail: 'the card number is not 13-19 digits passing the Luhn check',
+        }),
+      );
     const { expMonth, expYear } = request.card;
     if (!Number.isInteger(expMonth) || expMonth < 1 || expMonth > 12 || !Number.isInteger(expYear))
-      return fail(new GatewayError('invalid_request', { param: 'card.expMonth', detail: 'expMonth must be 1-12 and expYear a full year' }));
-    if (new Date(Date.UTC(expYear, expMonth, 1)) <= new Date()) return fail(new GatewayError('expired_card', { param: 'card.expYear' }));
+      return fail(
+        new GatewayError('invalid_request', {
+          param: 'card.expMonth',
+          detail: 'expMonth must be 1-12 and expYear a full year',
+        }),
+      );
+    if (new Date(Date.UTC(expYear, expMonth, 1)) <= new Date())
+      return fail(new GatewayError('expired_card', { param: 'card.expYear' }));
     if (request.card.cvc !== undefined && !/^\d{3,4}$/.test(request.card.cvc))
-      return fail(new GatewayError('incorrect_cvc', { param: 'card.cvc', detail: 'the security code must be 3 or 4 digits' }));
+      return fail(
+        new GatewayError('incorrect_cvc', {
+          param: 'card.cvc',
+          detail: 'the security code must be 3 or 4 digits',
+        }),
+      );
     const token = `${HANDLE_PREFIX}${randomUUID()}`;
-    this.handles.set(token, { card: { ...request.card, number: digits }, expiresAt: Date.now() + this.handleTtlMs });
-    const brand = /^4/.test(digits) ? 'visa' : /^(5[1-5]|2[2-7])/.test(digits) ? 'mastercard' : /^3[47]/.test(digits) ? 'amex' : undefined;
-    return succeed({ token, card: { ...(brand ? { brand } : {}), last4: digits.slice(-4), expMonth, expYear } });
+    this.handles.set(token, {
+      card: { ...request.card, number: digits },
+      expiresAt: Date.now() + this.handleTtlMs,
+    });
+    const brand = /^4/.test(digits)
+      ? 'visa'
+      : /^(5[1-5]|2[2-7])/.test(digits)
+        ? 'mastercard'
+        : /^3[47]/.test(digits)
+          ? 'amex'
+          : undefined;
+    return succeed({
+      token,
+      card: { ...(brand ? { brand } : {}), last4: digits.slice(-4), expMonth, expYear },
+    });
   }
 
-  async authorize(connection: GatewayConnection, request: AuthorizeRequest): Promise<Outcome<GatewayPaymentSnapshot>> {
+  async authorize(
+    connection: GatewayConnection,
+    request: AuthorizeRequest,
+  ): Promise<Outcome<GatewayPaymentSnapshot>> {
     const currency = request.amount.currency.toUpperCase();
     const refused = checkAmount(request.amount.amount, currency);
     if (refused) return fail(refused);
@@ -155,9 +204,19 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
       if (request.token.startsWith(HANDLE_PREFIX)) {
         const handle = this.handles.get(request.token);
         if (!handle || handle.expiresAt < Date.now())
-          return fail(new GatewayError('invalid_request', { param: 'token', detail: 'the card handle is unknown or expired; tokenize the card again' }));
+          return fail(
+            new GatewayError('invalid_request', {
+              param: 'token',
+              detail: 'the card handle is unknown or expired; tokenize the card again',
+            }),
+          );
         if (handle.usedBy && handle.usedBy !== request.idempotencyKey)
-          return fail(new GatewayError('invalid_request', { param: 'token', detail: 'the card handle was already used for another payment' }));
+          return fail(
+            new GatewayError('invalid_request', {
+              param: 'token',
+              detail: 'the card handle was already used for another payment',
+            }),
+          );
         handle.usedBy = request.idempotencyKey;
         const card = handle.card;
         const { result } = await orders.createOrder({
@@ -176,7 +235,9 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
                 number: card.number,
                 expiry: `${card.expYear}-${String(card.expMonth).padStart(2, '0')}`,
                 ...(card.cvc ? { securityCode: card.cvc } : {}),
-                ...((card.name ?? request.customer?.name) ? { name: card.name ?? request.customer?.name } : {}),
+                ...((card.name ?? request.customer?.name)
+                  ? { name: card.name ?? request.customer?.name }
+                  : {}),
               },
             },
           },
@@ -189,13 +250,29 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
         order = (await orders.getOrder({ id: request.token })).result;
         const unit = order.purchaseUnits?.[0]?.amount;
         if (fromPayPalMoney(unit, currency) !== request.amount.amount || unit?.currencyCode !== currency)
-          return fail(new GatewayError('invalid_request', { param: 'amount', detail: `order ${request.token} is for ${unit?.value} ${unit?.currencyCode}, not the payment's amount` }));
+          return fail(
+            new GatewayError('invalid_request', {
+              param: 'amount',
+              detail: `order ${request.token} is for ${unit?.value} ${unit?.currencyCode}, not the payment's amount`,
+            }),
+          );
       } else {
-        return fail(new GatewayError('invalid_request', { param: 'token', detail: 'token is neither a PayPal card handle from tokenize nor a PayPal order id' }));
+        return fail(
+          new GatewayError('invalid_request', {
+            param: 'token',
+            detail: 'token is neither a PayPal card handle from tokenize nor a PayPal order id',
+          }),
+        );
       }
       const authorized = order.purchaseUnits?.[0]?.payments?.authorizations?.length;
       if (!authorized && (order.status === 'APPROVED' || order.status === 'SAVED')) {
-        order = (await orders.authorizeOrder({ id: order.id ?? '', paypalRequestId: requestId(request.idempotencyKey, 'authorize'), prefer: REPRESENTATION })).result;
+        order = (
+          await orders.authorizeOrder({
+            id: order.id ?? '',
+            paypalRequestId: requestId(request.idempotencyKey, 'authorize'),
+            prefer: REPRESENTATION,
+          })
+        ).result;
       }
       const snapshot = snapshotFromOrder(order);
       if (snapshot.status === 'failed') {
@@ -215,21 +292,33 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
         authorizationId: request.reference,
         paypalRequestId: requestId(request.idempotencyKey),
         prefer: REPRESENTATION,
-        body: { amount: toPayPalMoney(request.amount.amount, currency), finalCapture: request.final, invoiceId: request.attemptId },
+        body: {
+          amount: toPayPalMoney(request.amount.amount, currency),
+          finalCapture: request.final,
+          invoiceId: request.attemptId,
+        },
       });
       if (capture.status === CaptureStatus.Declined || capture.status === CaptureStatus.Failed)
         return fail(processorDecline(capture.processorResponse?.responseCode, request.reference));
       const snapshot = await this.snapshot(call, request.reference);
       return succeed({
         snapshot,
-        capture: { reference: capture.id ?? '', amount: fromPayPalMoney(capture.amount, currency), attemptId: request.attemptId },
+        capture: {
+          reference: capture.id ?? '',
+          amount: fromPayPalMoney(capture.amount, currency),
+          attemptId: request.attemptId,
+        },
       });
     });
   }
 
   async void(connection: GatewayConnection, request: VoidRequest): Promise<Outcome<GatewayPaymentSnapshot>> {
     return this.run(connection, async (call) => {
-      await new PaymentsController(call.client).voidPayment({ authorizationId: request.reference, paypalRequestId: requestId(request.idempotencyKey), prefer: REPRESENTATION });
+      await new PaymentsController(call.client).voidPayment({
+        authorizationId: request.reference,
+        paypalRequestId: requestId(request.idempotencyKey),
+        prefer: REPRESENTATION,
+      });
       return succeed(await this.snapshot(call, request.reference));
     });
   }
@@ -242,13 +331,32 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
     return this.run(connection, async (call) => {
       const before = await this.snapshot(call, request.reference);
       const refundedPerCapture = new Map<string, number>();
-      for (const r of before.refunds) if (r.status !== 'failed' && r.captureReference) refundedPerCapture.set(r.captureReference, (refundedPerCapture.get(r.captureReference) ?? 0) + r.amount);
-      const open = [...before.captures].reverse().map((c) => ({ capture: c, left: c.amount - (refundedPerCapture.get(c.reference) ?? 0) })).filter((c) => c.left > 0);
+      for (const r of before.refunds)
+        if (r.status !== 'failed' && r.captureReference)
+          refundedPerCapture.set(
+            r.captureReference,
+            (refundedPerCapture.get(r.captureReference) ?? 0) + r.amount,
+          );
+      const open = [...before.captures]
+        .reverse()
+        .map((c) => ({ capture: c, left: c.amount - (refundedPerCapture.get(c.reference) ?? 0) }))
+        .filter((c) => c.left > 0);
       const refundable = open.reduce((sum, c) => sum + c.left, 0);
-      if (before.amountCaptured === 0) return fail(new GatewayError('invalid_request', { detail: 'nothing has been captured, so nothing can be refunded' }));
-      if (refundable === 0) return fail(new GatewayError('already_refunded', { reference: request.reference }));
+      if (before.amountCaptured === 0)
+        return fail(
+          new GatewayError('invalid_request', {
+            detail: 'nothing has been captured, so nothing can be refunded',
+          }),
+        );
+      if (refundable === 0)
+        return fail(new GatewayError('already_refunded', { reference: request.reference }));
       if (request.amount.amount > refundable)
-        return fail(new GatewayError('amount_too_large', { param: 'amount', detail: `at most ${refundable} minor units are left to refund` }));
+        return fail(
+          new GatewayError('amount_too_large', {
+            param: 'amount',
+            detail: `at most ${refundable} minor units are left to refund`,
+          }),
+        );
       const payments = new PaymentsController(call.client);
       let remaining = request.amount.amount;
       const made: { id: string; amount: number; status: string | undefined; capture: string }[] = [];
@@ -288,23 +396,43 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
     return this.run(connection, async (call) => succeed(await this.snapshot(call, request.reference)));
   }
 
-  async verifyWebhook(connection: GatewayConnection, request: WebhookRequest): Promise<Outcome<GatewayWebhookEvent[]>> {
+  async verifyWebhook(
+    connection: GatewayConnection,
+    request: WebhookRequest,
+  ): Promise<Outcome<GatewayWebhookEvent[]>> {
     try {
       const endpoint = this.clients.for(connection).endpoint;
-      return succeed(await this.verifier.verify(request.rawBody, request.headers, connection.values['webhookId'], endpoint));
+      return succeed(
+        await this.verifier.verify(
+          request.rawBody,
+          request.headers,
+          connection.values['webhookId'],
+          endpoint,
+        ),
+      );
     } catch (error) {
       return fail(toGatewayError(error));
     }
   }
 
-  async listSettlements(connection: GatewayConnection, request: SettlementRequest): Promise<Outcome<SettlementRecord[]>> {
-    if (!(request.from < request.to)) return fail(new GatewayError('invalid_request', { param: 'from', detail: 'from must be before to' }));
+  async listSettlements(
+    connection: GatewayConnection,
+    request: SettlementRequest,
+  ): Promise<Outcome<SettlementRecord[]>> {
+    if (!(request.from < request.to))
+      return fail(new GatewayError('invalid_request', { param: 'from', detail: 'from must be before to' }));
     return this.run(connection, async (call) => {
       const search = new TransactionSearchController(call.client);
       const pages: SearchResponse[] = [];
       for (const range of dateRanges(request.from, request.to)) {
         for (let page = 1; ; page++) {
-          const { result } = await search.searchTransactions({ startDate: range.start, endDate: range.end, page, pageSize: 500, fields: 'transaction_info' });
+          const { result } = await search.searchTransactions({
+            startDate: range.start,
+            endDate: range.end,
+            page,
+            pageSize: 500,
+            fields: 'transaction_info',
+          });
           pages.push(result);
           if (page >= (result.totalPages ?? 1)) break;
         }
@@ -329,13 +457,26 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
       return succeed({
         valid: true,
         mode: connection.mode,
-        account: { id: connection.values['clientId'], name: call.endpoint.official ? (connection.mode === 'live' ? 'PayPal live' : 'PayPal sandbox') : `PayPal sandbox at ${call.endpoint.origin}` },
+        account: {
+          id: connection.values['clientId'],
+          name: call.endpoint.official
+            ? connection.mode === 'live'
+              ? 'PayPal live'
+              : 'PayPal sandbox'
+            : `PayPal sandbox at ${call.endpoint.origin}`,
+        },
         permissions: token.scope?.split(' ').filter(Boolean) ?? [],
         problems: [],
       });
     } catch (error) {
       if (isOAuthRejection(error))
-        return succeed({ valid: false, mode: connection.mode, problems: [`PayPal refused the client id and secret on its ${connection.mode === 'live' ? 'live' : 'sandbox'} host (a ${connection.mode === 'live' ? 'sandbox' : 'live'} app's credentials do not work there)`] });
+        return succeed({
+          valid: false,
+          mode: connection.mode,
+          problems: [
+            `PayPal refused the client id and secret on its ${connection.mode === 'live' ? 'live' : 'sandbox'} host (a ${connection.mode === 'live' ? 'sandbox' : 'live'} app's credentials do not work there)`,
+          ],
+        });
       return fail(toGatewayError(error));
     }
   }
@@ -352,19 +493,32 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
     }
   }
 
-  async registerWebhook(connection: GatewayConnection, request: WebhookRegistrationRequest): Promise<Outcome<WebhookRegistration>> {
+  async registerWebhook(
+    connection: GatewayConnection,
+    request: WebhookRegistrationRequest,
+  ): Promise<Outcome<WebhookRegistration>> {
     return this.run(connection, async (call) => {
       const send = async (method: 'POST' | 'GET', body?: unknown) => {
         const req = call.client.getRequestBuilderFactory()(method, '/v1/notifications/webhooks');
         if (body) req.json(body);
         req.authenticate([{ oauth2: true }]);
-        return JSON.parse((await req.callAsText()).result) as { id?: string; url?: string; webhooks?: { id: string; url: string }[] };
+        return JSON.parse((await req.callAsText()).result) as {
+          id?: string;
+          url?: string;
+          webhooks?: { id: string; url: string }[];
+        };
       };
       try {
-        const created = await send('POST', { url: request.url, event_types: PAYPAL_EVENT_TYPES.map((name) => ({ name })) });
+        const created = await send('POST', {
+          url: request.url,
+          event_types: PAYPAL_EVENT_TYPES.map((name) => ({ name })),
+        });
         return succeed({ endpointId: created.id ?? '', values: { webhookId: created.id ?? '' } });
       } catch (error) {
-        const name = error instanceof ApiError ? (JSON.parse(String(error.body || '{}')) as { name?: string }).name : undefined;
+        const name =
+          error instanceof ApiError
+            ? (JSON.parse(String(error.body || '{}')) as { name?: string }).name
+            : undefined;
         if (name !== 'WEBHOOK_URL_ALREADY_EXISTS') throw error;
         const existing = (await send('GET')).webhooks?.find((w) => w.url === request.url);
         if (!existing) throw error;
@@ -375,21 +529,45 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
 
   /** The payment behind an authorization id: the authorization names its order, the order holds the rest. */
   private async snapshot(call: PayPalCall, authorizationId: string): Promise<GatewayPaymentSnapshot> {
-    const { result: auth } = await new PaymentsController(call.client).getAuthorizedPayment({ authorizationId });
+    const { result: auth } = await new PaymentsController(call.client).getAuthorizedPayment({
+      authorizationId,
+    });
     const orderId = auth.supplementaryData?.relatedIds?.orderId;
     if (!orderId) {
       // No order to read captures from: the authorization alone.
       const currency = auth.amount?.currencyCode ?? 'USD';
       const amount = fromPayPalMoney(auth.amount, currency);
-      const open = auth.status === AuthorizationStatus.Created || auth.status === AuthorizationStatus.PartiallyCaptured;
-      return snapshotFromOrder({ id: authorizationId, purchaseUnits: [{ amount: auth.amount, payments: { authorizations: [{ ...auth }] } }] }, authorizationId) ?? { reference: authorizationId, status: 'pending', currency, amountAuthorized: amount, amountCapturable: open ? amount : 0, amountCaptured: 0, amountRefunded: 0, captures: [], refunds: [] };
+      const open =
+        auth.status === AuthorizationStatus.Created || auth.status === AuthorizationStatus.PartiallyCaptured;
+      return (
+        snapshotFromOrder(
+          {
+            id: authorizationId,
+            purchaseUnits: [{ amount: auth.amount, payments: { authorizations: [{ ...auth }] } }],
+          },
+          authorizationId,
+        ) ?? {
+          reference: authorizationId,
+          status: 'pending',
+          currency,
+          amountAuthorized: amount,
+          amountCapturable: open ? amount : 0,
+          amountCaptured: 0,
+          amountRefunded: 0,
+          captures: [],
+          refunds: [],
+        }
+      );
     }
     const { result: order } = await new OrdersController(call.client).getOrder({ id: orderId });
     return snapshotFromOrder(order, authorizationId);
   }
 
   /** Runs SDK calls for one operation: a refused token is fetched again once; failures become outcomes. */
-  private async run<T>(connection: GatewayConnection, operation: (call: PayPalCall) => Promise<Outcome<T>>): Promise<Outcome<T>> {
+  private async run<T>(
+    connection: GatewayConnection,
+    operation: (call: PayPalCall) => Promise<Outcome<T>>,
+  ): Promise<Outcome<T>> {
     let call: PayPalCall;
     try {
       call = this.clients.for(connection);
@@ -399,7 +577,11 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
     try {
       return await operation(call);
     } catch (error) {
-      if (error instanceof ApiError && error.statusCode === 401 && !(error as { oauthRetried?: boolean }).oauthRetried) {
+      if (
+        error instanceof ApiError &&
+        error.statusCode === 401 &&
+        !(error as { oauthRetried?: boolean }).oauthRetried
+      ) {
         call.dropToken();
         try {
           return await operation(this.clients.for(connection));

@@ -8,7 +8,10 @@ export function dateRanges(from: Date, to: Date): { start: string; end: string }
   const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const out: { start: string; end: string }[] = [];
   for (let start = from.getTime(); start < to.getTime(); start += MAX_RANGE_MS) {
-    out.push({ start: iso(new Date(start)), end: iso(new Date(Math.min(start + MAX_RANGE_MS, to.getTime()))) });
+    out.push({
+      start: iso(new Date(start)),
+      end: iso(new Date(Math.min(start + MAX_RANGE_MS, to.getTime()))),
+    });
   }
   return out;
 }
@@ -30,7 +33,11 @@ export function settlementRecords(pages: SearchResponse[]): SettlementRecord[] {
   const authorizationOfCapture = new Map<string, string>();
   for (const row of rows) {
     const info = row.transactionInfo;
-    if (info?.transactionId && info.paypalReferenceId && recordType(info.transactionEventCode ?? '') === 'charge')
+    if (
+      info?.transactionId &&
+      info.paypalReferenceId &&
+      recordType(info.transactionEventCode ?? '') === 'charge'
+    )
       authorizationOfCapture.set(info.transactionId, info.paypalReferenceId);
   }
   const records: SettlementRecord[] = [];
@@ -42,7 +49,12 @@ export function settlementRecords(pages: SearchResponse[]): SettlementRecord[] {
     const fee = info.feeAmount ? -fromDecimalString(info.feeAmount.value, currency) : 0;
     const type = recordType(info.transactionEventCode ?? '');
     const reference = info.paypalReferenceId;
-    const paymentReference = type === 'charge' ? (reference ?? info.transactionId) : reference ? (authorizationOfCapture.get(reference) ?? reference) : undefined;
+    const paymentReference =
+      type === 'charge'
+        ? (reference ?? info.transactionId)
+        : reference
+          ? (authorizationOfCapture.get(reference) ?? reference)
+          : undefined;
     records.push({
       reference: info.transactionId,
       type,

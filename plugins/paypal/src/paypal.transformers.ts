@@ -22,8 +22,30 @@ import {
 
 /** Currencies PayPal takes for payments (PayPal's currency-codes reference). */
 export const PAYPAL_CURRENCIES = [
-  'AUD', 'BRL', 'CAD', 'CNY', 'CZK', 'DKK', 'EUR', 'HKD', 'HUF', 'ILS', 'JPY', 'MYR', 'MXN',
-  'TWD', 'NZD', 'NOK', 'PHP', 'PLN', 'GBP', 'SGD', 'SEK', 'CHF', 'THB', 'USD',
+  'AUD',
+  'BRL',
+  'CAD',
+  'CNY',
+  'CZK',
+  'DKK',
+  'EUR',
+  'HKD',
+  'HUF',
+  'ILS',
+  'JPY',
+  'MYR',
+  'MXN',
+  'TWD',
+  'NZD',
+  'NOK',
+  'PHP',
+  'PLN',
+  'GBP',
+  'SGD',
+  'SEK',
+  'CHF',
+  'THB',
+  'USD',
 ] as const;
 
 /** PayPal takes these in whole units only, although ISO 4217 gives HUF and TWD two decimals. */
@@ -146,14 +168,17 @@ export function processorDecline(responseCode: string | undefined, reference?: s
 export function toGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
   if (error instanceof ApiError) {
-    const body = ((error as ApiError<unknown>).result ?? parseBody(error.body)) as PayPalErrorBody | undefined;
+    const body = ((error as ApiError<unknown>).result ?? parseBody(error.body)) as
+      PayPalErrorBody | undefined;
     const status = error.statusCode;
     const issue = body?.details?.find((d) => d.issue)?.issue;
     const candidates = [issue, body?.name, body?.error].filter((c): c is string => !!c);
     const known = candidates.find(isPayPalErrorCode);
     const code = known ? PAYPAL_ERROR_TABLE[known] : statusFallback(status);
     const field = body?.details?.find((d) => d.field)?.field;
-    const words = [body?.message ?? body?.error_description, issue, field ? `(${field})` : undefined].filter(Boolean);
+    const words = [body?.message ?? body?.error_description, issue, field ? `(${field})` : undefined].filter(
+      Boolean,
+    );
     return new GatewayError(code, {
       gatewayCode: issue ?? body?.name ?? body?.error,
       gatewayRequestId: body?.debug_id ?? error.headers?.['paypal-debug-id'],
@@ -166,14 +191,28 @@ export function toGatewayError(error: unknown): GatewayError {
   const err = error as { code?: string; message?: string } | undefined;
   const transport = err?.code ?? '';
   const message = redactText(err?.message ?? String(error));
-  if (transport === 'ECONNABORTED' || transport === 'ETIMEDOUT' || /timeout/i.test(message) || /aborted/i.test(message)) {
-    return new GatewayError('gateway_timeout', { indeterminate: true, detail: `PayPal did not answer in time: ${message}` });
+  if (
+    transport === 'ECONNABORTED' ||
+    transport === 'ETIMEDOUT' ||
+    /timeout/i.test(message) ||
+    /aborted/i.test(message)
+  ) {
+    return new GatewayError('gateway_timeout', {
+      indeterminate: true,
+      detail: `PayPal did not answer in time: ${message}`,
+    });
   }
   if (transport === 'ECONNREFUSED' || transport === 'ENOTFOUND' || transport === 'EAI_AGAIN') {
-    return new GatewayError('gateway_unavailable', { indeterminate: false, detail: `PayPal could not be reached: ${message}` });
+    return new GatewayError('gateway_unavailable', {
+      indeterminate: false,
+      detail: `PayPal could not be reached: ${message}`,
+    });
   }
   // A dropped connection or an unexpected response: PayPal may have acted.
-  return new GatewayError('gateway_unavailable', { indeterminate: true, detail: `PayPal call failed: ${message}` });
+  return new GatewayError('gateway_unavailable', {
+    indeterminate: true,
+    detail: `PayPal call failed: ${message}`,
+  });
 }
 
 export function isOAuthRejection(error: unknown): boolean {
@@ -195,7 +234,10 @@ export function toPayPalMoney(amount: number, currency: string): { currencyCode:
   return { currencyCode: currency, value };
 }
 
-export function fromPayPalMoney(money: { currencyCode?: string; value?: string } | undefined, fallbackCurrency: string): number {
+export function fromPayPalMoney(
+  money: { currencyCode?: string; value?: string } | undefined,
+  fallbackCurrency: string,
+): number {
   if (!money?.value) return 0;
   return fromDecimalString(money.value, money.currencyCode ?? fallbackCurrency);
 }
@@ -203,13 +245,25 @@ export function fromPayPalMoney(money: { currencyCode?: string; value?: string }
 /** Refuses, before any call, what PayPal cannot take: its currency list and whole-unit currencies. */
 export function checkAmount(amount: number, currency: string): GatewayError | undefined {
   if (!(PAYPAL_CURRENCIES as readonly string[]).includes(currency.toUpperCase())) {
-    return new GatewayError('currency_not_supported', { param: 'currency', detail: `PayPal does not take ${currency}; it takes ${PAYPAL_CURRENCIES.join(', ')}` });
+    return new GatewayError('currency_not_supported', {
+      param: 'currency',
+      detail: `PayPal does not take ${currency}; it takes ${PAYPAL_CURRENCIES.join(', ')}`,
+    });
   }
   if (!Number.isSafeInteger(amount) || amount <= 0) {
-    return new GatewayError('invalid_request', { param: 'amount', detail: 'amount must be a positive integer count of minor units' });
+    return new GatewayError('invalid_request', {
+      param: 'amount',
+      detail: 'amount must be a positive integer count of minor units',
+    });
   }
-  if (WHOLE_UNIT_CURRENCIES.includes(currency.toUpperCase()) && /\.\d*[1-9]/.test(toDecimalString(amount, currency))) {
-    return new GatewayError('invalid_request', { param: 'amount', detail: `PayPal takes ${currency} in whole units only` });
+  if (
+    WHOLE_UNIT_CURRENCIES.includes(currency.toUpperCase()) &&
+    /\.\d*[1-9]/.test(toDecimalString(amount, currency))
+  ) {
+    return new GatewayError('invalid_request', {
+      param: 'amount',
+      detail: `PayPal takes ${currency} in whole units only`,
+    });
   }
   return undefined;
 }
@@ -296,9 +350,15 @@ export function snapshotFromOrder(order: Order, authorizationId?: string): Gatew
     }));
   const amountCaptured = captures.reduce((sum, c) => sum + c.amount, 0);
   const amountRefunded = refunds.filter((r) => r.status !== 'failed').reduce((sum, r) => sum + r.amount, 0);
-  let status = auth ? authorizationStatus(auth.status) : order.status === 'PAYER_ACTION_REQUIRED' || order.status === 'CREATED' ? 'requires_action' : 'pending';
-  const capturable = status === 'authorized' || status === 'partially_captured' ? Math.max(0, authorized - amountCaptured) : 0;
-  if (amountRefunded > 0) status = amountRefunded >= amountCaptured && capturable === 0 ? 'refunded' : 'partially_refunded';
+  let status = auth
+    ? authorizationStatus(auth.status)
+    : order.status === 'PAYER_ACTION_REQUIRED' || order.status === 'CREATED'
+      ? 'requires_action'
+      : 'pending';
+  const capturable =
+    status === 'authorized' || status === 'partially_captured' ? Math.max(0, authorized - amountCaptured) : 0;
+  if (amountRefunded > 0)
+    status = amountRefunded >= amountCaptured && capturable === 0 ? 'refunded' : 'partially_refunded';
   const card = order.paymentSource?.card;
   const approve = order.links?.find((l) => l.rel === 'payer-action' || l.rel === 'approve');
   return {
@@ -311,7 +371,9 @@ export function snapshotFromOrder(order: Order, authorizationId?: string): Gatew
     amountRefunded,
     captures,
     refunds,
-    ...(status === 'requires_action' && approve ? { nextAction: { type: 'approve' as const, url: approve.href } } : {}),
+    ...(status === 'requires_action' && approve
+      ? { nextAction: { type: 'approve' as const, url: approve.href } }
+      : {}),
     ...(card ? { card: { brand: card.brand?.toLowerCase(), last4: card.lastDigits } } : {}),
     ...(status === 'failed' ? { failure: failureOf(auth) } : {}),
   };

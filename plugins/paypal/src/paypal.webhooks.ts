@@ -2,7 +2,12 @@ import { createVerify, X509Certificate, type KeyObject } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { crc32 } from 'node:zlib';
-import { GatewayError, type GatewayWebhookEvent, type ResolvedEndpoint, type WebhookEventType } from '@payrail/plugin-sdk';
+import {
+  GatewayError,
+  type GatewayWebhookEvent,
+  type ResolvedEndpoint,
+  type WebhookEventType,
+} from '@payrail/plugin-sdk';
 
 /** PayPal event types Payrail acts on; anything else is `other`. */
 export const PAYPAL_EVENT_TYPES = [
@@ -58,20 +63,34 @@ export class PayPalWebhookVerifier {
       return false;
     }
     if (!endpoint.official) return `${url.protocol}//${url.host}` === endpoint.origin;
-    return url.protocol === 'https:' && (url.hostname === 'paypal.com' || url.hostname.endsWith('.paypal.com'));
+    return (
+      url.protocol === 'https:' && (url.hostname === 'paypal.com' || url.hostname.endsWith('.paypal.com'))
+    );
   }
 
-  async verify(rawBody: Buffer, headers: Readonly<Record<string, string | undefined>>, webhookId: string | undefined, endpoint: ResolvedEndpoint): Promise<GatewayWebhookEvent[]> {
+  async verify(
+    rawBody: Buffer,
+    headers: Readonly<Record<string, string | undefined>>,
+    webhookId: string | undefined,
+    endpoint: ResolvedEndpoint,
+  ): Promise<GatewayWebhookEvent[]> {
     const transmissionId = headers['paypal-transmission-id'];
     const transmissionTime = headers['paypal-transmission-time'];
     const signature = headers['paypal-transmission-sig'];
     const certUrl = headers['paypal-cert-url'];
     const algorithm = headers['paypal-auth-algo'];
     if (!transmissionId || !transmissionTime || !signature || !certUrl || !algorithm)
-      throw invalid('missing PAYPAL-TRANSMISSION-ID, -TIME, -SIG, PAYPAL-CERT-URL or PAYPAL-AUTH-ALGO header');
+      throw invalid(
+        'missing PAYPAL-TRANSMISSION-ID, -TIME, -SIG, PAYPAL-CERT-URL or PAYPAL-AUTH-ALGO header',
+      );
     if (algorithm !== 'SHA256withRSA') throw invalid(`PAYPAL-AUTH-ALGO ${algorithm} is not SHA256withRSA`);
-    if (!webhookId) throw new GatewayError('invalid_request', { param: 'webhookId', detail: 'the connection has no webhookId: register the webhook first' });
-    if (!this.certificateAllowed(certUrl, endpoint)) throw invalid(`PAYPAL-CERT-URL ${certUrl} is not a PayPal certificate host`);
+    if (!webhookId)
+      throw new GatewayError('invalid_request', {
+        param: 'webhookId',
+        detail: 'the connection has no webhookId: register the webhook first',
+      });
+    if (!this.certificateAllowed(certUrl, endpoint))
+      throw invalid(`PAYPAL-CERT-URL ${certUrl} is not a PayPal certificate host`);
     const sentAt = Date.parse(transmissionTime);
     if (!Number.isFinite(sentAt)) throw invalid('PAYPAL-TRANSMISSION-TIME is not a date');
     if (Math.abs(Date.now() - sentAt) > this.toleranceSeconds * 1000)
@@ -94,7 +113,8 @@ export class PayPalWebhookVerifier {
       key = download(certUrl, endpoint).then((pem) => {
         const cert = new X509Certificate(pem);
         const now = Date.now();
-        if (Date.parse(cert.validFrom) > now || Date.parse(cert.validTo) < now) throw invalid('the PayPal certificate is not valid now');
+        if (Date.parse(cert.validFrom) > now || Date.parse(cert.validTo) < now)
+          throw invalid('the PayPal certificate is not valid now');
         return cert.publicKey;
       });
       key.catch(() => this.keys.delete(certUrl));
@@ -112,11 +132,23 @@ function download(certUrl: string, endpoint: ResolvedEndpoint): Promise<string> 
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
-        res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(invalid(`certificate download answered ${res.statusCode}`)),
+        res.statusCode === 200
+          ? resolve(Buffer.concat(chunks).toString('utf8'))
+          : reject(invalid(`certificate download answered ${res.statusCode}`)),
       );
     });
-    req.on('timeout', () => req.destroy(new GatewayError('gateway_timeout', { detail: 'certificate download timed out' })));
-    req.on('error', (error) => reject(error instanceof GatewayError ? error : new GatewayError('gateway_unavailable', { detail: `certificate download failed: ${error.message}` })));
+    req.on('timeout', () =>
+      req.destroy(new GatewayError('gateway_timeout', { detail: 'certificate download timed out' })),
+    );
+    req.on('error', (error) =>
+      reject(
+        error instanceof GatewayError
+          ? error
+          : new GatewayError('gateway_unavailable', {
+              detail: `certificate download failed: ${error.message}`,
+            }),
+      ),
+    );
     req.end();
   });
 }
@@ -125,7 +157,11 @@ interface Envelope {
   id?: string;
   create_time?: string;
   event_type?: string;
-  resource?: { id?: string; supplementary_data?: { related_ids?: { authorization_id?: string } }; links?: { rel?: string; href?: string }[] };
+  resource?: {
+    id?: string;
+    supplementary_data?: { related_ids?: { authorization_id?: string } };
+    links?: { rel?: string; href?: string }[];
+  };
 }
 
 function parseEvent(rawBody: Buffer): GatewayWebhookEvent {
@@ -138,7 +174,9 @@ function parseEvent(rawBody: Buffer): GatewayWebhookEvent {
   if (!event.id || !event.event_type) throw invalid('the event has no id or event_type');
   const known = (PAYPAL_EVENT_TYPES as readonly string[]).includes(event.event_type);
   const resource = event.resource ?? {};
-  const upAuthorization = /\/authorizations\/([^/?]+)/.exec(resource.links?.find((l) => l.rel === 'up')?.href ?? '')?.[1];
+  const upAuthorization = /\/authorizations\/([^/?]+)/.exec(
+    resource.links?.find((l) => l.rel === 'up')?.href ?? '',
+  )?.[1];
   const reference = event.event_type.startsWith('PAYMENT.AUTHORIZATION.')
     ? resource.id
     : event.event_type.startsWith('PAYMENT.CAPTURE.') && event.event_type !== 'PAYMENT.CAPTURE.REFUNDED'

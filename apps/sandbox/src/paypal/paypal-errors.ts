@@ -17,7 +17,8 @@ const STATUS_NAMES: Record<number, { name: string; message: string }> = {
   },
   401: {
     name: 'AUTHENTICATION_FAILURE',
-    message: 'Authentication failed due to missing authorization header, or invalid authentication credentials.',
+    message:
+      'Authentication failed due to missing authorization header, or invalid authentication credentials.',
   },
   403: { name: 'NOT_AUTHORIZED', message: 'Authorization failed due to insufficient permissions.' },
   404: { name: 'RESOURCE_NOT_FOUND', message: 'The specified resource does not exist.' },
@@ -49,27 +50,42 @@ export const PAYPAL_ISSUES = {
   MALFORMED_REQUEST_JSON: [400, 'The request JSON is not well formed.'],
   // 403 / 404
   PERMISSION_DENIED: [403, 'You do not have permission to access or perform operations on this resource.'],
-  INVALID_RESOURCE_ID: [404, 'Specified resource ID does not exist. Please check the resource ID and try again.'],
+  INVALID_RESOURCE_ID: [
+    404,
+    'Specified resource ID does not exist. Please check the resource ID and try again.',
+  ],
   // orders
   INVALID_CURRENCY_CODE: [
     422,
     'Currency code is invalid or is not currently supported. Please refer https://developer.paypal.com/api/rest/reference/currency-codes/ for list of supported currency codes.',
   ],
-  DECIMAL_PRECISION: [422, 'If the currency supports decimals, only two decimal place precision is supported.'],
+  DECIMAL_PRECISION: [
+    422,
+    'If the currency supports decimals, only two decimal place precision is supported.',
+  ],
   DECIMALS_NOT_SUPPORTED: [
     422,
     'Currency does not support decimals. Please refer to https://developer.paypal.com/docs/api/reference/currency-codes/ for more information.',
   ],
-  CANNOT_BE_ZERO_OR_NEGATIVE: [422, 'Must be greater than zero. If the currency supports decimals, only two decimal place precision is supported.'],
+  CANNOT_BE_ZERO_OR_NEGATIVE: [
+    422,
+    'Must be greater than zero. If the currency supports decimals, only two decimal place precision is supported.',
+  ],
   MAX_VALUE_EXCEEDED: [422, 'Should be less than or equal to 999999999999999.99.'],
   CARD_EXPIRED: [422, 'The card is expired'],
   INVALID_SECURITY_CODE_LENGTH: [422, 'The security_code length is invalid for the specified card brand.'],
   ORDER_NOT_APPROVED: [
     422,
-    'Payer has not yet approved the Order for payment. Please redirect the payer to the \'rel\':\'approve\' url returned as part of the HATEOAS links within the Create Order call.',
+    "Payer has not yet approved the Order for payment. Please redirect the payer to the 'rel':'approve' url returned as part of the HATEOAS links within the Create Order call.",
   ],
-  ORDER_ALREADY_CAPTURED: [422, "Order already captured. If 'intent=CAPTURE' only one capture per order is allowed."],
-  ORDER_ALREADY_AUTHORIZED: [422, "Order already authorized.If 'intent=AUTHORIZE' only one authorization per order is allowed."],
+  ORDER_ALREADY_CAPTURED: [
+    422,
+    "Order already captured. If 'intent=CAPTURE' only one capture per order is allowed.",
+  ],
+  ORDER_ALREADY_AUTHORIZED: [
+    422,
+    "Order already authorized.If 'intent=AUTHORIZE' only one authorization per order is allowed.",
+  ],
   ACTION_DOES_NOT_MATCH_INTENT: [
     422,
     "Order was created with an intent to 'CAPTURE'. Please use v2/checkout/orders/order_id/capture to complete the transaction or alternately Create an order with an intent of 'AUTHORIZE'.",
@@ -83,8 +99,14 @@ export const PAYPAL_ISSUES = {
     422,
     'Transaction cannot complete successfully, instruct the buyer to return to PayPal.',
   ],
-  PAYER_CANNOT_PAY: [422, 'Combination of payer and payee settings mean that this buyer cannot pay this seller.'],
-  DUPLICATE_INVOICE_ID: [422, 'Duplicate Invoice ID detected. To avoid a potential duplicate transaction your account setting requires that Invoice Id be unique for each transaction.'],
+  PAYER_CANNOT_PAY: [
+    422,
+    'Combination of payer and payee settings mean that this buyer cannot pay this seller.',
+  ],
+  DUPLICATE_INVOICE_ID: [
+    422,
+    'Duplicate Invoice ID detected. To avoid a potential duplicate transaction your account setting requires that Invoice Id be unique for each transaction.',
+  ],
   MAX_NUMBER_OF_PAYMENT_ATTEMPTS_EXCEEDED: [422, 'You have exceeded the maximum number of payment attempts.'],
   // authorizations
   AUTHORIZATION_ALREADY_CAPTURED: [422, 'Authorization has previously been captured.'],
@@ -95,16 +117,28 @@ export const PAYPAL_ISSUES = {
     422,
     'Capture amount exceeds allowable limit. Please contact customer service or your account manager to request the change to your overage limit. The default overage limit is 115%, which allows the sum of all captures to be up to 115% of the order amount. The ability to over capture is subjected to regulatory approvals.',
   ],
-  MAX_CAPTURE_COUNT_EXCEEDED: [422, 'Maxmimum number of allowable captures has been reached. No additional captures are possible for this authorization. Contact Customer Service or your account manager to change the number of captures for a given authorization.'],
+  MAX_CAPTURE_COUNT_EXCEEDED: [
+    422,
+    'Maxmimum number of allowable captures has been reached. No additional captures are possible for this authorization. Contact Customer Service or your account manager to change the number of captures for a given authorization.',
+  ],
   CURRENCY_MISMATCH: [422, 'Currency of capture must be the same as currency of authorization.'],
-  REAUTHORIZATION_NOT_SUPPORTED: [422, 'A reauthorize cannot be attempted on an authorization_id that is the result of a prior reauthorization or on an authorization made on an Order saved using the `v2/orders/id/save` API.'],
+  REAUTHORIZATION_NOT_SUPPORTED: [
+    422,
+    'A reauthorize cannot be attempted on an authorization_id that is the result of a prior reauthorization or on an authorization made on an Order saved using the `v2/orders/id/save` API.',
+  ],
   PREVIOUSLY_CAPTURED: [422, 'Authorization has been previously captured and hence cannot be voided.'],
   PREVIOUSLY_VOIDED: [422, 'Authorization has been previously voided and hence cannot be voided again.'],
-  CANNOT_BE_VOIDED: [422, 'A reauthorization cannot be voided. Please void the original parent authorization.'],
+  CANNOT_BE_VOIDED: [
+    422,
+    'A reauthorization cannot be voided. Please void the original parent authorization.',
+  ],
   // refunds
   CAPTURE_FULLY_REFUNDED: [422, 'The capture has already been fully refunded'],
   REFUND_NOT_ALLOWED: [422, 'Capture cannot be refunded.'],
-  REFUND_AMOUNT_EXCEEDED: [422, 'The refund amount must be less than or equal to the capture amount that has not yet been refunded.'],
+  REFUND_AMOUNT_EXCEEDED: [
+    422,
+    'The refund amount must be less than or equal to the capture amount that has not yet been refunded.',
+  ],
   REFUND_TIME_LIMIT_EXCEEDED: [422, 'You are over the time limit to perform a refund on this capture'],
   REFUND_FAILED_INSUFFICIENT_FUNDS: [
     422,
@@ -132,7 +166,15 @@ const COMMON_MOCKS: PayPalIssue[] = [
 
 /** Which issues `PayPal-Mock-Response` may ask for, by operation (the endpoint's documented ones). */
 export const MOCKABLE_ISSUES: Record<string, readonly PayPalIssue[]> = {
-  'orders.create': [...COMMON_MOCKS, 'INVALID_CURRENCY_CODE', 'DECIMAL_PRECISION', 'CARD_EXPIRED', 'INVALID_SECURITY_CODE_LENGTH', 'DUPLICATE_INVOICE_ID', 'PAYER_ACTION_REQUIRED'],
+  'orders.create': [
+    ...COMMON_MOCKS,
+    'INVALID_CURRENCY_CODE',
+    'DECIMAL_PRECISION',
+    'CARD_EXPIRED',
+    'INVALID_SECURITY_CODE_LENGTH',
+    'DUPLICATE_INVOICE_ID',
+    'PAYER_ACTION_REQUIRED',
+  ],
   'orders.get': [...COMMON_MOCKS],
   'orders.authorize': [
     ...COMMON_MOCKS,
@@ -171,7 +213,13 @@ export const MOCKABLE_ISSUES: Record<string, readonly PayPalIssue[]> = {
     'PAYER_CANNOT_PAY',
     'DUPLICATE_INVOICE_ID',
   ],
-  'authorizations.reauthorize': [...COMMON_MOCKS, 'AUTHORIZATION_VOIDED', 'AUTHORIZATION_ALREADY_CAPTURED', 'REAUTHORIZATION_NOT_SUPPORTED', 'TRANSACTION_REFUSED'],
+  'authorizations.reauthorize': [
+    ...COMMON_MOCKS,
+    'AUTHORIZATION_VOIDED',
+    'AUTHORIZATION_ALREADY_CAPTURED',
+    'REAUTHORIZATION_NOT_SUPPORTED',
+    'TRANSACTION_REFUSED',
+  ],
   'authorizations.void': [...COMMON_MOCKS, 'PREVIOUSLY_CAPTURED', 'PREVIOUSLY_VOIDED', 'CANNOT_BE_VOIDED'],
   'captures.get': [...COMMON_MOCKS],
   'captures.refund': [
@@ -222,7 +270,9 @@ export function issueError(
         ...(detail.field ? { field: detail.field } : {}),
         ...(detail.value !== undefined ? { value: detail.value } : {}),
         // The specs' location enum has no `header`: header problems name the header in `field` only.
-        ...((detail.field || detail.location) && detail.location !== 'header' ? { location: detail.location ?? 'body' } : {}),
+        ...((detail.field || detail.location) && detail.location !== 'header'
+          ? { location: detail.location ?? 'body' }
+          : {}),
         issue,
         description: detail.description ?? description,
       },

@@ -69,7 +69,13 @@ export class PayPalSpecValidator {
         const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
         for (const [method, op] of Object.entries(methods)) {
           if (!op?.responses) continue;
-          this.operations.push({ pattern, template, method: method.toUpperCase(), responses: op.responses, specId: file });
+          this.operations.push({
+            pattern,
+            template,
+            method: method.toUpperCase(),
+            responses: op.responses,
+            specId: file,
+          });
         }
       }
     }
@@ -81,7 +87,8 @@ export class PayPalSpecValidator {
     const op = this.operations.find((o) => o.method === exchange.method && o.pattern.test(exchange.path));
     if (!op) return [`no operation ${exchange.method} ${exchange.path} in the PayPal specs`];
     let response = op.responses[String(exchange.status)] ?? op.responses['default'];
-    if (!response) return [`status ${exchange.status} is not documented for ${exchange.method} ${op.template}`];
+    if (!response)
+      return [`status ${exchange.status} is not documented for ${exchange.method} ${op.template}`];
     if (response.$ref) {
       const name = response.$ref.split('/').pop() ?? '';
       response = (this.specs.get(op.specId)?.components?.responses?.[name] ?? {}) as typeof response;
@@ -91,15 +98,24 @@ export class PayPalSpecValidator {
     const key = `${op.specId} ${op.method} ${op.template} ${exchange.status}`;
     let validate = this.compiled.get(key);
     if (validate === undefined) {
-      const rewritten = JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, `"${op.specId}#/components/`));
+      const rewritten = JSON.parse(
+        JSON.stringify(schema).replace(/"#\/components\//g, `"${op.specId}#/components/`),
+      );
       validate = this.ajv.compile(rewritten);
       this.compiled.set(key, validate);
     }
     if (!validate) return [];
     if (validate(exchange.body)) return [];
     return (validate.errors ?? [])
-      .filter((e) => !PAYPAL_FIELDS_NEWER_THAN_SPEC.includes(`${op.method} ${op.template} ${exchange.status} ${e.instancePath}`))
-      .map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${e.params ? JSON.stringify(e.params) : ''}`.trim());
+      .filter(
+        (e) =>
+          !PAYPAL_FIELDS_NEWER_THAN_SPEC.includes(
+            `${op.method} ${op.template} ${exchange.status} ${e.instancePath}`,
+          ),
+      )
+      .map((e) =>
+        `${e.instancePath || '/'} ${e.message ?? ''} ${e.params ? JSON.stringify(e.params) : ''}`.trim(),
+      );
   }
 
   /** Every exchange that does not match its schema. */
@@ -107,7 +123,8 @@ export class PayPalSpecValidator {
     const out: SpecViolation[] = [];
     for (const exchange of exchanges) {
       const errors = this.validate(exchange);
-      if (errors.length) out.push({ method: exchange.method, path: exchange.path, status: exchange.status, errors });
+      if (errors.length)
+        out.push({ method: exchange.method, path: exchange.path, status: exchange.status, errors });
     }
     return out;
   }

@@ -82,7 +82,12 @@ export interface PayPalSandbox {
   /** The buyer approves a PayPal-wallet order. */
   approveOrder(orderId: string, buyer?: { email?: string }): void;
   /** A delivery signed as PayPal signs it, about an order, authorization, capture or refund. */
-  signedDelivery(input: { resourceId: string; webhookId: string; eventType?: string; at?: Date }): SignedDelivery;
+  signedDelivery(input: {
+    resourceId: string;
+    webhookId: string;
+    eventType?: string;
+    at?: Date;
+  }): SignedDelivery;
   /** Resolves once no webhook delivery is in flight. */
   idle(): Promise<void>;
 }
@@ -133,7 +138,8 @@ const CARD_TRIGGERS: Record<string, { code: string; cvv?: string; atCapture?: bo
 const EVENT_TYPES: Record<string, string> = {
   'CHECKOUT.ORDER.APPROVED': 'An order has been approved by buyer.',
   'CHECKOUT.ORDER.COMPLETED': 'Checkout Order Completed',
-  'PAYMENT.AUTHORIZATION.CREATED': 'A payment authorization is created, approved, executed, or a future payment authorization is created.',
+  'PAYMENT.AUTHORIZATION.CREATED':
+    'A payment authorization is created, approved, executed, or a future payment authorization is created.',
   'PAYMENT.AUTHORIZATION.VOIDED': 'A payment authorization is voided.',
   'PAYMENT.CAPTURE.COMPLETED': 'A payment capture completes.',
   'PAYMENT.CAPTURE.DECLINED': 'A payment capture is declined.',
@@ -155,7 +161,12 @@ function cardBrand(digits: string): string {
   return 'UNKNOWN';
 }
 
-function optionalString(body: Record<string, unknown>, key: string, field: string, max = 127): string | undefined {
+function optionalString(
+  body: Record<string, unknown>,
+  key: string,
+  field: string,
+  max = 127,
+): string | undefined {
   const value = body[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw issueError('INVALID_PARAMETER_SYNTAX', { field: `${field}/${key}` });
@@ -166,11 +177,21 @@ function optionalString(body: Record<string, unknown>, key: string, field: strin
 export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Promise<PayPalSandbox> {
   const store = new PayPalStore();
   const signer = new PayPalWebhookSigner();
-  const clients = new Map<string, string>([[PAYPAL_SANDBOX_DEFAULTS.clientId, PAYPAL_SANDBOX_DEFAULTS.clientSecret]]);
+  const clients = new Map<string, string>([
+    [PAYPAL_SANDBOX_DEFAULTS.clientId, PAYPAL_SANDBOX_DEFAULTS.clientSecret],
+  ]);
   for (const extra of options.clients ?? []) clients.set(extra.clientId, extra.clientSecret);
   const tokens = new Map<string, { clientId: string; expiresAt: number }>();
   const latency = new Map<string, number>();
-  const replies = new Map<string, { kind: 'order' | 'authorization' | 'capture' | 'refund' | 'error'; id: string; status: number; body?: unknown }>();
+  const replies = new Map<
+    string,
+    {
+      kind: 'order' | 'authorization' | 'capture' | 'refund' | 'error';
+      id: string;
+      status: number;
+      body?: unknown;
+    }
+  >();
   const exchanges: RecordedExchange[] = [];
   const deliveries: DeliveryRecord[] = [];
   const sockets = new Set<Socket>();
@@ -284,9 +305,13 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
   }
 
   function renderOrder(order: OrderRecord) {
-    const authorizations = order.authorizationIds.map((id) => renderAuthorization(store.authorizations.get(id)!, false));
+    const authorizations = order.authorizationIds.map((id) =>
+      renderAuthorization(store.authorizations.get(id)!, false),
+    );
     const captures = order.captureIds.map((id) => renderCapture(store.captures.get(id)!, false));
-    const refunds = order.captureIds.flatMap((id) => store.captures.get(id)!.refundIds.map((r) => renderRefund(store.refunds.get(r)!)));
+    const refunds = order.captureIds.flatMap((id) =>
+      store.captures.get(id)!.refundIds.map((r) => renderRefund(store.refunds.get(r)!)),
+    );
     const payments = {
       ...(authorizations.length ? { authorizations } : {}),
       ...(captures.length ? { captures } : {}),
@@ -294,12 +319,19 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     };
     const source = order.source;
     const links = [href(`/v2/checkout/orders/${order.id}`, 'self')];
-    if (order.status === 'CREATED') links.push({ href: `${baseUrl}/checkoutnow?token=${order.id}`, rel: 'approve', method: 'GET' });
+    if (order.status === 'CREATED')
+      links.push({ href: `${baseUrl}/checkoutnow?token=${order.id}`, rel: 'approve', method: 'GET' });
     if (order.status === 'PAYER_ACTION_REQUIRED')
       links.push({ href: `${baseUrl}/checkoutnow?token=${order.id}`, rel: 'payer-action', method: 'GET' });
     if (order.status !== 'COMPLETED') links.push(href(`/v2/checkout/orders/${order.id}`, 'update', 'PATCH'));
     if (order.status === 'APPROVED')
-      links.push(href(`/v2/checkout/orders/${order.id}/${order.intent === 'AUTHORIZE' ? 'authorize' : 'capture'}`, order.intent === 'AUTHORIZE' ? 'authorize' : 'capture', 'POST'));
+      links.push(
+        href(
+          `/v2/checkout/orders/${order.id}/${order.intent === 'AUTHORIZE' ? 'authorize' : 'capture'}`,
+          order.intent === 'AUTHORIZE' ? 'authorize' : 'capture',
+          'POST',
+        ),
+      );
     return {
       id: order.id,
       intent: order.intent,
@@ -353,12 +385,21 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     };
   }
 
-  const minimal = (full: { id: string; status: string; links: unknown[] }) => ({ id: full.id, status: full.status, links: full.links });
+  const minimal = (full: { id: string; status: string; links: unknown[] }) => ({
+    id: full.id,
+    status: full.status,
+    links: full.links,
+  });
   const wantsFull = (ctx: Context) => /return=representation/i.test(String(ctx.headers['prefer'] ?? ''));
 
   // ---- webhooks --------------------------------------------------------------------------
 
-  function envelope(eventType: string, resourceType: string, resource: Record<string, unknown>, at = new Date()): WebhookEnvelope {
+  function envelope(
+    eventType: string,
+    resourceType: string,
+    resource: Record<string, unknown>,
+    at = new Date(),
+  ): WebhookEnvelope {
     const id = `WH-${paypalId()}-${paypalId()}`;
     return {
       id,
@@ -378,17 +419,22 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
 
   function eventFor(resourceId: string, eventType?: string, at?: Date): WebhookEnvelope {
     const order = store.orders.get(resourceId);
-    if (order) return envelope(eventType ?? 'CHECKOUT.ORDER.APPROVED', 'checkout-order', renderOrder(order), at);
+    if (order)
+      return envelope(eventType ?? 'CHECKOUT.ORDER.APPROVED', 'checkout-order', renderOrder(order), at);
     const auth = store.authorizations.get(resourceId);
     if (auth) {
       if (eventType?.startsWith('PAYMENT.CAPTURE.') && auth.captureIds.length)
         return eventFor(auth.captureIds[auth.captureIds.length - 1], eventType, at);
-      const type = eventType ?? (auth.status === 'VOIDED' ? 'PAYMENT.AUTHORIZATION.VOIDED' : 'PAYMENT.AUTHORIZATION.CREATED');
+      const type =
+        eventType ??
+        (auth.status === 'VOIDED' ? 'PAYMENT.AUTHORIZATION.VOIDED' : 'PAYMENT.AUTHORIZATION.CREATED');
       return envelope(type, 'authorization', renderAuthorization(auth, true), at);
     }
     const capture = store.captures.get(resourceId);
     if (capture) {
-      const type = eventType ?? (capture.status === 'DECLINED' ? 'PAYMENT.CAPTURE.DECLINED' : 'PAYMENT.CAPTURE.COMPLETED');
+      const type =
+        eventType ??
+        (capture.status === 'DECLINED' ? 'PAYMENT.CAPTURE.DECLINED' : 'PAYMENT.CAPTURE.COMPLETED');
       return envelope(type, 'capture', renderCapture(capture, true), at);
     }
     const refund = store.refunds.get(resourceId);
@@ -412,13 +458,23 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
         const delivery = signer.sign(body, webhook.id, certUrl());
         track(
           postDelivery(webhook.url, delivery).then((result) => {
-            deliveries.push({ webhookId: webhook.id, url: webhook.url, eventId: event.id, eventType: event.event_type, attempt: n, ...result });
+            deliveries.push({
+              webhookId: webhook.id,
+              url: webhook.url,
+              eventId: event.id,
+              eventType: event.event_type,
+              attempt: n,
+              ...result,
+            });
             const ok = result.status !== undefined && result.status >= 200 && result.status < 300;
             if (!ok && n <= retryDelays.length && !closed) {
-              const timer = setTimeout(() => {
-                timers.delete(timer);
-                attempt(n + 1);
-              }, retryDelays[n - 1]);
+              const timer = setTimeout(
+                () => {
+                  timers.delete(timer);
+                  attempt(n + 1);
+                },
+                retryDelays[n - 1],
+              );
               timers.add(timer);
             }
           }),
@@ -445,7 +501,11 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     try {
       code = (JSON.parse(String(header)) as { mock_application_codes?: unknown }).mock_application_codes;
     } catch {
-      throw issueError('INVALID_PARAMETER_SYNTAX', { field: 'PayPal-Mock-Response', location: 'header', value: String(header) });
+      throw issueError('INVALID_PARAMETER_SYNTAX', {
+        field: 'PayPal-Mock-Response',
+        location: 'header',
+        value: String(header),
+      });
     }
     const allowed = MOCKABLE_ISSUES[operation] ?? [];
     if (typeof code !== 'string' || !allowed.includes(code as PayPalIssue)) {
@@ -453,7 +513,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
         field: 'PayPal-Mock-Response',
         location: 'header',
         value: String(code),
-              });
+      });
     }
     throw issueError(code as PayPalIssue);
   }
@@ -461,14 +521,16 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
   function createOrder(ctx: Context): Reply {
     const body = ctx.body;
     if (body['intent'] !== 'AUTHORIZE' && body['intent'] !== 'CAPTURE')
-      throw issueError(body['intent'] === undefined ? 'MISSING_REQUIRED_PARAMETER' : 'INVALID_PARAMETER_VALUE', { field: '/intent', value: body['intent'] === undefined ? undefined : String(body['intent']) });
+      throw issueError(
+        body['intent'] === undefined ? 'MISSING_REQUIRED_PARAMETER' : 'INVALID_PARAMETER_VALUE',
+        { field: '/intent', value: body['intent'] === undefined ? undefined : String(body['intent']) },
+      );
     const units = body['purchase_units'];
     if (!Array.isArray(units) || units.length === 0)
       throw issueError('MISSING_REQUIRED_PARAMETER', { field: '/purchase_units' });
-    if (units.length > 1)
-      throw issueError('INVALID_PARAMETER_VALUE', { field: '/purchase_units' });
+    if (units.length > 1) throw issueError('INVALID_PARAMETER_VALUE', { field: '/purchase_units' });
     const unit = units[0] as Record<string, unknown>;
-    const amount = parseMoney(unit['amount'], '/purchase_units/@reference_id==\'default\'/amount');
+    const amount = parseMoney(unit['amount'], "/purchase_units/@reference_id=='default'/amount");
     const now = new Date();
     const order: OrderRecord = {
       id: paypalId(),
@@ -491,24 +553,29 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     const source = body['payment_source'] as Record<string, Record<string, unknown>> | undefined;
     if (source && typeof source === 'object') {
       const kinds = Object.keys(source);
-      if (kinds.length !== 1)
-        throw issueError('INVALID_PARAMETER_VALUE', { field: '/payment_source' });
+      if (kinds.length !== 1) throw issueError('INVALID_PARAMETER_VALUE', { field: '/payment_source' });
       if (!ctx.headers['paypal-request-id'])
         throw issueError('MISSING_REQUIRED_PARAMETER', { field: 'PayPal-Request-Id', location: 'header' });
       if (source['card']) {
         const card = source['card'];
         const number = typeof card['number'] === 'string' ? card['number'] : '';
         if (!number) throw issueError('MISSING_REQUIRED_PARAMETER', { field: '/payment_source/card/number' });
-        if (!/^[0-9]{13,19}$/.test(number)) throw issueError('INVALID_STRING_LENGTH', { field: '/payment_source/card/number' });
-        if (!luhnValid(number)) throw issueError('INVALID_PARAMETER_VALUE', { field: '/payment_source/card/number' });
+        if (!/^[0-9]{13,19}$/.test(number))
+          throw issueError('INVALID_STRING_LENGTH', { field: '/payment_source/card/number' });
+        if (!luhnValid(number))
+          throw issueError('INVALID_PARAMETER_VALUE', { field: '/payment_source/card/number' });
         const expiry = typeof card['expiry'] === 'string' ? card['expiry'] : '';
         if (!expiry) throw issueError('MISSING_REQUIRED_PARAMETER', { field: '/payment_source/card/expiry' });
         const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(expiry);
         if (!match) throw issueError('INVALID_PARAMETER_SYNTAX', { field: '/payment_source/card/expiry' });
-        if (new Date(Date.UTC(Number(match[1]), Number(match[2]), 1)) <= now) throw issueError('CARD_EXPIRED', { field: '/payment_source/card/expiry' });
+        if (new Date(Date.UTC(Number(match[1]), Number(match[2]), 1)) <= now)
+          throw issueError('CARD_EXPIRED', { field: '/payment_source/card/expiry' });
         const cvc = card['security_code'];
         const brand = cardBrand(number);
-        if (cvc !== undefined && (typeof cvc !== 'string' || !(brand === 'AMEX' ? /^\d{4}$/ : /^\d{3}$/).test(cvc)))
+        if (
+          cvc !== undefined &&
+          (typeof cvc !== 'string' || !(brand === 'AMEX' ? /^\d{4}$/ : /^\d{3}$/).test(cvc))
+        )
           throw issueError('INVALID_SECURITY_CODE_LENGTH', { field: '/payment_source/card/security_code' });
         const name = typeof card['name'] === 'string' ? card['name'] : undefined;
         order.source = { kind: 'card', name, lastDigits: number.slice(-4), brand, expiry };
@@ -536,7 +603,10 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     if (order.authorizationIds.length) throw issueError('ORDER_ALREADY_AUTHORIZED');
     if (order.status !== 'APPROVED') throw issueError('ORDER_NOT_APPROVED');
     const now = new Date();
-    const trigger = order.source?.kind === 'card' && order.source.name ? CARD_TRIGGERS[order.source.name.trim().toUpperCase()] : undefined;
+    const trigger =
+      order.source?.kind === 'card' && order.source.name
+        ? CARD_TRIGGERS[order.source.name.trim().toUpperCase()]
+        : undefined;
     const declined = trigger && !trigger.atCapture;
     const auth: AuthorizationRecord = {
       id: paypalId(),
@@ -548,7 +618,14 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
       customId: order.unit.custom_id,
       invoiceId: order.unit.invoice_id,
       captureIds: [],
-      processorResponse: order.source?.kind === 'card' ? { avs_code: trigger ? 'G' : 'Y', cvv_code: trigger?.cvv ?? (trigger ? 'P' : 'M'), response_code: declined ? trigger.code : '0000' } : undefined,
+      processorResponse:
+        order.source?.kind === 'card'
+          ? {
+              avs_code: trigger ? 'G' : 'Y',
+              cvv_code: trigger?.cvv ?? (trigger ? 'P' : 'M'),
+              response_code: declined ? trigger.code : '0000',
+            }
+          : undefined,
       declineCaptureWith: trigger?.atCapture ? trigger.code : undefined,
       createTime: now,
       updateTime: now,
@@ -558,18 +635,46 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     order.authorizationIds.push(auth.id);
     order.status = 'COMPLETED';
     order.updateTime = now;
-    record({ clientId: ctx.clientId, id: auth.id, eventCode: 'T1300', status: declined ? 'D' : 'S', amount: auth.amount.minor, fee: 0, currency: auth.amount.currency, invoiceId: auth.invoiceId, customField: auth.customId, balanceAffecting: false });
+    record({
+      clientId: ctx.clientId,
+      id: auth.id,
+      eventCode: 'T1300',
+      status: declined ? 'D' : 'S',
+      amount: auth.amount.minor,
+      fee: 0,
+      currency: auth.amount.currency,
+      invoiceId: auth.invoiceId,
+      customField: auth.customId,
+      balanceAffecting: false,
+    });
     if (!declined) emit(ctx.clientId, eventFor(auth.id, 'PAYMENT.AUTHORIZATION.CREATED'));
     const full = renderOrder(order);
     return { status: 201, body: wantsFull(ctx) ? full : minimal(full) };
   }
 
   /** Moves money: one capture of `auth` (or of an intent-CAPTURE order when `auth` is absent). */
-  function makeCapture(ctx: Context, order: OrderRecord, auth: AuthorizationRecord | undefined, amount: Amount, final: boolean, extras: { invoiceId?: string; noteToPayer?: string }): CaptureRecord {
+  function makeCapture(
+    ctx: Context,
+    order: OrderRecord,
+    auth: AuthorizationRecord | undefined,
+    amount: Amount,
+    final: boolean,
+    extras: { invoiceId?: string; noteToPayer?: string },
+  ): CaptureRecord {
     const now = new Date();
-    const trigger = order.source?.kind === 'card' && order.source.name ? CARD_TRIGGERS[order.source.name.trim().toUpperCase()] : undefined;
+    const trigger =
+      order.source?.kind === 'card' && order.source.name
+        ? CARD_TRIGGERS[order.source.name.trim().toUpperCase()]
+        : undefined;
     const declineCode = auth ? auth.declineCaptureWith : trigger?.code;
-    const processorResponse: ProcessorResponse | undefined = order.source?.kind === 'card' ? { avs_code: declineCode ? 'G' : 'Y', cvv_code: trigger?.cvv ?? (declineCode ? 'P' : 'M'), response_code: declineCode ?? '0000' } : undefined;
+    const processorResponse: ProcessorResponse | undefined =
+      order.source?.kind === 'card'
+        ? {
+            avs_code: declineCode ? 'G' : 'Y',
+            cvv_code: trigger?.cvv ?? (declineCode ? 'P' : 'M'),
+            response_code: declineCode ?? '0000',
+          }
+        : undefined;
     const capture: CaptureRecord = {
       id: paypalId(),
       clientId: ctx.clientId,
@@ -599,7 +704,19 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
         auth.status = final || auth.captured >= auth.amount.minor ? 'CAPTURED' : 'PARTIALLY_CAPTURED';
       }
     }
-    record({ clientId: ctx.clientId, id: capture.id, referenceId: auth?.id, eventCode: 'T0006', status: declineCode ? 'D' : 'S', amount: amount.minor, fee: -capture.fee, currency: amount.currency, invoiceId: capture.invoiceId, customField: capture.customId, balanceAffecting: !declineCode });
+    record({
+      clientId: ctx.clientId,
+      id: capture.id,
+      referenceId: auth?.id,
+      eventCode: 'T0006',
+      status: declineCode ? 'D' : 'S',
+      amount: amount.minor,
+      fee: -capture.fee,
+      currency: amount.currency,
+      invoiceId: capture.invoiceId,
+      customField: capture.customId,
+      balanceAffecting: !declineCode,
+    });
     emit(ctx.clientId, eventFor(capture.id));
     return capture;
   }
@@ -632,14 +749,26 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     }
     if (auth.expirationTime.getTime() <= Date.now()) throw issueError('AUTHORIZATION_EXPIRED');
     const remaining = auth.amount.minor - auth.captured;
-    const amount = ctx.body['amount'] === undefined ? { minor: remaining, currency: auth.amount.currency } : parseMoney(ctx.body['amount'], '/amount');
-    if (amount.currency !== auth.amount.currency) throw issueError('CURRENCY_MISMATCH', { field: '/amount/currency_code', value: amount.currency });
-    if (amount.minor > remaining) throw issueError('MAX_CAPTURE_AMOUNT_EXCEEDED', { field: '/amount/value', value: renderMoney(amount).value });
+    const amount =
+      ctx.body['amount'] === undefined
+        ? { minor: remaining, currency: auth.amount.currency }
+        : parseMoney(ctx.body['amount'], '/amount');
+    if (amount.currency !== auth.amount.currency)
+      throw issueError('CURRENCY_MISMATCH', { field: '/amount/currency_code', value: amount.currency });
+    if (amount.minor > remaining)
+      throw issueError('MAX_CAPTURE_AMOUNT_EXCEEDED', {
+        field: '/amount/value',
+        value: renderMoney(amount).value,
+      });
     if (auth.captureIds.length >= MAX_CAPTURES) throw issueError('MAX_CAPTURE_COUNT_EXCEEDED');
     const finalCapture = ctx.body['final_capture'];
-    if (finalCapture !== undefined && typeof finalCapture !== 'boolean') throw issueError('INVALID_PARAMETER_SYNTAX', { field: '/final_capture' });
+    if (finalCapture !== undefined && typeof finalCapture !== 'boolean')
+      throw issueError('INVALID_PARAMETER_SYNTAX', { field: '/final_capture' });
     const invoiceId = optionalString(ctx.body, 'invoice_id', '', 127);
-    if (invoiceId && [...store.captures.values()].some((c) => c.clientId === ctx.clientId && c.invoiceId === invoiceId))
+    if (
+      invoiceId &&
+      [...store.captures.values()].some((c) => c.clientId === ctx.clientId && c.invoiceId === invoiceId)
+    )
       throw issueError('DUPLICATE_INVOICE_ID', { field: '/invoice_id', value: invoiceId });
     const capture = makeCapture(ctx, order, auth, amount, finalCapture === true, {
       invoiceId,
@@ -653,12 +782,25 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     const auth = store.find(store.authorizations, ctx.params[0], ctx.clientId, 'authorization_id');
     if (auth.parentId) throw issueError('REAUTHORIZATION_NOT_SUPPORTED');
     if (auth.status === 'VOIDED') throw issueError('AUTHORIZATION_VOIDED');
-    if (auth.status === 'CAPTURED' || auth.status === 'PARTIALLY_CAPTURED') throw issueError('AUTHORIZATION_ALREADY_CAPTURED');
+    if (auth.status === 'CAPTURED' || auth.status === 'PARTIALLY_CAPTURED')
+      throw issueError('AUTHORIZATION_ALREADY_CAPTURED');
     if (auth.status === 'DENIED') throw issueError('TRANSACTION_REFUSED');
     const amount = ctx.body['amount'] === undefined ? auth.amount : parseMoney(ctx.body['amount'], '/amount');
-    if (amount.currency !== auth.amount.currency) throw issueError('CURRENCY_MISMATCH', { field: '/amount/currency_code' });
+    if (amount.currency !== auth.amount.currency)
+      throw issueError('CURRENCY_MISMATCH', { field: '/amount/currency_code' });
     const now = new Date();
-    const next: AuthorizationRecord = { ...auth, id: paypalId(), amount, captured: 0, captureIds: [], parentId: auth.id, status: 'CREATED', createTime: now, updateTime: now, expirationTime: new Date(now.getTime() + 29 * 86400_000) };
+    const next: AuthorizationRecord = {
+      ...auth,
+      id: paypalId(),
+      amount,
+      captured: 0,
+      captureIds: [],
+      parentId: auth.id,
+      status: 'CREATED',
+      createTime: now,
+      updateTime: now,
+      expirationTime: new Date(now.getTime() + 29 * 86400_000),
+    };
     store.authorizations.set(next.id, next);
     store.orders.get(auth.orderId)!.authorizationIds.push(next.id);
     emit(ctx.clientId, eventFor(next.id, 'PAYMENT.AUTHORIZATION.CREATED'));
@@ -700,11 +842,19 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
         break;
     }
     const remaining = capture.amount.minor - capture.refunded;
-    const amount = ctx.body['amount'] === undefined ? { minor: remaining, currency: capture.amount.currency } : parseMoney(ctx.body['amount'], '/amount');
-    if (amount.currency !== capture.amount.currency) throw issueError('REFUND_CAPTURE_CURRENCY_MISMATCH', { field: '/amount/currency_code' });
-    if (amount.minor > remaining) throw issueError('REFUND_AMOUNT_EXCEEDED', { field: '/amount/value', value: renderMoney(amount).value });
+    const amount =
+      ctx.body['amount'] === undefined
+        ? { minor: remaining, currency: capture.amount.currency }
+        : parseMoney(ctx.body['amount'], '/amount');
+    if (amount.currency !== capture.amount.currency)
+      throw issueError('REFUND_CAPTURE_CURRENCY_MISMATCH', { field: '/amount/currency_code' });
+    if (amount.minor > remaining)
+      throw issueError('REFUND_AMOUNT_EXCEEDED', {
+        field: '/amount/value',
+        value: renderMoney(amount).value,
+      });
     const now = new Date();
-    const percentFee = capture.fee - (paypalFee({ minor: 0, currency: capture.amount.currency }));
+    const percentFee = capture.fee - paypalFee({ minor: 0, currency: capture.amount.currency });
     const refund: RefundRecord = {
       id: paypalId(),
       clientId: ctx.clientId,
@@ -723,7 +873,19 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     capture.refunded += amount.minor;
     capture.status = capture.refunded >= capture.amount.minor ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
     capture.updateTime = now;
-    record({ clientId: ctx.clientId, id: refund.id, referenceId: capture.id, eventCode: 'T1107', status: 'S', amount: -amount.minor, fee: refund.feeReturned, currency: amount.currency, invoiceId: refund.invoiceId, customField: refund.customId, balanceAffecting: true });
+    record({
+      clientId: ctx.clientId,
+      id: refund.id,
+      referenceId: capture.id,
+      eventCode: 'T1107',
+      status: 'S',
+      amount: -amount.minor,
+      fee: refund.feeReturned,
+      currency: amount.currency,
+      invoiceId: refund.invoiceId,
+      customField: refund.customId,
+      balanceAffecting: true,
+    });
     emit(ctx.clientId, eventFor(refund.id));
     const full = renderRefund(refund);
     return { status: 201, body: wantsFull(ctx) ? full : minimal(full) };
@@ -734,19 +896,52 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
   function searchTransactions(ctx: Context): Reply {
     const parseDate = (name: string): Date => {
       const raw = ctx.query.get(name);
-      if (!raw) throw issueError('MISSING_REQUIRED_PARAMETER', { field: name, location: 'query', description: `${name} is required.` });
-      const date = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(raw) ? new Date(raw.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : new Date(NaN);
-      if (Number.isNaN(date.getTime())) throw issueError('INVALID_PARAMETER_SYNTAX', { field: name, value: raw, location: 'query', description: `${name} must be an RFC 3339 date-time with seconds.` });
+      if (!raw)
+        throw issueError('MISSING_REQUIRED_PARAMETER', {
+          field: name,
+          location: 'query',
+          description: `${name} is required.`,
+        });
+      const date = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(raw)
+        ? new Date(raw.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))
+        : new Date(NaN);
+      if (Number.isNaN(date.getTime()))
+        throw issueError('INVALID_PARAMETER_SYNTAX', {
+          field: name,
+          value: raw,
+          location: 'query',
+          description: `${name} must be an RFC 3339 date-time with seconds.`,
+        });
       return date;
     };
     const from = parseDate('start_date');
     const to = parseDate('end_date');
-    if (to < from) throw issueError('INVALID_PARAMETER_VALUE', { field: 'end_date', location: 'query', description: 'end_date must not be before start_date.' });
-    if (to.getTime() - from.getTime() > 31 * 86400_000) throw issueError('INVALID_PARAMETER_VALUE', { field: 'end_date', location: 'query', description: 'Date range is greater than 31 days.' });
+    if (to < from)
+      throw issueError('INVALID_PARAMETER_VALUE', {
+        field: 'end_date',
+        location: 'query',
+        description: 'end_date must not be before start_date.',
+      });
+    if (to.getTime() - from.getTime() > 31 * 86400_000)
+      throw issueError('INVALID_PARAMETER_VALUE', {
+        field: 'end_date',
+        location: 'query',
+        description: 'Date range is greater than 31 days.',
+      });
     const page = Number(ctx.query.get('page') ?? '1');
     const pageSize = Number(ctx.query.get('page_size') ?? '100');
-    if (!Number.isInteger(page) || page < 1) throw issueError('INVALID_PARAMETER_VALUE', { field: 'page', location: 'query', description: 'page must be an integer of at least 1.' });
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500) throw issueError('INVALID_PARAMETER_VALUE', { field: 'page_size', location: 'query', description: 'page_size must be an integer from 1 to 500.' });
+    if (!Number.isInteger(page) || page < 1)
+      throw issueError('INVALID_PARAMETER_VALUE', {
+        field: 'page',
+        location: 'query',
+        description: 'page must be an integer of at least 1.',
+      });
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500)
+      throw issueError('INVALID_PARAMETER_VALUE', {
+        field: 'page_size',
+        location: 'query',
+        description: 'page_size must be an integer from 1 to 500.',
+      });
     const balanceOnly = (ctx.query.get('balance_affecting_records_only') ?? 'Y') !== 'N';
     const id = ctx.query.get('transaction_id');
     const currency = ctx.query.get('transaction_currency');
@@ -780,8 +975,11 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     }));
     // Signs are written into the decimal strings: PayPal shows money leaving as negative values.
     slice.forEach((t, i) => {
-      if (t.amount < 0) details[i].transaction_info.transaction_amount.value = `-${details[i].transaction_info.transaction_amount.value}`;
-      if (t.fee < 0) details[i].transaction_info.fee_amount.value = `-${details[i].transaction_info.fee_amount.value}`;
+      if (t.amount < 0)
+        details[i].transaction_info.transaction_amount.value =
+          `-${details[i].transaction_info.transaction_amount.value}`;
+      if (t.fee < 0)
+        details[i].transaction_info.fee_amount.value = `-${details[i].transaction_info.fee_amount.value}`;
     });
     const query = (p: number) => {
       const q = new URLSearchParams(ctx.query);
@@ -814,7 +1012,11 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     return {
       id: webhook.id,
       url: webhook.url,
-      event_types: webhook.eventTypes.map((name) => ({ name, description: EVENT_TYPES[name] ?? 'ALL', status: 'ENABLED' })),
+      event_types: webhook.eventTypes.map((name) => ({
+        name,
+        description: EVENT_TYPES[name] ?? 'ALL',
+        status: 'ENABLED',
+      })),
       links: [
         href(`/v1/notifications/webhooks/${webhook.id}`, 'self'),
         href(`/v1/notifications/webhooks/${webhook.id}`, 'update', 'PATCH'),
@@ -825,26 +1027,52 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
 
   function createWebhook(ctx: Context): Reply {
     const url = ctx.body['url'];
-    if (typeof url !== 'string' || !url) throw issueError('MISSING_REQUIRED_PARAMETER', { field: 'url', description: 'url is required.' });
+    if (typeof url !== 'string' || !url)
+      throw issueError('MISSING_REQUIRED_PARAMETER', { field: 'url', description: 'url is required.' });
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch {
-      throw issueError('INVALID_PARAMETER_SYNTAX', { field: 'url', value: url, description: 'url must be an absolute http(s) URL.' });
+      throw issueError('INVALID_PARAMETER_SYNTAX', {
+        field: 'url',
+        value: url,
+        description: 'url must be an absolute http(s) URL.',
+      });
     }
-    if (!/^https?:$/.test(parsed.protocol)) throw issueError('INVALID_PARAMETER_SYNTAX', { field: 'url', value: url, description: 'url must be an absolute http(s) URL.' });
+    if (!/^https?:$/.test(parsed.protocol))
+      throw issueError('INVALID_PARAMETER_SYNTAX', {
+        field: 'url',
+        value: url,
+        description: 'url must be an absolute http(s) URL.',
+      });
     const types = ctx.body['event_types'];
-    if (!Array.isArray(types) || !types.length) throw issueError('MISSING_REQUIRED_PARAMETER', { field: 'event_types', description: 'event_types must list at least one event type or "*".' });
+    if (!Array.isArray(types) || !types.length)
+      throw issueError('MISSING_REQUIRED_PARAMETER', {
+        field: 'event_types',
+        description: 'event_types must list at least one event type or "*".',
+      });
     const names = types.map((t) => (t && typeof t === 'object' ? (t as { name?: unknown }).name : undefined));
     for (const name of names) {
       if (typeof name !== 'string' || (name !== '*' && !EVENT_TYPES[name]))
-        throw new PayPalHttpError(400, { name: 'WEBHOOK_EVENT_TYPE_INVALID', message: `Event type '${String(name)}' is not supported. Supported: *, ${Object.keys(EVENT_TYPES).join(', ')}.`, debug_id: paypalId().toLowerCase() });
+        throw new PayPalHttpError(400, {
+          name: 'WEBHOOK_EVENT_TYPE_INVALID',
+          message: `Event type '${String(name)}' is not supported. Supported: *, ${Object.keys(EVENT_TYPES).join(', ')}.`,
+          debug_id: paypalId().toLowerCase(),
+        });
     }
     const mine = [...store.webhooks.values()].filter((w) => w.clientId === ctx.clientId);
     if (mine.some((w) => w.url === url))
-      throw new PayPalHttpError(400, { name: 'WEBHOOK_URL_ALREADY_EXISTS', message: 'Webhook URL already exists.', debug_id: paypalId().toLowerCase() });
+      throw new PayPalHttpError(400, {
+        name: 'WEBHOOK_URL_ALREADY_EXISTS',
+        message: 'Webhook URL already exists.',
+        debug_id: paypalId().toLowerCase(),
+      });
     if (mine.length >= MAX_WEBHOOKS)
-      throw new PayPalHttpError(400, { name: 'WEBHOOK_NUMBER_LIMIT_EXCEEDED', message: `An app can have at most ${MAX_WEBHOOKS} webhooks.`, debug_id: paypalId().toLowerCase() });
+      throw new PayPalHttpError(400, {
+        name: 'WEBHOOK_NUMBER_LIMIT_EXCEEDED',
+        message: `An app can have at most ${MAX_WEBHOOKS} webhooks.`,
+        debug_id: paypalId().toLowerCase(),
+      });
     const webhook = { id: paypalId(), clientId: ctx.clientId, url, eventTypes: names as string[] };
     store.webhooks.set(webhook.id, webhook);
     return { status: 201, body: renderWebhook(webhook) };
@@ -852,8 +1080,17 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
 
   function verifySignature(ctx: Context): Reply {
     const body = ctx.body;
-    for (const field of ['auth_algo', 'cert_url', 'transmission_id', 'transmission_sig', 'transmission_time', 'webhook_id', 'webhook_event']) {
-      if (body[field] === undefined || body[field] === '') throw issueError('MISSING_REQUIRED_PARAMETER', { field, description: `${field} is required.` });
+    for (const field of [
+      'auth_algo',
+      'cert_url',
+      'transmission_id',
+      'transmission_sig',
+      'transmission_time',
+      'webhook_id',
+      'webhook_event',
+    ]) {
+      if (body[field] === undefined || body[field] === '')
+        throw issueError('MISSING_REQUIRED_PARAMETER', { field, description: `${field} is required.` });
     }
     const webhook = store.webhooks.get(String(body['webhook_id']));
     const ok =
@@ -875,26 +1112,128 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
 
   const id = '([A-Za-z0-9-]+)';
   const routes: Route[] = [
-    { method: 'POST', pattern: /^\/v2\/checkout\/orders$/, operation: 'orders.create', idempotent: 'replay-200', handler: createOrder },
-    { method: 'GET', pattern: new RegExp(`^/v2/checkout/orders/${id}$`), operation: 'orders.get', handler: (ctx) => ({ status: 200, body: renderOrder(store.find(store.orders, ctx.params[0], ctx.clientId, 'order_id')) }) },
-    { method: 'POST', pattern: new RegExp(`^/v2/checkout/orders/${id}/authorize$`), operation: 'orders.authorize', idempotent: 'replay-200', handler: authorizeOrder },
-    { method: 'POST', pattern: new RegExp(`^/v2/checkout/orders/${id}/capture$`), operation: 'orders.capture', idempotent: 'replay-200', handler: captureOrder },
-    { method: 'GET', pattern: new RegExp(`^/v2/payments/authorizations/${id}$`), operation: 'authorizations.get', handler: (ctx) => ({ status: 200, body: renderAuthorization(store.find(store.authorizations, ctx.params[0], ctx.clientId, 'authorization_id'), true) }) },
-    { method: 'POST', pattern: new RegExp(`^/v2/payments/authorizations/${id}/capture$`), operation: 'authorizations.capture', idempotent: 'replay-same', handler: captureAuthorization },
-    { method: 'POST', pattern: new RegExp(`^/v2/payments/authorizations/${id}/reauthorize$`), operation: 'authorizations.reauthorize', idempotent: 'replay-same', handler: reauthorize },
-    { method: 'POST', pattern: new RegExp(`^/v2/payments/authorizations/${id}/void$`), operation: 'authorizations.void', idempotent: 'replay-same', handler: voidAuthorization },
-    { method: 'GET', pattern: new RegExp(`^/v2/payments/captures/${id}$`), operation: 'captures.get', handler: (ctx) => ({ status: 200, body: renderCapture(store.find(store.captures, ctx.params[0], ctx.clientId, 'capture_id'), true) }) },
-    { method: 'POST', pattern: new RegExp(`^/v2/payments/captures/${id}/refund$`), operation: 'captures.refund', idempotent: 'replay-same', handler: refundCapture },
-    { method: 'GET', pattern: new RegExp(`^/v2/payments/refunds/${id}$`), operation: 'refunds.get', handler: (ctx) => ({ status: 200, body: renderRefund(store.find(store.refunds, ctx.params[0], ctx.clientId, 'refund_id')) }) },
-    { method: 'GET', pattern: /^\/v1\/reporting\/transactions$/, operation: 'reporting.transactions', handler: searchTransactions },
-    { method: 'POST', pattern: /^\/v1\/notifications\/webhooks$/, operation: 'webhooks.create', handler: createWebhook },
+    {
+      method: 'POST',
+      pattern: /^\/v2\/checkout\/orders$/,
+      operation: 'orders.create',
+      idempotent: 'replay-200',
+      handler: createOrder,
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/v2/checkout/orders/${id}$`),
+      operation: 'orders.get',
+      handler: (ctx) => ({
+        status: 200,
+        body: renderOrder(store.find(store.orders, ctx.params[0], ctx.clientId, 'order_id')),
+      }),
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/v2/checkout/orders/${id}/authorize$`),
+      operation: 'orders.authorize',
+      idempotent: 'replay-200',
+      handler: authorizeOrder,
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/v2/checkout/orders/${id}/capture$`),
+      operation: 'orders.capture',
+      idempotent: 'replay-200',
+      handler: captureOrder,
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/v2/payments/authorizations/${id}$`),
+      operation: 'authorizations.get',
+      handler: (ctx) => ({
+        status: 200,
+        body: renderAuthorization(
+          store.find(store.authorizations, ctx.params[0], ctx.clientId, 'authorization_id'),
+          true,
+        ),
+      }),
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/v2/payments/authorizations/${id}/capture$`),
+      operation: 'authorizations.capture',
+      idempotent: 'replay-same',
+      handler: captureAuthorization,
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/v2/payments/authorizations/${id}/reauthorize$`),
+      operation: 'authorizations.reauthorize',
+      idempotent: 'replay-same',
+      handler: reauthorize,
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/v2/payments/authorizations/${id}/void$`),
+      operation: 'authorizations.void',
+      idempotent: 'replay-same',
+      handler: voidAuthorization,
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/v2/payments/captures/${id}$`),
+      operation: 'captures.get',
+      handler: (ctx) => ({
+        status: 200,
+        body: renderCapture(store.find(store.captures, ctx.params[0], ctx.clientId, 'capture_id'), true),
+      }),
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^/v2/payments/captures/${id}/refund$`),
+      operation: 'captures.refund',
+      idempotent: 'replay-same',
+      handler: refundCapture,
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/v2/payments/refunds/${id}$`),
+      operation: 'refunds.get',
+      handler: (ctx) => ({
+        status: 200,
+        body: renderRefund(store.find(store.refunds, ctx.params[0], ctx.clientId, 'refund_id')),
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/reporting\/transactions$/,
+      operation: 'reporting.transactions',
+      handler: searchTransactions,
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/notifications\/webhooks$/,
+      operation: 'webhooks.create',
+      handler: createWebhook,
+    },
     {
       method: 'GET',
       pattern: /^\/v1\/notifications\/webhooks$/,
       operation: 'webhooks.list',
-      handler: (ctx) => ({ status: 200, body: { webhooks: [...store.webhooks.values()].filter((w) => w.clientId === ctx.clientId).map(renderWebhook) } }),
+      handler: (ctx) => ({
+        status: 200,
+        body: {
+          webhooks: [...store.webhooks.values()]
+            .filter((w) => w.clientId === ctx.clientId)
+            .map(renderWebhook),
+        },
+      }),
     },
-    { method: 'GET', pattern: new RegExp(`^/v1/notifications/webhooks/${id}$`), operation: 'webhooks.get', handler: (ctx) => ({ status: 200, body: renderWebhook(store.find(store.webhooks, ctx.params[0], ctx.clientId, 'webhook_id')) }) },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^/v1/notifications/webhooks/${id}$`),
+      operation: 'webhooks.get',
+      handler: (ctx) => ({
+        status: 200,
+        body: renderWebhook(store.find(store.webhooks, ctx.params[0], ctx.clientId, 'webhook_id')),
+      }),
+    },
     {
       method: 'DELETE',
       pattern: new RegExp(`^/v1/notifications/webhooks/${id}$`),
@@ -905,7 +1244,12 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
         return { status: 204 };
       },
     },
-    { method: 'POST', pattern: /^\/v1\/notifications\/verify-webhook-signature$/, operation: 'webhooks.verify', handler: verifySignature },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/notifications\/verify-webhook-signature$/,
+      operation: 'webhooks.verify',
+      handler: verifySignature,
+    },
     {
       method: 'GET',
       pattern: new RegExp(`^/v1/notifications/certs/${id}$`),
@@ -913,7 +1257,11 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
       public: true,
       handler: (ctx) => {
         if (ctx.params[0] !== signer.certId) throw statusError(404);
-        return { status: 200, body: signer.certificatePem, headers: { 'content-type': 'application/x-pem-file' } };
+        return {
+          status: 200,
+          body: signer.certificatePem,
+          headers: { 'content-type': 'application/x-pem-file' },
+        };
       },
     },
   ];
@@ -925,16 +1273,19 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     const colon = decoded.indexOf(':');
     const clientId = colon >= 0 ? decoded.slice(0, colon) : '';
     const secret = colon >= 0 ? decoded.slice(colon + 1) : '';
-    if (!clientId || clients.get(clientId) !== secret) throw oauthError(401, 'invalid_client', 'Client Authentication failed');
+    if (!clientId || clients.get(clientId) !== secret)
+      throw oauthError(401, 'invalid_client', 'Client Authentication failed');
     const grant = new URLSearchParams(ctx.rawBody).get('grant_type');
     if (!grant) throw oauthError(400, 'unsupported_grant_type', 'Grant Type is NULL');
-    if (grant !== 'client_credentials') throw oauthError(400, 'unsupported_grant_type', `Grant Type ${grant} is not supported`);
+    if (grant !== 'client_credentials')
+      throw oauthError(400, 'unsupported_grant_type', `Grant Type ${grant} is not supported`);
     const token = accessToken();
     tokens.set(token, { clientId, expiresAt: Date.now() + ttl * 1000 });
     return {
       status: 200,
       body: {
-        scope: 'https://uri.paypal.com/services/payments/payment/authcapture https://uri.paypal.com/services/payments/refund https://uri.paypal.com/services/reporting/search/read https://uri.paypal.com/services/applications/webhooks openid',
+        scope:
+          'https://uri.paypal.com/services/payments/payment/authcapture https://uri.paypal.com/services/payments/refund https://uri.paypal.com/services/reporting/search/read https://uri.paypal.com/services/applications/webhooks openid',
         access_token: token,
         token_type: 'Bearer',
         app_id: `APP-${paypalId()}`,
@@ -955,29 +1306,61 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
 
   function approveOrder(orderId: string, buyer: { email?: string } = {}): OrderRecord {
     const order = store.orders.get(orderId);
-    if (!order) throw issueError('INVALID_RESOURCE_ID', { field: 'order_id', value: orderId, location: 'path' });
+    if (!order)
+      throw issueError('INVALID_RESOURCE_ID', { field: 'order_id', value: orderId, location: 'path' });
     if (order.status !== 'CREATED' && order.status !== 'PAYER_ACTION_REQUIRED')
-      throw issueError('INVALID_PARAMETER_VALUE', { field: 'order_id', value: orderId, description: `Only a CREATED or PAYER_ACTION_REQUIRED order can be approved; this one is ${order.status}.` });
+      throw issueError('INVALID_PARAMETER_VALUE', {
+        field: 'order_id',
+        value: orderId,
+        description: `Only a CREATED or PAYER_ACTION_REQUIRED order can be approved; this one is ${order.status}.`,
+      });
     const wallet = order.source?.kind === 'paypal' ? order.source : { kind: 'paypal' as const };
-    order.source = { ...wallet, email: buyer.email ?? 'buyer@payrail.test', accountId: `B${paypalId().slice(0, 12)}` };
+    order.source = {
+      ...wallet,
+      email: buyer.email ?? 'buyer@payrail.test',
+      accountId: `B${paypalId().slice(0, 12)}`,
+    };
     order.status = 'APPROVED';
     order.updateTime = new Date();
     emit(order.clientId, eventFor(order.id, 'CHECKOUT.ORDER.APPROVED'));
     return order;
   }
 
-  function control(method: string, path: string, body: Record<string, unknown>, query: URLSearchParams): Reply {
+  function control(
+    method: string,
+    path: string,
+    body: Record<string, unknown>,
+    query: URLSearchParams,
+  ): Reply {
     const approve = /^\/_sandbox\/orders\/([A-Za-z0-9]+)\/approve$/.exec(path);
-    if (method === 'POST' && approve) return { status: 200, body: renderOrder(approveOrder(approve[1], { email: typeof body['email'] === 'string' ? body['email'] : undefined })) };
+    if (method === 'POST' && approve)
+      return {
+        status: 200,
+        body: renderOrder(
+          approveOrder(approve[1], { email: typeof body['email'] === 'string' ? body['email'] : undefined }),
+        ),
+      };
     if (method === 'POST' && path === '/_sandbox/latency') {
       const ms = body['ms'];
-      if (typeof ms !== 'number' || ms < 0) throw issueError('INVALID_PARAMETER_VALUE', { field: 'ms', description: 'ms must be a number of milliseconds, 0 or more.' });
+      if (typeof ms !== 'number' || ms < 0)
+        throw issueError('INVALID_PARAMETER_VALUE', {
+          field: 'ms',
+          description: 'ms must be a number of milliseconds, 0 or more.',
+        });
       sandbox.setLatency(ms, typeof body['client_id'] === 'string' ? body['client_id'] : undefined);
       return { status: 204 };
     }
     if (method === 'POST' && path === '/_sandbox/clients') {
-      if (typeof body['client_id'] !== 'string' || typeof body['client_secret'] !== 'string' || !body['client_id'] || !body['client_secret'])
-        throw issueError('MISSING_REQUIRED_PARAMETER', { field: 'client_id', description: 'client_id and client_secret are required strings.' });
+      if (
+        typeof body['client_id'] !== 'string' ||
+        typeof body['client_secret'] !== 'string' ||
+        !body['client_id'] ||
+        !body['client_secret']
+      )
+        throw issueError('MISSING_REQUIRED_PARAMETER', {
+          field: 'client_id',
+          description: 'client_id and client_secret are required strings.',
+        });
       sandbox.addClient(body['client_id'], body['client_secret']);
       return { status: 204 };
     }
@@ -991,7 +1374,10 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     }
     if (method === 'POST' && path === '/_sandbox/webhooks/sign') {
       if (typeof body['resource_id'] !== 'string' || typeof body['webhook_id'] !== 'string')
-        throw issueError('MISSING_REQUIRED_PARAMETER', { field: 'resource_id', description: 'resource_id and webhook_id are required strings.' });
+        throw issueError('MISSING_REQUIRED_PARAMETER', {
+          field: 'resource_id',
+          description: 'resource_id and webhook_id are required strings.',
+        });
       try {
         return {
           status: 200,
@@ -999,11 +1385,16 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
             resourceId: body['resource_id'],
             webhookId: body['webhook_id'],
             eventType: typeof body['event_type'] === 'string' ? body['event_type'] : undefined,
-            at: typeof body['transmission_time'] === 'string' ? new Date(body['transmission_time']) : undefined,
+            at:
+              typeof body['transmission_time'] === 'string' ? new Date(body['transmission_time']) : undefined,
           }),
         };
       } catch (error) {
-        throw issueError('INVALID_RESOURCE_ID', { field: 'resource_id', value: body['resource_id'], description: (error as Error).message });
+        throw issueError('INVALID_RESOURCE_ID', {
+          field: 'resource_id',
+          value: body['resource_id'],
+          description: (error as Error).message,
+        });
       }
     }
     if (method === 'GET' && path === '/_sandbox/exchanges') return { status: 200, body: exchanges };
@@ -1016,7 +1407,8 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
   function checkoutPage(method: string, query: URLSearchParams): Reply {
     const token = query.get('token') ?? '';
     const order = store.orders.get(token);
-    if (!order) return { status: 404, body: 'Unknown order token.', headers: { 'content-type': 'text/plain' } };
+    if (!order)
+      return { status: 404, body: 'Unknown order token.', headers: { 'content-type': 'text/plain' } };
     if (method === 'POST') {
       approveOrder(token);
       const back = order.source?.kind === 'paypal' ? order.source.returnUrl : undefined;
@@ -1041,15 +1433,28 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
   }
 
   function send(res: ServerResponse, reply: Reply, method: string, path: string): void {
-    const text = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    const text =
+      reply.body === undefined
+        ? ''
+        : typeof reply.body === 'string'
+          ? reply.body
+          : JSON.stringify(reply.body);
     const headers: Record<string, string | number> = {
       'paypal-debug-id': paypalId().toLowerCase(),
-      ...(reply.body !== undefined && typeof reply.body !== 'string' ? { 'content-type': 'application/json' } : {}),
+      ...(reply.body !== undefined && typeof reply.body !== 'string'
+        ? { 'content-type': 'application/json' }
+        : {}),
       ...reply.headers,
       'content-length': Buffer.byteLength(text),
     };
     if (options.record && !path.startsWith('/_sandbox')) {
-      exchanges.push({ method, path, status: reply.status, contentType: String(headers['content-type'] ?? ''), body: reply.body });
+      exchanges.push({
+        method,
+        path,
+        status: reply.status,
+        contentType: String(headers['content-type'] ?? ''),
+        body: reply.body,
+      });
     }
     if (res.destroyed) return;
     res.writeHead(reply.status, headers);
@@ -1081,7 +1486,8 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
 
   function remember(route: Route, key: string, reply: Reply, error: boolean): void {
     if (error) {
-      if (reply.status === 422) replies.set(key, { kind: 'error', id: '', status: reply.status, body: reply.body });
+      if (reply.status === 422)
+        replies.set(key, { kind: 'error', id: '', status: reply.status, body: reply.body });
       return;
     }
     const body = reply.body as { id?: string } | undefined;
@@ -1100,7 +1506,8 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     const overrides = DESCRIPTION_OVERRIDES[operation];
     const details = (error.body as { details?: { issue: string; description?: string }[] }).details;
     if (!overrides || !details) return;
-    for (const detail of details) detail.description = overrides[detail.issue as PayPalIssue] ?? detail.description;
+    for (const detail of details)
+      detail.description = overrides[detail.issue as PayPalIssue] ?? detail.description;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -1113,14 +1520,29 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
         if (!rawBody.trim()) return {};
         try {
           const parsed: unknown = JSON.parse(rawBody);
-          if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+          if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+            throw new Error('not an object');
           return parsed as Record<string, unknown>;
         } catch {
           throw issueError('MALFORMED_REQUEST_JSON', { description: 'The request JSON is not well formed.' });
         }
       };
       if (path === '/v1/oauth2/token' && method === 'POST') {
-        send(res, issueToken({ method, path, query: url.searchParams, headers: req.headers, body: {}, rawBody, clientId: '', params: [] }), method, path);
+        send(
+          res,
+          issueToken({
+            method,
+            path,
+            query: url.searchParams,
+            headers: req.headers,
+            body: {},
+            rawBody,
+            clientId: '',
+            params: [],
+          }),
+          method,
+          path,
+        );
         return;
       }
       if (path.startsWith('/_sandbox/')) {
@@ -1135,7 +1557,21 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
       const route = routes.find((r) => r.method === method && (match = r.pattern.exec(path)));
       if (!route || !match) {
         const known = routes.some((r) => r.pattern.test(path));
-        send(res, { status: known ? 405 : 404, body: known ? { name: 'METHOD_NOT_SUPPORTED', message: `${method} is not supported on ${path}.`, debug_id: paypalId().toLowerCase() } : statusError(404).body }, method, path);
+        send(
+          res,
+          {
+            status: known ? 405 : 404,
+            body: known
+              ? {
+                  name: 'METHOD_NOT_SUPPORTED',
+                  message: `${method} is not supported on ${path}.`,
+                  debug_id: paypalId().toLowerCase(),
+                }
+              : statusError(404).body,
+          },
+          method,
+          path,
+        );
         return;
       }
       const params = (match as RegExpExecArray).slice(1);
@@ -1151,9 +1587,27 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
         });
         if (closed) return;
       }
-      if (method !== 'GET' && method !== 'DELETE' && rawBody.trim() && !/json/i.test(String(req.headers['content-type'] ?? '')))
-        throw new PayPalHttpError(415, { name: 'UNSUPPORTED_MEDIA_TYPE', message: 'The server does not support the request payload’s media type. Send application/json.', debug_id: paypalId().toLowerCase() });
-      const ctx: Context = { method, path, query: url.searchParams, headers: req.headers, body: parseJson(), rawBody, clientId, params };
+      if (
+        method !== 'GET' &&
+        method !== 'DELETE' &&
+        rawBody.trim() &&
+        !/json/i.test(String(req.headers['content-type'] ?? ''))
+      )
+        throw new PayPalHttpError(415, {
+          name: 'UNSUPPORTED_MEDIA_TYPE',
+          message: 'The server does not support the request payload’s media type. Send application/json.',
+          debug_id: paypalId().toLowerCase(),
+        });
+      const ctx: Context = {
+        method,
+        path,
+        query: url.searchParams,
+        headers: req.headers,
+        body: parseJson(),
+        rawBody,
+        clientId,
+        params,
+      };
       const key = replayKey(route, ctx);
       const replayed = key ? replay(route, ctx, key) : undefined;
       if (replayed) {
@@ -1166,11 +1620,19 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
         reply = route.handler(ctx);
       } catch (error) {
         if (error instanceof PayPalHttpError) officialDescriptions(error, route.operation);
-        if (error instanceof PayPalHttpError && key) remember(route, key, { status: error.status, body: error.body }, true);
+        if (error instanceof PayPalHttpError && key)
+          remember(route, key, { status: error.status, body: error.body }, true);
         throw error;
       }
       if (key) {
-        remember(route, key, route.operation === 'authorizations.void' ? { status: reply.status, body: { id: params[0] } } : reply, false);
+        remember(
+          route,
+          key,
+          route.operation === 'authorizations.void'
+            ? { status: reply.status, body: { id: params[0] } }
+            : reply,
+          false,
+        );
       }
       send(res, reply, method, path);
     } catch (error) {
@@ -1191,7 +1653,11 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? PAYPAL_SANDBOX_DEFAULTS.port, options.host ?? PAYPAL_SANDBOX_DEFAULTS.host, () => resolve());
+    server.listen(
+      options.port ?? PAYPAL_SANDBOX_DEFAULTS.port,
+      options.host ?? PAYPAL_SANDBOX_DEFAULTS.host,
+      () => resolve(),
+    );
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -4,8 +4,30 @@ import { issueError } from './paypal-errors';
 
 /** Currencies PayPal accepts for payments (PayPal's currency-codes page). */
 export const PAYPAL_CURRENCIES = [
-  'AUD', 'BRL', 'CAD', 'CNY', 'CZK', 'DKK', 'EUR', 'HKD', 'HUF', 'ILS', 'JPY', 'MYR', 'MXN',
-  'TWD', 'NZD', 'NOK', 'PHP', 'PLN', 'GBP', 'SGD', 'SEK', 'CHF', 'THB', 'USD',
+  'AUD',
+  'BRL',
+  'CAD',
+  'CNY',
+  'CZK',
+  'DKK',
+  'EUR',
+  'HKD',
+  'HUF',
+  'ILS',
+  'JPY',
+  'MYR',
+  'MXN',
+  'TWD',
+  'NZD',
+  'NOK',
+  'PHP',
+  'PLN',
+  'GBP',
+  'SGD',
+  'SEK',
+  'CHF',
+  'THB',
+  'USD',
 ] as const;
 
 /** PayPal takes these in whole units although ISO 4217 gives HUF and TWD two decimals. */
@@ -25,8 +47,7 @@ export function renderMoney(amount: Amount): { currency_code: string; value: str
 
 /** Parses PayPal's `{currency_code, value}`, answering PayPal's issue for whatever is wrong. */
 export function parseMoney(input: unknown, field: string, allowZero = false): Amount {
-  if (!input || typeof input !== 'object')
-    throw issueError('MISSING_REQUIRED_PARAMETER', { field });
+  if (!input || typeof input !== 'object') throw issueError('MISSING_REQUIRED_PARAMETER', { field });
   const { currency_code: currency, value } = input as { currency_code?: unknown; value?: unknown };
   if (typeof currency !== 'string' || !currency)
     throw issueError('MISSING_REQUIRED_PARAMETER', { field: `${field}/currency_code` });
@@ -76,8 +97,10 @@ export function isoSeconds(date: Date): string {
 }
 
 export type OrderStatus = 'CREATED' | 'SAVED' | 'APPROVED' | 'VOIDED' | 'COMPLETED' | 'PAYER_ACTION_REQUIRED';
-export type AuthorizationStatus = 'CREATED' | 'CAPTURED' | 'DENIED' | 'PARTIALLY_CAPTURED' | 'VOIDED' | 'PENDING';
-export type CaptureStatus = 'COMPLETED' | 'DECLINED' | 'PARTIALLY_REFUNDED' | 'PENDING' | 'REFUNDED' | 'FAILED';
+export type AuthorizationStatus =
+  'CREATED' | 'CAPTURED' | 'DENIED' | 'PARTIALLY_CAPTURED' | 'VOIDED' | 'PENDING';
+export type CaptureStatus =
+  'COMPLETED' | 'DECLINED' | 'PARTIALLY_REFUNDED' | 'PENDING' | 'REFUNDED' | 'FAILED';
 export type RefundStatus = 'CANCELLED' | 'FAILED' | 'PENDING' | 'COMPLETED';
 
 export interface ProcessorResponse {

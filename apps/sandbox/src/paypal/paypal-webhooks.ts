@@ -1,4 +1,11 @@
-import { createSign, createVerify, generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import {
+  createSign,
+  createVerify,
+  generateKeyPairSync,
+  randomBytes,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { crc32 } from 'node:zlib';
@@ -74,7 +81,13 @@ export class PayPalWebhookSigner {
   }
 
   /** What `/v1/notifications/verify-webhook-signature` checks, given the event as JSON text. */
-  verify(input: { transmissionId: string; transmissionTime: string; webhookId: string; body: string; signature: string }): boolean {
+  verify(input: {
+    transmissionId: string;
+    transmissionTime: string;
+    webhookId: string;
+    body: string;
+    signature: string;
+  }): boolean {
     const message = `${input.transmissionId}|${input.transmissionTime}|${input.webhookId}|${crc32(Buffer.from(input.body, 'utf8'))}`;
     const key = new X509Certificate(this.certificatePem).publicKey;
     try {
@@ -86,7 +99,11 @@ export class PayPalWebhookSigner {
 }
 
 /** POSTs one delivery; resolves with the status or an error text, never rejects. */
-export function postDelivery(url: string, delivery: SignedDelivery, timeoutMs = 5000): Promise<{ status?: number; error?: string }> {
+export function postDelivery(
+  url: string,
+  delivery: SignedDelivery,
+  timeoutMs = 5000,
+): Promise<{ status?: number; error?: string }> {
   return new Promise((resolve) => {
     let target: URL;
     try {
@@ -100,7 +117,11 @@ export function postDelivery(url: string, delivery: SignedDelivery, timeoutMs = 
       target,
       {
         method: 'POST',
-        headers: { ...delivery.headers, 'content-length': Buffer.byteLength(delivery.body), 'user-agent': 'PayPal/AUHD-214.0-58843738' },
+        headers: {
+          ...delivery.headers,
+          'content-length': Buffer.byteLength(delivery.body),
+          'user-agent': 'PayPal/AUHD-214.0-58843738',
+        },
         timeout: timeoutMs,
       },
       (res) => {

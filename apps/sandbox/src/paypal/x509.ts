@@ -17,7 +17,8 @@ const tlv = (tag: number, ...content: Buffer[]): Buffer => {
 };
 const sequence = (...items: Buffer[]) => tlv(0x30, ...items);
 const set = (...items: Buffer[]) => tlv(0x31, ...items);
-const integer = (value: Buffer) => tlv(0x02, value[0] & 0x80 ? Buffer.concat([Buffer.from([0]), value]) : value);
+const integer = (value: Buffer) =>
+  tlv(0x02, value[0] & 0x80 ? Buffer.concat([Buffer.from([0]), value]) : value);
 const oid = (hex: string) => tlv(0x06, Buffer.from(hex, 'hex'));
 const utf8 = (text: string) => tlv(0x0c, Buffer.from(text, 'utf8'));
 const bitString = (bytes: Buffer) => tlv(0x03, Buffer.from([0]), bytes);
