@@ -198,7 +198,7 @@ export class PaymentsService {
           amount,
         })
         .execute();
-      if (claimed.affected !== 1) throw await this.refusal(id, 'capture', amount);
+      if (claimed.affected !== 1) throw await this.refusal(m, id, 'capture', amount);
       await this.addEvent(m, payment, { type: 'status_changed', fromStatus: payment.status, toStatus: 'capturing', message: `capture of ${amount}${final ? '' : ' (more to follow)'}` });
     });
     const fresh = await this.get(merchantId, id);
@@ -228,7 +228,7 @@ export class PaymentsService {
         .set({ inFlight: 'void', version: () => 'version + 1' })
         .where('id = :id AND in_flight IS NULL AND status IN (:...from)', { id, from: ['authorized', 'requires_action'] })
         .execute();
-      if (claimed.affected !== 1) throw await this.refusal(id, 'void', 0);
+      if (claimed.affected !== 1) throw await this.refusal(m, id, 'void', 0);
     });
     const connection = this.connections.toGatewayConnection(record);
     const { outcome, latencyMs } = await this.invoker.invoke('void', connection.timeoutMs, () =>
@@ -271,7 +271,7 @@ export class PaymentsService {
           amount,
         })
         .execute();
-      if (claimed.affected !== 1) throw await this.refusal(id, 'refund', amount);
+      if (claimed.affected !== 1) throw await this.refusal(m, id, 'refund', amount);
       await m.save(refund);
     }, refund.id);
     const fresh = await this.get(merchantId, id);
@@ -571,8 +571,9 @@ export class PaymentsService {
   }
 
   /** Why a step was refused, in the taxonomy, after its conditional update matched nothing. */
-  private async refusal(id: string, operation: 'capture' | 'void' | 'refund', amount: number): Promise<ApiError> {
-    const p = await this.payments.findOneByOrFail({ id });
+  private async refusal(m: EntityManager, id: string, operation: 'capture' | 'void' | 'refund', amount: number): Promise<ApiError> {
+    // Read on the transaction's own connection: it may hold the row lock others wait for.
+    const p = await m.findOneByOrFail(Payment, { id });
     const conflict = (code: string, message: string) => new ApiError(409, { type: 'invalid_request_error', code, message, payment_id: p.id });
     if (p.inFlight || p.status === 'capturing' || p.status === 'authorizing' || p.status === 'unknown') {
       return conflict('payment_in_flight', `another operation on payment ${p.id} is under way or in doubt (status ${p.status}); retry shortly`);

@@ -79,6 +79,7 @@ export class InMemoryGateway implements PaymentGateway {
   readonly received: Record<string, number> = {};
   /** Milliseconds each call waits before it is handled, to widen race windows in tests. */
   latencyMs = 0;
+  private readonly answeredAfterTimeout = new Set<string>();
   private readonly replies = new Map<string, { fingerprint: string; reply: Promise<Outcome<unknown>> }>();
 
   reset(): void {
@@ -145,7 +146,9 @@ export class InMemoryGateway implements PaymentGateway {
       },
     );
     const outcome = await reply;
-    if (request.token === IN_MEMORY_TIMEOUT_TOKEN) {
+    // The first answer is lost on the way back; a retry with the same key gets the replay.
+    if (request.token === IN_MEMORY_TIMEOUT_TOKEN && !this.answeredAfterTimeout.has(request.idempotencyKey)) {
+      this.answeredAfterTimeout.add(request.idempotencyKey);
       return fail(new GatewayError('gateway_timeout', { detail: 'no answer within the timeout' }));
     }
     return outcome;
