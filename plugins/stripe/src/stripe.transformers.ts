@@ -272,8 +272,12 @@ export function toSnapshot(pi: Stripe.PaymentIntent, refunds: Stripe.Refund[] = 
   const refunded = records.filter((r) => r.status !== 'failed').reduce((sum, r) => sum + r.amount, 0);
   const status = paymentStatus(pi, refunded);
   const chargeId = typeof pi.latest_charge === 'string' ? pi.latest_charge : pi.latest_charge?.id;
-  const authorized =
-    status === 'authorized' || pi.status === 'succeeded' || (pi.status === 'canceled' && !!chargeId);
+  // A canceled intent was authorized only if its last charge went through (not after a decline).
+  const releasedCharge =
+    pi.status === 'canceled' &&
+    typeof pi.latest_charge === 'object' &&
+    pi.latest_charge?.status === 'succeeded';
+  const authorized = status === 'authorized' || pi.status === 'succeeded' || releasedCharge;
   const snapshot: GatewayPaymentSnapshot = {
     reference: pi.id,
     status,
