@@ -23,7 +23,12 @@ export interface TestApi {
   memory?: InMemoryGateway;
   memoryConnectionId?: string;
   close(): Promise<void>;
-  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
 }
 
 export interface TestApiOptions {
@@ -69,7 +74,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const memory = options.memory ? new InMemoryGateway() : undefined;
   const plugins = [...(options.plugins ?? []), ...(memory ? [InMemoryGatewayPlugin.forRoot(memory)] : [])];
   const app = await createApp(config, { logger, plugins, schema: database.schema });
-  await app.listen(0, '127.0.0.1');
+  await app.listen(config.port || 0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
   const merchant = await app.get(MerchantService).ensureDefault();
@@ -88,7 +93,11 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const request: TestApi['request'] = async (method, path, body, headers = {}) => {
     const response = await fetch(`${url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${secret}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        authorization: `Bearer ${secret}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();

@@ -8,8 +8,8 @@ import type { PayrailConfig } from './config';
 export function sandboxConnections(config: PayrailConfig): Record<string, { baseUrl: string; values: Record<string, string> }> {
   const url = (port: number) => `http://${config.sandboxHost}:${port}`;
   return {
-    stripe: { baseUrl: url(config.sandboxPorts.stripe), values: { secretKey: 'sk_test_payrailsandbox0000000000000000', publishableKey: 'pk_test_payrailsandbox0000000000000000' } },
-    paypal: { baseUrl: url(config.sandboxPorts.paypal), values: { clientId: 'payrail-sandbox-client-id', clientSecret: 'payrail-sandbox-client-secret' } },
-    square: { baseUrl: url(config.sandboxPorts.square), values: { accessToken: 'EAAAEpayrailsandbox000000000000000000', locationId: 'LPAYRAILSANDBOX' } },
+    stripe: { baseUrl: url(config.sandboxPorts.stripe), values: { secretKey: 'sk_test_PayrailSandbox000000000000000000000000', publishableKey: 'pk_test_PayrailSandbox000000000000000000000000' } },
+    paypal: { baseUrl: url(config.sandboxPorts.paypal), values: { clientId: 'payrail-sandbox-test-client-id', clientSecret: 'payrail-sandbox-test-client-secret' } },
+    square: { baseUrl: url(config.sandboxPorts.square), values: { accessToken: 'EAAAtest-payrail-sandbox-access-token', locationId: 'LPAYRAILSANDBOX1' } },
   };
 }

@@ -16,6 +16,6 @@ export class WebhooksController {
     for (const [name, value] of Object.entries(req.headers)) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
     const url = `${req.protocol}://${req.get('host')}${req.originalUrl}`;
     const result = await this.intake.receive(connectionId, req.rawBody ?? Buffer.from(''), headers, url);
-    return { received: true, ...result };
+    return { accepted: true, events: result.received, applied: result.applied };
   }
 }

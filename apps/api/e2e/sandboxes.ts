@@ -1,0 +1,77 @@
+import { createServer, type AddressInfo } from 'node:net';
+import { PayPalPlugin } from '@payrail/plugin-paypal';
+import { SquarePlugin } from '@payrail/plugin-square';
+import { StripePlugin } from '@payrail/plugin-stripe';
+import { startPayPalSandbox, type PayPalSandbox } from '@payrail/sandbox/paypal';
+import { startSquareSandbox, type SquareSandbox } from '@payrail/sandbox/square';
+import { startStripeSandbox, type StripeSandbox } from '@payrail/sandbox/stripe';
+import { startTestApi, type TestApi } from './harness';
+
+export interface SandboxedApi {
+  api: TestApi;
+  stripe: StripeSandbox;
+  paypal: PayPalSandbox;
+  square: SquareSandbox;
+  close(): Promise<void>;
+}
+
+/** A port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the Stripe, PayPal and Square sandboxes on free ports and the API with
+ * PAYRAIL_SANDBOX=on, so the default merchant gets a test connection to each, with its
+ * webhooks registered at the API's own URL. Returns null when the test database is unavailable.
+ */
+export async function startSandboxedApi(env: Record<string, string> = {}): Promise<SandboxedApi | null> {
+  const [stripe, paypal, square] = await Promise.all([
+    startStripeSandbox({ port: 0 }),
+    startPayPalSandbox({ port: 0 }),
+    startSquareSandbox({ port: 0 }),
+  ]);
+  const closeSandboxes = () =>
+    Promise.all([stripe.close(), paypal.close(), square.close()]).then(() => undefined);
+  const portOf = (url: string) => String(new URL(url).port);
+  try {
+    const port = await freePort();
+    const api = await startTestApi({
+      plugins: [StripePlugin.forRoot(), PayPalPlugin.forRoot(), SquarePlugin.forRoot()],
+      env: {
+        PAYRAIL_SANDBOX: 'on',
+        PORT: String(port),
+        PAYRAIL_PUBLIC_URL: `http://127.0.0.1:${port}`,
+        PAYRAIL_SANDBOX_HOST: '127.0.0.1',
+        PAYRAIL_SANDBOX_STRIPE_PORT: portOf(stripe.url),
+        PAYRAIL_SANDBOX_PAYPAL_PORT: portOf(paypal.url),
+        PAYRAIL_SANDBOX_SQUARE_PORT: portOf(square.url),
+        ...env,
+      },
+    });
+    if (!api) {
+      await closeSandboxes();
+      return null;
+    }
+    return {
+      api,
+      stripe,
+      paypal,
+      square,
+      close: async () => {
+        await api.close();
+        await closeSandboxes();
+      },
+    };
+  } catch (error) {
+    await closeSandboxes();
+    throw error;
+  }
+}

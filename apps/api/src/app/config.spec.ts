@@ -1,0 +1,30 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('configuration', () => {
+  it('defaults to port 3000, ./data and SQLite', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.dataDir).toMatch(/data$/);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.plugins).toEqual(['stripe', 'paypal', 'square']);
+  });
+
+  it.each([
+    ['PORT', 'eighty', /PORT is 'eighty': expected an integer from 0 to 65535/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL .*expected a postgres:\/\/ URL/],
+    ['PAYRAIL_ADMIN_EMAIL', 'not-an-email', /PAYRAIL_ADMIN_EMAIL/],
+    ['PAYRAIL_ADMIN_PASSWORD', 'short', /PAYRAIL_ADMIN_PASSWORD .*at least 12 characters/],
+    ['PAYRAIL_PLUGINS', 'stripe,bitcoin', /PAYRAIL_PLUGINS/],
+    ['PAYRAIL_SANDBOX', 'maybe', /PAYRAIL_SANDBOX is 'maybe': expected one of on, off/],
+    ['PAYRAIL_MASTER_KEY', 'c2hvcnQ=', /PAYRAIL_MASTER_KEY .*32 random bytes/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
+  ])('refuses a bad %s and names it', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('never echoes a password in its message', () => {
+    expect(() => loadConfig({ PAYRAIL_ADMIN_PASSWORD: 'hunter2' })).toThrow(/\(hidden\)/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://u:secretpw@h/db' })).not.toThrow(/secretpw/);
+  });
+});
