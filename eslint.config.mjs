@@ -44,6 +44,9 @@ export default [
     files: specFiles,
     rules: {
       '@nx/enforce-module-boundaries': boundaries(['type:sandbox', 'type:testing', 'type:plugin']),
+      // Tests may assert what they just set up.
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
     },
   },
 ];

@@ -4,7 +4,7 @@ import { Repository } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
 import { TransactionRunner } from '@payrail/database';
 import { ConnectionService } from '@payrail/gateways';
-import type { GatewayWebhookEvent } from '@payrail/plugin-sdk';
+import type { GatewayPaymentSnapshot, GatewayWebhookEvent } from '@payrail/plugin-sdk';
 import { Payment } from './entities/payment.entity';
 import { fromGatewayStatus, statusRank } from './payment-status';
 import { PaymentsService } from './payments.service';
@@ -40,15 +40,22 @@ export class WebhookIntakeService {
       throw new ApiError(400, { type: 'invalid_request_error', code: 'webhook_signature_invalid', message: `the webhook could not be verified: ${verified.error.message}`, param: 'signature' });
     }
     let applied = 0;
-    for (const event of verified.value) if (await this.apply(record.id, event)) applied++;
+    const connection = this.connections.toGatewayConnection(record);
+    // An event that doesn't carry the payment's state is a prompt to ask the gateway for it.
+    const snapshotOf = async (reference: string) => {
+      const synced = await gateway.sync(connection, { reference });
+      return synced.ok ? synced.value : undefined;
+    };
+    for (const event of verified.value) if (await this.apply(record.id, event, snapshotOf)) applied++;
     return { received: verified.value.length, applied };
   }
 
-  private async apply(connectionId: string, event: GatewayWebhookEvent): Promise<boolean> {
-    if (!event.reference || !event.snapshot) return false;
+  private async apply(connectionId: string, event: GatewayWebhookEvent, snapshotOf: (reference: string) => Promise<GatewayPaymentSnapshot | undefined>): Promise<boolean> {
+    if (!event.reference) return false;
     const found = await this.paymentRows.findOneBy({ connectionId, gatewayReference: event.reference });
     if (!found) return false;
-    const snapshot = event.snapshot;
+    const snapshot = event.snapshot ?? (await snapshotOf(event.reference));
+    if (!snapshot) return false;
     return this.tx.run(async (m) => {
       const payment = await this.payments.lockPayment(m, found.id);
       const next = fromGatewayStatus(snapshot.status);

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// `npm test`: lint (module boundaries included), then every spec on SQLite, then the database
+// specs again on PostgreSQL (TEST_DATABASE_URL, else Testcontainers where Docker answers, else
+// skipped with the reason printed). Ends with one line: "N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { nxEnv } from './env.mjs';
+
+const root = join(import.meta.dirname, '..');
+const out = join(root, 'tmp', 'test-results');
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
+
+function step(name, command, args, env = {}) {
+  process.stdout.write(`\n=== ${name}\n`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, env: { ...nxEnv, ...env } });
+  process.stdout.write(`=== ${name}: ${result.status === 0 ? 'ok' : `failed (exit ${result.status ?? result.signal})`} in ${Math.round((Date.now() - started) / 1000)} s\n`);
+  if (result.status !== 0) failures.push(name);
+  return result.status === 0;
+}
+
+function jest(name, args, env = {}) {
+  const file = join(out, `${name.replace(/\W+/g, '-')}.json`);
+  step(name, 'npx', ['jest', '--ci', '--json', `--outputFile=${file}`, ...args], env);
+  if (!existsSync(file)) {
+    totals.failed += 1;
+    return;
+  }
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  totals.passed += report.numPassedTests;
+  totals.failed += report.numFailedTests + report.numRuntimeErrorTestSuites;
+  totals.skipped += report.numPendingTests + report.numTodoTests;
+  process.stdout.write(`${name}: ${report.numPassedTests} passed, ${report.numFailedTests} failed\n`);
+}
+
+const only = process.argv.slice(2);
+const wants = (name) => only.length === 0 || only.includes(name);
+
+if (wants('lint')) {
+  if (!step('lint', 'npx', ['nx', 'run-many', '-t', 'lint', '--output-style=stream'])) totals.failed += 1;
+  else totals.passed += 1;
+  if (!step('module boundaries refuse a violation', process.execPath, ['scripts/check-boundaries.mjs'])) totals.failed += 1;
+  else totals.passed += 1;
+}
+
+const postgresUrl = process.env.TEST_DATABASE_URL;
+if (wants('sqlite')) {
+  // TEST_DATABASE_URL is withheld here so the database specs run on SQLite; PostgreSQL has its own pass below.
+  jest('specs on SQLite', ['--maxWorkers=2'], { PAYRAIL_TEST_DB: 'sqlite', TEST_DATABASE_URL: '' });
+}
+if (wants('postgres')) {
+  if (!postgresUrl) process.stdout.write('\nTEST_DATABASE_URL is not set: the PostgreSQL pass tries Testcontainers and is skipped, with the reason, where no Docker engine answers.\n');
+  jest('database specs on PostgreSQL', ['--maxWorkers=2', '--selectProjects', 'api', 'audit', 'secrets'], { PAYRAIL_TEST_DB: 'postgres', TEST_DATABASE_URL: postgresUrl ?? '' });
+}
+
+process.stdout.write(`\n${failures.length ? `failed steps: ${failures.join(', ')}` : 'all steps passed'}\n`);
+process.stdout.write(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
+process.exit(failures.length ? 1 : 0);
