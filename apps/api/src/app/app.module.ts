@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { TransactionRunner } from '@payrail/database';
+import { AuditModule } from '@payrail/audit';
 import { GatewaysModule } from '@payrail/gateways';
 import { IdentityModule } from '@payrail/identity';
 import { PaymentsModule, requestValidationPipe } from '@payrail/payments';
@@ -35,6 +35,7 @@ export class AppModule {
         IdentityModule,
         GatewaysModule,
         PaymentsModule,
+        AuditModule.forRoot(),
         ...(options.plugins ?? pluginModules(options.config)),
       ],
       controllers: [HealthController],
@@ -43,7 +44,6 @@ export class AppModule {
         { provide: APP_PIPE, useFactory: requestValidationPipe },
         { provide: SEED_OPTIONS, useValue: options.seed },
         BootstrapService,
-        TransactionRunner,
       ],
     };
   }

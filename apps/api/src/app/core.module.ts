@@ -1,9 +1,13 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { TransactionRunner } from '@payrail/database';
 import { GATEWAY_TIMEOUT_MS } from '@payrail/gateways';
 import { SecretBox, type Keyring } from '@payrail/secrets';
 import { PAYRAIL_CONFIG, type PayrailConfig } from './config';
 
-/** Process-wide providers every module may inject: the configuration and the secret box. */
+/**
+ * Process-wide providers every module may inject: the configuration, the secret box, and the one
+ * TransactionRunner (on SQLite its queue must be shared by every writer, the audit trail included).
+ */
 @Global()
 @Module({})
 export class CoreModule {
@@ -14,8 +18,9 @@ export class CoreModule {
         { provide: PAYRAIL_CONFIG, useValue: config },
         { provide: SecretBox, useValue: new SecretBox(keyring) },
         { provide: GATEWAY_TIMEOUT_MS, useValue: config.gatewayTimeoutMs },
+        TransactionRunner,
       ],
-      exports: [PAYRAIL_CONFIG, SecretBox, GATEWAY_TIMEOUT_MS],
+      exports: [PAYRAIL_CONFIG, SecretBox, GATEWAY_TIMEOUT_MS, TransactionRunner],
     };
   }
 }

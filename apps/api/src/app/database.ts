@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
+import { AUDIT_ENTITIES } from '@payrail/audit';
 import { GATEWAY_ENTITIES } from '@payrail/gateways';
 import { IDENTITY_ENTITIES } from '@payrail/identity';
 import { PAYMENT_ENTITIES } from '@payrail/payments';
 import { MIGRATIONS } from '../migrations';
 import type { PayrailConfig } from './config';
 
-export const ENTITIES = [...IDENTITY_ENTITIES, ...GATEWAY_ENTITIES, ...PAYMENT_ENTITIES];
+export const ENTITIES = [...IDENTITY_ENTITIES, ...GATEWAY_ENTITIES, ...PAYMENT_ENTITIES, ...AUDIT_ENTITIES];
 
 /** SQLite in the data folder by default; PostgreSQL from DATABASE_URL. Migrations run at start, never `synchronize`. */
 export function dataSourceOptions(config: PayrailConfig, overrides: { schema?: string; runMigrations?: boolean } = {}): DataSourceOptions {

@@ -1,4 +1,5 @@
 import { Initial1766000000000 } from './1766000000000-initial';
+import { AuditTrail1767000000000 } from './1767000000000-audit-trail';
 
 /** Every migration, in order. Later migrations are appended here. */
-export const MIGRATIONS = [Initial1766000000000];
+export const MIGRATIONS = [Initial1766000000000, AuditTrail1767000000000];

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { TransactionRunner } from '@payrail/database';
 import { GatewaysModule } from '@payrail/gateways';
 import { IdentityModule } from '@payrail/identity';
 import { IdempotencyRecord } from './entities/idempotency-record.entity';
@@ -22,7 +21,7 @@ export const PAYMENT_ENTITIES = [Payment, PaymentAttempt, PaymentEvent, Refund, 
 @Module({
   imports: [TypeOrmModule.forFeature(PAYMENT_ENTITIES), GatewaysModule, IdentityModule],
   controllers: [PaymentsController, WebhooksController],
-  providers: [PaymentsService, RecoveryService, IdempotencyService, IdempotencyInterceptor, GatewayInvoker, TransactionRunner, WebhookIntakeService],
+  providers: [PaymentsService, RecoveryService, IdempotencyService, IdempotencyInterceptor, GatewayInvoker, WebhookIntakeService],
   exports: [PaymentsService, RecoveryService, IdempotencyService, WebhookIntakeService],
 })
 export class PaymentsModule {}
