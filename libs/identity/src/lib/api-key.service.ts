@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { newId } from '@payrail/database';
 import { ApiKey, type KeyMode } from './api-key.entity';
+import { Clock } from './clock';
 import { Merchant } from './merchant.entity';
 
 export const API_KEY_SCOPES = ['payments:read', 'payments:write', 'refunds:write', 'reports:read'] as const;
@@ -34,6 +35,7 @@ export class ApiKeyService {
   constructor(
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     @InjectRepository(Merchant) private readonly merchants: Repository<Merchant>,
+    private readonly clock: Clock,
   ) {}
 
   async create(options: CreateApiKeyOptions): Promise<{ key: ApiKey; secret: string }> {
@@ -62,10 +64,10 @@ export class ApiKeyService {
   async authenticate(secret: string): Promise<AuthenticatedKey | null> {
     if (!/^pr_(test|live)_[A-Za-z0-9]{32,64}$/.test(secret)) return null;
     const key = await this.keys.findOneBy({ secretHash: hashSecret(secret), revokedAt: IsNull() });
-    if (!key || (key.expiresAt && key.expiresAt.getTime() <= Date.now())) return null;
+    if (!key || (key.expiresAt && key.expiresAt.getTime() <= this.clock.now().getTime())) return null;
     const merchant = await this.merchants.findOneBy({ id: key.merchantId });
     if (!merchant) return null;
-    const now = new Date();
+    const now = this.clock.now();
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000) {
       key.lastUsedAt = now;
       await this.keys.update({ id: key.id }, { lastUsedAt: now });
@@ -77,7 +79,7 @@ export class ApiKeyService {
     const key = await this.keys.findOneBy({ id });
     if (!key) throw new Error(`API key ${id} does not exist`);
     if (!key.revokedAt) {
-      key.revokedAt = new Date();
+      key.revokedAt = this.clock.now();
       await this.keys.update({ id }, { revokedAt: key.revokedAt });
     }
     return key;

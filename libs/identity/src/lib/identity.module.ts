@@ -1,19 +1,53 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessGuard } from './access.guard';
+import { ApiKeyFailureLimiter } from './api-key-limiter';
 import { ApiKey } from './api-key.entity';
 import { ApiKeyService } from './api-key.service';
 import { ApiKeyGuard } from './api-key.guard';
+import { Clock } from './clock';
+import { ConsoleSession } from './console-session.entity';
+import { IdentityAudit } from './identity-audit';
 import { Merchant } from './merchant.entity';
 import { MerchantService } from './merchant.service';
 import { OwnerBootstrapService } from './owner-bootstrap.service';
 import { RoleAssignment } from './role-assignment.entity';
+import { SessionService } from './session.service';
 import { User } from './user.entity';
 
-export const IDENTITY_ENTITIES = [Merchant, ApiKey, User, RoleAssignment];
+export const IDENTITY_ENTITIES = [Merchant, ApiKey, User, RoleAssignment, ConsoleSession];
 
+/**
+ * Merchants, console users, roles, sessions and API keys. Registers the global `AccessGuard`:
+ * every route of the app is `@Public()`, `@ApiKeyAuth()`, or a console route with a policy.
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature(IDENTITY_ENTITIES)],
-  providers: [ApiKeyService, MerchantService, OwnerBootstrapService, ApiKeyGuard],
-  exports: [ApiKeyService, MerchantService, OwnerBootstrapService, ApiKeyGuard],
+  imports: [
+    TypeOrmModule.forFeature(IDENTITY_ENTITIES),
+    ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: 10 }]),
+  ],
+  providers: [
+    Clock,
+    ApiKeyService,
+    MerchantService,
+    OwnerBootstrapService,
+    ApiKeyGuard,
+    ApiKeyFailureLimiter,
+    SessionService,
+    IdentityAudit,
+    AccessGuard,
+    { provide: APP_GUARD, useExisting: AccessGuard },
+  ],
+  exports: [
+    Clock,
+    ApiKeyService,
+    MerchantService,
+    OwnerBootstrapService,
+    ApiKeyGuard,
+    ApiKeyFailureLimiter,
+    SessionService,
+  ],
 })
 export class IdentityModule {}

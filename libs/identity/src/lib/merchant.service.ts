@@ -12,12 +12,17 @@ export class MerchantService {
   async ensureDefault(): Promise<Merchant> {
     const existing = await this.merchants.findOneBy({ isDefault: true });
     if (existing) return existing;
-    return this.merchants.save(this.merchants.create({ id: newId('mer'), name: 'Default merchant', isDefault: true }));
+    return this.merchants.save(
+      this.merchants.create({ id: newId('mer'), name: 'Default merchant', isDefault: true }),
+    );
   }
 
   /** Resolves `default` or an id; throws a message naming what was not found. */
   async resolve(idOrDefault: string): Promise<Merchant> {
-    const merchant = idOrDefault === 'default' ? await this.merchants.findOneBy({ isDefault: true }) : await this.merchants.findOneBy({ id: idOrDefault });
+    const merchant =
+      idOrDefault === 'default'
+        ? await this.merchants.findOneBy({ isDefault: true })
+        : await this.merchants.findOneBy({ id: idOrDefault });
     if (!merchant) throw new Error(`merchant '${idOrDefault}' does not exist`);
     return merchant;
   }

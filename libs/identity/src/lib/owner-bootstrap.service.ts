@@ -7,7 +7,12 @@ import { newId } from '@payrail/database';
 import { RoleAssignment } from './role-assignment.entity';
 import { User } from './user.entity';
 
-export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+export const ARGON2_OPTIONS = {
+  type: argon2.argon2id,
+  memoryCost: 19456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
 
 export interface FirstOwner {
   email: string;
@@ -32,7 +37,14 @@ export class OwnerBootstrapService {
         status: 'active',
       });
       await manager.save(user);
-      await manager.save(manager.create(RoleAssignment, { id: newId('rol'), userId: user.id, merchantId: null, role: 'owner' }));
+      await manager.save(
+        manager.create(RoleAssignment, {
+          id: newId('rol'),
+          userId: user.id,
+          merchantId: null,
+          role: 'owner',
+        }),
+      );
       return { email: user.email, generatedPassword };
     });
   }

@@ -1,24 +1,31 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ListResponse, PaymentEventResource, PaymentResource, RefundResource } from '@payrail/api-contract';
 import { ApiError } from '@payrail/api-contract';
-import { ApiKeyGuard, type ApiKeyRequest } from '@payrail/identity';
+import type { AuditActorContext } from '@payrail/audit';
+import { ApiKeyAuth, type ApiKeyRequest } from '@payrail/identity';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { CapturePaymentDto, CreatePaymentDto, ListPaymentsQuery, RefundPaymentDto } from './payments.dto';
 import { presentEvent, presentPayment, presentRefund } from './payment.presenter';
 import { PaymentsService } from './payments.service';
+
+/** Who is calling and from where, for the audit trail: the merchant's API key. */
+function auditContext(req: ApiKeyRequest & { requestId?: string }): AuditActorContext {
+  return { actor: { type: 'api_key', id: req.apiKey?.id ?? null }, origin: { ip: req.ip ?? null, userAgent: req.header('user-agent') ?? null, requestId: req.requestId ?? null } };
+}
 
 const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Same key and body replay the first response for 48 h' };
 
 @ApiTags('payments')
 @ApiBearerAuth()
 @Controller('v1/payments')
-@UseGuards(ApiKeyGuard)
+@ApiKeyAuth('payments:read')
 @UseInterceptors(IdempotencyInterceptor)
 export class PaymentsController {
   constructor(private readonly payments: PaymentsService) {}
 
   @Post()
+  @ApiKeyAuth('payments:write')
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a payment: tokenize a raw card if given, authorize, and capture when capture_method is automatic' })
   @ApiHeader(IDEMPOTENCY_HEADER)
@@ -37,7 +44,7 @@ export class PaymentsController {
       customer: body.customer,
       description: body.description,
       metadata: body.metadata,
-    });
+    }, auditContext(req));
     return presentPayment(payment);
   }
 
@@ -61,27 +68,30 @@ export class PaymentsController {
   }
 
   @Post(':id/capture')
+  @ApiKeyAuth('payments:write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Capture all or part of an authorization' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   async capture(@Req() req: ApiKeyRequest, @Param('id') id: string, @Body() body: CapturePaymentDto): Promise<PaymentResource> {
-    return presentPayment(await this.payments.capture(req.merchantId as string, id, body));
+    return presentPayment(await this.payments.capture(req.merchantId as string, id, body, auditContext(req)));
   }
 
   @Post(':id/void')
+  @ApiKeyAuth('payments:write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Release an authorization that has not been captured' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   async void(@Req() req: ApiKeyRequest, @Param('id') id: string): Promise<PaymentResource> {
-    return presentPayment(await this.payments.void(req.merchantId as string, id));
+    return presentPayment(await this.payments.void(req.merchantId as string, id, auditContext(req)));
   }
 
   @Post(':id/refunds')
+  @ApiKeyAuth('refunds:write')
   @HttpCode(201)
   @ApiOperation({ summary: 'Refund all or part of what was captured' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   async refund(@Req() req: ApiKeyRequest, @Param('id') id: string, @Body() body: RefundPaymentDto): Promise<RefundResource> {
-    return presentRefund(await this.payments.refund(req.merchantId as string, id, body));
+    return presentRefund(await this.payments.refund(req.merchantId as string, id, body, auditContext(req)));
   }
 
   @Get(':id/refunds')

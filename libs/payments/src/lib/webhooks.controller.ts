@@ -1,10 +1,12 @@
 import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '@payrail/identity';
 import type { Request } from 'express';
 import { WebhookIntakeService } from './webhook-intake.service';
 
 /** Where gateways deliver webhooks: `/webhooks/{connection_id}`, verified by the connection's plugin. */
 @ApiExcludeController()
+@Public()
 @Controller('webhooks')
 export class WebhooksController {
   constructor(private readonly intake: WebhookIntakeService) {}

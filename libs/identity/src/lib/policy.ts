@@ -1,0 +1,164 @@
+import { AbilityBuilder, createMongoAbility, type MongoAbility } from '@casl/ability';
+import type { Role } from './role-assignment.entity';
+
+export const POLICY_ACTIONS = [
+  'read',
+  'create',
+  'update',
+  'delete',
+  'manage',
+  'capture',
+  'void',
+  'refund',
+  'export',
+  'verify',
+  'retry',
+  'replay',
+] as const;
+export type PolicyAction = (typeof POLICY_ACTIONS)[number];
+
+export const POLICY_SUBJECTS = [
+  'Payment',
+  'Refund',
+  'Connection',
+  'Plugin',
+  'User',
+  'RoleAssignment',
+  'Merchant',
+  'ApiKey',
+  'AuditEntry',
+  'WebhookEndpoint',
+  'WebhookDelivery',
+  'InboxEvent',
+  'Job',
+  'Dashboard',
+] as const;
+export type PolicySubject = (typeof POLICY_SUBJECTS)[number];
+
+/** A subject instance for object-level checks: `{ __type: 'Payment', merchantId }`. */
+export interface PolicyObject {
+  __type: PolicySubject;
+  merchantId: string;
+}
+
+export type AppAbility = MongoAbility<[PolicyAction, PolicySubject | PolicyObject]>;
+
+type Grants = Partial<Record<PolicySubject, readonly PolicyAction[]>>;
+
+const ALL: readonly PolicyAction[] = ['manage'];
+const READ: readonly PolicyAction[] = ['read'];
+
+/**
+ * The permission matrix: role × subject → actions. The one place access is decided; the
+ * README table and `GET /admin/roles` are generated from it. `manage` means every action.
+ */
+export const PERMISSION_MATRIX: Record<Role, Grants> = {
+  owner: Object.fromEntries(POLICY_SUBJECTS.map((s) => [s, ALL])) as Grants,
+  admin: {
+    Payment: ['read', 'capture', 'void', 'refund', 'export'],
+    Refund: ['read', 'create', 'export'],
+    Connection: ALL,
+    Plugin: READ,
+    User: ['read', 'create', 'update'],
+    RoleAssignment: ['read', 'create', 'delete'],
+    Merchant: ['read', 'update'],
+    ApiKey: ['read', 'create', 'delete'],
+    AuditEntry: ['read', 'export'],
+    WebhookEndpoint: ALL,
+    WebhookDelivery: ['read', 'retry'],
+    InboxEvent: ['read', 'replay'],
+    Job: ['read', 'retry'],
+    Dashboard: READ,
+  },
+  platform_engineer: {
+    Payment: READ,
+    Refund: READ,
+    Connection: ALL,
+    Plugin: ALL,
+    Merchant: READ,
+    WebhookEndpoint: ALL,
+    WebhookDelivery: ['read', 'retry'],
+    InboxEvent: ['read', 'replay'],
+    Job: ['read', 'retry'],
+    Dashboard: READ,
+  },
+  finance: {
+    Payment: ['read', 'capture', 'void', 'refund', 'export'],
+    Refund: ['read', 'create', 'export'],
+    Connection: READ,
+    Merchant: READ,
+    Dashboard: READ,
+  },
+  support: {
+    Payment: READ,
+    Refund: READ,
+    Merchant: READ,
+    WebhookDelivery: READ,
+    InboxEvent: READ,
+    Job: READ,
+    Dashboard: READ,
+  },
+  auditor: {
+    Payment: ['read', 'export'],
+    Refund: ['read', 'export'],
+    Connection: READ,
+    Plugin: READ,
+    User: READ,
+    RoleAssignment: READ,
+    Merchant: READ,
+    ApiKey: READ,
+    AuditEntry: ['read', 'export', 'verify'],
+    WebhookEndpoint: READ,
+    WebhookDelivery: READ,
+    Dashboard: READ,
+  },
+};
+
+/** Roles that cannot reach any admin route before MFA is enrolled and verified in the session. */
+export const MFA_REQUIRED_ROLES: readonly Role[] = ['owner', 'admin', 'platform_engineer'];
+
+/** Whether the matrix grants `role` the `action` on `subject` (`manage` covers every action). */
+export function roleAllows(role: Role, action: PolicyAction, subject: PolicySubject): boolean {
+  const granted = PERMISSION_MATRIX[role][subject] ?? [];
+  return granted.includes('manage') || granted.includes(action);
+}
+
+/** The abilities a user's role assignments give: merchant-scoped ones only on that merchant's objects. */
+export function defineAbilityFor(
+  assignments: ReadonlyArray<{ role: Role; merchantId: string | null }>,
+): AppAbility {
+  const { can, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
+  for (const { role, merchantId } of assignments) {
+    for (const [subject, actions] of Object.entries(PERMISSION_MATRIX[role]) as [
+      PolicySubject,
+      PolicyAction[],
+    ][]) {
+      for (const action of actions) {
+        if (merchantId === null) can(action, subject);
+        else can(action, subject, { merchantId });
+      }
+    }
+  }
+  return build({ detectSubjectType: (object) => (object as PolicyObject).__type });
+}
+
+/** A subject instance for `ability.can(action, policyObject('Payment', merchantId))`. */
+export function policyObject(type: PolicySubject, merchantId: string): PolicyObject {
+  return { __type: type, merchantId };
+}
+
+/** The matrix as rows for the README and the console: one per role and subject. */
+export function permissionMatrixRows(): Array<{
+  role: Role;
+  subject: PolicySubject;
+  actions: PolicyAction[];
+}> {
+  const rows: Array<{ role: Role; subject: PolicySubject; actions: PolicyAction[] }> = [];
+  for (const role of Object.keys(PERMISSION_MATRIX) as Role[]) {
+    for (const subject of POLICY_SUBJECTS) {
+      const actions = PERMISSION_MATRIX[role][subject];
+      if (actions?.length) rows.push({ role, subject, actions: [...actions] });
+    }
+  }
+  return rows;
+}
