@@ -1,2 +1,4 @@
 export * from './lib/errors';
 export * from './lib/payments';
+export * from './lib/connections';
+export * from './lib/audit';

@@ -35,7 +35,7 @@ export class AppModule {
         IdentityModule,
         GatewaysModule,
         PaymentsModule,
-        AuditModule.forRoot(),
+        AuditModule.forRoot({ isGlobal: true }),
         ...(options.plugins ?? pluginModules(options.config)),
       ],
       controllers: [HealthController],

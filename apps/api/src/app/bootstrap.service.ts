@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SYSTEM_ACTOR } from '@payrail/audit';
 import { ConnectionService, GatewayRegistry } from '@payrail/gateways';
 import { MerchantService, OwnerBootstrapService } from '@payrail/identity';
 import { RecoveryService } from '@payrail/payments';
@@ -53,20 +54,16 @@ export class BootstrapService {
       const gateway = this.registry.get(code);
       const sandbox = defaults[code];
       if (!gateway || !sandbox || existing.some((c) => c.gateway === code && c.mode === 'test')) continue;
-      let record = await this.connections.create({ merchantId, gateway: code, mode: 'test', name: `${gateway.displayName} sandbox`, values: sandbox.values, baseUrl: sandbox.baseUrl, isDefault: !hasDefault });
+      // Checked once its webhook is registered, below.
+      let record = await this.connections.create({ merchantId, gateway: code, mode: 'test', name: `${gateway.displayName} sandbox`, values: sandbox.values, baseUrl: sandbox.baseUrl, isDefault: !hasDefault }, SYSTEM_ACTOR, { check: false });
       hasDefault = true;
-      const connection = () => this.connections.toGatewayConnection(record);
       try {
         if (canRegisterWebhooks(gateway)) {
-          const registered = await gateway.registerWebhook(connection(), { url: `${this.config.publicUrl}/webhooks/${record.id}` });
+          const registered = await gateway.registerWebhook(await this.connections.toGatewayConnection(record), { url: `${this.config.publicUrl}/webhooks/${record.id}` });
           if (registered.ok) record = await this.connections.updateValues(record, registered.value.values);
           else this.logger.warn(`could not register the ${code} sandbox webhook: ${registered.error.message}`);
         }
-        const check = await gateway.checkCredentials(connection());
-        record.credentialCheck = check.ok
-          ? { ...check.value, checkedAt: new Date().toISOString() }
-          : { valid: false, mode: 'test', problems: [check.error.message], checkedAt: new Date().toISOString() };
-        await this.connections.save(record);
+        record = await this.connections.recheck(record.id);
       } catch (error) {
         this.logger.warn(`the ${code} sandbox did not answer (${(error as Error).message}); its connection was created without a check`);
       }

@@ -1,7 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TransactionRunner } from '@payrail/database';
 import { GATEWAY_TIMEOUT_MS } from '@payrail/gateways';
-import { SecretBox, type Keyring } from '@payrail/secrets';
+import { SecretBox, SecretResolver, type Keyring } from '@payrail/secrets';
 import { PAYRAIL_CONFIG, type PayrailConfig } from './config';
 
 /**
@@ -19,8 +19,17 @@ export class CoreModule {
         { provide: SecretBox, useValue: new SecretBox(keyring) },
         { provide: GATEWAY_TIMEOUT_MS, useValue: config.gatewayTimeoutMs },
         TransactionRunner,
+        // env:NAME credential references; a secrets manager is one more provider here (libs/secrets/README.md).
+        {
+          provide: SecretResolver,
+          useFactory: async () => {
+            const resolver = new SecretResolver();
+            await resolver.init();
+            return resolver;
+          },
+        },
       ],
-      exports: [PAYRAIL_CONFIG, SecretBox, GATEWAY_TIMEOUT_MS, TransactionRunner],
+      exports: [PAYRAIL_CONFIG, SecretBox, GATEWAY_TIMEOUT_MS, TransactionRunner, SecretResolver],
     };
   }
 }

@@ -51,6 +51,15 @@ export interface AuditRecordInput {
   reason?: string | null;
 }
 
+/** Who acts and from where: what a request hands to the services whose changes are audited. */
+export interface AuditActorContext {
+  actor: AuditRecordInput['actor'];
+  origin?: AuditRecordInput['origin'];
+}
+
+/** Payrail itself (start-up seeding, recovery, retention). */
+export const SYSTEM_ACTOR: AuditActorContext = { actor: { type: 'system', id: 'payrail' } };
+
 export interface AuditFilters {
   /** One action or several. */
   action?: string | string[];

@@ -1,21 +1,37 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { newId } from '@payrail/database';
-import type { ConnectionMode, GatewayConnection, PaymentGateway } from '@payrail/plugin-sdk';
-import { SecretBox } from '@payrail/secrets';
+import { In, Repository, type EntityManager } from 'typeorm';
+import { ApiError } from '@payrail/api-contract';
+import { AuditService, SYSTEM_ACTOR, type AuditActorContext } from '@payrail/audit';
+import { newId, TransactionRunner } from '@payrail/database';
+import {
+  GatewayError,
+  redactText,
+  type ConnectionMode,
+  type CredentialCheck,
+  type GatewayConnection,
+  type PaymentGateway,
+} from '@payrail/plugin-sdk';
+import { SecretBox, SecretReferenceError, SecretResolver } from '@payrail/secrets';
 import { GatewayConnectionRecord } from './gateway-connection.entity';
 import { GatewayRegistry } from './gateway-registry';
 
 export const GATEWAY_TIMEOUT_MS = Symbol.for('payrail.gateway-timeout-ms');
 
-export class ConnectionError extends Error {
+/** A refused connection request, answered as it is: 400 naming the param, 404, or 409. */
+export class ConnectionError extends ApiError {
   constructor(
     readonly param: string,
     message: string,
-    readonly status: 400 | 404 = 400,
+    override readonly status: 400 | 404 | 409 = 400,
   ) {
-    super(message);
+    super(status, {
+      type: 'invalid_request_error',
+      code: status === 404 ? 'resource_missing' : status === 409 ? 'connection_conflict' : 'parameter_invalid',
+      message,
+      param,
+    });
+    this.name = 'ConnectionError';
   }
 }
 
@@ -29,16 +45,41 @@ export interface CreateConnectionInput {
   isDefault?: boolean;
 }
 
+export interface UpdateConnectionInput {
+  name?: string;
+  /** Merged into the stored values; secret fields not named keep their value. */
+  values?: Record<string, string>;
+  baseUrl?: string | null;
+  isDefault?: boolean;
+  enabled?: boolean;
+}
+
+export interface ConnectionCreateOptions {
+  /** Run the plugin's `checkCredentials` before saving (default true). */
+  check?: boolean;
+}
+
+export type StoredCredentialCheck = CredentialCheck & { checkedAt: string };
+
 export function hintOf(value: string): string {
   return value.length <= 8 ? '****' : `****${value.slice(-4)}`;
 }
 
+const MODE_MARK = /^[a-z]{2,6}_(test|live)_/i;
+
+/**
+ * Merchants' gateway connections: credentials sealed at rest (or `env:NAME` references resolved at
+ * use), checked by the plugin on create and on change, every change in the audit trail.
+ */
 @Injectable()
 export class ConnectionService {
   constructor(
     @InjectRepository(GatewayConnectionRecord) private readonly connections: Repository<GatewayConnectionRecord>,
     private readonly registry: GatewayRegistry,
     private readonly secrets: SecretBox,
+    private readonly resolver: SecretResolver,
+    private readonly tx: TransactionRunner,
+    private readonly audit: AuditService,
     @Inject(GATEWAY_TIMEOUT_MS) private readonly timeoutMs: number,
   ) {}
 
@@ -73,41 +114,143 @@ export class ConnectionService {
     return found;
   }
 
-  /** Decrypted values, in memory only, for one gateway call. */
-  toGatewayConnection(record: GatewayConnectionRecord): GatewayConnection {
-    const secret = JSON.parse(this.secrets.open(record.secretValues)) as Record<string, string>;
+  /**
+   * Decrypted values, in memory only, for one gateway call; `env:NAME` references are read now.
+   * A reference that cannot be resolved is a `ConnectionError` (409) naming the reference.
+   */
+  async toGatewayConnection(record: GatewayConnectionRecord): Promise<GatewayConnection> {
+    let values: Record<string, string>;
+    try {
+      values = await this.resolver.resolveValues(this.storedValues(record));
+    } catch (error) {
+      if (error instanceof SecretReferenceError) {
+        throw new ConnectionError('connection_id', `connection '${record.id}' cannot be used: ${error.message}`, 409);
+      }
+      throw error;
+    }
     return {
       id: record.id,
       mode: record.mode,
-      values: Object.freeze({ ...record.publicValues, ...secret }),
+      values: Object.freeze(values),
       baseUrl: record.baseUrl ?? undefined,
       timeoutMs: this.timeoutMs,
     };
   }
 
-  async create(input: CreateConnectionInput): Promise<GatewayConnectionRecord> {
+  async create(input: CreateConnectionInput, context: AuditActorContext = SYSTEM_ACTOR, options: ConnectionCreateOptions = {}): Promise<GatewayConnectionRecord> {
     const gateway = this.registry.get(input.gateway);
     if (!gateway) throw new ConnectionError('gateway', `the '${input.gateway}' plugin is not installed`);
+    if (input.mode !== 'test' && input.mode !== 'live') throw new ConnectionError('mode', "mode must be 'test' or 'live'");
     const record = this.connections.create({
       id: newId('conn'),
       merchantId: input.merchantId,
       gateway: input.gateway,
       mode: input.mode,
-      name: input.name ?? `${gateway.displayName} (${input.mode})`,
+      name: this.validName(input.name) ?? `${gateway.displayName} (${input.mode})`,
       isDefault: input.isDefault ?? false,
       enabled: true,
-      baseUrl: input.baseUrl ?? null,
+      baseUrl: this.validBaseUrl(input.mode, input.baseUrl),
       credentialCheck: null,
     });
     this.applyValues(record, gateway, input.values);
-    return this.connections.save(record);
+    if (options.check !== false) record.credentialCheck = await this.check(record, gateway);
+    return this.tx.run(async (m) => {
+      if (record.isDefault) await this.clearDefault(m, record);
+      await m.save(record);
+      await this.record(m, context, 'connection.created', record, { after: this.auditView(record) });
+      return record;
+    });
+  }
+
+  /**
+   * Applies a partial update. New values or a new base URL are a credential change: the plugin
+   * checks them again before anything is saved, and the trail says which fields changed.
+   */
+  async update(id: string, input: UpdateConnectionInput, context: AuditActorContext = SYSTEM_ACTOR, merchantIds: string[] | 'all' = 'all'): Promise<GatewayConnectionRecord> {
+    const record = await this.findVisible(id, merchantIds);
+    const gateway = this.gatewayFor(record);
+    const before = this.auditView(record);
+    const credentialsChanged = input.values !== undefined || (input.baseUrl !== undefined && (input.baseUrl ?? null) !== record.baseUrl);
+    const changedFields: string[] = [];
+    if (input.name !== undefined) record.name = this.validName(input.name) ?? record.name;
+    if (input.isDefault !== undefined) record.isDefault = input.isDefault;
+    if (input.baseUrl !== undefined) record.baseUrl = this.validBaseUrl(record.mode, input.baseUrl);
+    if (input.values !== undefined) {
+      if (!input.values || typeof input.values !== 'object') throw new ConnectionError('values', 'values must be an object of field values');
+      const current = this.storedValues(record);
+      for (const [key, value] of Object.entries(input.values)) if (current[key] !== value) changedFields.push(key);
+      this.applyValues(record, gateway, { ...current, ...input.values });
+    }
+    const enabledChange = input.enabled !== undefined && input.enabled !== record.enabled ? input.enabled : undefined;
+    if (enabledChange !== undefined) record.enabled = enabledChange;
+    if (credentialsChanged) record.credentialCheck = await this.check(record, gateway);
+    return this.tx.run(async (m) => {
+      if (record.isDefault) await this.clearDefault(m, record);
+      await m.save(record);
+      const after = this.auditView(record);
+      if (credentialsChanged) {
+        await this.record(m, context, 'connection.credentials_changed', record, {
+          before: { secretHints: before.secretHints, publicValues: before.publicValues, baseUrl: before.baseUrl },
+          after: { secretHints: after.secretHints, publicValues: after.publicValues, baseUrl: after.baseUrl, changedFields, credentialCheck: after.credentialCheck },
+        });
+      }
+      if (input.name !== undefined || input.isDefault !== undefined) {
+        await this.record(m, context, 'connection.updated', record, {
+          before: { name: before.name, isDefault: before.isDefault },
+          after: { name: after.name, isDefault: after.isDefault },
+        });
+      }
+      if (enabledChange !== undefined) {
+        await this.record(m, context, enabledChange ? 'connection.enabled' : 'connection.disabled', record, {
+          before: { enabled: !enabledChange },
+          after: { enabled: enabledChange },
+        });
+      }
+      return record;
+    });
+  }
+
+  setEnabled(id: string, enabled: boolean, context: AuditActorContext = SYSTEM_ACTOR, merchantIds: string[] | 'all' = 'all'): Promise<GatewayConnectionRecord> {
+    return this.update(id, { enabled }, context, merchantIds);
+  }
+
+  /** Runs the plugin's check again on the stored credentials and keeps the verdict. */
+  async recheck(id: string, context: AuditActorContext = SYSTEM_ACTOR, merchantIds: string[] | 'all' = 'all'): Promise<GatewayConnectionRecord> {
+    const record = await this.findVisible(id, merchantIds);
+    record.credentialCheck = await this.check(record, this.gatewayFor(record));
+    return this.tx.run(async (m) => {
+      await m.update(GatewayConnectionRecord, { id: record.id }, { credentialCheck: record.credentialCheck });
+      await this.record(m, context, 'connection.checked', record, { after: { credentialCheck: record.credentialCheck } }, record.credentialCheck?.valid ? 'success' : 'failure');
+      return record;
+    });
+  }
+
+  /**
+   * Removes a connection and its sealed credentials. An enabled connection is refused: disable it
+   * first, so no payment starts on it while it goes.
+   */
+  async delete(id: string, context: AuditActorContext = SYSTEM_ACTOR, merchantIds: string[] | 'all' = 'all'): Promise<GatewayConnectionRecord> {
+    const record = await this.findVisible(id, merchantIds);
+    if (record.enabled) throw new ConnectionError('id', `connection '${id}' is enabled: disable it before deleting it`, 409);
+    return this.tx.run(async (m) => {
+      await m.delete(GatewayConnectionRecord, { id: record.id });
+      await this.record(m, context, 'connection.deleted', record, { before: this.auditView(record) });
+      return record;
+    });
   }
 
   /** Merges new values into a connection (secrets are re-sealed), after checking them against the plugin's fields. */
-  async updateValues(record: GatewayConnectionRecord, values: Record<string, string>): Promise<GatewayConnectionRecord> {
-    const current = { ...record.publicValues, ...(JSON.parse(this.secrets.open(record.secretValues)) as Record<string, string>) };
-    this.applyValues(record, this.gatewayFor(record), { ...current, ...values });
-    return this.connections.save(record);
+  async updateValues(record: GatewayConnectionRecord, values: Record<string, string>, context: AuditActorContext = SYSTEM_ACTOR): Promise<GatewayConnectionRecord> {
+    const before = this.auditView(record);
+    this.applyValues(record, this.gatewayFor(record), { ...this.storedValues(record), ...values });
+    return this.tx.run(async (m) => {
+      await m.save(record);
+      await this.record(m, context, 'connection.credentials_changed', record, {
+        before: { secretHints: before.secretHints, publicValues: before.publicValues },
+        after: { secretHints: record.secretHints, publicValues: record.publicValues, changedFields: Object.keys(values) },
+      });
+      return record;
+    });
   }
 
   save(record: GatewayConnectionRecord): Promise<GatewayConnectionRecord> {
@@ -118,11 +261,87 @@ export class ConnectionService {
     return this.connections.find({ where: { merchantId, ...(gateway ? { gateway } : {}) }, order: { createdAt: 'ASC' } });
   }
 
+  /** Connections of the merchants given (`all` for every merchant), oldest first. */
+  list(merchantIds: string[] | 'all', filter: { gateway?: string; mode?: ConnectionMode; enabled?: boolean } = {}): Promise<GatewayConnectionRecord[]> {
+    if (merchantIds !== 'all' && merchantIds.length === 0) return Promise.resolve([]);
+    return this.connections.find({
+      where: {
+        ...(merchantIds === 'all' ? {} : { merchantId: In(merchantIds) }),
+        ...(filter.gateway ? { gateway: filter.gateway } : {}),
+        ...(filter.mode ? { mode: filter.mode } : {}),
+        ...(filter.enabled !== undefined ? { enabled: filter.enabled } : {}),
+      },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
   findById(id: string): Promise<GatewayConnectionRecord | null> {
     return this.connections.findOneBy({ id });
   }
 
+  /** The connection, if it belongs to a merchant in `merchantIds`; else 404 (another merchant's connection is not revealed). */
+  async findVisible(id: string, merchantIds: string[] | 'all' = 'all'): Promise<GatewayConnectionRecord> {
+    const record = await this.connections.findOneBy({ id });
+    if (!record || (merchantIds !== 'all' && !merchantIds.includes(record.merchantId))) {
+      throw new ConnectionError('id', `no connection '${id}'`, 404);
+    }
+    return record;
+  }
+
+  // ---- credentials ----
+
+  /** Every stored value by field key: public ones, and the opened secret ones (references stay references). */
+  private storedValues(record: GatewayConnectionRecord): Record<string, string> {
+    const secret = JSON.parse(this.secrets.open(record.secretValues)) as Record<string, string>;
+    return { ...record.publicValues, ...secret };
+  }
+
+  /** Asks the plugin about the credentials; a live key on a test connection (or the reverse) is refused. */
+  private async check(record: GatewayConnectionRecord, gateway: PaymentGateway): Promise<StoredCredentialCheck> {
+    const checkedAt = new Date().toISOString();
+    let connection: GatewayConnection;
+    try {
+      connection = await this.toGatewayConnection(record);
+    } catch (error) {
+      if (error instanceof ConnectionError) return { valid: false, mode: record.mode, problems: [error.message.replace(/^connection '[^']*' cannot be used: /, '')], checkedAt };
+      throw error;
+    }
+    let verdict: CredentialCheck;
+    try {
+      const outcome = await this.withTimeout(gateway.checkCredentials(connection), connection.timeoutMs);
+      verdict = outcome.ok ? outcome.value : { valid: false, mode: record.mode, problems: [outcome.error.message] };
+    } catch (error) {
+      const message = error instanceof GatewayError ? error.message : `the check failed: ${(error as Error)?.message ?? String(error)}`;
+      verdict = { valid: false, mode: record.mode, problems: [message] };
+    }
+    if (verdict.mode !== record.mode) {
+      const field = this.fieldNamedIn(gateway, verdict.problems) ?? gateway.fields.find((f) => f.secret && f.required)?.key ?? gateway.fields[0]?.key ?? 'values';
+      throw new ConnectionError(`values.${field}`, `${field} holds ${verdict.mode} credentials, but this is a ${record.mode} connection`);
+    }
+    return {
+      valid: verdict.valid,
+      mode: verdict.mode,
+      ...(verdict.account ? { account: verdict.account } : {}),
+      ...(verdict.permissions ? { permissions: verdict.permissions } : {}),
+      problems: verdict.problems.map((p) => redactText(p)),
+      checkedAt,
+    };
+  }
+
+  private fieldNamedIn(gateway: PaymentGateway, problems: string[]): string | undefined {
+    return gateway.fields.find((f) => problems.some((p) => p.startsWith(`${f.key} `) || p.includes(` ${f.key} `)))?.key;
+  }
+
+  private withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const overrun = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new GatewayError('gateway_timeout', { detail: `the credential check did not finish within ${timeoutMs + 2000} ms` })), timeoutMs + 2000);
+    });
+    return Promise.race([work, overrun]).finally(() => clearTimeout(timer));
+  }
+
   private applyValues(record: GatewayConnectionRecord, gateway: PaymentGateway, values: Record<string, string>): void {
+    if (!values || typeof values !== 'object' || Array.isArray(values)) throw new ConnectionError('values', 'values must be an object of field values');
     const publicValues: Record<string, string> = {};
     const secretValues: Record<string, string> = {};
     const hints: Record<string, string> = {};
@@ -131,16 +350,31 @@ export class ConnectionService {
     }
     for (const field of gateway.fields) {
       const value = values[field.key];
-      if (value === undefined || value === '') {
-        if (field.required) throw new ConnectionError(`values.${field.key}`, `${field.label} is required`);
+      const param = `values.${field.key}`;
+      if (value === undefined || value === null || value === '') {
+        if (field.required) throw new ConnectionError(param, `${field.label} is required`);
         continue;
       }
-      if (field.pattern && !new RegExp(field.pattern).test(value)) {
-        throw new ConnectionError(`values.${field.key}`, `${field.label} does not look right (expected to match ${field.pattern})`);
+      if (typeof value !== 'string') throw new ConnectionError(param, `${field.label} must be a string`);
+      const reference = this.resolver.isReference(value);
+      if (reference) {
+        try {
+          this.resolver.validate(value);
+        } catch (error) {
+          throw new ConnectionError(param, (error as Error).message);
+        }
+      } else {
+        if (field.pattern && !new RegExp(field.pattern).test(value)) {
+          throw new ConnectionError(param, `${field.label} does not look right (expected to match ${field.pattern})`);
+        }
+        const marked = MODE_MARK.exec(value)?.[1]?.toLowerCase();
+        if (marked && marked !== record.mode) {
+          throw new ConnectionError(param, `${field.label} is a ${marked} value, but this is a ${record.mode} connection`);
+        }
       }
       if (field.secret) {
         secretValues[field.key] = value;
-        hints[field.key] = hintOf(value);
+        hints[field.key] = reference ? value : hintOf(value);
       } else {
         publicValues[field.key] = value;
       }
@@ -148,5 +382,53 @@ export class ConnectionService {
     record.publicValues = publicValues;
     record.secretValues = this.secrets.seal(JSON.stringify(secretValues));
     record.secretHints = hints;
+  }
+
+  private validName(name: string | undefined): string | undefined {
+    if (name === undefined) return undefined;
+    if (typeof name !== 'string' || !name.trim() || name.length > 200) throw new ConnectionError('name', 'name must be 1 to 200 characters');
+    return name.trim();
+  }
+
+  private validBaseUrl(mode: ConnectionMode, baseUrl: string | null | undefined): string | null {
+    if (baseUrl === undefined || baseUrl === null || baseUrl === '') return null;
+    if (mode === 'live') throw new ConnectionError('base_url', "a live connection talks to the gateway's own host: base_url must be empty");
+    let url: URL;
+    try {
+      url = new URL(baseUrl);
+    } catch {
+      throw new ConnectionError('base_url', 'base_url must be an absolute http(s) URL, such as http://127.0.0.1:12111');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConnectionError('base_url', 'base_url must be an http or https URL');
+    if (url.username || url.password) throw new ConnectionError('base_url', 'base_url must not carry credentials');
+    return baseUrl.replace(/\/+$/, '');
+  }
+
+  private async clearDefault(m: EntityManager, record: GatewayConnectionRecord): Promise<void> {
+    await m
+      .createQueryBuilder()
+      .update(GatewayConnectionRecord)
+      .set({ isDefault: false })
+      .where('merchant_id = :merchantId AND id <> :id AND is_default = :yes', { merchantId: record.merchantId, id: record.id, yes: true })
+      .execute();
+  }
+
+  /** What the trail keeps of a connection: never a secret value, only hints and public values. */
+  private auditView(record: GatewayConnectionRecord) {
+    return {
+      gateway: record.gateway,
+      mode: record.mode,
+      name: record.name,
+      enabled: record.enabled,
+      isDefault: record.isDefault,
+      baseUrl: record.baseUrl,
+      publicValues: { ...record.publicValues },
+      secretHints: { ...record.secretHints },
+      credentialCheck: record.credentialCheck ? { valid: record.credentialCheck.valid, mode: record.credentialCheck.mode, problems: record.credentialCheck.problems } : null,
+    };
+  }
+
+  private record(m: EntityManager, context: AuditActorContext, action: string, record: GatewayConnectionRecord, change: { before?: unknown; after?: unknown }, outcome: 'success' | 'failure' = 'success') {
+    return this.audit.record({ ...context, action, outcome, merchantId: record.merchantId, resource: { type: 'connection', id: record.id }, change }, m);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, MoreThanOrEqual, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
+import { AuditService, SYSTEM_ACTOR, type AuditActorContext } from '@payrail/audit';
 import { newId, TransactionRunner } from '@payrail/database';
 import { ConnectionService, type GatewayConnectionRecord } from '@payrail/gateways';
 import {
@@ -73,6 +74,7 @@ export class PaymentsService {
     private readonly connections: ConnectionService,
     private readonly invoker: GatewayInvoker,
     private readonly idempotency: IdempotencyService,
+    private readonly audit: AuditService,
     @InjectRepository(Payment) private readonly payments: Repository<Payment>,
     @InjectRepository(PaymentEvent) private readonly events: Repository<PaymentEvent>,
     @InjectRepository(Refund) private readonly refunds: Repository<Refund>,
@@ -110,7 +112,7 @@ export class PaymentsService {
 
   // ---- commands ----
 
-  async create(merchantId: string, input: CreatePaymentInput): Promise<Payment> {
+  async create(merchantId: string, input: CreatePaymentInput, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
     const currency = this.validMoney(input.amount, input.currency);
     const record = await this.connections.resolve(merchantId, { connectionId: input.connectionId, gateway: input.gateway }).catch((error: Error & { param?: string; status?: number }) => {
       if (error.param) throw new ApiError(error.status ?? 400, { type: 'invalid_request_error', code: error.status === 404 ? 'resource_missing' : 'parameter_invalid', message: error.message, param: error.param });
@@ -124,7 +126,7 @@ export class PaymentsService {
     if ('card' in input.paymentMethod && !gateway.capabilities.tokenization) {
       throw ApiError.invalid('payment_method.card', `${gateway.displayName} takes no raw card numbers from a server: send payment_method.token (a ${gateway.displayName} nonce or card id) instead`);
     }
-    const connection = this.connections.toGatewayConnection(record);
+    const connection = await this.connections.toGatewayConnection(record);
 
     let payment = this.payments.create({
       id: newId('pay'),
@@ -167,12 +169,12 @@ export class PaymentsService {
     }
     payment = await this.authorize(payment, gateway, connection, input);
     if (input.captureMethod === 'automatic' && payment.status === 'authorized') {
-      payment = await this.capture(merchantId, payment.id, {});
+      payment = await this.capture(merchantId, payment.id, {}, context);
     }
     return payment;
   }
 
-  async capture(merchantId: string, id: string, input: { amount?: number; final?: boolean }): Promise<Payment> {
+  async capture(merchantId: string, id: string, input: { amount?: number; final?: boolean }, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
     const payment = await this.get(merchantId, id);
     await this.idempotency.attachResource(undefined, payment.id);
     const record = await this.connectionOf(payment);
@@ -186,6 +188,8 @@ export class PaymentsService {
     if (amount < payment.amountCapturable && !gateway.capabilities.partialCapture) {
       throw ApiError.invalid('amount', `${gateway.displayName} does not capture part of a payment`);
     }
+    // Credentials are resolved before anything is claimed, so a broken env: reference leaves the payment as it was.
+    const connection = await this.connections.toGatewayConnection(record);
 
     const attempt = await this.start(payment, 'capture', amount, { amount, final }, async (m) => {
       const claimed = await m
@@ -202,7 +206,6 @@ export class PaymentsService {
       await this.addEvent(m, payment, { type: 'status_changed', fromStatus: payment.status, toStatus: 'capturing', message: `capture of ${amount}${final ? '' : ' (more to follow)'}` });
     });
     const fresh = await this.get(merchantId, id);
-    const connection = this.connections.toGatewayConnection(record);
     const { outcome, latencyMs } = await this.invoker.invoke('capture', connection.timeoutMs, () =>
       gateway.capture(connection, {
         reference: fresh.gatewayReference ?? '',
@@ -212,15 +215,16 @@ export class PaymentsService {
         final,
       }),
     );
-    return this.finishCapture(fresh, attempt, outcome.ok ? { ok: true, value: outcome.value.snapshot } : outcome, latencyMs, payment.status);
+    return this.finishCapture(fresh, attempt, outcome.ok ? { ok: true, value: outcome.value.snapshot } : outcome, latencyMs, payment.status, true, context);
   }
 
-  async void(merchantId: string, id: string): Promise<Payment> {
+  async void(merchantId: string, id: string, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
     const payment = await this.get(merchantId, id);
     await this.idempotency.attachResource(undefined, payment.id);
     const record = await this.connectionOf(payment);
     const gateway = this.connections.gatewayFor(record);
     if (!gateway.capabilities.void) throw ApiError.invalid('id', `${gateway.displayName} does not void authorizations`);
+    const connection = await this.connections.toGatewayConnection(record);
     const attempt = await this.start(payment, 'void', null, {}, async (m) => {
       const claimed = await m
         .createQueryBuilder()
@@ -230,14 +234,13 @@ export class PaymentsService {
         .execute();
       if (claimed.affected !== 1) throw await this.refusal(m, id, 'void', 0);
     });
-    const connection = this.connections.toGatewayConnection(record);
     const { outcome, latencyMs } = await this.invoker.invoke('void', connection.timeoutMs, () =>
       gateway.void(connection, { reference: payment.gatewayReference ?? '', attemptId: attempt.id, idempotencyKey: attempt.idempotencyKey }),
     );
-    return this.finishVoid(payment.id, attempt, outcome, latencyMs);
+    return this.finishVoid(payment.id, attempt, outcome, latencyMs, true, context);
   }
 
-  async refund(merchantId: string, id: string, input: { amount?: number; reason?: string }): Promise<Refund> {
+  async refund(merchantId: string, id: string, input: { amount?: number; reason?: string }, context: AuditActorContext = SYSTEM_ACTOR): Promise<Refund> {
     const payment = await this.get(merchantId, id);
     await this.idempotency.attachResource(undefined, payment.id);
     const record = await this.connectionOf(payment);
@@ -247,6 +250,7 @@ export class PaymentsService {
     if (amount > 0 && amount < payment.amountCaptured && !gateway.capabilities.partialRefund) {
       throw ApiError.invalid('amount', `${gateway.displayName} does not refund part of a payment`);
     }
+    const connection = await this.connections.toGatewayConnection(record);
     const refund = this.refunds.create({
       id: newId('re'),
       paymentId: id,
@@ -275,7 +279,6 @@ export class PaymentsService {
       await m.save(refund);
     }, refund.id);
     const fresh = await this.get(merchantId, id);
-    const connection = this.connections.toGatewayConnection(record);
     const { outcome, latencyMs } = await this.invoker.invoke('refund', connection.timeoutMs, () =>
       gateway.refund(connection, {
         reference: fresh.gatewayReference ?? '',
@@ -286,7 +289,7 @@ export class PaymentsService {
         captures: fresh.captures,
       }),
     );
-    return this.finishRefund(id, refund.id, attempt, outcome.ok ? { ok: true, value: outcome.value.refund } : outcome, latencyMs);
+    return this.finishRefund(id, refund.id, attempt, outcome.ok ? { ok: true, value: outcome.value.refund } : outcome, latencyMs, true, context);
   }
 
   // ---- the steps of each command ----
@@ -350,13 +353,15 @@ export class PaymentsService {
     }).then((result) => this.settle(result, throwOnFailure));
   }
 
-  async finishCapture(payment: Payment, attempt: PaymentAttempt, outcome: Outcome<GatewayPaymentSnapshot>, latencyMs: number | null, previous: PaymentStatus, throwOnFailure = true): Promise<Payment> {
+  async finishCapture(payment: Payment, attempt: PaymentAttempt, outcome: Outcome<GatewayPaymentSnapshot>, latencyMs: number | null, previous: PaymentStatus, throwOnFailure = true, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
     return this.tx.run(async (m) => {
       const current = await this.lockPayment(m, payment.id);
       await this.recordCall(m, current, attempt, outcome, latencyMs);
       if (outcome.ok) {
         current.inFlight = null;
+        const before = current.amountCaptured;
         await this.applySnapshot(m, current, outcome.value, { keepRefunds: true });
+        await this.auditMoney(m, context, 'payment.captured', current, attempt, { amount: current.amountCaptured - before, amountCaptured: current.amountCaptured, status: current.status });
         return { payment: current };
       }
       if (outcome.error.indeterminate) {
@@ -365,17 +370,19 @@ export class PaymentsService {
       }
       current.inFlight = null;
       await this.moveTo(m, current, previous === 'capturing' ? 'authorized' : previous, `capture failed: ${outcome.error.code}`);
+      await this.auditMoney(m, context, 'payment.captured', current, attempt, { amount: attempt.amount, status: current.status }, outcome.error);
       return { payment: current, failure: outcome.error };
     }).then((result) => this.settle(result, throwOnFailure));
   }
 
-  async finishVoid(paymentId: string, attempt: PaymentAttempt, outcome: Outcome<GatewayPaymentSnapshot>, latencyMs: number | null, throwOnFailure = true): Promise<Payment> {
+  async finishVoid(paymentId: string, attempt: PaymentAttempt, outcome: Outcome<GatewayPaymentSnapshot>, latencyMs: number | null, throwOnFailure = true, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
     return this.tx.run(async (m) => {
       const current = await this.lockPayment(m, paymentId);
       await this.recordCall(m, current, attempt, outcome, latencyMs);
       if (outcome.ok) {
         current.inFlight = null;
         await this.applySnapshot(m, current, outcome.value);
+        await this.auditMoney(m, context, 'payment.voided', current, attempt, { amount: current.amount, status: current.status });
         return { payment: current };
       }
       if (outcome.error.indeterminate) {
@@ -384,6 +391,7 @@ export class PaymentsService {
       }
       current.inFlight = null;
       await m.save(current);
+      await this.auditMoney(m, context, 'payment.voided', current, attempt, { amount: current.amount, status: current.status }, outcome.error);
       return { payment: current, failure: outcome.error };
     }).then((result) => this.settle(result, throwOnFailure));
   }
@@ -395,6 +403,7 @@ export class PaymentsService {
     outcome: Outcome<{ reference: string; status: 'pending' | 'succeeded' | 'failed' }>,
     latencyMs: number | null,
     throwOnFailure = true,
+    context: AuditActorContext = SYSTEM_ACTOR,
   ): Promise<Refund> {
     const result = await this.tx.run(async (m) => {
       const payment = await this.lockPayment(m, paymentId);
@@ -419,6 +428,10 @@ export class PaymentsService {
         await m.save(payment);
       }
       await m.save(refund);
+      if (refund.status === 'succeeded' || refund.status === 'failed') {
+        const failure = refund.status === 'failed' ? (outcome.ok ? new GatewayError('processing_error', { detail: 'the gateway reported the refund failed' }) : outcome.error) : undefined;
+        await this.auditMoney(m, context, 'payment.refunded', payment, attempt, { refundId: refund.id, amount: refund.amount, amountRefunded: payment.amountRefunded, status: payment.status }, failure);
+      }
       await this.addEvent(m, payment, { type: 'refund_changed', fromStatus: before, toStatus: refund.status, attemptId: attempt.id, data: { refund_id: refund.id, amount: refund.amount } });
       return { payment, refund, failure: refund.status === 'failed' && !outcome.ok ? outcome.error : undefined };
     });
@@ -427,6 +440,22 @@ export class PaymentsService {
   }
 
   // ---- shared pieces ----
+
+  /** One audit entry per money movement (or refused one), in the transaction that records it; calls still in doubt wait for recovery. */
+  private auditMoney(m: EntityManager, context: AuditActorContext, action: 'payment.captured' | 'payment.voided' | 'payment.refunded', payment: Payment, attempt: PaymentAttempt, after: Record<string, unknown>, failure?: GatewayError) {
+    return this.audit.record(
+      {
+        ...context,
+        action,
+        outcome: failure ? 'failure' : 'success',
+        reason: failure ? `${failure.code}: ${failure.userMessage}` : null,
+        merchantId: payment.merchantId,
+        resource: { type: 'payment', id: payment.id },
+        change: { after: { ...after, currency: payment.currency, gateway: payment.gateway, connectionId: payment.connectionId, attemptId: attempt.id } },
+      },
+      m,
+    );
+  }
 
   /** Reads the payment for update: on PostgreSQL the row stays locked until the transaction ends. */
   async lockPayment(m: EntityManager, id: string): Promise<Payment> {

@@ -68,7 +68,7 @@ export class RecoveryService {
     const record = await this.connections.findById(payment.connectionId);
     if (!record) return this.reschedule(attempt, payment, 'its connection no longer exists');
     const gateway = this.connections.gatewayFor(record);
-    const connection = this.connections.toGatewayConnection(record);
+    const connection = await this.connections.toGatewayConnection(record);
     await this.tx.run((m) => this.payments.addEvent(m, payment, { type: 'recovery', operation: attempt.operation, attemptId: attempt.id, message: `recovery try ${attempt.recoveryTries + 1}` }));
 
     switch (attempt.operation) {

@@ -34,13 +34,13 @@ export class WebhookIntakeService {
     const record = await this.connections.findById(connectionId);
     if (!record) throw ApiError.notFound('connection', connectionId);
     const gateway = this.connections.gatewayFor(record);
-    const verified = await gateway.verifyWebhook(this.connections.toGatewayConnection(record), { rawBody, headers, url });
+    const connection = await this.connections.toGatewayConnection(record);
+    const verified = await gateway.verifyWebhook(connection, { rawBody, headers, url });
     if (!verified.ok) {
       this.logger.warn(`refused a ${record.gateway} webhook for ${record.id}: ${verified.error.message}`);
       throw new ApiError(400, { type: 'invalid_request_error', code: 'webhook_signature_invalid', message: `the webhook could not be verified: ${verified.error.message}`, param: 'signature' });
     }
     let applied = 0;
-    const connection = this.connections.toGatewayConnection(record);
     // An event that doesn't carry the payment's state is a prompt to ask the gateway for it.
     const snapshotOf = async (reference: string) => {
       const synced = await gateway.sync(connection, { reference });
