@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// `npm start`: builds the API (and the gateway sandboxes), then runs them on the embedded defaults:
+// `npm start`: builds the API, the console (and the gateway sandboxes), then runs them on the embedded defaults:
 // SQLite in ./data, sandboxes on 12111-12113 unless PAYRAIL_SANDBOX=off.
 import { spawn, spawnSync } from 'node:child_process';
 import { nxEnv } from './env.mjs';
 
 const sandbox = (process.env.PAYRAIL_SANDBOX ?? (process.env.NODE_ENV === 'production' ? 'off' : 'on')) !== 'off';
-const projects = sandbox ? 'api,sandbox' : 'api';
+// The console is built with the API, which serves it at / (PAYRAIL_CONSOLE_DIR).
+const projects = sandbox ? 'api,sandbox,console' : 'api,console';
 const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', projects, '--output-style=stream'], { stdio: ['ignore', 'inherit', 'inherit'], env: nxEnv });
 if (build.status !== 0) process.exit(build.status ?? 1);
 

@@ -20,6 +20,8 @@ export interface PayrailConfig {
   gatewayTimeoutMs: number;
   logLevel: string;
   masterKey?: string;
+  /** The built console served at `/`, or null when `PAYRAIL_CONSOLE_DIR=off`. */
+  consoleDir: string | null;
 }
 
 export class ConfigError extends Error {
@@ -109,6 +111,7 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     gatewayTimeoutMs: integer(env, 'PAYRAIL_GATEWAY_TIMEOUT_MS', 30000, 100, 300000),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     masterKey,
+    consoleDir: env['PAYRAIL_CONSOLE_DIR'] === 'off' ? null : resolve(env['PAYRAIL_CONSOLE_DIR'] || './dist/apps/console/browser'),
   };
 }
 

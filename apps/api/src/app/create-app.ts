@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { loadKeyring } from '@payrail/secrets';
 import { AppModule } from './app.module';
 import { BootstrapService } from './bootstrap.service';
+import { serveConsole } from './console-static';
 import type { PayrailConfig } from './config';
 import { JsonLogger, requestContext } from './logging';
 
@@ -54,6 +55,9 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  if (config.consoleDir && !serveConsole(app, config.consoleDir)) {
+    options.logger.info({ console_dir: config.consoleDir }, 'no console build found: run `npx nx build console` (or `npm start`) to serve the console at /');
+  }
 
   await app.init();
   const bootstrap = app.get(BootstrapService);

@@ -1,0 +1,21 @@
+/** The console's pages; the shell shows those whose ability the signed-in user has. */
+export interface NavItem {
+  path: string;
+  label: string;
+  action: string;
+  subject: string;
+}
+
+export const NAVIGATION: readonly NavItem[] = [
+  { path: '/dashboard', label: 'Dashboard', action: 'read', subject: 'Dashboard' },
+  { path: '/payments', label: 'Payments', action: 'read', subject: 'Payment' },
+  { path: '/terminal', label: 'Virtual terminal', action: 'create', subject: 'Payment' },
+  { path: '/gateways', label: 'Gateways', action: 'read', subject: 'Connection' },
+  { path: '/users', label: 'Users and roles', action: 'read', subject: 'User' },
+  { path: '/api-keys', label: 'API keys', action: 'read', subject: 'ApiKey' },
+  { path: '/audit', label: 'Audit log', action: 'read', subject: 'AuditEntry' },
+];
+
+export function visibleNavigation(can: (action: string, subject: string) => boolean): NavItem[] {
+  return NAVIGATION.filter((item) => can(item.action, item.subject));
+}
