@@ -1,0 +1,330 @@
+import { Logger } from '@nestjs/common';
+import { Brackets, type EntityManager } from 'typeorm';
+import { isUniqueViolation, newId, type TransactionRunner } from '@payrail/database';
+import { Job } from './job.entity';
+import {
+  clampLimit,
+  DEFAULT_QUEUE_OPTIONS,
+  emptyCounts,
+  JobQueue,
+  JobQueueError,
+  JOB_STATES,
+  type EnqueueOptions,
+  type JobFilter,
+  type JobHandler,
+  type JobState,
+  type JobView,
+  type QueueOptions,
+  type QueueStats,
+} from './job-queue';
+
+interface Definition {
+  handler: JobHandler<unknown>;
+  options: Required<QueueOptions>;
+}
+
+export interface DatabaseJobQueueOptions {
+  /** How often an idle worker looks for due jobs; default 1000 ms. */
+  pollMs?: number;
+}
+
+/**
+ * Jobs in the `jobs` table. A worker claims due jobs in a short transaction (on PostgreSQL with
+ * `FOR UPDATE SKIP LOCKED`, so instances never take the same job; on SQLite through the
+ * TransactionRunner, which serializes writers), runs them outside it, and records the result
+ * only if its claim still holds.
+ */
+export class DatabaseJobQueue extends JobQueue {
+  readonly backend = 'database' as const;
+  private readonly logger = new Logger('Jobs');
+  private readonly definitions = new Map<string, Definition>();
+  private readonly running = new Map<string, Promise<void>>();
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = true;
+  private ticking: Promise<number> | null = null;
+  private readonly pollMs: number;
+
+  constructor(
+    private readonly tx: TransactionRunner,
+    options: DatabaseJobQueueOptions = {},
+  ) {
+    super();
+    this.pollMs = options.pollMs ?? 1000;
+  }
+
+  define<T>(queue: string, handler: JobHandler<T>, options: QueueOptions = {}): void {
+    if (this.definitions.has(queue)) throw new Error(`queue ${queue} already has a handler`);
+    this.definitions.set(queue, {
+      handler: handler as JobHandler<unknown>,
+      options: { ...DEFAULT_QUEUE_OPTIONS, ...options },
+    });
+  }
+
+  queues(): string[] {
+    return [...this.definitions.keys()];
+  }
+
+  async enqueue<T>(
+    queue: string,
+    payload: T,
+    options: EnqueueOptions = {},
+    manager?: EntityManager,
+  ): Promise<string> {
+    const maxAttempts =
+      options.maxAttempts ??
+      this.definitions.get(queue)?.options.maxAttempts ??
+      DEFAULT_QUEUE_OPTIONS.maxAttempts;
+    const job = {
+      id: newId('job'),
+      queue,
+      payload: payload as Record<string, unknown>,
+      state: 'waiting' as JobState,
+      attempts: 0,
+      maxAttempts,
+      runAt: new Date(Date.now() + (options.delayMs ?? 0)),
+      lockedUntil: null,
+      lastError: null,
+      finishedAt: null,
+      uniqueKey: options.uniqueKey ?? null,
+    };
+    const insert = async (m: EntityManager) => {
+      if (options.uniqueKey) {
+        const existing = await m.findOneBy(Job, { uniqueKey: options.uniqueKey });
+        if (existing) return existing.id;
+      }
+      await m.insert(Job, job as unknown as Parameters<EntityManager['insert']>[1]);
+      return job.id;
+    };
+    try {
+      const id = manager ? await insert(manager) : await this.tx.run(insert);
+      if (!manager && !options.delayMs) this.nudge();
+      return id;
+    } catch (error) {
+      // A concurrent enqueue with the same key won; that job stands for both.
+      if (options.uniqueKey && !manager && isUniqueViolation(error)) {
+        const existing = await this.tx.dataSource
+          .getRepository(Job)
+          .findOneBy({ uniqueKey: options.uniqueKey });
+        if (existing) return existing.id;
+      }
+      throw error;
+    }
+  }
+
+  async start(): Promise<void> {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.ticking?.catch(() => undefined);
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  async drain(options: { timeoutMs?: number } = {}): Promise<void> {
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    while (Date.now() < deadline) {
+      const claimed = await this.tick();
+      await Promise.allSettled([...this.running.values()]);
+      if (claimed === 0 && this.running.size === 0 && (await this.dueCount()) === 0) return;
+    }
+    throw new Error(`jobs still due after ${options.timeoutMs ?? 30_000} ms`);
+  }
+
+  async stats(): Promise<QueueStats[]> {
+    const rows: Array<{ queue: string; state: JobState; count: string | number }> = await this.tx.dataSource
+      .getRepository(Job)
+      .createQueryBuilder('j')
+      .select('j.queue', 'queue')
+      .addSelect('j.state', 'state')
+      .addSelect('COUNT(*)', 'count')
+      .groupBy('j.queue')
+      .addGroupBy('j.state')
+      .getRawMany();
+    const byQueue = new Map<string, QueueStats>();
+    for (const queue of this.queues()) byQueue.set(queue, { queue, ...emptyCounts() });
+    for (const row of rows) {
+      const stats = byQueue.get(row.queue) ?? { queue: row.queue, ...emptyCounts() };
+      if (JOB_STATES.includes(row.state)) stats[row.state] = Number(row.count);
+      byQueue.set(row.queue, stats);
+    }
+    return [...byQueue.values()].sort((a, b) => a.queue.localeCompare(b.queue));
+  }
+
+  async list(filter: JobFilter = {}): Promise<JobView[]> {
+    const limit = clampLimit(filter.limit);
+    const rows = await this.tx.dataSource.getRepository(Job).find({
+      where: {
+        ...(filter.queue ? { queue: filter.queue } : {}),
+        ...(filter.state ? { state: filter.state } : {}),
+      },
+      order: { id: 'DESC' },
+      take: limit,
+    });
+    return rows.map(view);
+  }
+
+  async get(id: string): Promise<JobView | null> {
+    const row = await this.tx.dataSource.getRepository(Job).findOneBy({ id });
+    return row ? view(row) : null;
+  }
+
+  async retry(id: string): Promise<JobView> {
+    const row = await this.tx.run(async (m) => {
+      const job = await m.findOne(Job, {
+        where: { id },
+        ...(this.tx.postgres ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+      });
+      if (!job) throw new JobQueueError(404, `no job ${id}`, 'id');
+      if (job.state !== 'dead' && job.state !== 'retrying')
+        throw new JobQueueError(409, `job ${id} is ${job.state}: only a dead or retrying job can be retried`);
+      job.state = 'waiting';
+      job.runAt = new Date();
+      job.maxAttempts = Math.max(job.maxAttempts, job.attempts + 1);
+      job.finishedAt = null;
+      return m.save(job);
+    });
+    this.nudge();
+    return view(row);
+  }
+
+  // ---- the worker ----
+
+  private nudge(): void {
+    if (!this.stopped) this.schedule(0);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.tick()
+        .catch((error: Error) => this.logger.error(`claiming jobs failed: ${error.message}`))
+        .then((claimed) => this.schedule(claimed ? 0 : this.pollMs));
+    }, delayMs);
+    this.timer.unref?.();
+  }
+
+  /** Claims what this process has room for and starts it; returns how many jobs were claimed. */
+  private tick(): Promise<number> {
+    if (this.ticking) return this.ticking;
+    this.ticking = this.claimAndRun().finally(() => (this.ticking = null));
+    return this.ticking;
+  }
+
+  private async claimAndRun(): Promise<number> {
+    let claimed = 0;
+    for (const [queue, definition] of this.definitions) {
+      const busy = [...this.running.keys()].filter((key) => key.startsWith(`${queue}|`)).length;
+      const room = definition.options.concurrency - busy;
+      if (room <= 0) continue;
+      const jobs = await this.claim(queue, room, definition.options.leaseMs);
+      claimed += jobs.length;
+      for (const job of jobs) {
+        const key = `${queue}|${job.id}`;
+        const run = this.run(job, definition).finally(() => this.running.delete(key));
+        this.running.set(key, run);
+      }
+    }
+    return claimed;
+  }
+
+  private claim(queue: string, room: number, leaseMs: number): Promise<Job[]> {
+    return this.tx.run(async (m) => {
+      const now = new Date();
+      const query = m
+        .getRepository(Job)
+        .createQueryBuilder('j')
+        .where('j.queue = :queue', { queue })
+        .andWhere(
+          new Brackets((b) =>
+            b
+              .where('j.state IN (:...due) AND j.runAt <= :now', { due: ['waiting', 'retrying'], now })
+              .orWhere("j.state = 'active' AND j.lockedUntil < :now", { now }),
+          ),
+        )
+        .orderBy('j.runAt', 'ASC')
+        .take(room);
+      if (this.tx.postgres) query.setLock('pessimistic_write').setOnLocked('skip_locked');
+      const jobs = await query.getMany();
+      for (const job of jobs) {
+        job.state = 'active';
+        job.attempts += 1;
+        job.lockedUntil = new Date(now.getTime() + leaseMs);
+        await m.update(
+          Job,
+          { id: job.id },
+          { state: job.state, attempts: job.attempts, lockedUntil: job.lockedUntil },
+        );
+      }
+      return jobs;
+    });
+  }
+
+  private async run(job: Job, definition: Definition): Promise<void> {
+    let failure: Error | null = null;
+    try {
+      await definition.handler(job.payload, {
+        id: job.id,
+        queue: job.queue,
+        attempt: job.attempts,
+        maxAttempts: job.maxAttempts,
+      });
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+    }
+    const now = new Date();
+    const dead = failure !== null && job.attempts >= job.maxAttempts;
+    const changes = failure
+      ? {
+          state: (dead ? 'dead' : 'retrying') as JobState,
+          runAt: dead ? job.runAt : new Date(now.getTime() + definition.options.backoff(job.attempts)),
+          lockedUntil: null,
+          lastError: failure.message.slice(0, 1000),
+          finishedAt: dead ? now : null,
+        }
+      : { state: 'completed' as JobState, lockedUntil: null, lastError: null, finishedAt: now };
+    // Only while the claim holds: a job taken over after its lease lapsed belongs to the new worker.
+    await this.tx.run((m) => m.update(Job, { id: job.id, state: 'active', attempts: job.attempts }, changes));
+    if (dead)
+      this.logger.error(
+        `job ${job.id} (${job.queue}) is dead after ${job.attempts} tries: ${failure?.message}`,
+      );
+  }
+
+  private async dueCount(): Promise<number> {
+    const now = new Date();
+    return this.tx.dataSource
+      .getRepository(Job)
+      .createQueryBuilder('j')
+      .where('j.queue IN (:...queues)', { queues: this.queues().length ? this.queues() : ['-'] })
+      .andWhere(
+        new Brackets((b) =>
+          b
+            .where('j.state IN (:...due) AND j.runAt <= :now', { due: ['waiting', 'retrying'], now })
+            .orWhere("j.state = 'active'"),
+        ),
+      )
+      .getCount();
+  }
+}
+
+function view(job: Job): JobView {
+  return {
+    id: job.id,
+    queue: job.queue,
+    state: job.state,
+    attempts: job.attempts,
+    maxAttempts: job.maxAttempts,
+    payload: job.payload,
+    lastError: job.lastError,
+    runAt: job.state === 'completed' || job.state === 'dead' ? null : job.runAt,
+    createdAt: job.createdAt,
+    finishedAt: job.finishedAt,
+  };
+}

@@ -1,0 +1,232 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { TransactionRunner } from '@payrail/database';
+import { provisionTestDatabase, testDatabaseKind, type TestDatabase } from '@payrail/testing';
+import { BullMqJobQueue } from './bullmq-job-queue';
+import { DatabaseJobQueue } from './database-job-queue';
+import { Job } from './job.entity';
+import { JobQueue, JobQueueError, scheduleBackoff } from './job-queue';
+
+interface Backend {
+  name: string;
+  /** A fresh queue on a shared store; several calls share jobs like several API instances. */
+  open(): Promise<JobQueue>;
+  close(): Promise<void>;
+  dataSource?: DataSource;
+}
+
+async function databaseBackend(): Promise<Backend | string> {
+  const database = await provisionTestDatabase();
+  if ('skipped' in database) return database.skipped;
+  const db = database as TestDatabase;
+  const dataSource = await new DataSource(
+    db.databaseUrl
+      ? {
+          type: 'postgres',
+          url: db.databaseUrl,
+          schema: db.schema,
+          entities: [Job],
+          synchronize: true,
+          logging: false,
+        }
+      : {
+          type: 'better-sqlite3',
+          database: `${db.dataDir}/jobs.sqlite`,
+          entities: [Job],
+          synchronize: true,
+          logging: false,
+        },
+  ).initialize();
+  const tx = new TransactionRunner(dataSource);
+  const queues: JobQueue[] = [];
+  return {
+    name: `database (${testDatabaseKind()})`,
+    dataSource,
+    open: async () => {
+      const q = new DatabaseJobQueue(tx, { pollMs: 20 });
+      queues.push(q);
+      return q;
+    },
+    close: async () => {
+      await Promise.all(queues.map((q) => q.stop()));
+      await dataSource.destroy();
+      await db.drop();
+    },
+  };
+}
+
+function bullBackend(): Backend | string {
+  const redisUrl = process.env['REDIS_URL_TEST'];
+  if (!redisUrl) return 'BullMQ job specs skipped: REDIS_URL_TEST is not set (e.g. redis://127.0.0.1:6379)';
+  const prefix = `payrail-test-${randomBytes(4).toString('hex')}`;
+  const queues: JobQueue[] = [];
+  return {
+    name: 'bullmq',
+    open: async () => {
+      const q = new BullMqJobQueue({ redisUrl, prefix });
+      queues.push(q);
+      return q;
+    },
+    close: async () => {
+      await Promise.all(queues.map((q) => q.stop()));
+    },
+  };
+}
+
+const until = async (check: () => Promise<boolean>, timeoutMs = 10_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('condition not met in time');
+};
+
+function describeJobQueue(label: string, makeBackend: () => Promise<Backend | string> | Backend | string) {
+  describe(`job queue on ${label}`, () => {
+    let backend: Backend | null = null;
+    beforeAll(async () => {
+      const made = await makeBackend();
+      if (typeof made === 'string') process.stdout.write(`${made}\n`);
+      else backend = made;
+    }, 60_000);
+    afterAll(async () => backend?.close());
+
+    const test = (name: string, fn: (backend: Backend) => Promise<void>) =>
+      it(name, async () => (backend ? fn(backend) : undefined), 30_000);
+
+    test('runs an enqueued job once and shows it completed', async (b) => {
+      const q = await b.open();
+      const seen: unknown[] = [];
+      q.define('greet', async (payload) => void seen.push(payload));
+      await q.start();
+      const id = await q.enqueue('greet', { to: 'merchant' });
+      await q.drain();
+      expect(seen).toEqual([{ to: 'merchant' }]);
+      expect((await q.get(id))?.state).toBe('completed');
+    });
+
+    test('retries a failing job with growing waits, then completes it', async (b) => {
+      const q = await b.open();
+      const tries: number[] = [];
+      q.define(
+        'flaky',
+        async (_payload, context) => {
+          tries.push(Date.now());
+          if (context.attempt < 3) throw new Error(`try ${context.attempt} failed`);
+        },
+        { maxAttempts: 5, backoff: (attempt) => 100 * 2 ** (attempt - 1) },
+      );
+      await q.start();
+      const id = await q.enqueue('flaky', {});
+      await until(async () => (await q.get(id))?.state === 'completed');
+      expect(tries).toHaveLength(3);
+      expect(tries[1] - tries[0]).toBeGreaterThanOrEqual(90);
+      expect(tries[2] - tries[1]).toBeGreaterThanOrEqual(190);
+      expect((await q.get(id))?.attempts).toBe(3);
+    });
+
+    test('marks a job dead after its last try, lists it, and a retry by hand runs it again', async (b) => {
+      const q = await b.open();
+      let healthy = false;
+      let runs = 0;
+      q.define(
+        'doomed',
+        async () => {
+          runs++;
+          if (!healthy) throw new Error('the endpoint is down');
+        },
+        { maxAttempts: 2, backoff: scheduleBackoff([30]) },
+      );
+      await q.start();
+      const id = await q.enqueue('doomed', { n: 1 });
+      await until(async () => (await q.get(id))?.state === 'dead');
+      const dead = await q.get(id);
+      expect(dead).toMatchObject({ state: 'dead', attempts: 2, lastError: 'the endpoint is down' });
+      expect((await q.list({ state: 'dead' })).map((j) => j.id)).toContain(id);
+      expect((await q.stats()).find((s) => s.queue === 'doomed')?.dead).toBe(1);
+      healthy = true;
+      await q.retry(id);
+      await until(async () => (await q.get(id))?.state === 'completed');
+      expect(runs).toBe(3);
+      await expect(q.retry(id)).rejects.toBeInstanceOf(JobQueueError);
+      await expect(q.retry('job_missing')).rejects.toMatchObject({ status: 404 });
+    });
+
+    test('enqueues a job with a unique key once', async (b) => {
+      const q = await b.open();
+      let runs = 0;
+      q.define('once', async () => void runs++);
+      const ids = await Promise.all(
+        Array.from({ length: 5 }, () => q.enqueue('once', {}, { uniqueKey: 'sweep-42' })),
+      );
+      expect(new Set(ids).size).toBe(1);
+      await q.start();
+      await q.drain();
+      expect(runs).toBe(1);
+    });
+
+    test('two workers sharing the store run each of 20 jobs exactly once', async (b) => {
+      const first = await b.open();
+      const second = await b.open();
+      const runs = new Map<number, number>();
+      const handler = async (payload: { n: number }) => {
+        await new Promise((r) => setTimeout(r, 5));
+        runs.set(payload.n, (runs.get(payload.n) ?? 0) + 1);
+      };
+      first.define('shared', handler, { concurrency: 3 });
+      second.define('shared', handler, { concurrency: 3 });
+      for (let n = 0; n < 20; n++) await first.enqueue('shared', { n });
+      await Promise.all([first.start(), second.start()]);
+      await until(async () => runs.size === 20);
+      await Promise.all([first.drain(), second.drain()]);
+      expect([...runs.values()].every((count) => count === 1)).toBe(true);
+    });
+
+    test('refuses a bad list limit, naming it', async (b) => {
+      const q = await b.open();
+      await expect(q.list({ limit: 0 })).rejects.toMatchObject({ param: 'limit' });
+    });
+  });
+}
+
+describeJobQueue('the database', databaseBackend);
+describeJobQueue('BullMQ (Redis)', bullBackend);
+
+describe('database job queue specifics', () => {
+  let backend: Backend | null = null;
+  beforeAll(async () => {
+    const made = await databaseBackend();
+    if (typeof made !== 'string') backend = made;
+  }, 60_000);
+  afterAll(async () => backend?.close());
+
+  it('enqueues inside a transaction: a rolled-back change leaves no job', async () => {
+    if (!backend) return;
+    const q = await backend.open();
+    q.define('atomic', async () => undefined);
+    const tx = new TransactionRunner(backend.dataSource!);
+    let id = '';
+    await expect(
+      tx.run(async (m) => {
+        id = await q.enqueue('atomic', { n: 1 }, {}, m);
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect(await q.get(id)).toBeNull();
+  });
+
+  it('takes over a job whose worker died while its claim lapsed', async () => {
+    if (!backend) return;
+    const q = await backend.open();
+    let runs = 0;
+    q.define('orphan', async () => void runs++);
+    const id = await q.enqueue('orphan', {});
+    await backend
+      .dataSource!.getRepository(Job)
+      .update({ id }, { state: 'active', attempts: 1, lockedUntil: new Date(Date.now() - 1000) });
+    await q.drain();
+    expect(runs).toBe(1);
+    expect(await q.get(id)).toMatchObject({ state: 'completed', attempts: 2 });
+  });
+});
