@@ -2,3 +2,4 @@ export * from './lib/errors';
 export * from './lib/payments';
 export * from './lib/connections';
 export * from './lib/audit';
+export * from './lib/admin';

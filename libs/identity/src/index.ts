@@ -15,3 +15,8 @@ export * from './lib/admin-principal';
 export * from './lib/access.guard';
 export * from './lib/session.service';
 export * from './lib/session-cookie';
+export * from './lib/console-users.service';
+export * from './lib/password-policy';
+export * from './lib/auth-throttler.guard';
+export * from './lib/api-key-limiter';
+export { newTotpSecret, totpCode } from './lib/totp';

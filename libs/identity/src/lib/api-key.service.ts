@@ -1,10 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { In, IsNull, Repository } from 'typeorm';
+import { ApiError } from '@payrail/api-contract';
+import type { AuditRecordInput } from '@payrail/audit';
 import { newId } from '@payrail/database';
 import { ApiKey, type KeyMode } from './api-key.entity';
 import { Clock } from './clock';
+import { IdentityAudit } from './identity-audit';
 import { Merchant } from './merchant.entity';
 
 export const API_KEY_SCOPES = ['payments:read', 'payments:write', 'refunds:write', 'reports:read'] as const;
@@ -16,6 +19,12 @@ export interface CreateApiKeyOptions {
   name?: string;
   scopes?: ApiKeyScope[];
   expiresAt?: Date | null;
+}
+
+/** Who asked for a key change, for the audit trail; the CLI passes none and is recorded as the system. */
+export interface KeyActor {
+  actorId?: string;
+  origin?: AuditRecordInput['origin'];
 }
 
 export interface AuthenticatedKey {
@@ -36,9 +45,10 @@ export class ApiKeyService {
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     @InjectRepository(Merchant) private readonly merchants: Repository<Merchant>,
     private readonly clock: Clock,
+    private readonly audit: IdentityAudit,
   ) {}
 
-  async create(options: CreateApiKeyOptions): Promise<{ key: ApiKey; secret: string }> {
+  async create(options: CreateApiKeyOptions, by: KeyActor = {}): Promise<{ key: ApiKey; secret: string }> {
     const merchant = await this.merchants.findOneBy({ id: options.merchantId });
     if (!merchant) throw new Error(`merchant ${options.merchantId} does not exist`);
     const bytes = randomBytes(32);
@@ -57,6 +67,22 @@ export class ApiKeyService {
       revokedAt: null,
     });
     await this.keys.save(key);
+    await this.audit.record({
+      actor: by.actorId ? { type: 'user', id: by.actorId } : { type: 'system' },
+      action: 'api_key.created',
+      origin: by.origin,
+      merchantId: key.merchantId,
+      resource: { type: 'api_key', id: key.id },
+      change: {
+        after: {
+          name: key.name,
+          mode: key.mode,
+          prefix: key.prefix,
+          scopes: key.scopes,
+          expires_at: key.expiresAt?.toISOString() ?? null,
+        },
+      },
+    });
     return { key, secret };
   }
 
@@ -75,17 +101,39 @@ export class ApiKeyService {
     return { key, merchant };
   }
 
-  async revoke(id: string): Promise<ApiKey> {
+  async revoke(id: string, by: KeyActor = {}): Promise<ApiKey> {
     const key = await this.keys.findOneBy({ id });
     if (!key) throw new Error(`API key ${id} does not exist`);
     if (!key.revokedAt) {
       key.revokedAt = this.clock.now();
       await this.keys.update({ id }, { revokedAt: key.revokedAt });
+      await this.audit.record({
+        actor: by.actorId ? { type: 'user', id: by.actorId } : { type: 'system' },
+        action: 'api_key.revoked',
+        origin: by.origin,
+        merchantId: key.merchantId,
+        resource: { type: 'api_key', id: key.id },
+      });
     }
+    return key;
+  }
+
+  async get(id: string): Promise<ApiKey> {
+    const key = await this.keys.findOneBy({ id });
+    if (!key) throw ApiError.notFound('API key', id);
     return key;
   }
 
   list(merchantId: string): Promise<ApiKey[]> {
     return this.keys.find({ where: { merchantId }, order: { createdAt: 'DESC' } });
+  }
+
+  /** Keys of several merchants (`all` for every one), newest first. */
+  listFor(merchantIds: string[] | 'all'): Promise<ApiKey[]> {
+    if (merchantIds !== 'all' && !merchantIds.length) return Promise.resolve([]);
+    return this.keys.find({
+      where: merchantIds === 'all' ? {} : { merchantId: In(merchantIds) },
+      order: { createdAt: 'DESC' },
+    });
   }
 }

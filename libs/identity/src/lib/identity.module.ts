@@ -3,6 +3,12 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessGuard } from './access.guard';
+import { ApiKeysController } from './api-keys.controller';
+import { AuthController } from './auth.controller';
+import { AuthThrottlerGuard } from './auth-throttler.guard';
+import { ConsoleUsersService } from './console-users.service';
+import { MerchantsController } from './merchants.controller';
+import { UsersController } from './users.controller';
 import { ApiKeyFailureLimiter } from './api-key-limiter';
 import { ApiKey } from './api-key.entity';
 import { ApiKeyService } from './api-key.service';
@@ -28,8 +34,11 @@ export const IDENTITY_ENTITIES = [Merchant, ApiKey, User, RoleAssignment, Consol
     TypeOrmModule.forFeature(IDENTITY_ENTITIES),
     ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: 10 }]),
   ],
+  controllers: [AuthController, UsersController, MerchantsController, ApiKeysController],
   providers: [
     Clock,
+    ConsoleUsersService,
+    AuthThrottlerGuard,
     ApiKeyService,
     MerchantService,
     OwnerBootstrapService,

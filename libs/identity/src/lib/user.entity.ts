@@ -35,6 +35,13 @@ export class User extends BaseRecord {
   @Column({ name: 'last_login_at', nullable: true, type: Date })
   lastLoginAt!: Date | null;
 
+  /** SHA-256 of a one-time password-reset token an admin issued, and when it stops working. */
+  @Column({ name: 'reset_token_hash', type: 'varchar', length: 64, nullable: true })
+  resetTokenHash!: string | null;
+
+  @Column({ name: 'reset_expires_at', nullable: true, type: Date })
+  resetExpiresAt!: Date | null;
+
   /** Sealed TOTP secret once enrolment is confirmed. */
   @Column({ name: 'mfa_secret', type: 'text', nullable: true })
   mfaSecret!: string | null;
