@@ -3,3 +3,4 @@ export * from './lib/payments';
 export * from './lib/connections';
 export * from './lib/audit';
 export * from './lib/admin';
+export * from './lib/console';

@@ -51,14 +51,18 @@ describe('serving the console at /', () => {
     expect(response.headers.get('cache-control')).toContain('immutable');
   });
 
-  it.each(['/v1/payments/nope', '/admin/nothing-here', '/webhooks/stripe/x', '/health/nope', '/docs/x', '/metrics'])(
-    'never shadows the API: %s gets the API 404',
-    async (path) => {
-      const response = await get(path);
-      expect(response.status).toBe(404);
-      expect(await response.json()).toEqual({ error: { code: 'route_not_found' } });
-    },
-  );
+  it.each([
+    '/v1/payments/nope',
+    '/admin/nothing-here',
+    '/webhooks/stripe/x',
+    '/health/nope',
+    '/docs/x',
+    '/metrics',
+  ])('never shadows the API: %s gets the API 404', async (path) => {
+    const response = await get(path);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: { code: 'route_not_found' } });
+  });
 
   it('lets API routes answer as before', async () => {
     expect(await (await get('/health/live', 'application/json')).json()).toEqual({ status: 'ok' });

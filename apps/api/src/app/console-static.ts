@@ -4,7 +4,15 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { INestApplication } from '@nestjs/common';
 
 /** Paths the console never answers, so a mistyped API URL still gets the API's JSON 404. */
-export const API_PREFIXES = ['/v1', '/admin', '/webhooks', '/health', '/docs', '/docs-json', '/metrics'] as const;
+export const API_PREFIXES = [
+  '/v1',
+  '/admin',
+  '/webhooks',
+  '/health',
+  '/docs',
+  '/docs-json',
+  '/metrics',
+] as const;
 
 export function isApiPath(path: string): boolean {
   return API_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
@@ -22,7 +30,11 @@ export function serveConsole(app: INestApplication, dir: string): boolean {
     index: false,
     fallthrough: true,
     // File names carry a content hash, except index.html which must always be fresh.
-    setHeaders: (res, path) => res.setHeader('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+    setHeaders: (res, path) =>
+      res.setHeader(
+        'Cache-Control',
+        path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
+      ),
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || isApiPath(req.path)) return next();

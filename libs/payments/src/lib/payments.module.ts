@@ -7,6 +7,8 @@ import { PaymentAttempt } from './entities/payment-attempt.entity';
 import { PaymentEvent } from './entities/payment-event.entity';
 import { Payment } from './entities/payment.entity';
 import { Refund } from './entities/refund.entity';
+import { AdminPaymentsController } from './admin-payments.controller';
+import { AdminPaymentsService } from './admin-payments.service';
 import { GatewayInvoker } from './gateway-invoker';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyService } from './idempotency.service';
@@ -20,8 +22,8 @@ export const PAYMENT_ENTITIES = [Payment, PaymentAttempt, PaymentEvent, Refund, 
 
 @Module({
   imports: [TypeOrmModule.forFeature(PAYMENT_ENTITIES), GatewaysModule, IdentityModule],
-  controllers: [PaymentsController, WebhooksController],
-  providers: [PaymentsService, RecoveryService, IdempotencyService, IdempotencyInterceptor, GatewayInvoker, WebhookIntakeService],
+  controllers: [PaymentsController, WebhooksController, AdminPaymentsController],
+  providers: [PaymentsService, AdminPaymentsService, RecoveryService, IdempotencyService, IdempotencyInterceptor, GatewayInvoker, WebhookIntakeService],
   exports: [PaymentsService, RecoveryService, IdempotencyService, WebhookIntakeService],
 })
 export class PaymentsModule {}
