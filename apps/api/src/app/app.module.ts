@@ -10,6 +10,7 @@ import { BootstrapService, SEED_OPTIONS, type SeedOptions } from './bootstrap.se
 import type { PayrailConfig } from './config';
 import { CoreModule } from './core.module';
 import { dataSourceOptions } from './database';
+import { AuditController } from './audit.controller';
 import { ApiErrorFilter } from './error.filter';
 import { HealthController } from './health.controller';
 import { pluginModules } from './plugins';
@@ -38,7 +39,7 @@ export class AppModule {
         AuditModule.forRoot({ isGlobal: true }),
         ...(options.plugins ?? pluginModules(options.config)),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, AuditController],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_PIPE, useFactory: requestValidationPipe },

@@ -27,7 +27,8 @@ export class ConnectionError extends ApiError {
   ) {
     super(status, {
       type: 'invalid_request_error',
-      code: status === 404 ? 'resource_missing' : status === 409 ? 'connection_conflict' : 'parameter_invalid',
+      code:
+        status === 404 ? 'resource_missing' : status === 409 ? 'connection_conflict' : 'parameter_invalid',
       message,
       param,
     });
@@ -74,7 +75,8 @@ const MODE_MARK = /^[a-z]{2,6}_(test|live)_/i;
 @Injectable()
 export class ConnectionService {
   constructor(
-    @InjectRepository(GatewayConnectionRecord) private readonly connections: Repository<GatewayConnectionRecord>,
+    @InjectRepository(GatewayConnectionRecord)
+    private readonly connections: Repository<GatewayConnectionRecord>,
     private readonly registry: GatewayRegistry,
     private readonly secrets: SecretBox,
     private readonly resolver: SecretResolver,
@@ -90,25 +92,42 @@ export class ConnectionService {
   }
 
   /** The connection a payment goes to: by id, else the merchant's enabled one for `gateway` (default first), else the default. */
-  async resolve(merchantId: string, request: { connectionId?: string; gateway?: string }): Promise<GatewayConnectionRecord> {
+  async resolve(
+    merchantId: string,
+    request: { connectionId?: string; gateway?: string },
+  ): Promise<GatewayConnectionRecord> {
     if (request.connectionId) {
       const found = await this.connections.findOneBy({ id: request.connectionId, merchantId });
-      if (!found) throw new ConnectionError('connection_id', `no connection '${request.connectionId}' for this merchant`, 404);
+      if (!found)
+        throw new ConnectionError(
+          'connection_id',
+          `no connection '${request.connectionId}' for this merchant`,
+          404,
+        );
       if (request.gateway && found.gateway !== request.gateway) {
-        throw new ConnectionError('gateway', `connection '${found.id}' is a ${found.gateway} connection, not ${request.gateway}`);
+        throw new ConnectionError(
+          'gateway',
+          `connection '${found.id}' is a ${found.gateway} connection, not ${request.gateway}`,
+        );
       }
       if (!found.enabled) throw new ConnectionError('connection_id', `connection '${found.id}' is disabled`);
       return found;
     }
     const candidates = await this.connections.find({
-      where: { merchantId, enabled: true, ...(request.gateway ? { gateway: request.gateway } : { isDefault: true }) },
+      where: {
+        merchantId,
+        enabled: true,
+        ...(request.gateway ? { gateway: request.gateway } : { isDefault: true }),
+      },
       order: { isDefault: 'DESC', createdAt: 'ASC' },
     });
     const found = candidates[0];
     if (!found) {
       throw new ConnectionError(
         request.gateway ? 'gateway' : 'connection_id',
-        request.gateway ? `this merchant has no enabled '${request.gateway}' connection` : 'this merchant has no default connection: name a gateway or connection_id',
+        request.gateway
+          ? `this merchant has no enabled '${request.gateway}' connection`
+          : 'this merchant has no default connection: name a gateway or connection_id',
       );
     }
     return found;
@@ -124,7 +143,11 @@ export class ConnectionService {
       values = await this.resolver.resolveValues(this.storedValues(record));
     } catch (error) {
       if (error instanceof SecretReferenceError) {
-        throw new ConnectionError('connection_id', `connection '${record.id}' cannot be used: ${error.message}`, 409);
+        throw new ConnectionError(
+          'connection_id',
+          `connection '${record.id}' cannot be used: ${error.message}`,
+          409,
+        );
       }
       throw error;
     }
@@ -137,10 +160,15 @@ export class ConnectionService {
     };
   }
 
-  async create(input: CreateConnectionInput, context: AuditActorContext = SYSTEM_ACTOR, options: ConnectionCreateOptions = {}): Promise<GatewayConnectionRecord> {
+  async create(
+    input: CreateConnectionInput,
+    context: AuditActorContext = SYSTEM_ACTOR,
+    options: ConnectionCreateOptions = {},
+  ): Promise<GatewayConnectionRecord> {
     const gateway = this.registry.get(input.gateway);
     if (!gateway) throw new ConnectionError('gateway', `the '${input.gateway}' plugin is not installed`);
-    if (input.mode !== 'test' && input.mode !== 'live') throw new ConnectionError('mode', "mode must be 'test' or 'live'");
+    if (input.mode !== 'test' && input.mode !== 'live')
+      throw new ConnectionError('mode', "mode must be 'test' or 'live'");
     const record = this.connections.create({
       id: newId('conn'),
       merchantId: input.merchantId,
@@ -166,22 +194,32 @@ export class ConnectionService {
    * Applies a partial update. New values or a new base URL are a credential change: the plugin
    * checks them again before anything is saved, and the trail says which fields changed.
    */
-  async update(id: string, input: UpdateConnectionInput, context: AuditActorContext = SYSTEM_ACTOR, merchantIds: string[] | 'all' = 'all'): Promise<GatewayConnectionRecord> {
+  async update(
+    id: string,
+    input: UpdateConnectionInput,
+    context: AuditActorContext = SYSTEM_ACTOR,
+    merchantIds: string[] | 'all' = 'all',
+  ): Promise<GatewayConnectionRecord> {
     const record = await this.findVisible(id, merchantIds);
     const gateway = this.gatewayFor(record);
     const before = this.auditView(record);
-    const credentialsChanged = input.values !== undefined || (input.baseUrl !== undefined && (input.baseUrl ?? null) !== record.baseUrl);
+    const credentialsChanged =
+      input.values !== undefined ||
+      (input.baseUrl !== undefined && (input.baseUrl ?? null) !== record.baseUrl);
     const changedFields: string[] = [];
     if (input.name !== undefined) record.name = this.validName(input.name) ?? record.name;
     if (input.isDefault !== undefined) record.isDefault = input.isDefault;
     if (input.baseUrl !== undefined) record.baseUrl = this.validBaseUrl(record.mode, input.baseUrl);
     if (input.values !== undefined) {
-      if (!input.values || typeof input.values !== 'object') throw new ConnectionError('values', 'values must be an object of field values');
+      if (!input.values || typeof input.values !== 'object')
+        throw new ConnectionError('values', 'values must be an object of field values');
       const current = this.storedValues(record);
-      for (const [key, value] of Object.entries(input.values)) if (current[key] !== value) changedFields.push(key);
+      for (const [key, value] of Object.entries(input.values))
+        if (current[key] !== value) changedFields.push(key);
       this.applyValues(record, gateway, { ...current, ...input.values });
     }
-    const enabledChange = input.enabled !== undefined && input.enabled !== record.enabled ? input.enabled : undefined;
+    const enabledChange =
+      input.enabled !== undefined && input.enabled !== record.enabled ? input.enabled : undefined;
     if (enabledChange !== undefined) record.enabled = enabledChange;
     if (credentialsChanged) record.credentialCheck = await this.check(record, gateway);
     return this.tx.run(async (m) => {
@@ -190,8 +228,18 @@ export class ConnectionService {
       const after = this.auditView(record);
       if (credentialsChanged) {
         await this.record(m, context, 'connection.credentials_changed', record, {
-          before: { secretHints: before.secretHints, publicValues: before.publicValues, baseUrl: before.baseUrl },
-          after: { secretHints: after.secretHints, publicValues: after.publicValues, baseUrl: after.baseUrl, changedFields, credentialCheck: after.credentialCheck },
+          before: {
+            secretHints: before.secretHints,
+            publicValues: before.publicValues,
+            baseUrl: before.baseUrl,
+          },
+          after: {
+            secretHints: after.secretHints,
+            publicValues: after.publicValues,
+            baseUrl: after.baseUrl,
+            changedFields,
+            credentialCheck: after.credentialCheck,
+          },
         });
       }
       if (input.name !== undefined || input.isDefault !== undefined) {
@@ -210,17 +258,33 @@ export class ConnectionService {
     });
   }
 
-  setEnabled(id: string, enabled: boolean, context: AuditActorContext = SYSTEM_ACTOR, merchantIds: string[] | 'all' = 'all'): Promise<GatewayConnectionRecord> {
+  setEnabled(
+    id: string,
+    enabled: boolean,
+    context: AuditActorContext = SYSTEM_ACTOR,
+    merchantIds: string[] | 'all' = 'all',
+  ): Promise<GatewayConnectionRecord> {
     return this.update(id, { enabled }, context, merchantIds);
   }
 
   /** Runs the plugin's check again on the stored credentials and keeps the verdict. */
-  async recheck(id: string, context: AuditActorContext = SYSTEM_ACTOR, merchantIds: string[] | 'all' = 'all'): Promise<GatewayConnectionRecord> {
+  async recheck(
+    id: string,
+    context: AuditActorContext = SYSTEM_ACTOR,
+    merchantIds: string[] | 'all' = 'all',
+  ): Promise<GatewayConnectionRecord> {
     const record = await this.findVisible(id, merchantIds);
     record.credentialCheck = await this.check(record, this.gatewayFor(record));
     return this.tx.run(async (m) => {
       await m.update(GatewayConnectionRecord, { id: record.id }, { credentialCheck: record.credentialCheck });
-      await this.record(m, context, 'connection.checked', record, { after: { credentialCheck: record.credentialCheck } }, record.credentialCheck?.valid ? 'success' : 'failure');
+      await this.record(
+        m,
+        context,
+        'connection.checked',
+        record,
+        { after: { credentialCheck: record.credentialCheck } },
+        record.credentialCheck?.valid ? 'success' : 'failure',
+      );
       return record;
     });
   }
@@ -229,9 +293,14 @@ export class ConnectionService {
    * Removes a connection and its sealed credentials. An enabled connection is refused: disable it
    * first, so no payment starts on it while it goes.
    */
-  async delete(id: string, context: AuditActorContext = SYSTEM_ACTOR, merchantIds: string[] | 'all' = 'all'): Promise<GatewayConnectionRecord> {
+  async delete(
+    id: string,
+    context: AuditActorContext = SYSTEM_ACTOR,
+    merchantIds: string[] | 'all' = 'all',
+  ): Promise<GatewayConnectionRecord> {
     const record = await this.findVisible(id, merchantIds);
-    if (record.enabled) throw new ConnectionError('id', `connection '${id}' is enabled: disable it before deleting it`, 409);
+    if (record.enabled)
+      throw new ConnectionError('id', `connection '${id}' is enabled: disable it before deleting it`, 409);
     return this.tx.run(async (m) => {
       await m.delete(GatewayConnectionRecord, { id: record.id });
       await this.record(m, context, 'connection.deleted', record, { before: this.auditView(record) });
@@ -240,14 +309,22 @@ export class ConnectionService {
   }
 
   /** Merges new values into a connection (secrets are re-sealed), after checking them against the plugin's fields. */
-  async updateValues(record: GatewayConnectionRecord, values: Record<string, string>, context: AuditActorContext = SYSTEM_ACTOR): Promise<GatewayConnectionRecord> {
+  async updateValues(
+    record: GatewayConnectionRecord,
+    values: Record<string, string>,
+    context: AuditActorContext = SYSTEM_ACTOR,
+  ): Promise<GatewayConnectionRecord> {
     const before = this.auditView(record);
     this.applyValues(record, this.gatewayFor(record), { ...this.storedValues(record), ...values });
     return this.tx.run(async (m) => {
       await m.save(record);
       await this.record(m, context, 'connection.credentials_changed', record, {
         before: { secretHints: before.secretHints, publicValues: before.publicValues },
-        after: { secretHints: record.secretHints, publicValues: record.publicValues, changedFields: Object.keys(values) },
+        after: {
+          secretHints: this.auditView(record).secretHints,
+          publicValues: record.publicValues,
+          changedFields: Object.keys(values),
+        },
       });
       return record;
     });
@@ -258,11 +335,17 @@ export class ConnectionService {
   }
 
   findForMerchant(merchantId: string, gateway?: string): Promise<GatewayConnectionRecord[]> {
-    return this.connections.find({ where: { merchantId, ...(gateway ? { gateway } : {}) }, order: { createdAt: 'ASC' } });
+    return this.connections.find({
+      where: { merchantId, ...(gateway ? { gateway } : {}) },
+      order: { createdAt: 'ASC' },
+    });
   }
 
   /** Connections of the merchants given (`all` for every merchant), oldest first. */
-  list(merchantIds: string[] | 'all', filter: { gateway?: string; mode?: ConnectionMode; enabled?: boolean } = {}): Promise<GatewayConnectionRecord[]> {
+  list(
+    merchantIds: string[] | 'all',
+    filter: { gateway?: string; mode?: ConnectionMode; enabled?: boolean } = {},
+  ): Promise<GatewayConnectionRecord[]> {
     if (merchantIds !== 'all' && merchantIds.length === 0) return Promise.resolve([]);
     return this.connections.find({
       where: {
@@ -297,26 +380,47 @@ export class ConnectionService {
   }
 
   /** Asks the plugin about the credentials; a live key on a test connection (or the reverse) is refused. */
-  private async check(record: GatewayConnectionRecord, gateway: PaymentGateway): Promise<StoredCredentialCheck> {
+  private async check(
+    record: GatewayConnectionRecord,
+    gateway: PaymentGateway,
+  ): Promise<StoredCredentialCheck> {
     const checkedAt = new Date().toISOString();
     let connection: GatewayConnection;
     try {
       connection = await this.toGatewayConnection(record);
     } catch (error) {
-      if (error instanceof ConnectionError) return { valid: false, mode: record.mode, problems: [error.message.replace(/^connection '[^']*' cannot be used: /, '')], checkedAt };
+      if (error instanceof ConnectionError)
+        return {
+          valid: false,
+          mode: record.mode,
+          problems: [error.message.replace(/^connection '[^']*' cannot be used: /, '')],
+          checkedAt,
+        };
       throw error;
     }
     let verdict: CredentialCheck;
     try {
       const outcome = await this.withTimeout(gateway.checkCredentials(connection), connection.timeoutMs);
-      verdict = outcome.ok ? outcome.value : { valid: false, mode: record.mode, problems: [outcome.error.message] };
+      verdict = outcome.ok
+        ? outcome.value
+        : { valid: false, mode: record.mode, problems: [outcome.error.message] };
     } catch (error) {
-      const message = error instanceof GatewayError ? error.message : `the check failed: ${(error as Error)?.message ?? String(error)}`;
+      const message =
+        error instanceof GatewayError
+          ? error.message
+          : `the check failed: ${(error as Error)?.message ?? String(error)}`;
       verdict = { valid: false, mode: record.mode, problems: [message] };
     }
     if (verdict.mode !== record.mode) {
-      const field = this.fieldNamedIn(gateway, verdict.problems) ?? gateway.fields.find((f) => f.secret && f.required)?.key ?? gateway.fields[0]?.key ?? 'values';
-      throw new ConnectionError(`values.${field}`, `${field} holds ${verdict.mode} credentials, but this is a ${record.mode} connection`);
+      const field =
+        this.fieldNamedIn(gateway, verdict.problems) ??
+        gateway.fields.find((f) => f.secret && f.required)?.key ??
+        gateway.fields[0]?.key ??
+        'values';
+      throw new ConnectionError(
+        `values.${field}`,
+        `${field} holds ${verdict.mode} credentials, but this is a ${record.mode} connection`,
+      );
     }
     return {
       valid: verdict.valid,
@@ -329,24 +433,40 @@ export class ConnectionService {
   }
 
   private fieldNamedIn(gateway: PaymentGateway, problems: string[]): string | undefined {
-    return gateway.fields.find((f) => problems.some((p) => p.startsWith(`${f.key} `) || p.includes(` ${f.key} `)))?.key;
+    return gateway.fields.find((f) =>
+      problems.some((p) => p.startsWith(`${f.key} `) || p.includes(` ${f.key} `)),
+    )?.key;
   }
 
   private withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const overrun = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new GatewayError('gateway_timeout', { detail: `the credential check did not finish within ${timeoutMs + 2000} ms` })), timeoutMs + 2000);
+      timer = setTimeout(
+        () =>
+          reject(
+            new GatewayError('gateway_timeout', {
+              detail: `the credential check did not finish within ${timeoutMs + 2000} ms`,
+            }),
+          ),
+        timeoutMs + 2000,
+      );
     });
     return Promise.race([work, overrun]).finally(() => clearTimeout(timer));
   }
 
-  private applyValues(record: GatewayConnectionRecord, gateway: PaymentGateway, values: Record<string, string>): void {
-    if (!values || typeof values !== 'object' || Array.isArray(values)) throw new ConnectionError('values', 'values must be an object of field values');
+  private applyValues(
+    record: GatewayConnectionRecord,
+    gateway: PaymentGateway,
+    values: Record<string, string>,
+  ): void {
+    if (!values || typeof values !== 'object' || Array.isArray(values))
+      throw new ConnectionError('values', 'values must be an object of field values');
     const publicValues: Record<string, string> = {};
     const secretValues: Record<string, string> = {};
     const hints: Record<string, string> = {};
     for (const key of Object.keys(values)) {
-      if (!gateway.fields.some((f) => f.key === key)) throw new ConnectionError(`values.${key}`, `'${key}' is not a ${gateway.code} connection field`);
+      if (!gateway.fields.some((f) => f.key === key))
+        throw new ConnectionError(`values.${key}`, `'${key}' is not a ${gateway.code} connection field`);
     }
     for (const field of gateway.fields) {
       const value = values[field.key];
@@ -365,11 +485,17 @@ export class ConnectionService {
         }
       } else {
         if (field.pattern && !new RegExp(field.pattern).test(value)) {
-          throw new ConnectionError(param, `${field.label} does not look right (expected to match ${field.pattern})`);
+          throw new ConnectionError(
+            param,
+            `${field.label} does not look right (expected to match ${field.pattern})`,
+          );
         }
         const marked = MODE_MARK.exec(value)?.[1]?.toLowerCase();
         if (marked && marked !== record.mode) {
-          throw new ConnectionError(param, `${field.label} is a ${marked} value, but this is a ${record.mode} connection`);
+          throw new ConnectionError(
+            param,
+            `${field.label} is a ${marked} value, but this is a ${record.mode} connection`,
+          );
         }
       }
       if (field.secret) {
@@ -386,21 +512,31 @@ export class ConnectionService {
 
   private validName(name: string | undefined): string | undefined {
     if (name === undefined) return undefined;
-    if (typeof name !== 'string' || !name.trim() || name.length > 200) throw new ConnectionError('name', 'name must be 1 to 200 characters');
+    if (typeof name !== 'string' || !name.trim() || name.length > 200)
+      throw new ConnectionError('name', 'name must be 1 to 200 characters');
     return name.trim();
   }
 
   private validBaseUrl(mode: ConnectionMode, baseUrl: string | null | undefined): string | null {
     if (baseUrl === undefined || baseUrl === null || baseUrl === '') return null;
-    if (mode === 'live') throw new ConnectionError('base_url', "a live connection talks to the gateway's own host: base_url must be empty");
+    if (mode === 'live')
+      throw new ConnectionError(
+        'base_url',
+        "a live connection talks to the gateway's own host: base_url must be empty",
+      );
     let url: URL;
     try {
       url = new URL(baseUrl);
     } catch {
-      throw new ConnectionError('base_url', 'base_url must be an absolute http(s) URL, such as http://127.0.0.1:12111');
+      throw new ConnectionError(
+        'base_url',
+        'base_url must be an absolute http(s) URL, such as http://127.0.0.1:12111',
+      );
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConnectionError('base_url', 'base_url must be an http or https URL');
-    if (url.username || url.password) throw new ConnectionError('base_url', 'base_url must not carry credentials');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new ConnectionError('base_url', 'base_url must be an http or https URL');
+    if (url.username || url.password)
+      throw new ConnectionError('base_url', 'base_url must not carry credentials');
     return baseUrl.replace(/\/+$/, '');
   }
 
@@ -409,7 +545,11 @@ export class ConnectionService {
       .createQueryBuilder()
       .update(GatewayConnectionRecord)
       .set({ isDefault: false })
-      .where('merchant_id = :merchantId AND id <> :id AND is_default = :yes', { merchantId: record.merchantId, id: record.id, yes: true })
+      .where('merchant_id = :merchantId AND id <> :id AND is_default = :yes', {
+        merchantId: record.merchantId,
+        id: record.id,
+        yes: true,
+      })
       .execute();
   }
 
@@ -423,12 +563,36 @@ export class ConnectionService {
       isDefault: record.isDefault,
       baseUrl: record.baseUrl,
       publicValues: { ...record.publicValues },
-      secretHints: { ...record.secretHints },
-      credentialCheck: record.credentialCheck ? { valid: record.credentialCheck.valid, mode: record.credentialCheck.mode, problems: record.credentialCheck.problems } : null,
+      // As a list: keyed by field name, the redactor would take a hint for a secret and mask it again.
+      secretHints: Object.entries(record.secretHints).map(([field, hint]) => ({ field, hint })),
+      credentialCheck: record.credentialCheck
+        ? {
+            valid: record.credentialCheck.valid,
+            mode: record.credentialCheck.mode,
+            problems: record.credentialCheck.problems,
+          }
+        : null,
     };
   }
 
-  private record(m: EntityManager, context: AuditActorContext, action: string, record: GatewayConnectionRecord, change: { before?: unknown; after?: unknown }, outcome: 'success' | 'failure' = 'success') {
-    return this.audit.record({ ...context, action, outcome, merchantId: record.merchantId, resource: { type: 'connection', id: record.id }, change }, m);
+  private record(
+    m: EntityManager,
+    context: AuditActorContext,
+    action: string,
+    record: GatewayConnectionRecord,
+    change: { before?: unknown; after?: unknown },
+    outcome: 'success' | 'failure' = 'success',
+  ) {
+    return this.audit.record(
+      {
+        ...context,
+        action,
+        outcome,
+        merchantId: record.merchantId,
+        resource: { type: 'connection', id: record.id },
+        change,
+      },
+      m,
+    );
   }
 }

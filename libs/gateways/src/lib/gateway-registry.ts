@@ -14,7 +14,8 @@ export class GatewayRegistry implements OnModuleInit {
       const instance = wrapper.instance as PaymentGateway | undefined;
       const type = (wrapper.metatype ?? instance?.constructor) as Parameters<typeof isGatewayClass>[0];
       if (!instance || !isGatewayClass(type)) continue;
-      if (this.gateways.has(instance.code)) throw new Error(`two plugins register the gateway code '${instance.code}'`);
+      if (this.gateways.has(instance.code))
+        throw new Error(`two plugins register the gateway code '${instance.code}'`);
       this.gateways.set(instance.code, instance);
     }
   }

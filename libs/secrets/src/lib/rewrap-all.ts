@@ -200,8 +200,14 @@ async function writeIfUnchanged(manager: EntityManager, row: Row, next: string):
   const result = await manager
     .createQueryBuilder()
     .update(tableOf(manager))
-    .set({ [SEALED_COLUMN]: next })
+    .set({ [sealedProperty(manager)]: next })
     .where(`id = :id AND ${SEALED_COLUMN} = :previous`, { id: row.id, previous: row.sealed })
     .execute();
   return result.affected === 1;
+}
+
+/** Where an entity maps the table (as in the API), the query builder takes its property name, not the column's. */
+function sealedProperty(manager: EntityManager): string {
+  const entity = manager.connection.entityMetadatas.find((m) => m.tableName === SEALED_TABLE);
+  return entity?.findColumnWithDatabaseName(SEALED_COLUMN)?.propertyName ?? SEALED_COLUMN;
 }

@@ -23,6 +23,11 @@ export class Keyring {
     for (const key of [current, ...previous]) this.byId.set(key.id, key);
   }
 
+  /** Every loaded key, the current one first: what a rotation keeps able to open old values. */
+  loaded(): MasterKey[] {
+    return [...this.byId.values()];
+  }
+
   get(id: string): MasterKey {
     const key = this.byId.get(id);
     if (!key)
