@@ -20,3 +20,4 @@ export * from './lib/password-policy';
 export * from './lib/auth-throttler.guard';
 export * from './lib/api-key-limiter';
 export { newTotpSecret, totpCode } from './lib/totp';
+export * from './lib/route-access';

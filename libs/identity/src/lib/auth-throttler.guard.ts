@@ -16,10 +16,12 @@ export const AUTH_RATE_LIMITS = {
  */
 @Injectable()
 export class AuthThrottlerGuard extends ThrottlerGuard {
-  protected override async getTracker(req: Record<string, any>): Promise<string> {
-    const email = typeof req['body']?.email === 'string' ? req['body'].email.trim().toLowerCase() : '';
-    const cookie = typeof req['headers']?.cookie === 'string' ? req['headers'].cookie.length : 0;
-    return `${req['ip'] ?? 'unknown'}|${email || cookie}`;
+  protected override async getTracker(req: Record<string, unknown>): Promise<string> {
+    const body = req['body'] as { email?: unknown } | undefined;
+    const headers = req['headers'] as { cookie?: unknown } | undefined;
+    const email = typeof body?.email === 'string' ? body.email.trim().toLowerCase() : '';
+    const cookie = typeof headers?.cookie === 'string' ? headers.cookie : '';
+    return `${String(req['ip'] ?? 'unknown')}|${email || cookie}`;
   }
 
   protected override async throwThrottlingException(
