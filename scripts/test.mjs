@@ -51,11 +51,19 @@ if (wants('lint')) {
 const postgresUrl = process.env.TEST_DATABASE_URL;
 if (wants('sqlite')) {
   // TEST_DATABASE_URL is withheld here so the database specs run on SQLite; PostgreSQL has its own pass below.
-  jest('specs on SQLite', ['--maxWorkers=2'], { PAYRAIL_TEST_DB: 'sqlite', TEST_DATABASE_URL: '' });
+  jest('specs on SQLite', ['--maxWorkers=2', '--ignoreProjects', 'console'], { PAYRAIL_TEST_DB: 'sqlite', TEST_DATABASE_URL: '' });
 }
 if (wants('postgres')) {
   if (!postgresUrl) process.stdout.write('\nTEST_DATABASE_URL is not set: the PostgreSQL pass tries Testcontainers and is skipped, with the reason, where no Docker engine answers.\n');
   jest('database specs on PostgreSQL', ['--maxWorkers=2', '--selectProjects', 'api', 'audit', 'secrets'], { PAYRAIL_TEST_DB: 'postgres', TEST_DATABASE_URL: postgresUrl ?? '' });
+}
+
+if (wants('console')) {
+  // The console: its unit specs in jsdom, then the browser suite in Chromium against the built console.
+  jest('console unit specs', ['--maxWorkers=2', '--selectProjects', 'console']);
+  if (step('build the console', 'npx', ['nx', 'build', 'console', '--output-style=stream'])) {
+    jest('console in Chromium', ['-c', 'apps/console-e2e/browser.jest.config.ts'], { PAYRAIL_TEST_DB: 'sqlite', TEST_DATABASE_URL: '' });
+  } else totals.failed += 1;
 }
 
 process.stdout.write(`\n${failures.length ? `failed steps: ${failures.join(', ')}` : 'all steps passed'}\n`);

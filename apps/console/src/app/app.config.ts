@@ -1,5 +1,9 @@
 import { provideHttpClient, withInterceptors, withXsrfConfiguration } from '@angular/common/http';
-import { provideBrowserGlobalErrorListeners, provideZonelessChangeDetection, type ApplicationConfig } from '@angular/core';
+import {
+  provideBrowserGlobalErrorListeners,
+  provideZonelessChangeDetection,
+  type ApplicationConfig,
+} from '@angular/core';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { createMongoAbility, PureAbility } from '@casl/ability';
 import { provideCharts, withDefaultRegisterables } from 'ng2-charts';
@@ -12,7 +16,10 @@ export const appConfig: ApplicationConfig = {
     provideZonelessChangeDetection(),
     provideRouter(routes, withComponentInputBinding()),
     // The API sets `payrail_csrf` at sign-in; every state-changing request echoes it.
-    provideHttpClient(withXsrfConfiguration({ cookieName: 'payrail_csrf', headerName: 'X-CSRF-Token' }), withInterceptors([sessionInterceptor])),
+    provideHttpClient(
+      withXsrfConfiguration({ cookieName: 'payrail_csrf', headerName: 'X-CSRF-Token' }),
+      withInterceptors([sessionInterceptor]),
+    ),
     { provide: PureAbility, useFactory: () => createMongoAbility() },
     provideCharts(withDefaultRegisterables()),
   ],

@@ -9,24 +9,84 @@ const policy = (path: string) => {
 };
 
 export const routes: Routes = [
-  { path: 'login', loadComponent: () => import('./pages/login/login.page').then((m) => m.LoginPage), title: 'Sign in · Payrail' },
-  { path: 'login/mfa', loadComponent: () => import('./pages/login/mfa-verify.page').then((m) => m.MfaVerifyPage), title: 'Two-step verification · Payrail' },
-  { path: 'login/mfa/enrol', loadComponent: () => import('./pages/login/mfa-enrol.page').then((m) => m.MfaEnrolPage), title: 'Set up two-step verification · Payrail' },
+  {
+    path: 'login',
+    loadComponent: () => import('./pages/login/login.page').then((m) => m.LoginPage),
+    title: 'Sign in · Payrail',
+  },
+  {
+    path: 'login/mfa',
+    loadComponent: () => import('./pages/login/mfa-verify.page').then((m) => m.MfaVerifyPage),
+    title: 'Two-step verification · Payrail',
+  },
+  {
+    path: 'login/mfa/enrol',
+    loadComponent: () => import('./pages/login/mfa-enrol.page').then((m) => m.MfaEnrolPage),
+    title: 'Set up two-step verification · Payrail',
+  },
   {
     path: '',
     canActivate: [signedInGuard],
     loadComponent: () => import('./shell/shell.component').then((m) => m.ShellComponent),
     children: [
-      { path: '', pathMatch: 'full', loadComponent: () => import('./pages/home.page').then((m) => m.HomePage) },
-      { path: 'dashboard', canActivate: [policy('dashboard')], loadComponent: () => import('./pages/dashboard/dashboard.page').then((m) => m.DashboardPage), title: 'Dashboard · Payrail' },
-      { path: 'payments', canActivate: [policy('payments')], loadComponent: () => import('./pages/payments/payments.page').then((m) => m.PaymentsPage), title: 'Payments · Payrail' },
-      { path: 'payments/:id', canActivate: [policy('payments')], loadComponent: () => import('./pages/payments/payment-detail.page').then((m) => m.PaymentDetailPage), title: 'Payment · Payrail' },
-      { path: 'terminal', canActivate: [policy('terminal')], loadComponent: () => import('./pages/terminal/terminal.page').then((m) => m.TerminalPage), title: 'Virtual terminal · Payrail' },
-      { path: 'gateways', canActivate: [policy('gateways')], loadComponent: () => import('./pages/gateways/gateways.page').then((m) => m.GatewaysPage), title: 'Gateways · Payrail' },
-      { path: 'users', canActivate: [policy('users')], loadComponent: () => import('./pages/users/users.page').then((m) => m.UsersPage), title: 'Users and roles · Payrail' },
-      { path: 'api-keys', canActivate: [policy('api-keys')], loadComponent: () => import('./pages/api-keys/api-keys.page').then((m) => m.ApiKeysPage), title: 'API keys · Payrail' },
-      { path: 'audit', canActivate: [policy('audit')], loadComponent: () => import('./pages/audit/audit.page').then((m) => m.AuditPage), title: 'Audit log · Payrail' },
+      {
+        path: '',
+        pathMatch: 'full',
+        loadComponent: () => import('./pages/home.page').then((m) => m.HomePage),
+      },
+      {
+        path: 'dashboard',
+        canActivate: [policy('dashboard')],
+        loadComponent: () => import('./pages/dashboard/dashboard.page').then((m) => m.DashboardPage),
+        title: 'Dashboard · Payrail',
+      },
+      {
+        path: 'payments',
+        canActivate: [policy('payments')],
+        loadComponent: () => import('./pages/payments/payments.page').then((m) => m.PaymentsPage),
+        title: 'Payments · Payrail',
+      },
+      {
+        path: 'payments/:id',
+        canActivate: [policy('payments')],
+        loadComponent: () => import('./pages/payments/payment-detail.page').then((m) => m.PaymentDetailPage),
+        title: 'Payment · Payrail',
+      },
+      {
+        path: 'terminal',
+        canActivate: [policy('terminal')],
+        loadComponent: () => import('./pages/terminal/terminal.page').then((m) => m.TerminalPage),
+        title: 'Virtual terminal · Payrail',
+      },
+      {
+        path: 'gateways',
+        canActivate: [policy('gateways')],
+        loadComponent: () => import('./pages/gateways/gateways.page').then((m) => m.GatewaysPage),
+        title: 'Gateways · Payrail',
+      },
+      {
+        path: 'users',
+        canActivate: [policy('users')],
+        loadComponent: () => import('./pages/users/users.page').then((m) => m.UsersPage),
+        title: 'Users and roles · Payrail',
+      },
+      {
+        path: 'api-keys',
+        canActivate: [policy('api-keys')],
+        loadComponent: () => import('./pages/api-keys/api-keys.page').then((m) => m.ApiKeysPage),
+        title: 'API keys · Payrail',
+      },
+      {
+        path: 'audit',
+        canActivate: [policy('audit')],
+        loadComponent: () => import('./pages/audit/audit.page').then((m) => m.AuditPage),
+        title: 'Audit log · Payrail',
+      },
     ],
   },
-  { path: '**', loadComponent: () => import('./pages/not-found.page').then((m) => m.NotFoundPage), title: 'Not found · Payrail' },
+  {
+    path: '**',
+    loadComponent: () => import('./pages/not-found.page').then((m) => m.NotFoundPage),
+    title: 'Not found · Payrail',
+  },
 ];

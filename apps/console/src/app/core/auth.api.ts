@@ -16,7 +16,9 @@ export class AuthApi {
   }
 
   async login(email: string, password: string): Promise<NextStep> {
-    const me = await firstValueFrom(this.http.post<AdminMeResponse>('/admin/auth/login', { email, password }));
+    const me = await firstValueFrom(
+      this.http.post<AdminMeResponse>('/admin/auth/login', { email, password }),
+    );
     return nextStep(me);
   }
 
@@ -25,11 +27,13 @@ export class AuthApi {
   }
 
   confirmEnrolment(code: string): Promise<MfaConfirmResponse> {
-    return firstValueFrom(this.http.post<MfaConfirmResponse>('/admin/auth/mfa/confirm', { code }));
+    return firstValueFrom(this.http.post<MfaConfirmResponse>('/admin/auth/mfa/enroll/confirm', { code }));
   }
 
   verify(code: string): Promise<unknown> {
-    return firstValueFrom(this.http.post('/admin/auth/mfa/verify', /^\d{6}$/.test(code) ? { code } : { recovery_code: code }));
+    return firstValueFrom(
+      this.http.post('/admin/auth/mfa/verify', /^\d{6}$/.test(code) ? { code } : { recovery_code: code }),
+    );
   }
 
   logout(): Promise<unknown> {

@@ -8,7 +8,10 @@ export const signedInGuard: CanActivateFn = async (_route, state) => {
   const session = inject(SessionStore);
   const router = inject(Router);
   const me = await session.load();
-  if (!me) return router.createUrlTree(['/login'], { queryParams: state.url !== '/' ? { returnTo: state.url } : {} });
+  if (!me)
+    return router.createUrlTree(['/login'], {
+      queryParams: state.url !== '/' ? { returnTo: state.url } : {},
+    });
   const step = nextStep(me);
   if (step === 'mfa_enrol') return router.createUrlTree(['/login/mfa/enrol']);
   if (step === 'mfa_verify') return router.createUrlTree(['/login/mfa']);

@@ -4,7 +4,10 @@
  */
 export function currencyExponent(currency: string): number {
   try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    return (
+      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
+      2
+    );
   } catch {
     return 2;
   }
@@ -23,7 +26,12 @@ export function formatMoney(minor: number, currency: string, locale = 'en-US'): 
   const exponent = currencyExponent(currency);
   const decimal = shift(minor, exponent);
   try {
-    return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: exponent, maximumFractionDigits: exponent }).format(
+    return new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: exponent,
+      maximumFractionDigits: exponent,
+    }).format(
       // the decimal string keeps exactness for amounts up to 2^53; Intl takes strings
       decimal as unknown as number,
     );
@@ -43,7 +51,9 @@ export function parseMoney(text: string, currency: string): { minor: number } | 
   if (!match) return { error: 'Enter an amount such as 12.50' };
   const fraction = match[2] ?? '';
   if (fraction.length > exponent) {
-    return { error: exponent === 0 ? `${currency} has no decimals` : `${currency} has at most ${exponent} decimals` };
+    return {
+      error: exponent === 0 ? `${currency} has no decimals` : `${currency} has at most ${exponent} decimals`,
+    };
   }
   const minor = Number(`${match[1]}${fraction.padEnd(exponent, '0')}`);
   if (!Number.isSafeInteger(minor)) return { error: 'That amount is too large' };

@@ -9,7 +9,12 @@ export const sessionInterceptor: HttpInterceptorFn = (request, next) => {
   const session = inject(SessionStore);
   return next(request).pipe(
     catchError((error: unknown) => {
-      if (error instanceof HttpErrorResponse && error.status === 401 && !request.url.startsWith('/admin/auth/') && request.url !== '/admin/me') {
+      if (
+        error instanceof HttpErrorResponse &&
+        error.status === 401 &&
+        !request.url.startsWith('/admin/auth/') &&
+        request.url !== '/admin/me'
+      ) {
         session.sessionLost();
       }
       return throwError(() => error);

@@ -26,7 +26,9 @@ export class SessionStore {
   /** Loads `/admin/me` once per page load (again after sign-in); null when there is no session. */
   load(force = false): Promise<AdminMeResponse | null> {
     if (!this.loaded || force) {
-      this.loaded = this.auth.me().then(
+      // Without the CSRF cookie there is no session to ask about (and no 401 to log).
+      const request = hasSessionCookie() ? this.auth.me() : Promise.reject(new Error('no session'));
+      this.loaded = request.then(
         (me) => {
           this.apply(me);
           return me;
@@ -52,7 +54,9 @@ export class SessionStore {
     if (hadSession) this.expired.set(true);
     const current = this.router.url;
     if (!current.startsWith('/login')) {
-      void this.router.navigate(['/login'], { queryParams: hadSession ? { expired: 1, returnTo: current } : { returnTo: current } });
+      void this.router.navigate(['/login'], {
+        queryParams: hadSession ? { expired: 1, returnTo: current } : { returnTo: current },
+      });
     }
   }
 
@@ -71,4 +75,11 @@ export class SessionStore {
     this.me.set(me);
     this.abilities.update((me?.abilities ?? []) as ConsoleAbility['rules']);
   }
+}
+
+/** The API sets the readable `payrail_csrf` cookie beside the HttpOnly session cookie. */
+export function hasSessionCookie(
+  cookies: string = typeof document === 'undefined' ? '' : document.cookie,
+): boolean {
+  return /(?:^|;\s*)payrail_csrf=[^;]+/.test(cookies);
 }

@@ -7,7 +7,9 @@ import { SessionStore } from '../core/session.store';
 @Component({
   selector: 'pr-home',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `<div class="page"><p class="muted">Your role has no console pages. Ask an owner for access.</p></div>`,
+  template: `<div class="page">
+    <p class="muted">Your role has no console pages. Ask an owner for access.</p>
+  </div>`,
 })
 export class HomePage implements OnInit {
   private readonly session = inject(SessionStore);

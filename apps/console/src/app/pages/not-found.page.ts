@@ -5,6 +5,9 @@ import { RouterLink } from '@angular/router';
   selector: 'pr-not-found',
   imports: [RouterLink],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `<div class="page"><h1>Page not found</h1><p>There is no console page at this address. <a routerLink="/">Go to the console</a>.</p></div>`,
+  template: `<div class="page">
+    <h1>Page not found</h1>
+    <p>There is no console page at this address. <a routerLink="/">Go to the console</a>.</p>
+  </div>`,
 })
 export class NotFoundPage {}

@@ -18,7 +18,9 @@ import { SessionStore } from '../../core/session.store';
       <div class="brand"><img src="favicon.svg" alt="" />Payrail console</div>
       <h1>Sign in</h1>
       @if (expired() && !error()) {
-        <div class="notice" role="status" data-testid="expired">Your session expired. Sign in again to continue.</div>
+        <div class="notice" role="status" data-testid="expired">
+          Your session expired. Sign in again to continue.
+        </div>
       }
       @if (error(); as message) {
         <div class="notice error" role="alert" data-testid="login-error">{{ message }}</div>
@@ -30,7 +32,14 @@ import { SessionStore } from '../../core/session.store';
         </mat-form-field>
         <mat-form-field appearance="outline">
           <mat-label>Password</mat-label>
-          <input matInput name="password" type="password" autocomplete="current-password" required [(ngModel)]="password" />
+          <input
+            matInput
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            required
+            [(ngModel)]="password"
+          />
         </mat-form-field>
         <button mat-flat-button type="submit" [disabled]="busy() || f.invalid">Sign in</button>
       </form>
@@ -57,12 +66,16 @@ export class LoginPage {
       this.password = '';
       this.session.expired.set(false);
       await this.session.load(true);
-      if (result === 'mfa_enrol') await this.router.navigate(['/login/mfa/enrol'], { queryParams: { returnTo: this.returnTo() } });
-      else if (result === 'mfa_verify') await this.router.navigate(['/login/mfa'], { queryParams: { returnTo: this.returnTo() } });
+      if (result === 'mfa_enrol')
+        await this.router.navigate(['/login/mfa/enrol'], { queryParams: { returnTo: this.returnTo() } });
+      else if (result === 'mfa_verify')
+        await this.router.navigate(['/login/mfa'], { queryParams: { returnTo: this.returnTo() } });
       else await this.router.navigateByUrl(safeReturn(this.returnTo()));
     } catch (error) {
       const problem = toProblem(error);
-      this.error.set(problem.status === 401 ? 'That email and password do not match an account.' : problem.message);
+      this.error.set(
+        problem.status === 401 ? 'That email and password do not match an account.' : problem.message,
+      );
     } finally {
       this.busy.set(false);
     }
@@ -71,5 +84,7 @@ export class LoginPage {
 
 /** Only a path inside the console, never another origin. */
 export function safeReturn(returnTo: string | undefined): string {
-  return returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') && !returnTo.startsWith('/login') ? returnTo : '/';
+  return returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') && !returnTo.startsWith('/login')
+    ? returnTo
+    : '/';
 }

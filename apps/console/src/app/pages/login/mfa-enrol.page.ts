@@ -17,9 +17,22 @@ import { safeReturn } from './login.page';
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './auth-layout.scss',
   styles: `
-    .qr { display: block; margin: 0 auto 12px; width: 200px; height: 200px; }
-    .codes { columns: 2; font-family: ui-monospace, monospace; padding: 12px 24px; background: var(--mat-sys-surface-container); border-radius: 8px; }
-    .secret { word-break: break-all; }
+    .qr {
+      display: block;
+      margin: 0 auto 12px;
+      width: 200px;
+      height: 200px;
+    }
+    .codes {
+      columns: 2;
+      font-family: ui-monospace, monospace;
+      padding: 12px 24px;
+      background: var(--mat-sys-surface-container);
+      border-radius: 8px;
+    }
+    .secret {
+      word-break: break-all;
+    }
   `,
   template: `
     <main class="panel">
@@ -29,7 +42,10 @@ import { safeReturn } from './login.page';
         <div class="notice error" role="alert" data-testid="mfa-error">{{ message }}</div>
       }
       @if (recoveryCodes(); as codes) {
-        <p>Two-step verification is on. Keep these recovery codes somewhere safe: each signs you in once if you lose your phone. They are not shown again.</p>
+        <p>
+          Two-step verification is on. Keep these recovery codes somewhere safe: each signs you in once if you
+          lose your phone. They are not shown again.
+        </p>
         <ul class="codes" data-testid="recovery-codes" aria-label="Recovery codes">
           @for (c of codes; track c) {
             <li>{{ c }}</li>
@@ -39,11 +55,21 @@ import { safeReturn } from './login.page';
       } @else if (enrolment(); as e) {
         <p>Scan this code with an authenticator app, then enter the 6-digit code it shows.</p>
         <img class="qr" [src]="e.qr_data_url" alt="QR code for your authenticator app" />
-        <p class="muted">Cannot scan? Enter this key: <span class="mono secret" data-testid="mfa-secret">{{ e.secret }}</span></p>
+        <p class="muted">
+          Cannot scan? Enter this key:
+          <span class="mono secret" data-testid="mfa-secret">{{ e.secret }}</span>
+        </p>
         <form (ngSubmit)="confirm()">
           <mat-form-field appearance="outline">
             <mat-label>Code from the app</mat-label>
-            <input matInput name="code" autocomplete="one-time-code" inputmode="numeric" required [(ngModel)]="code" />
+            <input
+              matInput
+              name="code"
+              autocomplete="one-time-code"
+              inputmode="numeric"
+              required
+              [(ngModel)]="code"
+            />
           </mat-form-field>
           <button mat-flat-button type="submit" [disabled]="busy() || !code.trim()">Turn on</button>
         </form>

@@ -25,7 +25,14 @@ import { safeReturn } from './login.page';
       <form (ngSubmit)="submit()">
         <mat-form-field appearance="outline">
           <mat-label>Code</mat-label>
-          <input matInput name="code" autocomplete="one-time-code" inputmode="numeric" required [(ngModel)]="code" />
+          <input
+            matInput
+            name="code"
+            autocomplete="one-time-code"
+            inputmode="numeric"
+            required
+            [(ngModel)]="code"
+          />
         </mat-form-field>
         <button mat-flat-button type="submit" [disabled]="busy() || !code.trim()">Verify</button>
       </form>
@@ -51,7 +58,11 @@ export class MfaVerifyPage {
       await this.router.navigateByUrl(safeReturn(this.returnTo()));
     } catch (error) {
       const problem = toProblem(error);
-      this.error.set(problem.status === 401 && problem.code === 'session_required' ? 'Your sign-in expired. Start again.' : problem.message);
+      this.error.set(
+        problem.status === 401 && problem.code === 'session_required'
+          ? 'Your sign-in expired. Start again.'
+          : problem.message,
+      );
     } finally {
       this.code = '';
       this.busy.set(false);
