@@ -162,3 +162,17 @@ export function permissionMatrixRows(): Array<{
   }
   return rows;
 }
+
+/** The matrix as the Markdown table the README carries (a spec checks they match). */
+export function permissionMatrixMarkdown(): string {
+  const roles = Object.keys(PERMISSION_MATRIX) as Role[];
+  const lines = [`| subject | ${roles.join(' | ')} |`, `| --- | ${roles.map(() => '---').join(' | ')} |`];
+  for (const subject of POLICY_SUBJECTS) {
+    const cells = roles.map((role) => {
+      const actions = PERMISSION_MATRIX[role][subject] ?? [];
+      return actions.length ? actions.join(', ') : '–';
+    });
+    lines.push(`| ${subject} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
