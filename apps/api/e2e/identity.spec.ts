@@ -212,7 +212,7 @@ describe(`console identity ${dbLabel}`, () => {
     expect((await tls.request('GET', '/admin/me')).status).toBe(200);
   });
 
-  test('a state-changing request without the CSRF token is refused and changes nothing', async (api) => {
+  test('a state-changing request without the CSRF token is refused and changes nothing', async () => {
     const user = await newUser('support');
     owner.sendCsrf = false;
     try {
@@ -232,7 +232,7 @@ describe(`console identity ${dbLabel}`, () => {
     expect(csrf.body.csrf_token).toBe(owner.csrf);
   });
 
-  test('a PATCH that tries to set role, merchant_id or status is refused with 400 and changes nothing', async (api) => {
+  test('a PATCH that tries to set role, merchant_id or status is refused with 400 and changes nothing', async () => {
     const user = await newUser('support');
     for (const field of [
       { role: 'owner' },
