@@ -11,6 +11,9 @@ const root = join(import.meta.dirname, '..');
 const out = join(root, 'tmp', 'test-results');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
+// The API specs leave their databases (as JSON lines) and logs here for the leak scan at the end.
+const artifacts = join(root, 'tmp', 'test-artifacts');
+rmSync(artifacts, { recursive: true, force: true });
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
@@ -51,11 +54,11 @@ if (wants('lint')) {
 const postgresUrl = process.env.TEST_DATABASE_URL;
 if (wants('sqlite')) {
   // TEST_DATABASE_URL is withheld here so the database specs run on SQLite; PostgreSQL has its own pass below.
-  jest('specs on SQLite', ['--maxWorkers=2', '--ignoreProjects', 'console'], { PAYRAIL_TEST_DB: 'sqlite', TEST_DATABASE_URL: '' });
+  jest('specs on SQLite', ['--maxWorkers=2', '--ignoreProjects', 'console'], { PAYRAIL_TEST_DB: 'sqlite', TEST_DATABASE_URL: '', PAYRAIL_TEST_ARTIFACTS: artifacts });
 }
 if (wants('postgres')) {
   if (!postgresUrl) process.stdout.write('\nTEST_DATABASE_URL is not set: the PostgreSQL pass tries Testcontainers and is skipped, with the reason, where no Docker engine answers.\n');
-  jest('database specs on PostgreSQL', ['--maxWorkers=2', '--selectProjects', 'api', 'audit', 'secrets'], { PAYRAIL_TEST_DB: 'postgres', TEST_DATABASE_URL: postgresUrl ?? '' });
+  jest('database specs on PostgreSQL', ['--maxWorkers=2', '--selectProjects', 'api', 'audit', 'secrets'], { PAYRAIL_TEST_DB: 'postgres', TEST_DATABASE_URL: postgresUrl ?? '', PAYRAIL_TEST_ARTIFACTS: artifacts });
 }
 
 if (wants('console')) {
@@ -64,6 +67,12 @@ if (wants('console')) {
   if (step('build the console', 'npx', ['nx', 'build', 'console', '--output-style=stream'])) {
     jest('console in Chromium', ['-c', 'apps/console-e2e/browser.jest.config.ts'], { PAYRAIL_TEST_DB: 'sqlite', TEST_DATABASE_URL: '' });
   } else totals.failed += 1;
+}
+
+if (wants('sqlite') || wants('postgres')) {
+  // Last: no card number, CVC, gateway secret or token, or Payrail key in any test database or log.
+  const scanned = step('leak scan self-test', process.execPath, ['scripts/leak-scan.mjs', '--self-test']) && step('leak scan of test databases and logs', process.execPath, ['scripts/leak-scan.mjs', artifacts]);
+  totals[scanned ? 'passed' : 'failed'] += 1;
 }
 
 process.stdout.write(`\n${failures.length ? `failed steps: ${failures.join(', ')}` : 'all steps passed'}\n`);

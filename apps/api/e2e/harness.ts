@@ -9,6 +9,7 @@ import { provisionTestDatabase, testDatabaseKind, type TestDatabase } from '@pay
 import { loadConfig, type PayrailConfig } from '../src/app/config';
 import { createApp } from '../src/app/create-app';
 import { createRootLogger } from '../src/app/logging';
+import { keepTestArtifacts } from './test-artifacts';
 
 export interface TestApi {
   app: INestApplication;
@@ -122,6 +123,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     memoryConnectionId,
     request,
     close: async () => {
+      await keepTestArtifacts({ app, database, logs });
       await app.close();
       await database.drop();
     },
