@@ -13,3 +13,6 @@ export * from './lib/payment.presenter';
 export * from './lib/payments.module';
 export * from './lib/webhook-intake.service';
 export * from './lib/admin-payments.service';
+export * from './lib/payment-changes';
+export * from './lib/fault-injection';
+export * from './lib/recovery-jobs.module';

@@ -1,1 +1,14 @@
-export {};
+export * from './lib/webhooks.options';
+export * from './lib/ssrf-guard';
+export * from './lib/signature';
+export * from './lib/webhook-sender';
+export * from './lib/inbox-event.entity';
+export * from './lib/webhook-endpoint.entity';
+export * from './lib/outbox-event.entity';
+export * from './lib/webhook-delivery.entity';
+export * from './lib/webhook-delivery-attempt.entity';
+export * from './lib/inbox.service';
+export * from './lib/endpoints.service';
+export * from './lib/outbox.service';
+export * from './lib/webhooks.presenter';
+export * from './lib/webhooks.module';

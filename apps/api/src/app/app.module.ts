@@ -4,8 +4,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@payrail/audit';
 import { GatewaysModule } from '@payrail/gateways';
 import { IdentityModule } from '@payrail/identity';
-import { PaymentsModule, requestValidationPipe } from '@payrail/payments';
+import { JobsModule } from '@payrail/jobs';
+import { PaymentsModule, RecoveryJobsModule, requestValidationPipe } from '@payrail/payments';
 import type { Keyring } from '@payrail/secrets';
+import { WebhooksModule } from '@payrail/webhooks';
 import { BootstrapService, SEED_OPTIONS, type SeedOptions } from './bootstrap.service';
 import type { PayrailConfig } from './config';
 import { CoreModule } from './core.module';
@@ -13,6 +15,7 @@ import { dataSourceOptions } from './database';
 import { AuditController } from './audit.controller';
 import { ApiErrorFilter } from './error.filter';
 import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
 import { pluginModules } from './plugins';
 
 export interface AppModuleOptions {
@@ -37,9 +40,12 @@ export class AppModule {
         GatewaysModule,
         PaymentsModule,
         AuditModule.forRoot({ isGlobal: true }),
+        JobsModule.forRoot({ redisUrl: options.config.redisUrl, pollMs: options.config.jobPollMs, runWorkers: options.config.jobs }),
+        WebhooksModule.forRoot({ allowHttpLoopback: options.config.webhookAllowHttpLoopback, retryScheduleMs: options.config.webhookRetryScheduleMs, runRelay: options.config.jobs }),
+        RecoveryJobsModule.forRoot({ intervalMs: options.config.recoveryIntervalMs }),
         ...(options.plugins ?? pluginModules(options.config)),
       ],
-      controllers: [HealthController, AuditController],
+      controllers: [HealthController, AuditController, MetricsController],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_PIPE, useFactory: requestValidationPipe },

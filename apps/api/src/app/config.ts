@@ -22,6 +22,18 @@ export interface PayrailConfig {
   masterKey?: string;
   /** The built console served at `/`, or null when `PAYRAIL_CONSOLE_DIR=off`. */
   consoleDir: string | null;
+  /** BullMQ on this Redis for the job queue; the database when absent. */
+  redisUrl?: string;
+  /** Whether this process runs background jobs and the webhook relay. */
+  jobs: boolean;
+  jobPollMs: number;
+  /** Test mode only: merchant webhooks may go to a loopback address over plain http. */
+  webhookAllowHttpLoopback: boolean;
+  /** Waits between outbound webhook tries; absent: the documented ~27 h schedule. */
+  webhookRetryScheduleMs?: number[];
+  recoveryIntervalMs: number;
+  /** A test-only crash point (never in production). */
+  faultInjection?: string;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +103,16 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
   } catch {
     throw new ConfigError('PAYRAIL_PUBLIC_URL', 'an absolute URL such as https://payments.example.com', publicUrl);
   }
+  const redisUrl = env['REDIS_URL'] || undefined;
+  if (redisUrl && !/^rediss?:\/\/.+/.test(redisUrl)) throw new ConfigError('REDIS_URL', 'a redis:// or rediss:// URL (or unset for the database job queue)', redisUrl.replace(/:[^:@/]*@/, ':****@'));
+  const webhookAllowHttpLoopback = oneOf(env, 'PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK', 'off', ['on', 'off']) === 'on';
+  if (webhookAllowHttpLoopback && production) throw new ConfigError('PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK', 'off in production (it is a test setting)', 'on');
+  const scheduleRaw = env['PAYRAIL_WEBHOOK_RETRY_SCHEDULE_MS'] || undefined;
+  if (scheduleRaw !== undefined && !/^\d+(,\d+)*$/.test(scheduleRaw)) throw new ConfigError('PAYRAIL_WEBHOOK_RETRY_SCHEDULE_MS', 'a comma-separated list of waits in milliseconds, e.g. 60000,300000', scheduleRaw);
+  const faultInjection = env['PAYRAIL_FAULT_INJECTION'] || undefined;
+  if (faultInjection !== undefined && (production || faultInjection !== 'after_gateway_capture')) {
+    throw new ConfigError('PAYRAIL_FAULT_INJECTION', production ? 'unset in production (it is a test setting)' : 'after_gateway_capture', faultInjection);
+  }
   return {
     port,
     host: env['HOST'] || '0.0.0.0',
@@ -112,6 +134,13 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     masterKey,
     consoleDir: env['PAYRAIL_CONSOLE_DIR'] === 'off' ? null : resolve(env['PAYRAIL_CONSOLE_DIR'] || './dist/apps/console/browser'),
+    redisUrl,
+    jobs: oneOf(env, 'PAYRAIL_JOBS', 'on', ['on', 'off']) === 'on',
+    jobPollMs: integer(env, 'PAYRAIL_JOB_POLL_MS', 1000, 10, 60000),
+    webhookAllowHttpLoopback,
+    webhookRetryScheduleMs: scheduleRaw?.split(',').map(Number),
+    recoveryIntervalMs: integer(env, 'PAYRAIL_RECOVERY_INTERVAL_MS', 60000, 100, 3600000),
+    faultInjection,
   };
 }
 

@@ -4,11 +4,13 @@ import type { DataSourceOptions } from 'typeorm';
 import { AUDIT_ENTITIES } from '@payrail/audit';
 import { GATEWAY_ENTITIES } from '@payrail/gateways';
 import { IDENTITY_ENTITIES } from '@payrail/identity';
+import { JOB_ENTITIES } from '@payrail/jobs';
 import { PAYMENT_ENTITIES } from '@payrail/payments';
+import { WEBHOOK_ENTITIES } from '@payrail/webhooks';
 import { MIGRATIONS } from '../migrations';
 import type { PayrailConfig } from './config';
 
-export const ENTITIES = [...IDENTITY_ENTITIES, ...GATEWAY_ENTITIES, ...PAYMENT_ENTITIES, ...AUDIT_ENTITIES];
+export const ENTITIES = [...IDENTITY_ENTITIES, ...GATEWAY_ENTITIES, ...PAYMENT_ENTITIES, ...AUDIT_ENTITIES, ...JOB_ENTITIES, ...WEBHOOK_ENTITIES];
 
 /** SQLite in the data folder by default; PostgreSQL from DATABASE_URL. Migrations run at start, never `synchronize`. */
 export function dataSourceOptions(config: PayrailConfig, overrides: { schema?: string; runMigrations?: boolean } = {}): DataSourceOptions {

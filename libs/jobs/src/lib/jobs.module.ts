@@ -9,6 +9,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { TransactionRunner } from '@payrail/database';
+import { AdminJobsController } from './admin-jobs.controller';
 import { BullMqJobQueue } from './bullmq-job-queue';
 import { DatabaseJobQueue } from './database-job-queue';
 import { JobQueue } from './job-queue';
@@ -82,6 +83,7 @@ export class JobsModule {
     return {
       module: JobsModule,
       global: true,
+      controllers: [AdminJobsController],
       providers: [
         { provide: JOBS_OPTIONS, useValue: options },
         {

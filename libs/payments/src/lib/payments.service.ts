@@ -18,6 +18,8 @@ import {
   type PaymentGateway,
 } from '@payrail/plugin-sdk';
 import { GatewayInvoker } from './gateway-invoker';
+import { faultPoint } from './fault-injection';
+import { PaymentChangeFeed } from './payment-changes';
 import { IdempotencyService } from './idempotency.service';
 import { PaymentAttempt, type AttemptOperation } from './entities/payment-attempt.entity';
 import { PaymentEvent } from './entities/payment-event.entity';
@@ -69,6 +71,9 @@ export class PaymentFailedError extends ApiError {
 
 @Injectable()
 export class PaymentsService {
+  /** Payment and refund state changes, published in the transaction that makes them (the webhook outbox listens). */
+  readonly changes = new PaymentChangeFeed();
+
   constructor(
     private readonly tx: TransactionRunner,
     private readonly connections: ConnectionService,
@@ -215,6 +220,8 @@ export class PaymentsService {
         final,
       }),
     );
+    // The gateway has acted; nothing is committed yet. A crash here is what recovery must settle.
+    if (outcome.ok) faultPoint('after_gateway_capture');
     return this.finishCapture(fresh, attempt, outcome.ok ? { ok: true, value: outcome.value.snapshot } : outcome, latencyMs, payment.status, true, context);
   }
 
@@ -433,6 +440,7 @@ export class PaymentsService {
         await this.auditMoney(m, context, 'payment.refunded', payment, attempt, { refundId: refund.id, amount: refund.amount, amountRefunded: payment.amountRefunded, status: payment.status }, failure);
       }
       await this.addEvent(m, payment, { type: 'refund_changed', fromStatus: before, toStatus: refund.status, attemptId: attempt.id, data: { refund_id: refund.id, amount: refund.amount } });
+      if (before !== refund.status) await this.changes.publish(m, { kind: 'refund', payment, refund, from: before, to: refund.status });
       return { payment, refund, failure: refund.status === 'failed' && !outcome.ok ? outcome.error : undefined };
     });
     if (result.failure && throwOnFailure) this.throwFailure(result.payment, result.failure);
@@ -569,7 +577,10 @@ export class PaymentsService {
     const from = payment.status;
     payment.status = status;
     await m.save(payment);
-    if (from !== status) await this.addEvent(m, payment, { type: 'status_changed', fromStatus: from, toStatus: status, message: message ?? null });
+    if (from !== status) {
+      await this.addEvent(m, payment, { type: 'status_changed', fromStatus: from, toStatus: status, message: message ?? null });
+      await this.changes.publish(m, { kind: 'payment', payment, from, to: status });
+    }
   }
 
   async addEvent(m: EntityManager, payment: Payment, event: Partial<PaymentEvent>): Promise<void> {

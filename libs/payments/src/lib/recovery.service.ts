@@ -1,14 +1,28 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
+import { Counter, register } from 'prom-client';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, LessThanOrEqual, Or, Repository } from 'typeorm';
+import { In, IsNull, LessThan, LessThanOrEqual, Or, Repository } from 'typeorm';
 import { TransactionRunner } from '@payrail/database';
-import { ConnectionService } from '@payrail/gateways';
+import { ConnectionService, GATEWAY_TIMEOUT_MS } from '@payrail/gateways';
+import { JobQueue, JobScheduler } from '@payrail/jobs';
 import { GatewayError, succeed, type GatewayConnection, type GatewayPaymentSnapshot, type Outcome, type PaymentGateway } from '@payrail/plugin-sdk';
 import { GatewayInvoker } from './gateway-invoker';
 import { PaymentAttempt } from './entities/payment-attempt.entity';
 import { Payment } from './entities/payment.entity';
 import { Refund } from './entities/refund.entity';
 import { PaymentsService } from './payments.service';
+
+/** How long past the gateway timeout a still-pending call counts as orphaned by a crash. */
+export const ORPHAN_GRACE_MS = 5_000;
+
+/** The queue whose job runs `RecoveryService.sweep`, offered every `RECOVERY_SWEEP_INTERVAL_MS`. */
+export const RECOVERY_QUEUE = 'payments.recovery';
+export const RECOVERY_SWEEP_INTERVAL_MS = 60_000;
+export const RECOVERY_SWEEP_INTERVAL_MS_TOKEN = Symbol.for('payrail.recovery-sweep-interval-ms');
+
+const flaggedForReview =
+  (register.getSingleMetric('payrail_payments_flagged_for_review_total') as Counter<'gateway'> | undefined) ??
+  new Counter({ name: 'payrail_payments_flagged_for_review_total', help: 'Payments recovery gave up on and flagged for review', labelNames: ['gateway'] });
 
 /** After the first try, how long recovery waits before each next one; then a person must look. */
 export const RECOVERY_BACKOFF_MS = [5 * 60_000, 3600_000, 6 * 3600_000, 24 * 3600_000];
@@ -36,16 +50,21 @@ export class RecoveryService {
     private readonly invoker: GatewayInvoker,
     @InjectRepository(PaymentAttempt) private readonly attempts: Repository<PaymentAttempt>,
     @InjectRepository(Payment) private readonly paymentRows: Repository<Payment>,
+    @Optional() @Inject(GATEWAY_TIMEOUT_MS) private readonly gatewayTimeoutMs: number = 30_000,
   ) {}
 
   /** Every attempt in doubt whose next try is due (all of them with `force`). */
   async sweep(options: { force?: boolean; paymentId?: string } = {}): Promise<RecoveryReport> {
+    const forPayment = options.paymentId ? { paymentId: options.paymentId } : {};
+    // A call still pending well past the gateway timeout has no process waiting for it any more (a crash).
+    const orphanedBefore = new Date(Date.now() - this.gatewayTimeoutMs - ORPHAN_GRACE_MS);
     const due = await this.attempts.find({
-      where: {
-        status: In(['pending', 'unknown']),
-        ...(options.paymentId ? { paymentId: options.paymentId } : {}),
-        ...(options.force ? {} : { nextRecoveryAt: Or(LessThanOrEqual(new Date()), IsNull()) }),
-      },
+      where: options.force
+        ? { status: In(['pending', 'unknown']), ...forPayment }
+        : [
+            { status: In(['pending', 'unknown']), ...forPayment, nextRecoveryAt: Or(LessThanOrEqual(new Date()), IsNull()) },
+            { status: 'pending', ...forPayment, recoveryTries: 0, createdAt: LessThan(orphanedBefore) },
+          ],
       order: { id: 'ASC' },
       take: 100,
     });
@@ -173,9 +192,33 @@ export class RecoveryService {
       if (delay === undefined) {
         await m.update(Payment, { id: payment.id }, { needsReview: true });
         await this.payments.addEvent(m, payment, { type: 'recovery', attemptId: attempt.id, outcome: 'unknown', message: `gave up after ${tries} tries (${reason}); flagged for review` });
+        // The alert: a `payment.review_required` event for the merchant's endpoints, in this transaction.
+        await this.payments.changes.publish(m, { kind: 'review_required', payment, reason });
       }
     });
-    if (delay === undefined) this.logger.warn(`payment ${payment.id} flagged for review: ${reason}`);
+    if (delay === undefined) {
+      flaggedForReview.inc({ gateway: payment.gateway });
+      this.logger.error(`ALERT payment ${payment.id} flagged for review: recovery gave up after ${tries} tries (${reason})`);
+    }
     return delay === undefined ? 'review' : 'unknown';
+  }
+}
+
+/**
+ * Runs the recovery sweep as a job: every instance offers one per interval, the queue runs one.
+ * Each attempt keeps its own schedule (`nextRecoveryAt`), so the sweep only takes what is due.
+ */
+@Injectable()
+export class RecoverySchedule implements OnModuleInit {
+  constructor(
+    private readonly recovery: RecoveryService,
+    private readonly jobs: JobQueue,
+    private readonly scheduler: JobScheduler,
+    @Optional() @Inject(RECOVERY_SWEEP_INTERVAL_MS_TOKEN) private readonly intervalMs: number = RECOVERY_SWEEP_INTERVAL_MS,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.define(RECOVERY_QUEUE, async () => void (await this.recovery.sweep()), { maxAttempts: 1, concurrency: 1, leaseMs: 15 * 60_000 });
+    this.scheduler.every(RECOVERY_QUEUE, this.intervalMs);
   }
 }

@@ -17,7 +17,8 @@ export class WebhooksController {
     const headers: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(req.headers)) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
     const url = `${req.protocol}://${req.get('host')}${req.originalUrl}`;
-    const result = await this.intake.receive(connectionId, req.rawBody ?? Buffer.from(''), headers, url);
-    return { accepted: true, events: result.received, applied: result.applied };
+    const origin = { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null, requestId: (req as Request & { requestId?: string }).requestId ?? null };
+    const result = await this.intake.receive(connectionId, req.rawBody ?? Buffer.from(''), headers, url, origin);
+    return { accepted: true, events: result.received, duplicates: result.duplicates };
   }
 }

@@ -1,0 +1,233 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Counter, register } from 'prom-client';
+import { LessThan, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import { ApiError } from '@payrail/api-contract';
+import { isUniqueViolation, newId, TransactionRunner } from '@payrail/database';
+import { ConnectionService, type GatewayConnectionRecord } from '@payrail/gateways';
+import { JobQueue, type JobContext } from '@payrail/jobs';
+import {
+  WebhookIntakeService,
+  type WebhookEffect,
+  type WebhookInbox,
+  type WebhookResult,
+} from '@payrail/payments';
+import type { GatewayWebhookEvent } from '@payrail/plugin-sdk';
+import { InboxEvent, type InboxState } from './inbox-event.entity';
+import { INBOUND_QUEUE } from './webhooks.options';
+
+const received =
+  (register.getSingleMetric('payrail_webhooks_received_total') as
+    Counter<'gateway' | 'result'> | undefined) ??
+  new Counter({
+    name: 'payrail_webhooks_received_total',
+    help: 'Verified inbound gateway events by result (stored, duplicate)',
+    labelNames: ['gateway', 'result'],
+  });
+
+/** Signature headers are kept (they prove what was received); anything credential-like is masked. */
+const KEPT_HEADERS =
+  /^(content-type|user-agent|stripe-signature|x-square-hmacsha256-signature|paypal-|x-memory-signature|request-id|x-request-id)/;
+
+class AlreadyProcessed extends Error {}
+
+export interface InboxFilter {
+  merchantIds: string[] | 'all';
+  connectionId?: string;
+  state?: InboxState;
+  paymentReference?: string;
+  gatewayEventId?: string;
+  limit: number;
+  startingAfter?: string;
+}
+
+/**
+ * The inbound webhook inbox: each verified event is stored once per (connection, gateway event
+ * id) and answered at once; a job applies it to its payment, exactly once however many copies
+ * arrive or workers race, and records what it did. An event can be replayed by hand.
+ */
+@Injectable()
+export class InboxService implements WebhookInbox, OnModuleInit {
+  private readonly logger = new Logger('WebhookInbox');
+
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly jobs: JobQueue,
+    private readonly intake: WebhookIntakeService,
+    private readonly connections: ConnectionService,
+  ) {}
+
+  onModuleInit(): void {
+    this.intake.useInbox(this);
+    this.jobs.define<{ inboxId: string }>(
+      INBOUND_QUEUE,
+      (payload, context) => this.process(payload.inboxId, context),
+      {
+        maxAttempts: 6,
+        backoff: (attempt) => Math.min(3600_000, 5_000 * 4 ** (attempt - 1)),
+        concurrency: 4,
+        leaseMs: 2 * 60_000,
+      },
+    );
+  }
+
+  async store(
+    record: GatewayConnectionRecord,
+    events: GatewayWebhookEvent[],
+    request: { rawBody: Buffer; headers: Record<string, string | undefined> },
+  ): Promise<WebhookResult> {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers))
+      if (value !== undefined && KEPT_HEADERS.test(name)) headers[name] = value;
+    const rawBody = request.rawBody.toString('utf8');
+    let accepted = 0;
+    let duplicates = 0;
+    for (const event of events) {
+      const row: Partial<InboxEvent> = {
+        id: newId('whin'),
+        connectionId: record.id,
+        merchantId: record.merchantId,
+        gateway: record.gateway,
+        gatewayEventId: event.id.slice(0, 200),
+        gatewayEventType: event.gatewayType.slice(0, 100),
+        eventType: event.type,
+        paymentReference: event.reference ?? null,
+        event: JSON.parse(JSON.stringify(event)) as Record<string, unknown>,
+        rawBody,
+        headers,
+        receivedAt: new Date(),
+        state: 'received',
+        effect: null,
+        processedAt: null,
+        replays: 0,
+        lastError: null,
+      };
+      try {
+        await this.tx.run(async (m) => {
+          await m.insert(InboxEvent, row as never);
+          // On the database backend the job commits with the row; BullMQ's is sent here too, and the relay re-sends any a crash lost.
+          await this.jobs.enqueue(INBOUND_QUEUE, { inboxId: row.id }, {}, m);
+        });
+        accepted++;
+        received.inc({ gateway: record.gateway, result: 'stored' });
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        duplicates++;
+        received.inc({ gateway: record.gateway, result: 'duplicate' });
+      }
+    }
+    return { received: events.length, accepted, duplicates };
+  }
+
+  /** The job: applies one stored event, unless it already was. */
+  async process(inboxId: string, context?: JobContext): Promise<void> {
+    const row = await this.tx.dataSource.getRepository(InboxEvent).findOneBy({ id: inboxId });
+    if (!row || row.state !== 'received') return;
+    const record = await this.connections.findById(row.connectionId);
+    if (!record) {
+      await this.finish(inboxId, 'failed', null, 'the connection no longer exists');
+      return;
+    }
+    const event = {
+      ...(row.event as unknown as GatewayWebhookEvent),
+      occurredAt: new Date(String(row.event['occurredAt'])),
+    };
+    try {
+      await this.intake.apply(record, event, async (m, effect) => this.mark(m, inboxId, effect));
+    } catch (error) {
+      if (error instanceof AlreadyProcessed) return;
+      const last = !context || context.attempt >= context.maxAttempts;
+      await this.finish(inboxId, last ? 'failed' : 'received', null, (error as Error).message);
+      throw error;
+    }
+  }
+
+  async replay(id: string, merchantIds: string[] | 'all'): Promise<InboxEvent> {
+    const row = await this.get(id, merchantIds);
+    await this.tx.run(async (m) => {
+      await m.update(InboxEvent, { id }, { state: 'received', replays: row.replays + 1, lastError: null });
+      await this.jobs.enqueue(INBOUND_QUEUE, { inboxId: id, replay: row.replays + 1 }, {}, m);
+    });
+    return this.get(id, merchantIds);
+  }
+
+  async get(id: string, merchantIds: string[] | 'all'): Promise<InboxEvent> {
+    const row = await this.tx.dataSource.getRepository(InboxEvent).findOneBy({ id });
+    if (!row || (merchantIds !== 'all' && !merchantIds.includes(row.merchantId)))
+      throw ApiError.notFound('inbox event', id);
+    return row;
+  }
+
+  async list(filter: InboxFilter): Promise<{ data: InboxEvent[]; hasMore: boolean }> {
+    if (filter.merchantIds !== 'all' && filter.merchantIds.length === 0) return { data: [], hasMore: false };
+    const where: FindOptionsWhere<InboxEvent> = {};
+    if (filter.connectionId) where.connectionId = filter.connectionId;
+    if (filter.state) where.state = filter.state;
+    if (filter.paymentReference) where.paymentReference = filter.paymentReference;
+    if (filter.gatewayEventId) where.gatewayEventId = filter.gatewayEventId;
+    if (filter.startingAfter) where.id = LessThan(filter.startingAfter);
+    const qb = this.tx.dataSource.getRepository(InboxEvent).createQueryBuilder('e').where(where);
+    if (filter.merchantIds !== 'all')
+      qb.andWhere('e.merchantId IN (:...merchants)', { merchants: filter.merchantIds });
+    const rows = await qb
+      .orderBy('e.id', 'DESC')
+      .take(filter.limit + 1)
+      .getMany();
+    return { data: rows.slice(0, filter.limit), hasMore: rows.length > filter.limit };
+  }
+
+  /** Received rows nobody applied for a minute (a job lost between commit and BullMQ): offered again. */
+  async requeueStale(): Promise<number> {
+    const cutoff = new Date(Date.now() - 60_000);
+    const stale = await this.tx.dataSource
+      .getRepository(InboxEvent)
+      .find({ where: { state: 'received', updatedAt: LessThan(cutoff) }, take: 100 });
+    for (const row of stale) {
+      await this.tx.run(async (m) => {
+        await m.update(InboxEvent, { id: row.id }, { lastError: row.lastError });
+        await this.jobs.enqueue(INBOUND_QUEUE, { inboxId: row.id }, {}, m);
+      });
+    }
+    if (stale.length) this.logger.warn(`offered ${stale.length} unapplied inbox events again`);
+    return stale.length;
+  }
+
+  private async mark(m: EntityManager, id: string, effect: WebhookEffect): Promise<void> {
+    const state: InboxState = effect.outcome === 'applied' ? 'applied' : 'ignored';
+    const result = await m.update(
+      InboxEvent,
+      { id, state: 'received' },
+      { state, effect: presentEffect(effect), processedAt: new Date(), lastError: null },
+    );
+    if (result.affected !== 1) throw new AlreadyProcessed();
+  }
+
+  private async finish(
+    id: string,
+    state: InboxState,
+    effect: WebhookEffect | null,
+    error: string,
+  ): Promise<void> {
+    await this.tx.run((m) =>
+      m.update(
+        InboxEvent,
+        { id },
+        {
+          state,
+          ...(effect ? { effect: presentEffect(effect) } : {}),
+          lastError: error.slice(0, 1000),
+          processedAt: state === 'received' ? null : new Date(),
+        },
+      ),
+    );
+  }
+}
+
+function presentEffect(effect: WebhookEffect): { [key: string]: string | null } {
+  return {
+    outcome: effect.outcome,
+    payment_id: effect.paymentId,
+    from_status: effect.fromStatus,
+    to_status: effect.toStatus,
+    message: effect.message,
+  };
+}
