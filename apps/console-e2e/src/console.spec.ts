@@ -1,4 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
+import { STRIPE_SANDBOX_DEFAULTS } from '@payrail/sandbox/stripe';
+import { SessionService, User } from '@payrail/identity';
+import { DataSource } from 'typeorm';
 import { currentCode, OWNER, signIn, startConsole, type ConsoleUnderTest } from './support/console-harness';
 
 let env: ConsoleUnderTest;
@@ -47,5 +50,111 @@ describe('the console in Chromium', () => {
       'API keys',
       'Audit log',
     ]);
+  });
+
+  it('creates a Stripe sandbox connection from the form the plugin describes; the secret comes back masked', async () => {
+    const { page } = owner;
+    await page.getByRole('link', { name: 'Gateways' }).click();
+    await page.getByRole('region', { name: 'Stripe' }).waitFor();
+    await page.getByRole('button', { name: 'New connection' }).click();
+    await page.getByRole('combobox', { name: 'Gateway' }).click();
+    await page.getByRole('option', { name: 'Stripe' }).click();
+    await page.getByLabel('Name').fill('Stripe checkout (test)');
+    await page.getByLabel('Secret key').fill(STRIPE_SANDBOX_DEFAULTS.secretKey);
+    expect(await page.getByLabel('Secret key').getAttribute('type')).toBe('password');
+    await page.getByLabel('Publishable key').fill(STRIPE_SANDBOX_DEFAULTS.publishableKey);
+    await page.getByLabel('Sandbox URL (test only)').fill(env.stack.stripe.url);
+    await page.getByRole('button', { name: 'Save and check credentials' }).click();
+    const row = page.getByTestId('connection-row').filter({ hasText: 'Stripe checkout (test)' });
+    await row.waitFor();
+    await expect(row.getByTestId('credential-check').textContent()).resolves.toContain('valid');
+    const text = await row.textContent();
+    expect(text).toMatch(/\*{2,}/);
+    expect(await page.content()).not.toContain(STRIPE_SANDBOX_DEFAULTS.secretKey);
+  });
+
+  it('takes a payment in the virtual terminal, captures part, refunds part and shows the timeline', async () => {
+    const { page } = owner;
+    await page.getByRole('link', { name: 'Virtual terminal' }).click();
+    await page.getByRole('combobox', { name: 'Connection' }).click();
+    await page.getByRole('option', { name: /Stripe checkout \(test\)/ }).click();
+    await page.getByLabel('Amount').fill('40.00');
+    await page.getByLabel('Customer email').fill('grace@example.com');
+    await page.getByRole('radio', { name: /Authorize only/ }).check();
+    await page.getByRole('button', { name: 'Charge' }).click();
+    const result = page.getByTestId('terminal-result');
+    await expect(result.textContent()).resolves.toMatch(/authorized.*\$40\.00 on stripe/);
+    await page.getByTestId('terminal-payment-link').click();
+    await page.waitForURL(/\/payments\/pay_/);
+
+    await page.getByRole('button', { name: 'Capture' }).click();
+    await page.getByLabel(/^Amount/).fill('25.00');
+    await expect(page.getByTestId('confirm-text').textContent()).resolves.toContain('Capture $25.00');
+    await page.getByRole('button', { name: 'Confirm capture' }).click();
+    await page.getByTestId('captured').filter({ hasText: '$25.00' }).waitFor();
+
+    await page.getByRole('button', { name: 'Refund' }).click();
+    await page.getByLabel(/^Amount/).fill('10.00');
+    await page.getByLabel('Reason').fill('damaged box');
+    await page.getByRole('button', { name: 'Confirm refund' }).click();
+    await page.getByTestId('refunded').filter({ hasText: '$10.00' }).waitFor();
+
+    const timeline = (await page.getByTestId('timeline').textContent())!.replace(/\s+/g, ' ');
+    expect(timeline).toMatch(/Gateway call authorize: succeeded in \d+ ms/);
+    expect(timeline).toMatch(/Gateway call capture: succeeded in \d+ ms/);
+    expect(timeline).toMatch(/Gateway call refund: succeeded in \d+ ms/);
+    expect(timeline).toContain('authorized → capturing');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(
+      'partially refunded',
+    );
+  });
+
+  it('lists the payment under Payments, found by customer email', async () => {
+    const { page } = owner;
+    await page.getByRole('link', { name: 'Payments', exact: true }).click();
+    await page.getByLabel('Customer email').fill('GRACE@example.com');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByTestId('payment-row').first().waitFor();
+    const rows = await page.getByTestId('payment-row').allTextContents();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatch(/partially refunded.*\$40\.00.*stripe.*grace@example.com/);
+  });
+
+  it('shows a support user payments, but no gateway secrets, no user admin and no money actions', async () => {
+    const support = await env.createUser('support@example.com', 'support');
+    const { page, context, errors } = await env.newPage();
+    try {
+      await signIn(page, support.email, support.password);
+      await page.waitForURL('**/dashboard');
+      const nav = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
+      expect(nav.map((n) => n.trim())).toEqual(['Dashboard', 'Payments']);
+      await page.getByRole('link', { name: 'Payments', exact: true }).click();
+      await page.getByTestId('payment-row').first().locator('a').click();
+      await page.getByTestId('timeline').waitFor();
+      expect(await page.getByRole('region', { name: 'Actions' }).count()).toBe(0);
+      // The address bar does not get them there either, and the API refuses them anyway.
+      await page.goto('/gateways');
+      await page.waitForURL('**/dashboard');
+      const refused = await page.evaluate(async () =>
+        Promise.all(['/admin/connections', '/admin/users'].map(async (path) => (await fetch(path)).status)),
+      );
+      expect(refused).toEqual([403, 403]);
+      expect(errors.filter((e) => !/status of 403/.test(e))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('returns to the sign-in page, saying why, when the session has expired', async () => {
+    const { page } = owner;
+    const dataSource = env.stack.api.app.get(DataSource);
+    const user = await dataSource.getRepository(User).findOneByOrFail({ email: OWNER.email });
+    await env.stack.api.app.get(SessionService).revokeAllFor(user.id, 'idle_timeout');
+    await page.getByRole('link', { name: 'Dashboard', exact: true }).click();
+    await page.waitForURL(/\/login\?expired=1/);
+    await expect(page.getByTestId('expired').textContent()).resolves.toContain('Your session expired');
+    // The only errors are the refused requests that told the console so.
+    expect(owner.errors.every((e) => /status of 401/.test(e))).toBe(true);
+    owner.errors.length = 0;
   });
 });

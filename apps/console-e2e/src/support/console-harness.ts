@@ -63,7 +63,7 @@ export async function startConsole(): Promise<ConsoleUnderTest> {
       page.on('pageerror', (error) => errors.push(error.message));
       return { page, context, errors };
     },
-    async createUser(email, role, password = `pw-${role}-long-enough-2026`) {
+    async createUser(email, role, password = 'Quiet-Harbor-Lantern-2026') {
       const users = stack.api.app.get(ConsoleUsersService);
       const { user } = await users.create(
         { email, password, roles: [{ role, merchantId: null }] },

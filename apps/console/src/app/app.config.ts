@@ -6,7 +6,6 @@ import {
 } from '@angular/core';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { createMongoAbility, PureAbility } from '@casl/ability';
-import { provideCharts, withDefaultRegisterables } from 'ng2-charts';
 import { routes } from './app.routes';
 import { sessionInterceptor } from './core/session.interceptor';
 
@@ -21,6 +20,5 @@ export const appConfig: ApplicationConfig = {
       withInterceptors([sessionInterceptor]),
     ),
     { provide: PureAbility, useFactory: () => createMongoAbility() },
-    provideCharts(withDefaultRegisterables()),
   ],
 };

@@ -1,8 +1,323 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { DatePipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, computed, inject, signal, type OnInit } from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCheckboxModule } from '@angular/material/checkbox';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { MatSelectModule } from '@angular/material/select';
+import type { ConnectionResource, MerchantResource, PluginResource } from '@payrail/api-contract';
+import { AdminApi } from '../../core/admin.api';
+import { toProblem, type ApiProblem } from '../../core/api-problem';
+import { SessionStore } from '../../core/session.store';
+import { ProblemComponent } from '../../shared/problem.component';
 
+const CAPABILITIES: Array<[keyof PluginResource['capabilities'], string]> = [
+  ['partial_capture', 'partial capture'],
+  ['multiple_captures', 'multiple captures'],
+  ['partial_refund', 'partial refund'],
+  ['void', 'void'],
+  ['three_d_secure', '3-D Secure'],
+  ['tokenization', 'tokenization'],
+  ['webhooks', 'webhooks'],
+  ['settlement_reports', 'settlements'],
+];
+
+/** Installed plugins, and connections per merchant with forms drawn from each plugin's fields. */
 @Component({
   selector: 'pr-gateways',
+  imports: [
+    FormsModule,
+    DatePipe,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatSelectModule,
+    MatCheckboxModule,
+    ProblemComponent,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `<div class="page"><h1>Gateways</h1></div>`,
+  styles: `
+    .plugins {
+      display: grid;
+      grid-template-columns: repeat(auto-fill, minmax(280px, 1fr));
+      gap: 16px;
+    }
+    .caps {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 4px;
+    }
+    .cap {
+      font-size: 12px;
+      padding: 2px 8px;
+      border-radius: 10px;
+      background: var(--mat-sys-secondary-container);
+    }
+    td,
+    th {
+      padding: 8px;
+      text-align: left;
+      border-bottom: 1px solid var(--mat-sys-outline-variant);
+      vertical-align: top;
+    }
+    form.connection {
+      display: grid;
+      grid-template-columns: 1fr 1fr;
+      gap: 0 16px;
+      max-width: 820px;
+    }
+    .full {
+      grid-column: 1 / -1;
+    }
+  `,
+  template: `
+    <div class="page">
+      <h1>Gateways</h1>
+      <pr-problem [problem]="problem()" />
+      @if (plugins().length) {
+        <h2>Installed plugins</h2>
+        <div class="plugins">
+          @for (p of plugins(); track p.code) {
+            <section class="card" [attr.aria-label]="p.display_name">
+              <h2>
+                {{ p.display_name }} <span class="muted">v{{ p.version }}</span>
+              </h2>
+              <div class="caps">
+                @for (c of capabilityList(p); track c) {
+                  <span class="cap">{{ c }}</span>
+                }
+              </div>
+              <p class="muted">
+                Currencies:
+                {{
+                  p.capabilities.currencies === '*'
+                    ? 'all'
+                    : p.capabilities.currencies.join(', ').toUpperCase()
+                }}
+              </p>
+            </section>
+          }
+        </div>
+      }
+      <section class="card">
+        <div class="row">
+          <h2 class="grow">Connections</h2>
+          @if (canCreate() && plugins().length) {
+            <button mat-flat-button type="button" (click)="openForm()">New connection</button>
+          }
+        </div>
+        @if (formOpen()) {
+          <form class="connection card" (ngSubmit)="create()" aria-label="New connection">
+            <mat-form-field>
+              <mat-label>Gateway</mat-label>
+              <mat-select name="gateway" [(ngModel)]="gateway" (ngModelChange)="values = {}" required>
+                @for (p of plugins(); track p.code) {
+                  <mat-option [value]="p.code">{{ p.display_name }}</mat-option>
+                }
+              </mat-select>
+            </mat-form-field>
+            <mat-form-field>
+              <mat-label>Merchant</mat-label>
+              <mat-select name="merchant" [(ngModel)]="merchantId" required>
+                @for (m of merchants(); track m.id) {
+                  <mat-option [value]="m.id">{{ m.name }}</mat-option>
+                }
+              </mat-select>
+            </mat-form-field>
+            <mat-form-field
+              ><mat-label>Name</mat-label><input matInput name="name" [(ngModel)]="name"
+            /></mat-form-field>
+            <mat-form-field>
+              <mat-label>Mode</mat-label>
+              <mat-select name="mode" [(ngModel)]="mode"
+                ><mat-option value="test">Test</mat-option
+                ><mat-option value="live">Live</mat-option></mat-select
+              >
+            </mat-form-field>
+            @for (f of selectedPlugin()?.fields ?? []; track f.key) {
+              <mat-form-field [class.full]="f.secret">
+                <mat-label>{{ f.label }}</mat-label>
+                <input
+                  matInput
+                  [name]="'field-' + f.key"
+                  [type]="f.secret ? 'password' : 'text'"
+                  [autocomplete]="f.secret ? 'new-password' : 'off'"
+                  [required]="f.required"
+                  [placeholder]="f.placeholder ?? ''"
+                  [(ngModel)]="values[f.key]"
+                />
+                @if (f.description) {
+                  <mat-hint
+                    >{{ f.description }}{{ f.secret ? ' · write-only: never shown again' : '' }}</mat-hint
+                  >
+                } @else if (f.secret) {
+                  <mat-hint>Write-only: never shown again</mat-hint>
+                }
+              </mat-form-field>
+            }
+            @if (mode === 'test') {
+              <mat-form-field class="full"
+                ><mat-label>Sandbox URL (test only)</mat-label
+                ><input matInput name="base_url" [(ngModel)]="baseUrl" placeholder="http://127.0.0.1:12111"
+              /></mat-form-field>
+            }
+            <mat-checkbox class="full" name="default" [(ngModel)]="isDefault"
+              >Default connection of the merchant</mat-checkbox
+            >
+            <div class="full"><pr-problem [problem]="formProblem()" /></div>
+            <div class="full row">
+              <button mat-flat-button type="submit" [disabled]="busy() || !gateway || !merchantId">
+                Save and check credentials
+              </button>
+              <button mat-button type="button" (click)="formOpen.set(false)">Cancel</button>
+            </div>
+          </form>
+        }
+        <table class="data" aria-label="Connections">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Gateway</th>
+              <th scope="col">Mode</th>
+              <th scope="col">Credentials</th>
+              <th scope="col">Check</th>
+              <th scope="col">State</th>
+            </tr>
+          </thead>
+          <tbody>
+            @for (c of connections(); track c.id) {
+              <tr data-testid="connection-row">
+                <td>
+                  {{ c.name }}
+                  @if (c.is_default) {
+                    <span class="muted">(default)</span>
+                  }
+                  <div class="muted mono">{{ c.id }}</div>
+                </td>
+                <td>{{ c.gateway }}</td>
+                <td>{{ c.mode }}</td>
+                <td>
+                  @for (h of hints(c); track h[0]) {
+                    <div>
+                      <span class="muted">{{ h[0] }}</span> <span class="mono">{{ h[1] }}</span>
+                    </div>
+                  }
+                </td>
+                <td data-testid="credential-check">
+                  @if (c.credential_check; as v) {
+                    <span class="status" [class.ok]="v.valid" [class.bad]="!v.valid">{{
+                      v.valid ? 'valid' : 'invalid'
+                    }}</span>
+                    <span class="muted"> {{ v.mode }} · {{ v.checked_at | date: 'short' }}</span>
+                    @for (p of v.problems; track p) {
+                      <div class="error-text">{{ p }}</div>
+                    }
+                  } @else {
+                    <span class="muted">not checked</span>
+                  }
+                </td>
+                <td>{{ c.enabled ? 'enabled' : 'disabled' }}</td>
+              </tr>
+            } @empty {
+              <tr>
+                <td colspan="6" class="muted">No connections yet.</td>
+              </tr>
+            }
+          </tbody>
+        </table>
+      </section>
+    </div>
+  `,
 })
-export class GatewaysPage {}
+export class GatewaysPage implements OnInit {
+  private readonly api = inject(AdminApi);
+  private readonly session = inject(SessionStore);
+  readonly plugins = signal<PluginResource[]>([]);
+  readonly connections = signal<ConnectionResource[]>([]);
+  readonly merchants = signal<MerchantResource[]>([]);
+  readonly problem = signal<ApiProblem | null>(null);
+  readonly formProblem = signal<ApiProblem | null>(null);
+  readonly formOpen = signal(false);
+  readonly busy = signal(false);
+  readonly canCreate = computed(() => {
+    this.session.me();
+    return this.session.can('create', 'Connection');
+  });
+  gateway = '';
+  merchantId = '';
+  name = '';
+  mode: 'test' | 'live' = 'test';
+  baseUrl = '';
+  isDefault = false;
+  values: Record<string, string> = {};
+  readonly selectedPlugin = () => this.plugins().find((p) => p.code === this.gateway);
+
+  capabilityList(p: PluginResource): string[] {
+    return CAPABILITIES.filter(([key]) => p.capabilities[key] === true).map(([, label]) => label);
+  }
+
+  /** Public values as they are, secrets only as the API's masked hints. */
+  hints(c: ConnectionResource): Array<[string, string]> {
+    return [...Object.entries(c.values), ...Object.entries(c.secret_hints)];
+  }
+
+  async ngOnInit(): Promise<void> {
+    await this.load();
+  }
+
+  async openForm(): Promise<void> {
+    this.formProblem.set(null);
+    this.formOpen.set(true);
+    if (!this.merchants().length) {
+      try {
+        const merchants = (await this.api.merchants()).data;
+        this.merchants.set(merchants);
+        this.merchantId = merchants.find((m) => m.is_default)?.id ?? merchants[0]?.id ?? '';
+      } catch (error) {
+        this.formProblem.set(toProblem(error));
+      }
+    }
+  }
+
+  async create(): Promise<void> {
+    this.busy.set(true);
+    this.formProblem.set(null);
+    try {
+      const values = Object.fromEntries(
+        Object.entries(this.values).filter(([, v]) => v !== undefined && v !== ''),
+      );
+      await this.api.createConnection({
+        merchant_id: this.merchantId,
+        gateway: this.gateway,
+        mode: this.mode,
+        name: this.name.trim() || undefined,
+        values,
+        base_url: this.mode === 'test' && this.baseUrl.trim() ? this.baseUrl.trim() : undefined,
+        is_default: this.isDefault,
+      });
+      this.values = {};
+      this.formOpen.set(false);
+      await this.load();
+    } catch (error) {
+      this.formProblem.set(toProblem(error));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  private async load(): Promise<void> {
+    try {
+      const [plugins, connections] = await Promise.all([
+        this.session.can('read', 'Plugin')
+          ? this.api.plugins()
+          : Promise.resolve({ data: [] as PluginResource[] }),
+        this.api.connections(),
+      ]);
+      this.plugins.set(plugins.data);
+      this.connections.set(connections.data);
+    } catch (error) {
+      this.problem.set(toProblem(error));
+    }
+  }
+}
