@@ -218,13 +218,11 @@ export class OutboxService implements OnModuleInit, OnApplicationBootstrap, OnAp
 
   async listEvents(merchantIds: string[] | 'all', limit: number): Promise<OutboxEvent[]> {
     if (merchantIds !== 'all' && merchantIds.length === 0) return [];
-    return this.tx.dataSource
-      .getRepository(OutboxEvent)
-      .find({
-        where: merchantIds === 'all' ? {} : { merchantId: In(merchantIds) },
-        order: { id: 'DESC' },
-        take: limit,
-      });
+    return this.tx.dataSource.getRepository(OutboxEvent).find({
+      where: merchantIds === 'all' ? {} : { merchantId: In(merchantIds) },
+      order: { id: 'DESC' },
+      take: limit,
+    });
   }
 
   // ---- the relay's steps ----
