@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Counter, register } from 'prom-client';
 import { LessThan, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
