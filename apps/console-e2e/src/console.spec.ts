@@ -2,7 +2,14 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { STRIPE_SANDBOX_DEFAULTS } from '@payrail/sandbox/stripe';
 import { SessionService, User } from '@payrail/identity';
 import { DataSource } from 'typeorm';
-import { currentCode, OWNER, signIn, startConsole, type ConsoleUnderTest } from './support/console-harness';
+import {
+  currentCode,
+  OWNER,
+  screenshot,
+  signIn,
+  startConsole,
+  type ConsoleUnderTest,
+} from './support/console-harness';
 
 let env: ConsoleUnderTest;
 /** The owner's browser, kept signed in across the flow below. */
@@ -27,12 +34,14 @@ describe('the console in Chromium', () => {
     const { page } = owner;
     await page.goto('/');
     await page.waitForURL('**/login');
+    await screenshot(page, 'sign-in');
     await signIn(page, OWNER.email, OWNER.password);
     await page.waitForURL('**/login/mfa/enrol');
     await expect(
       page.getByRole('img', { name: 'QR code for your authenticator app' }).getAttribute('src'),
     ).resolves.toMatch(/^data:image\/png;base64,/);
     const secret = (await page.getByTestId('mfa-secret').textContent())!.trim();
+    await screenshot(page, 'mfa-enrolment');
     await page.getByLabel('Code from the app').fill(await currentCode(secret));
     await page.getByRole('button', { name: 'Turn on' }).click();
     const codes = await page.getByTestId('recovery-codes').locator('li').allTextContents();
@@ -71,6 +80,7 @@ describe('the console in Chromium', () => {
     const text = await row.textContent();
     expect(text).toMatch(/\*{2,}/);
     expect(await page.content()).not.toContain(STRIPE_SANDBOX_DEFAULTS.secretKey);
+    await screenshot(page, 'gateways');
   });
 
   it('takes a payment in the virtual terminal, captures part, refunds part and shows the timeline', async () => {
@@ -84,6 +94,7 @@ describe('the console in Chromium', () => {
     await page.getByRole('button', { name: 'Charge' }).click();
     const result = page.getByTestId('terminal-result');
     await expect(result.textContent()).resolves.toMatch(/authorized.*\$40\.00 on stripe/);
+    await screenshot(page, 'virtual-terminal');
     await page.getByTestId('terminal-payment-link').click();
     await page.waitForURL(/\/payments\/pay_/);
 
@@ -107,6 +118,7 @@ describe('the console in Chromium', () => {
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(
       'partially refunded',
     );
+    await screenshot(page, 'payment-timeline');
   });
 
   it('lists the payment under Payments, found by customer email', async () => {
@@ -118,6 +130,45 @@ describe('the console in Chromium', () => {
     const rows = await page.getByTestId('payment-row').allTextContents();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatch(/partially refunded.*\$40\.00.*stripe.*grace@example.com/);
+    await screenshot(page, 'payments');
+  });
+
+  it('opens the dashboard, users, API keys and audit pages without errors; a new key is shown once', async () => {
+    const { page } = owner;
+    // A declined card, so the dashboard has a failure to show.
+    await page.getByRole('link', { name: 'Virtual terminal' }).click();
+    await page.getByRole('combobox', { name: 'Test card' }).click();
+    await page.getByRole('option', { name: /card_declined/ }).click();
+    await page.getByRole('button', { name: 'Charge' }).click();
+    await expect(page.getByTestId('terminal-result').textContent()).resolves.toContain('card_declined');
+
+    await page.getByRole('link', { name: 'Dashboard', exact: true }).click();
+    const tile = page.getByTestId('gateway-tile').filter({ hasText: 'stripe' });
+    await expect(tile.textContent()).resolves.toMatch(/50%.*1 of 2 payments/);
+    await expect(
+      page.getByRole('region', { name: 'Recent failures' }).or(page.locator('table')).last().textContent(),
+    ).resolves.toContain('card_declined');
+    await screenshot(page, 'dashboard');
+
+    await page.getByRole('link', { name: 'Users and roles' }).click();
+    await expect(page.getByTestId('user-row').first().textContent()).resolves.toContain('owner@example.com');
+    await screenshot(page, 'users');
+
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByLabel('Key name').fill('checkout server');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = (await page.getByTestId('new-secret').locator('code').textContent())!.trim();
+    expect(secret).toMatch(/^pr_test_/);
+    await screenshot(page, 'api-keys');
+    await page.getByRole('button', { name: 'Done' }).click();
+    expect(await page.content()).not.toContain(secret);
+
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('button', { name: 'Verify the chain' }).click();
+    await expect(page.getByTestId('verification').textContent()).resolves.toMatch(
+      /Intact: \d+ entries verified/,
+    );
+    await screenshot(page, 'audit-log');
   });
 
   it('shows a support user payments, but no gateway secrets, no user admin and no money actions', async () => {
@@ -128,6 +179,7 @@ describe('the console in Chromium', () => {
       await page.waitForURL('**/dashboard');
       const nav = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
       expect(nav.map((n) => n.trim())).toEqual(['Dashboard', 'Payments']);
+      await screenshot(page, 'support-view');
       await page.getByRole('link', { name: 'Payments', exact: true }).click();
       await page.getByTestId('payment-row').first().locator('a').click();
       await page.getByTestId('timeline').waitFor();
@@ -153,6 +205,7 @@ describe('the console in Chromium', () => {
     await page.getByRole('link', { name: 'Dashboard', exact: true }).click();
     await page.waitForURL(/\/login\?expired=1/);
     await expect(page.getByTestId('expired').textContent()).resolves.toContain('Your session expired');
+    await screenshot(page, 'session-expired');
     // The only errors are the refused requests that told the console so.
     expect(owner.errors.every((e) => /status of 401/.test(e))).toBe(true);
     owner.errors.length = 0;

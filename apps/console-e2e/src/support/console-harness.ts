@@ -90,3 +90,11 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
+
+/** With PAYRAIL_SCREENSHOTS=<folder> (scripts/screenshots.mjs), saves the page as <folder>/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const folder = process.env['PAYRAIL_SCREENSHOTS'];
+  if (!folder) return;
+  await page.waitForLoadState('networkidle');
+  await page.screenshot({ path: join(root, folder, `${name}.png`) });
+}

@@ -259,7 +259,12 @@ export class GatewaysPage implements OnInit {
 
   /** Public values as they are, secrets only as the API's masked hints. */
   hints(c: ConnectionResource): Array<[string, string]> {
-    return [...Object.entries(c.values), ...Object.entries(c.secret_hints)];
+    const fields = this.plugins().find((p) => p.code === c.gateway)?.fields ?? [];
+    const label = (key: string) => fields.find((f) => f.key === key)?.label ?? key;
+    return [...Object.entries(c.values), ...Object.entries(c.secret_hints)].map(([key, value]) => [
+      label(key),
+      value,
+    ]);
   }
 
   async ngOnInit(): Promise<void> {

@@ -122,8 +122,7 @@ type Action = 'capture' | 'void' | 'refund';
                 @if (d.payment.failure; as f) {
                   <dt>Failure</dt>
                   <dd class="error-text">
-                    <span class="mono">{{ f.code }}</span
-                    >: {{ f.message }}
+                    <span class="mono">{{ f.code }}</span>: {{ f.message }}
                   </dd>
                 }
               </dl>
