@@ -227,7 +227,9 @@ export class DatabaseJobQueue extends JobQueue {
       claimed += jobs.length;
       for (const job of jobs) {
         const key = `${queue}|${job.id}`;
-        const run = this.run(job, definition).finally(() => this.running.delete(key));
+        const run = this.run(job, definition)
+          .catch((error: Error) => this.logger.error(`recording job ${job.id} failed: ${error.message}`))
+          .finally(() => this.running.delete(key));
         this.running.set(key, run);
       }
     }

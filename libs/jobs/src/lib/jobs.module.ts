@@ -32,7 +32,7 @@ export const JOBS_OPTIONS = Symbol.for('payrail.jobs-options');
  * interval, so however many instances run, the queue gets one job per interval.
  */
 @Injectable()
-export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Jobs');
   private readonly recurring: Array<{ queue: string; intervalMs: number }> = [];
   private readonly timers: NodeJS.Timeout[] = [];
@@ -55,7 +55,8 @@ export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdo
     for (const { queue, intervalMs } of this.recurring) this.startTimer(queue, intervalMs);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before any module's shutdown hook: the database must still be there while running jobs finish.
+  async onModuleDestroy(): Promise<void> {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     await this.jobs.stop();
   }

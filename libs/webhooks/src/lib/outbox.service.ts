@@ -46,7 +46,7 @@ const SENDING_LEASE_MS = 60_000;
  * (or, after the schedule, dead and visible).
  */
 @Injectable()
-export class OutboxService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('WebhookOutbox');
   private timer: NodeJS.Timeout | null = null;
   private relaying: Promise<void> | null = null;
@@ -80,7 +80,7 @@ export class OutboxService implements OnModuleInit, OnApplicationBootstrap, OnAp
     this.kick(0);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.relaying?.catch(() => undefined);
