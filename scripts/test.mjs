@@ -63,7 +63,7 @@ if (wants('postgres')) {
 
 if (wants('console')) {
   // The console: its unit specs in jsdom, then the browser suite in Chromium against the built console.
-  jest('console unit specs', ['--maxWorkers=2', '--selectProjects', 'console']);
+  jest('console unit specs', ['-c', 'apps/console/jest.config.ts', '--maxWorkers=2']);
   if (step('build the console', 'npx', ['nx', 'build', 'console', '--output-style=stream'])) {
     jest('console in Chromium', ['-c', 'apps/console-e2e/browser.jest.config.ts'], { PAYRAIL_TEST_DB: 'sqlite', TEST_DATABASE_URL: '' });
   } else totals.failed += 1;
