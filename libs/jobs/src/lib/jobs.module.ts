@@ -6,7 +6,7 @@ import {
   Module,
   type DynamicModule,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type OnModuleDestroy,
 } from '@nestjs/common';
 import { TransactionRunner } from '@payrail/database';
 import { AdminJobsController } from './admin-jobs.controller';
