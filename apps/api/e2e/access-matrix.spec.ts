@@ -205,6 +205,18 @@ describe(`access matrix ${dbLabel}`, () => {
     expect(idRoutes.length).toBe(Object.keys(FIXTURES).length);
   });
 
+  it.each(ROLES)('the test-mode virtual terminal as %s follows the Terminal grant', async (role) => {
+    if (!world) return;
+    const allowed = roleAllows(role, 'create', 'Terminal');
+    const client = world.clients[role];
+    const options = await client.request('GET', '/admin/terminal');
+    expect(options.status).toBe(allowed ? 200 : 403);
+    // An empty body: the policy decides before validation, so a refused role never learns more.
+    const charge = await client.request('POST', '/admin/terminal/payments', {});
+    expect(charge.status).toBe(allowed ? 400 : 403);
+    expect(['owner', 'admin', 'platform_engineer'].includes(role)).toBe(allowed);
+  });
+
   it('every other id-bearing admin route answers an unknown id with 403 or 404 per role, never 2xx', async () => {
     if (!world) return;
     const others = listRouteAccess(world.api.app).filter(

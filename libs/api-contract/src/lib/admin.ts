@@ -28,7 +28,9 @@ export type AdminPolicySubject =
   | 'WebhookDelivery'
   | 'InboxEvent'
   | 'Job'
-  | 'Dashboard';
+  | 'Dashboard'
+  /** The virtual terminal (test-mode payments from the console). */
+  | 'Terminal';
 
 /**
  * One CASL rule. Without `conditions` it holds for every merchant; with them only for objects whose

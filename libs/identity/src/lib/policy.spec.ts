@@ -7,6 +7,7 @@ import {
   policyObject,
   roleAllows,
 } from './policy';
+import { ROLES } from './role-assignment.entity';
 
 function repositoryRoot(): string {
   let dir = __dirname;
@@ -36,6 +37,13 @@ describe('permission matrix', () => {
     expect(roleAllows('auditor', 'verify', 'AuditEntry')).toBe(true);
     expect(roleAllows('admin', 'verify', 'AuditEntry')).toBe(false);
     expect(roleAllows('platform_engineer', 'read', 'User')).toBe(false);
+  });
+
+  it('opens the test-mode virtual terminal to owners, admins and platform engineers only', () => {
+    const allowed = ROLES.filter((role) => roleAllows(role, 'create', 'Terminal'));
+    expect(allowed).toEqual(['owner', 'admin', 'platform_engineer']);
+    // Taking a real payment stays with merchants' servers (API keys) and owners.
+    expect(ROLES.filter((role) => roleAllows(role, 'create', 'Payment'))).toEqual(['owner']);
   });
 
   it('requires MFA of owners, admins and platform engineers', () => {

@@ -32,6 +32,7 @@ export const POLICY_SUBJECTS = [
   'InboxEvent',
   'Job',
   'Dashboard',
+  'Terminal',
 ] as const;
 export type PolicySubject = (typeof POLICY_SUBJECTS)[number];
 
@@ -49,7 +50,11 @@ const ALL: readonly PolicyAction[] = ['manage'];
 const READ: readonly PolicyAction[] = ['read'];
 
 /**
- * The permission matrix: role × subject → actions. The one place access is decided; the
+ * The permission matrix: role × subject → actions.
+ * `Terminal` is the console's virtual terminal: test-mode payments with sandbox cards, to try a
+ * gateway end to end. It is not `create` on `Payment` (which no console role but the owner holds:
+ * payments come from merchants' servers), and roles that handle money or customers (finance,
+ * support) or only look (auditor) do not get it. The one place access is decided; the
  * README table and `GET /admin/roles` are generated from it. `manage` means every action.
  */
 export const PERMISSION_MATRIX: Record<Role, Grants> = {
@@ -69,6 +74,7 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     InboxEvent: ['read', 'replay'],
     Job: ['read', 'retry'],
     Dashboard: READ,
+    Terminal: ['create'],
   },
   platform_engineer: {
     Payment: READ,
@@ -81,6 +87,7 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     InboxEvent: ['read', 'replay'],
     Job: ['read', 'retry'],
     Dashboard: READ,
+    Terminal: ['create'],
   },
   finance: {
     Payment: ['read', 'capture', 'void', 'refund', 'export'],

@@ -149,13 +149,13 @@ export class AdminPaymentsController {
   }
 
   @Get('terminal')
-  @RequirePolicy('create', 'Payment')
+  @RequirePolicy('create', 'Terminal')
   terminal(@CurrentAdmin() admin: AdminPrincipal): Promise<TerminalOptionsResource> {
     return this.admin.terminalOptions(admin.merchantIds);
   }
 
   @Post('terminal/payments')
-  @RequirePolicy('create', 'Payment')
+  @RequirePolicy('create', 'Terminal')
   @HttpCode(201)
   @ApiOperation({ summary: 'Take a test-mode payment with a sandbox test card on a chosen connection' })
   async terminalPayment(
@@ -169,7 +169,7 @@ export class AdminPaymentsController {
         'connection_id',
         'the virtual terminal takes test-mode payments only: choose a test connection',
       );
-    assertMerchantAccess(admin, 'create', 'Payment', connection.merchantId, {
+    assertMerchantAccess(admin, 'create', 'Terminal', connection.merchantId, {
       what: 'connection',
       id: connection.id,
     });

@@ -12,10 +12,12 @@ describe('navigation built from abilities', () => {
     expect(
       navFor([
         { action: 'manage', subject: 'Payment' },
-        ...(['Dashboard', 'Connection', 'User', 'ApiKey', 'AuditEntry'] as const).map((subject) => ({
-          action: 'manage' as const,
-          subject,
-        })),
+        ...(['Dashboard', 'Terminal', 'Connection', 'User', 'ApiKey', 'AuditEntry'] as const).map(
+          (subject) => ({
+            action: 'manage' as const,
+            subject,
+          }),
+        ),
       ]),
     ).toEqual([
       'Dashboard',
@@ -36,6 +38,23 @@ describe('navigation built from abilities', () => {
       { action: 'read', subject: 'Merchant' },
     ];
     expect(navFor(support)).toEqual(['Dashboard', 'Payments']);
+  });
+
+  it('shows the virtual terminal to a platform engineer, not to finance', () => {
+    const platformEngineer: AdminAbilityRule[] = [
+      { action: 'read', subject: 'Payment' },
+      { action: 'read', subject: 'Dashboard' },
+      { action: 'manage', subject: 'Connection' },
+      { action: 'create', subject: 'Terminal' },
+    ];
+    expect(navFor(platformEngineer)).toEqual(['Dashboard', 'Payments', 'Virtual terminal', 'Gateways']);
+    const finance: AdminAbilityRule[] = [
+      { action: 'refund', subject: 'Payment' },
+      { action: 'read', subject: 'Payment' },
+      { action: 'read', subject: 'Dashboard' },
+      { action: 'read', subject: 'Connection' },
+    ];
+    expect(navFor(finance)).toEqual(['Dashboard', 'Payments', 'Gateways']);
   });
 
   it('counts a grant scoped to one merchant as access to the page', () => {

@@ -9,7 +9,7 @@ export interface NavItem {
 export const NAVIGATION: readonly NavItem[] = [
   { path: '/dashboard', label: 'Dashboard', action: 'read', subject: 'Dashboard' },
   { path: '/payments', label: 'Payments', action: 'read', subject: 'Payment' },
-  { path: '/terminal', label: 'Virtual terminal', action: 'create', subject: 'Payment' },
+  { path: '/terminal', label: 'Virtual terminal', action: 'create', subject: 'Terminal' },
   { path: '/gateways', label: 'Gateways', action: 'read', subject: 'Connection' },
   { path: '/users', label: 'Users and roles', action: 'read', subject: 'User' },
   { path: '/api-keys', label: 'API keys', action: 'read', subject: 'ApiKey' },
