@@ -40,7 +40,7 @@ export class AppModule {
         GatewaysModule,
         PaymentsModule,
         AuditModule.forRoot({ isGlobal: true }),
-        JobsModule.forRoot({ redisUrl: options.config.redisUrl, pollMs: options.config.jobPollMs, runWorkers: options.config.jobs }),
+        JobsModule.forRoot({ redisUrl: options.config.redisUrl, prefix: options.config.queuePrefix, pollMs: options.config.jobPollMs, runWorkers: options.config.jobs }),
         WebhooksModule.forRoot({ allowHttpLoopback: options.config.webhookAllowHttpLoopback, retryScheduleMs: options.config.webhookRetryScheduleMs, runRelay: options.config.jobs }),
         RecoveryJobsModule.forRoot({ intervalMs: options.config.recoveryIntervalMs }),
         ...(options.plugins ?? pluginModules(options.config)),

@@ -24,6 +24,8 @@ export interface PayrailConfig {
   consoleDir: string | null;
   /** BullMQ on this Redis for the job queue; the database when absent. */
   redisUrl?: string;
+  /** Key prefix of the BullMQ queues in Redis. */
+  queuePrefix: string;
   /** Whether this process runs background jobs and the webhook relay. */
   jobs: boolean;
   jobPollMs: number;
@@ -135,6 +137,7 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     masterKey,
     consoleDir: env['PAYRAIL_CONSOLE_DIR'] === 'off' ? null : resolve(env['PAYRAIL_CONSOLE_DIR'] || './dist/apps/console/browser'),
     redisUrl,
+    queuePrefix: env['PAYRAIL_QUEUE_PREFIX'] || 'payrail',
     jobs: oneOf(env, 'PAYRAIL_JOBS', 'on', ['on', 'off']) === 'on',
     jobPollMs: integer(env, 'PAYRAIL_JOB_POLL_MS', 1000, 10, 60000),
     webhookAllowHttpLoopback,
