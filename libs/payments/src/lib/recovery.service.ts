@@ -50,7 +50,7 @@ export class RecoveryService {
     private readonly invoker: GatewayInvoker,
     @InjectRepository(PaymentAttempt) private readonly attempts: Repository<PaymentAttempt>,
     @InjectRepository(Payment) private readonly paymentRows: Repository<Payment>,
-    @Optional() @Inject(GATEWAY_TIMEOUT_MS) private readonly gatewayTimeoutMs: number = 30_000,
+    @Optional() @Inject(GATEWAY_TIMEOUT_MS) private readonly gatewayTimeoutMs = 30_000,
   ) {}
 
   /** Every attempt in doubt whose next try is due (all of them with `force`). */
@@ -214,7 +214,7 @@ export class RecoverySchedule implements OnModuleInit {
     private readonly recovery: RecoveryService,
     private readonly jobs: JobQueue,
     private readonly scheduler: JobScheduler,
-    @Optional() @Inject(RECOVERY_SWEEP_INTERVAL_MS_TOKEN) private readonly intervalMs: number = RECOVERY_SWEEP_INTERVAL_MS,
+    @Optional() @Inject(RECOVERY_SWEEP_INTERVAL_MS_TOKEN) private readonly intervalMs = RECOVERY_SWEEP_INTERVAL_MS,
   ) {}
 
   onModuleInit(): void {
