@@ -58,7 +58,7 @@ if (wants('sqlite')) {
 }
 if (wants('postgres')) {
   if (!postgresUrl) process.stdout.write('\nTEST_DATABASE_URL is not set: the PostgreSQL pass tries Testcontainers and is skipped, with the reason, where no Docker engine answers.\n');
-  jest('database specs on PostgreSQL', ['--maxWorkers=2', '--selectProjects', 'api', 'audit', 'secrets'], { PAYRAIL_TEST_DB: 'postgres', TEST_DATABASE_URL: postgresUrl ?? '', PAYRAIL_TEST_ARTIFACTS: artifacts });
+  jest('database specs on PostgreSQL', ['--maxWorkers=2', '--selectProjects', 'api', 'audit', 'secrets', 'jobs'], { PAYRAIL_TEST_DB: 'postgres', TEST_DATABASE_URL: postgresUrl ?? '', PAYRAIL_TEST_ARTIFACTS: artifacts });
 }
 
 if (wants('console')) {
