@@ -23,6 +23,9 @@ interface Definition {
   options: Required<QueueOptions>;
 }
 
+const COMPLETED_RETENTION_MS = 7 * 24 * 3600_000;
+const PURGE_EVERY_MS = 10 * 60_000;
+
 export interface DatabaseJobQueueOptions {
   /** How often an idle worker looks for due jobs; default 1000 ms. */
   pollMs?: number;
@@ -43,6 +46,7 @@ export class DatabaseJobQueue extends JobQueue {
   private stopped = true;
   private ticking: Promise<number> | null = null;
   private readonly pollMs: number;
+  private lastPurge = 0;
 
   constructor(
     private readonly tx: TransactionRunner,
@@ -218,6 +222,7 @@ export class DatabaseJobQueue extends JobQueue {
   }
 
   private async claimAndRun(): Promise<number> {
+    await this.purgeFinished();
     let claimed = 0;
     for (const [queue, definition] of this.definitions) {
       const busy = [...this.running.keys()].filter((key) => key.startsWith(`${queue}|`)).length;
@@ -297,6 +302,21 @@ export class DatabaseJobQueue extends JobQueue {
       this.logger.error(
         `job ${job.id} (${job.queue}) is dead after ${job.attempts} tries: ${failure?.message}`,
       );
+  }
+
+  /** Completed jobs are kept a week for the admin view, then deleted (checked every 10 minutes); dead ones stay until retried. */
+  private async purgeFinished(): Promise<void> {
+    if (Date.now() - this.lastPurge < PURGE_EVERY_MS) return;
+    this.lastPurge = Date.now();
+    const cutoff = new Date(Date.now() - COMPLETED_RETENTION_MS);
+    await this.tx.run((m) =>
+      m
+        .createQueryBuilder()
+        .delete()
+        .from(Job)
+        .where("state = 'completed' AND finished_at < :cutoff", { cutoff })
+        .execute(),
+    );
   }
 
   private async dueCount(): Promise<number> {

@@ -216,6 +216,21 @@ describe('database job queue specifics', () => {
     expect(await q.get(id)).toBeNull();
   });
 
+  it('deletes completed jobs after a week and keeps dead ones', async () => {
+    if (!backend) return;
+    const q = await backend.open();
+    q.define('old', async () => undefined);
+    const done = await q.enqueue('old', {});
+    const dead = await q.enqueue('old', {});
+    const repo = backend.dataSource!.getRepository(Job);
+    const longAgo = new Date(Date.now() - 8 * 24 * 3600_000);
+    await repo.update({ id: done }, { state: 'completed', finishedAt: longAgo });
+    await repo.update({ id: dead }, { state: 'dead', finishedAt: longAgo });
+    await q.drain();
+    expect(await q.get(done)).toBeNull();
+    expect((await q.get(dead))?.state).toBe('dead');
+  });
+
   it('takes over a job whose worker died while its claim lapsed', async () => {
     if (!backend) return;
     const q = await backend.open();
