@@ -1,10 +1,13 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { BrowserContext, Page } from 'playwright-core';
 import { STRIPE_SANDBOX_DEFAULTS } from '@payrail/sandbox/stripe';
-import { SessionService, User } from '@payrail/identity';
+import { MerchantService, SessionService, User } from '@payrail/identity';
 import { DataSource } from 'typeorm';
 import {
   currentCode,
   OWNER,
+  pick,
   screenshot,
   signIn,
   startConsole,
@@ -58,6 +61,7 @@ describe('the console in Chromium', () => {
       'Users and roles',
       'API keys',
       'Audit log',
+      'Webhooks',
     ]);
   });
 
@@ -80,7 +84,6 @@ describe('the console in Chromium', () => {
     const text = await row.textContent();
     expect(text).toMatch(/\*{2,}/);
     expect(await page.content()).not.toContain(STRIPE_SANDBOX_DEFAULTS.secretKey);
-    await screenshot(page, 'gateways');
   });
 
   it('takes a payment in the virtual terminal, captures part, refunds part and shows the timeline', async () => {
@@ -152,7 +155,6 @@ describe('the console in Chromium', () => {
 
     await page.getByRole('link', { name: 'Users and roles' }).click();
     await expect(page.getByTestId('user-row').first().textContent()).resolves.toContain('owner@example.com');
-    await screenshot(page, 'users');
 
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByLabel('Key name').fill('checkout server');
@@ -171,6 +173,189 @@ describe('the console in Chromium', () => {
     await screenshot(page, 'audit-log');
   });
 
+  it('creates a user (a common password refused in the API’s words), grants and revokes a role, issues a reset token, and disabling ends their session', async () => {
+    const { page } = owner;
+    await page.getByRole('link', { name: 'Users and roles' }).click();
+    await page.getByRole('button', { name: 'New user' }).click();
+    await page.getByLabel('Email').fill('ada@example.com');
+    await page.getByLabel('Full name').fill('Ada Lovelace');
+    await page.getByLabel('Initial password').fill('password1234');
+    await pick(page, 'Role', /^Support/);
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await expect(page.getByTestId('problem').textContent()).resolves.toContain(
+      'this password is on a list of commonly used passwords; choose another',
+    );
+    // The refused request is the one error the browser logs here.
+    expect(owner.errors.splice(0)).toEqual([expect.stringContaining('status of 400')]);
+    // Left empty, the API generates one and the console shows it this once.
+    await page.getByLabel('Initial password').fill('');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    const generated = (await page.getByTestId('generated-password').locator('code').textContent())!.trim();
+    expect(generated.length).toBeGreaterThanOrEqual(12);
+    const row = page.getByTestId('user-row').filter({ hasText: 'ada@example.com' });
+    await expect(row.textContent()).resolves.toMatch(/Ada Lovelace.*Support\s*all merchants.*active/);
+
+    // Ada signs in with it in her own browser.
+    const ada = await env.newPage();
+    try {
+      await signIn(ada.page, 'ada@example.com', generated);
+      await ada.page.waitForURL('**/dashboard');
+
+      await page.getByRole('button', { name: 'Manage ada@example.com' }).click();
+      const manage = page.getByTestId('manage-user');
+      await pick(page, 'Grant role', 'Finance');
+      await pick(page, 'Grant on merchant', 'Default merchant');
+      await manage.getByRole('button', { name: 'Grant' }).click();
+      await page
+        .getByTestId('manage-notice')
+        .filter({ hasText: 'Finance granted on Default merchant.' })
+        .waitFor();
+      await expect(manage.getByTestId('assignment').allTextContents()).resolves.toEqual([
+        expect.stringContaining('Support on all merchants'),
+        expect.stringContaining('Finance on Default merchant'),
+      ]);
+      await screenshot(page, 'users');
+      await manage.getByRole('button', { name: 'Revoke Finance on Default merchant' }).click();
+      await page.getByTestId('manage-notice').filter({ hasText: 'revoked' }).waitFor();
+      await expect(manage.getByTestId('assignment').count()).resolves.toBe(1);
+
+      await manage.getByRole('button', { name: 'Reset password' }).click();
+      await manage.getByRole('button', { name: 'Issue reset token' }).click();
+      await expect(manage.getByTestId('reset-token').locator('code').textContent()).resolves.toMatch(
+        /\S{16,}/,
+      );
+
+      await manage.getByRole('button', { name: 'Disable' }).click();
+      await expect(manage.getByTestId('confirm').textContent()).resolves.toContain('signed out everywhere');
+      await manage.getByRole('button', { name: 'Confirm disable' }).click();
+      await page
+        .getByTestId('manage-notice')
+        .filter({ hasText: 'ada@example.com is disabled; 1 session ended.' })
+        .waitFor();
+      await expect(row.getByTestId('user-status').textContent()).resolves.toContain('disabled');
+      // Her open console notices at its next request.
+      await ada.page.getByRole('link', { name: 'Payments', exact: true }).click();
+      await ada.page.waitForURL(/\/login\?expired=1/);
+      await expect(manage.getByRole('button', { name: 'Enable' }).isVisible()).resolves.toBe(true);
+    } finally {
+      await ada.context.close();
+    }
+  });
+
+  it('edits a connection with its secret left untouched, re-runs the check, disables and deletes one after confirming, and filters by merchant', async () => {
+    const { page } = owner;
+    await env.stack.api.app.get(MerchantService).create('Second shop', 'usr_console_e2e');
+    await page.getByRole('link', { name: 'Gateways' }).click();
+    const stripeRow = page.getByTestId('connection-row').filter({ hasText: 'Stripe checkout (test)' });
+    await stripeRow.getByRole('button', { name: 'Edit' }).click();
+    const secret = page.getByLabel('Secret key');
+    expect(await secret.inputValue()).toBe('');
+    expect(await secret.getAttribute('type')).toBe('password');
+    expect(await secret.getAttribute('placeholder')).toMatch(/^unchanged \(.*\*{2,}/);
+    await page.getByLabel('Name').fill('Stripe checkout (renamed)');
+    await page.getByRole('button', { name: 'Save and check credentials' }).click();
+    await page
+      .getByTestId('connection-notice')
+      .filter({ hasText: 'Stripe checkout (renamed) saved: credentials valid.' })
+      .waitFor();
+    const renamed = page.getByTestId('connection-row').filter({ hasText: 'Stripe checkout (renamed)' });
+    await renamed.getByRole('button', { name: 'Check credentials' }).click();
+    await page
+      .getByTestId('connection-notice')
+      .filter({ hasText: 'Stripe checkout (renamed): credential check ran: credentials valid.' })
+      .waitFor();
+    expect(await page.content()).not.toContain(STRIPE_SANDBOX_DEFAULTS.secretKey);
+
+    const square = page.getByTestId('connection-row').filter({ hasText: 'square' });
+    await expect(square.getByRole('button', { name: 'Delete' }).count()).resolves.toBe(0);
+    await square.getByRole('button', { name: 'Disable' }).click();
+    await page.getByTestId('connection-notice').filter({ hasText: 'disabled: no new payments' }).waitFor();
+    await expect(square.getByTestId('connection-state').textContent()).resolves.toContain('disabled');
+    await square.getByRole('button', { name: 'Delete' }).click();
+    await expect(
+      square.getByRole('alertdialog', { name: 'Confirm delete' }).textContent(),
+    ).resolves.toContain('and its stored credentials?');
+    await square.getByRole('button', { name: 'Confirm delete' }).click();
+    await page.getByTestId('connection-notice').filter({ hasText: 'deleted' }).waitFor();
+    await expect(page.getByTestId('connection-row').filter({ hasText: 'square' }).count()).resolves.toBe(0);
+
+    const all = await page.getByTestId('connection-row').count();
+    await pick(page, 'Show merchant', 'Second shop');
+    await page.getByText('No connections yet.').waitFor();
+    await pick(page, 'Show merchant', 'All merchants');
+    await renamed.waitFor();
+    await expect(page.getByTestId('connection-row').count()).resolves.toBe(all);
+    await screenshot(page, 'gateways');
+  });
+
+  it('adds a webhook endpoint (its secret shown once), redelivers a failed delivery, and replays an inbound event', async () => {
+    const { page } = owner;
+    let healthy = false;
+    const received: string[] = [];
+    const receiver: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        received.push(body);
+        res.statusCode = healthy ? 200 : 500;
+        res.end(healthy ? 'ok' : 'down for maintenance');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/payrail`;
+    try {
+      await page.getByRole('link', { name: 'Webhooks' }).click();
+      await page.getByLabel('Endpoint URL').fill(hookUrl);
+      await page.getByLabel('Description').fill('order service');
+      await page.getByRole('button', { name: 'Add endpoint' }).click();
+      const secret = (await page.getByTestId('endpoint-secret').locator('code').textContent())!.trim();
+      expect(secret.length).toBeGreaterThanOrEqual(16);
+      const endpointRow = page.getByTestId('endpoint-row').filter({ hasText: hookUrl });
+      await expect(endpointRow.textContent()).resolves.toContain(`…${secret.slice(-4)}`);
+      await page.getByRole('button', { name: 'Done' }).click();
+      expect(await page.content()).not.toContain(secret);
+
+      // A payment makes events; the endpoint answers 500, so the delivery waits to retry.
+      await page.getByRole('link', { name: 'Virtual terminal' }).click();
+      await page.getByRole('radio', { name: /Capture now/ }).check();
+      await page.getByRole('button', { name: 'Charge' }).click();
+      await expect(page.getByTestId('terminal-result').textContent()).resolves.toMatch(/captured/);
+      await page.getByRole('link', { name: 'Webhooks' }).click();
+      await page.getByRole('tab', { name: 'Deliveries' }).click();
+      const failed = page.getByTestId('delivery-row').filter({ hasText: 'HTTP 500' }).first();
+      for (let i = 0; i < 40 && !(await failed.count()); i++) {
+        await page.waitForTimeout(250);
+        await page.getByRole('button', { name: 'Show' }).click();
+      }
+      await expect(failed.getByTestId('delivery-state').textContent()).resolves.toContain('retrying');
+      await screenshot(page, 'webhook-deliveries');
+      healthy = true;
+      await failed.getByRole('button', { name: /^Redeliver/ }).click();
+      await page
+        .getByTestId('webhooks-notice')
+        .filter({ hasText: /sent again to .*: succeeded \(HTTP 200\)\./ })
+        .waitFor();
+      expect(received.length).toBeGreaterThanOrEqual(2);
+
+      // The gateway sandbox told Payrail about the payment too: its event sits in the inbox.
+      await page.getByRole('tab', { name: 'Inbox' }).click();
+      const event = page.getByTestId('inbox-row').first();
+      for (let i = 0; i < 40 && !(await event.count()); i++) {
+        await page.waitForTimeout(250);
+        await page.getByRole('button', { name: 'Show' }).click();
+      }
+      await event.getByRole('button', { name: /^Replay/ }).click();
+      await page
+        .getByTestId('webhooks-notice')
+        .filter({ hasText: /replayed: / })
+        .waitFor();
+      await expect(event.textContent()).resolves.toMatch(/replayed 1×/);
+      await screenshot(page, 'webhook-inbox');
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
   it('shows a support user payments, but no gateway secrets, no user admin and no money actions', async () => {
     const support = await env.createUser('support@example.com', 'support');
     const { page, context, errors } = await env.newPage();
@@ -178,19 +363,30 @@ describe('the console in Chromium', () => {
       await signIn(page, support.email, support.password);
       await page.waitForURL('**/dashboard');
       const nav = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
-      expect(nav.map((n) => n.trim())).toEqual(['Dashboard', 'Payments']);
+      expect(nav.map((n) => n.trim())).toEqual(['Dashboard', 'Payments', 'Webhooks']);
       await screenshot(page, 'support-view');
       await page.getByRole('link', { name: 'Payments', exact: true }).click();
       await page.getByTestId('payment-row').first().locator('a').click();
       await page.getByTestId('timeline').waitFor();
       expect(await page.getByRole('region', { name: 'Actions' }).count()).toBe(0);
+      // Deliveries and the inbox to read, but no endpoints (with their secrets) and no redelivery or replay.
+      await page.getByRole('link', { name: 'Webhooks' }).click();
+      await page.getByRole('tab', { name: 'Inbox' }).waitFor();
+      const tabs = await page.getByRole('tab').allTextContents();
+      expect(tabs.map((t) => t.trim())).toEqual(['Deliveries', 'Inbox']);
+      await page.getByTestId('delivery-row').first().waitFor();
+      expect(await page.getByRole('button', { name: /^Redeliver/ }).count()).toBe(0);
       // The address bar does not get them there either, and the API refuses them anyway.
       await page.goto('/gateways');
       await page.waitForURL('**/dashboard');
       const refused = await page.evaluate(async () =>
-        Promise.all(['/admin/connections', '/admin/users'].map(async (path) => (await fetch(path)).status)),
+        Promise.all(
+          ['/admin/connections', '/admin/users', '/admin/webhooks/endpoints'].map(
+            async (path) => (await fetch(path)).status,
+          ),
+        ),
       );
-      expect(refused).toEqual([403, 403]);
+      expect(refused).toEqual([403, 403, 403]);
       expect(errors.filter((e) => !/status of 403/.test(e))).toEqual([]);
     } finally {
       await context.close();

@@ -36,7 +36,13 @@ export async function startConsole(): Promise<ConsoleUnderTest> {
       `no Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (scripts/ci-prepare.sh does)`,
     );
   }
-  const stack = await startSandboxedApi({ PAYRAIL_CONSOLE_DIR: CONSOLE_BUILD, LOG_LEVEL: 'warn' });
+  const stack = await startSandboxedApi({
+    PAYRAIL_CONSOLE_DIR: CONSOLE_BUILD,
+    LOG_LEVEL: 'warn',
+    // Webhook endpoints in the tests listen on 127.0.0.1 over plain HTTP; a failed try waits a minute.
+    PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'on',
+    PAYRAIL_WEBHOOK_RETRY_SCHEDULE_MS: '60000',
+  });
   if (!stack) throw new Error('the test database is not available');
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -82,6 +88,15 @@ export async function startConsole(): Promise<ConsoleUnderTest> {
 /** The current code of a TOTP secret, as an authenticator app would show it. */
 export function currentCode(secret: string, offsetSeconds = 0): Promise<string> {
   return totpCode(secret, new Date(Date.now() + offsetSeconds * 1000));
+}
+
+/** Opens a Material select by its label and picks the option whose text matches. */
+export async function pick(page: Page, label: string, option: string | RegExp): Promise<void> {
+  const name = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\*)?$`);
+  await page.getByRole('combobox', { name }).click();
+  await page.getByRole('option', { name: option }).click();
+  // The panel closes with an animation; the next select opens only after it is gone.
+  await page.getByRole('listbox').waitFor({ state: 'detached' });
 }
 
 export async function signIn(page: Page, email: string, password: string): Promise<void> {

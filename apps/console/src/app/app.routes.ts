@@ -1,11 +1,11 @@
 import type { Routes } from '@angular/router';
-import { abilityGuard, signedInGuard } from './core/guards';
+import { navigationGuard, signedInGuard } from './core/guards';
 import { NAVIGATION } from './core/navigation';
 
 const policy = (path: string) => {
   const item = NAVIGATION.find((n) => n.path === `/${path}`);
   if (!item) throw new Error(`no navigation entry for ${path}`);
-  return abilityGuard(item.action, item.subject);
+  return navigationGuard(item);
 };
 
 export const routes: Routes = [
@@ -81,6 +81,12 @@ export const routes: Routes = [
         canActivate: [policy('audit')],
         loadComponent: () => import('./pages/audit/audit.page').then((m) => m.AuditPage),
         title: 'Audit log · Payrail',
+      },
+      {
+        path: 'webhooks',
+        canActivate: [policy('webhooks')],
+        loadComponent: () => import('./pages/webhooks/webhooks.page').then((m) => m.WebhooksPage),
+        title: 'Webhooks · Payrail',
       },
     ],
   },

@@ -6,6 +6,7 @@ import type {
   AdminPaymentListQuery,
   AdminPaymentPageResource,
   AdminPaymentResource,
+  AdminRole,
   AdminUserResource,
   ApiKeyResource,
   AuditListQuery,
@@ -15,6 +16,17 @@ import type {
   CreateApiKeyRequest,
   CreateApiKeyResponse,
   CreateConnectionRequest,
+  CreatedWebhookEndpointResource,
+  CreateUserRequest,
+  CreateUserResponse,
+  CreateWebhookEndpointRequest,
+  InboxEventResource,
+  PasswordResetIssueResponse,
+  RoleAssignmentResource,
+  UpdateConnectionRequest,
+  WebhookDeliveryResource,
+  WebhookDeliveryState,
+  WebhookEndpointResource,
   DashboardResource,
   MerchantResource,
   PluginResource,
@@ -42,6 +54,12 @@ export class AdminApi {
   private post<T>(path: string, body: unknown = {}): Promise<T> {
     return firstValueFrom(this.http.post<T>(path, body));
   }
+  private patch<T>(path: string, body: unknown): Promise<T> {
+    return firstValueFrom(this.http.patch<T>(path, body));
+  }
+  private delete<T>(path: string): Promise<T> {
+    return firstValueFrom(this.http.delete<T>(path));
+  }
 
   dashboard = () => this.get<DashboardResource>('/admin/dashboard');
   payments = (query: AdminPaymentListQuery) => this.get<AdminPaymentPageResource>('/admin/payments', query);
@@ -63,9 +81,37 @@ export class AdminApi {
     this.get<AdminList<ConnectionResource>>('/admin/connections', { merchant_id: merchantId });
   createConnection = (body: CreateConnectionRequest) =>
     this.post<ConnectionResource>('/admin/connections', body);
+  updateConnection = (id: string, body: UpdateConnectionRequest) =>
+    this.patch<ConnectionResource>(`/admin/connections/${encodeURIComponent(id)}`, body);
+  setConnectionEnabled = (id: string, enabled: boolean) =>
+    this.post<ConnectionResource>(
+      `/admin/connections/${encodeURIComponent(id)}/${enabled ? 'enable' : 'disable'}`,
+    );
+  checkConnection = (id: string) =>
+    this.post<ConnectionResource>(`/admin/connections/${encodeURIComponent(id)}/check`);
+  deleteConnection = (id: string) =>
+    this.delete<{ id: string; deleted: true }>(`/admin/connections/${encodeURIComponent(id)}`);
   merchants = () => this.get<AdminList<MerchantResource>>('/admin/merchants');
 
   users = () => this.get<AdminList<AdminUserResource>>('/admin/users');
+  createUser = (body: CreateUserRequest) => this.post<CreateUserResponse>('/admin/users', body);
+  grantRole = (userId: string, role: AdminRole, merchantId: string | null) =>
+    this.post<RoleAssignmentResource>(`/admin/users/${encodeURIComponent(userId)}/roles`, {
+      role,
+      merchant_id: merchantId,
+    });
+  revokeRole = (userId: string, assignmentId: string) =>
+    this.delete<RoleAssignmentResource>(
+      `/admin/users/${encodeURIComponent(userId)}/roles/${encodeURIComponent(assignmentId)}`,
+    );
+  setUserEnabled = (userId: string, enabled: boolean) =>
+    this.post<AdminUserResource & { sessions_ended?: number }>(
+      `/admin/users/${encodeURIComponent(userId)}/${enabled ? 'enable' : 'disable'}`,
+    );
+  issuePasswordReset = (userId: string) =>
+    this.post<PasswordResetIssueResponse>(`/admin/users/${encodeURIComponent(userId)}/password-reset`);
+  resetMfa = (userId: string) =>
+    this.delete<AdminUserResource>(`/admin/users/${encodeURIComponent(userId)}/mfa`);
   apiKeys = (merchantId?: string) =>
     this.get<AdminList<ApiKeyResource>>('/admin/api-keys', { merchant_id: merchantId });
   createApiKey = (body: CreateApiKeyRequest) => this.post<CreateApiKeyResponse>('/admin/api-keys', body);
@@ -74,4 +120,21 @@ export class AdminApi {
 
   audit = (query: AuditListQuery) => this.get<AuditPageResource>('/admin/audit', query);
   verifyAudit = () => this.get<AuditVerificationResource>('/admin/audit/verify');
+
+  webhookEndpoints = () => this.get<AdminList<WebhookEndpointResource>>('/admin/webhooks/endpoints');
+  createWebhookEndpoint = (body: CreateWebhookEndpointRequest) =>
+    this.post<CreatedWebhookEndpointResource>('/admin/webhooks/endpoints', body);
+  webhookDeliveries = (query: {
+    state?: WebhookDeliveryState | '';
+    endpoint_id?: string;
+    event_id?: string;
+  }) => this.get<AdminList<WebhookDeliveryResource>>('/admin/webhooks/deliveries', query);
+  webhookDelivery = (id: string) =>
+    this.get<WebhookDeliveryResource>(`/admin/webhooks/deliveries/${encodeURIComponent(id)}`);
+  redeliver = (id: string) =>
+    this.post<WebhookDeliveryResource>(`/admin/webhooks/deliveries/${encodeURIComponent(id)}/redeliver`);
+  inbox = (query: { state?: string; payment_reference?: string; gateway_event_id?: string }) =>
+    this.get<AdminList<InboxEventResource>>('/admin/webhooks/inbox', query);
+  replayInbox = (id: string) =>
+    this.post<InboxEventResource>(`/admin/webhooks/inbox/${encodeURIComponent(id)}/replay`);
 }

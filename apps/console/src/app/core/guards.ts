@@ -1,6 +1,7 @@
 import { inject } from '@angular/core';
 import { Router, type CanActivateFn } from '@angular/router';
 import { nextStep } from './auth.api';
+import { navAllowed, type NavItem } from './navigation';
 import { SessionStore } from './session.store';
 
 /** Pages behind sign-in: no session → login; MFA pending → the MFA step. */
@@ -25,5 +26,15 @@ export function abilityGuard(action: string, subject: string): CanActivateFn {
     const router = inject(Router);
     await session.load();
     return session.can(action, subject) ? true : router.createUrlTree(['/']);
+  };
+}
+
+/** The guard of a page in the navigation: the same rule that shows or hides its link. */
+export function navigationGuard(item: NavItem): CanActivateFn {
+  return async () => {
+    const session = inject(SessionStore);
+    const router = inject(Router);
+    await session.load();
+    return navAllowed(item, (a, s) => session.can(a, s)) ? true : router.createUrlTree(['/']);
   };
 }

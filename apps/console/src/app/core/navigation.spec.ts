@@ -12,12 +12,12 @@ describe('navigation built from abilities', () => {
     expect(
       navFor([
         { action: 'manage', subject: 'Payment' },
-        ...(['Dashboard', 'Terminal', 'Connection', 'User', 'ApiKey', 'AuditEntry'] as const).map(
-          (subject) => ({
-            action: 'manage' as const,
-            subject,
-          }),
-        ),
+        ...(
+          ['Dashboard', 'Terminal', 'Connection', 'User', 'ApiKey', 'AuditEntry', 'WebhookEndpoint'] as const
+        ).map((subject) => ({
+          action: 'manage' as const,
+          subject,
+        })),
       ]),
     ).toEqual([
       'Dashboard',
@@ -27,6 +27,7 @@ describe('navigation built from abilities', () => {
       'Users and roles',
       'API keys',
       'Audit log',
+      'Webhooks',
     ]);
   });
 
@@ -38,6 +39,14 @@ describe('navigation built from abilities', () => {
       { action: 'read', subject: 'Merchant' },
     ];
     expect(navFor(support)).toEqual(['Dashboard', 'Payments']);
+    // With the matrix's read on deliveries and the inbox, the Webhooks page (those two sections).
+    expect(
+      navFor([
+        ...support,
+        { action: 'read', subject: 'WebhookDelivery' },
+        { action: 'read', subject: 'InboxEvent' },
+      ]),
+    ).toEqual(['Dashboard', 'Payments', 'Webhooks']);
   });
 
   it('shows the virtual terminal to a platform engineer, not to finance', () => {

@@ -4,6 +4,8 @@ export interface NavItem {
   label: string;
   action: string;
   subject: string;
+  /** Shown when any of these is allowed too (a page with sections for several subjects). */
+  anyOf?: ReadonlyArray<{ action: string; subject: string }>;
 }
 
 export const NAVIGATION: readonly NavItem[] = [
@@ -14,8 +16,22 @@ export const NAVIGATION: readonly NavItem[] = [
   { path: '/users', label: 'Users and roles', action: 'read', subject: 'User' },
   { path: '/api-keys', label: 'API keys', action: 'read', subject: 'ApiKey' },
   { path: '/audit', label: 'Audit log', action: 'read', subject: 'AuditEntry' },
+  {
+    path: '/webhooks',
+    label: 'Webhooks',
+    action: 'read',
+    subject: 'WebhookEndpoint',
+    anyOf: [
+      { action: 'read', subject: 'WebhookDelivery' },
+      { action: 'read', subject: 'InboxEvent' },
+    ],
+  },
 ];
 
+export function navAllowed(item: NavItem, can: (action: string, subject: string) => boolean): boolean {
+  return can(item.action, item.subject) || (item.anyOf ?? []).some((a) => can(a.action, a.subject));
+}
+
 export function visibleNavigation(can: (action: string, subject: string) => boolean): NavItem[] {
-  return NAVIGATION.filter((item) => can(item.action, item.subject));
+  return NAVIGATION.filter((item) => navAllowed(item, can));
 }

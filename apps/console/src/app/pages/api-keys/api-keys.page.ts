@@ -74,8 +74,13 @@ import { ProblemComponent } from '../../shared/problem.component';
               <code>{{ k.secret }}</code>
               <div class="row">
                 <button mat-stroked-button type="button" (click)="copy(k.secret)">
-                  {{ copied() ? 'Copied' : 'Copy' }}</button
-                ><button mat-button type="button" (click)="created.set(null)">Done</button>
+                  {{ copied() ? 'Copied' : 'Copy' }}</button><button
+                  mat-button
+                  type="button"
+                  (click)="created.set(null)"
+                >
+                  Done
+                </button>
               </div>
             </div>
           }

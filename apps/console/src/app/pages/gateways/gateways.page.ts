@@ -23,6 +23,15 @@ const CAPABILITIES: Array<[keyof PluginResource['capabilities'], string]> = [
   ['settlement_reports', 'settlements'],
 ];
 
+/** The verdict of a connection's last credential check, as the end of a sentence. */
+function verdict(c: ConnectionResource): string {
+  const v = c.credential_check;
+  if (!v) return '.';
+  return v.valid
+    ? ': credentials valid.'
+    : `: credentials invalid: ${v.problems.join('; ') || 'no reason given'}.`;
+}
+
 /** Installed plugins, and connections per merchant with forms drawn from each plugin's fields. */
 @Component({
   selector: 'pr-gateways',
@@ -70,6 +79,20 @@ const CAPABILITIES: Array<[keyof PluginResource['capabilities'], string]> = [
     .full {
       grid-column: 1 / -1;
     }
+    .merchant-filter {
+      width: 220px;
+    }
+    td.actions {
+      white-space: nowrap;
+    }
+    .danger {
+      border: 1px solid var(--mat-sys-error);
+      border-radius: 8px;
+      padding: 8px 12px;
+      margin: 8px 0;
+      white-space: normal;
+      max-width: 320px;
+    }
   `,
   template: `
     <div class="page">
@@ -103,38 +126,66 @@ const CAPABILITIES: Array<[keyof PluginResource['capabilities'], string]> = [
       <section class="card">
         <div class="row">
           <h2 class="grow">Connections</h2>
-          @if (canCreate() && plugins().length) {
-            <button mat-flat-button type="button" (click)="openForm()">New connection</button>
-          }
-        </div>
-        @if (formOpen()) {
-          <form class="connection card" (ngSubmit)="create()" aria-label="New connection">
-            <mat-form-field>
-              <mat-label>Gateway</mat-label>
-              <mat-select name="gateway" [(ngModel)]="gateway" (ngModelChange)="values = {}" required>
-                @for (p of plugins(); track p.code) {
-                  <mat-option [value]="p.code">{{ p.display_name }}</mat-option>
-                }
-              </mat-select>
-            </mat-form-field>
-            <mat-form-field>
-              <mat-label>Merchant</mat-label>
-              <mat-select name="merchant" [(ngModel)]="merchantId" required>
+          @if (merchants().length > 1) {
+            <mat-form-field class="merchant-filter" subscriptSizing="dynamic">
+              <mat-label>Show merchant</mat-label>
+              <mat-select name="filter" [(ngModel)]="filterMerchant" (ngModelChange)="load()">
+                <mat-option value="">All merchants</mat-option>
                 @for (m of merchants(); track m.id) {
                   <mat-option [value]="m.id">{{ m.name }}</mat-option>
                 }
               </mat-select>
             </mat-form-field>
+          }
+          @if (canCreate() && plugins().length) {
+            <button mat-flat-button type="button" (click)="openForm()">New connection</button>
+          }
+        </div>
+        <pr-problem [problem]="rowProblem()" />
+        @if (notice()) {
+          <p role="status" data-testid="connection-notice">{{ notice() }}</p>
+        }
+        @if (formOpen()) {
+          <form
+            class="connection card"
+            (ngSubmit)="editing() ? save() : create()"
+            [attr.aria-label]="editing() ? 'Edit connection' : 'New connection'"
+          >
+            @if (editing(); as e) {
+              <p class="full">
+                Editing <strong>{{ e.name }}</strong> · {{ e.gateway }} · {{ e.mode }} ·
+                {{ merchantName(e.merchant_id) }}. Secrets left empty keep their stored value.
+              </p>
+            } @else {
+              <mat-form-field>
+                <mat-label>Gateway</mat-label>
+                <mat-select name="gateway" [(ngModel)]="gateway" (ngModelChange)="values = {}" required>
+                  @for (p of plugins(); track p.code) {
+                    <mat-option [value]="p.code">{{ p.display_name }}</mat-option>
+                  }
+                </mat-select>
+              </mat-form-field>
+              <mat-form-field>
+                <mat-label>Merchant</mat-label>
+                <mat-select name="merchant" [(ngModel)]="merchantId" required>
+                  @for (m of merchants(); track m.id) {
+                    <mat-option [value]="m.id">{{ m.name }}</mat-option>
+                  }
+                </mat-select>
+              </mat-form-field>
+            }
             <mat-form-field
               ><mat-label>Name</mat-label><input matInput name="name" [(ngModel)]="name"
             /></mat-form-field>
-            <mat-form-field>
-              <mat-label>Mode</mat-label>
-              <mat-select name="mode" [(ngModel)]="mode"
-                ><mat-option value="test">Test</mat-option
-                ><mat-option value="live">Live</mat-option></mat-select
-              >
-            </mat-form-field>
+            @if (!editing()) {
+              <mat-form-field>
+                <mat-label>Mode</mat-label>
+                <mat-select name="mode" [(ngModel)]="mode"
+                  ><mat-option value="test">Test</mat-option
+                  ><mat-option value="live">Live</mat-option></mat-select
+                >
+              </mat-form-field>
+            }
             @for (f of selectedPlugin()?.fields ?? []; track f.key) {
               <mat-form-field [class.full]="f.secret">
                 <mat-label>{{ f.label }}</mat-label>
@@ -143,8 +194,12 @@ const CAPABILITIES: Array<[keyof PluginResource['capabilities'], string]> = [
                   [name]="'field-' + f.key"
                   [type]="f.secret ? 'password' : 'text'"
                   [autocomplete]="f.secret ? 'new-password' : 'off'"
-                  [required]="f.required"
-                  [placeholder]="f.placeholder ?? ''"
+                  [required]="f.required && !(editing() && f.secret)"
+                  [placeholder]="
+                    editing() && f.secret
+                      ? 'unchanged (' + (editing()?.secret_hints?.[f.key] ?? 'stored') + ')'
+                      : (f.placeholder ?? '')
+                  "
                   [(ngModel)]="values[f.key]"
                 />
                 @if (f.description) {
@@ -170,7 +225,7 @@ const CAPABILITIES: Array<[keyof PluginResource['capabilities'], string]> = [
               <button mat-flat-button type="submit" [disabled]="busy() || !gateway || !merchantId">
                 Save and check credentials
               </button>
-              <button mat-button type="button" (click)="formOpen.set(false)">Cancel</button>
+              <button mat-button type="button" (click)="closeForm()">Cancel</button>
             </div>
           </form>
         }
@@ -183,6 +238,7 @@ const CAPABILITIES: Array<[keyof PluginResource['capabilities'], string]> = [
               <th scope="col">Credentials</th>
               <th scope="col">Check</th>
               <th scope="col">State</th>
+              <th scope="col"><span class="sr-only">Actions</span></th>
             </tr>
           </thead>
           <tbody>
@@ -217,11 +273,44 @@ const CAPABILITIES: Array<[keyof PluginResource['capabilities'], string]> = [
                     <span class="muted">not checked</span>
                   }
                 </td>
-                <td>{{ c.enabled ? 'enabled' : 'disabled' }}</td>
+                <td data-testid="connection-state">
+                  {{ c.enabled ? 'enabled' : 'disabled' }}
+                  @if (merchants().length > 1) {
+                    <div class="muted">{{ merchantName(c.merchant_id) }}</div>
+                  }
+                </td>
+                <td class="actions">
+                  @if (canVerify()) {
+                    <button mat-button type="button" [disabled]="busy()" (click)="check(c)">
+                      Check credentials
+                    </button>
+                  }
+                  @if (canUpdate()) {
+                    <button mat-button type="button" (click)="openEdit(c)">Edit</button>
+                    <button mat-button type="button" [disabled]="busy()" (click)="setEnabled(c, !c.enabled)">
+                      {{ c.enabled ? 'Disable' : 'Enable' }}
+                    </button>
+                  }
+                  @if (canDelete() && !c.enabled) {
+                    <button mat-button type="button" (click)="deleting.set(c.id)">Delete</button>
+                  }
+                  @if (deleting() === c.id) {
+                    <div class="danger" role="alertdialog" aria-label="Confirm delete">
+                      <p>
+                        Delete {{ c.name }} and its stored credentials? Payments made on it keep their
+                        history.
+                      </p>
+                      <button mat-flat-button type="button" [disabled]="busy()" (click)="remove(c)">
+                        Confirm delete
+                      </button>
+                      <button mat-button type="button" (click)="deleting.set(null)">Cancel</button>
+                    </div>
+                  }
+                </td>
               </tr>
             } @empty {
               <tr>
-                <td colspan="6" class="muted">No connections yet.</td>
+                <td colspan="7" class="muted">No connections yet.</td>
               </tr>
             }
           </tbody>
@@ -240,10 +329,18 @@ export class GatewaysPage implements OnInit {
   readonly formProblem = signal<ApiProblem | null>(null);
   readonly formOpen = signal(false);
   readonly busy = signal(false);
+  readonly rowProblem = signal<ApiProblem | null>(null);
+  readonly notice = signal('');
+  readonly editing = signal<ConnectionResource | null>(null);
+  readonly deleting = signal<string | null>(null);
   readonly canCreate = computed(() => {
     this.session.me();
     return this.session.can('create', 'Connection');
   });
+  readonly canUpdate = computed(() => (this.session.me(), this.session.can('update', 'Connection')));
+  readonly canVerify = computed(() => (this.session.me(), this.session.can('verify', 'Connection')));
+  readonly canDelete = computed(() => (this.session.me(), this.session.can('delete', 'Connection')));
+  filterMerchant = '';
   gateway = '';
   merchantId = '';
   name = '';
@@ -268,20 +365,116 @@ export class GatewaysPage implements OnInit {
   }
 
   async ngOnInit(): Promise<void> {
-    await this.load();
+    await Promise.all([this.load(), this.loadMerchants()]);
+  }
+
+  merchantName(id: string): string {
+    return this.merchants().find((m) => m.id === id)?.name ?? id;
   }
 
   async openForm(): Promise<void> {
+    this.editing.set(null);
+    this.gateway = '';
+    this.name = '';
+    this.values = {};
+    this.baseUrl = '';
+    this.isDefault = false;
     this.formProblem.set(null);
     this.formOpen.set(true);
-    if (!this.merchants().length) {
-      try {
-        const merchants = (await this.api.merchants()).data;
-        this.merchants.set(merchants);
-        this.merchantId = merchants.find((m) => m.is_default)?.id ?? merchants[0]?.id ?? '';
-      } catch (error) {
-        this.formProblem.set(toProblem(error));
-      }
+    if (!this.merchants().length) await this.loadMerchants();
+    this.merchantId = this.merchants().find((m) => m.is_default)?.id ?? this.merchants()[0]?.id ?? '';
+  }
+
+  /** The same form, filled with what may be shown: public values as they are, secrets left empty. */
+  openEdit(c: ConnectionResource): void {
+    this.editing.set(c);
+    this.gateway = c.gateway;
+    this.merchantId = c.merchant_id;
+    this.mode = c.mode;
+    this.name = c.name;
+    this.values = { ...c.values };
+    this.baseUrl = c.base_url ?? '';
+    this.isDefault = c.is_default;
+    this.formProblem.set(null);
+    this.formOpen.set(true);
+  }
+
+  closeForm(): void {
+    this.formOpen.set(false);
+    this.editing.set(null);
+    this.values = {};
+  }
+
+  async save(): Promise<void> {
+    const c = this.editing();
+    if (!c) return;
+    this.busy.set(true);
+    this.formProblem.set(null);
+    try {
+      const values = Object.fromEntries(
+        Object.entries(this.values).filter(([key, v]) => v !== undefined && v !== '' && v !== c.values[key]),
+      );
+      // Only what changed: a PATCH merges, and secrets not typed again keep their stored value.
+      const name = this.name.trim();
+      const baseUrl = this.baseUrl.trim() || null;
+      const updated = await this.api.updateConnection(c.id, {
+        name: name && name !== c.name ? name : undefined,
+        values: Object.keys(values).length ? values : undefined,
+        base_url: c.mode === 'test' && baseUrl !== c.base_url ? baseUrl : undefined,
+        is_default: this.isDefault !== c.is_default ? this.isDefault : undefined,
+      });
+      this.closeForm();
+      await this.load();
+      this.notice.set(`${updated.name} saved${verdict(updated)}`);
+    } catch (error) {
+      this.formProblem.set(toProblem(error));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  check(c: ConnectionResource): Promise<void> {
+    return this.act(
+      async () => `${c.name}: credential check ran${verdict(await this.api.checkConnection(c.id))}`,
+    );
+  }
+
+  setEnabled(c: ConnectionResource, enabled: boolean): Promise<void> {
+    return this.act(async () => {
+      await this.api.setConnectionEnabled(c.id, enabled);
+      return `${c.name} ${enabled ? 'enabled: payments can use it' : 'disabled: no new payments use it'}.`;
+    });
+  }
+
+  remove(c: ConnectionResource): Promise<void> {
+    return this.act(async () => {
+      await this.api.deleteConnection(c.id);
+      this.deleting.set(null);
+      return `${c.name} deleted, with its stored credentials.`;
+    });
+  }
+
+  private async act(run: () => Promise<string>): Promise<void> {
+    this.busy.set(true);
+    this.rowProblem.set(null);
+    this.notice.set('');
+    try {
+      const notice = await run();
+      await this.load();
+      this.notice.set(notice);
+    } catch (error) {
+      this.rowProblem.set(toProblem(error));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  private async loadMerchants(): Promise<void> {
+    if (!this.session.can('read', 'Merchant')) return;
+    try {
+      this.merchants.set((await this.api.merchants()).data);
+    } catch (error) {
+      this.formProblem.set(toProblem(error));
     }
   }
 
@@ -311,13 +504,13 @@ export class GatewaysPage implements OnInit {
     }
   }
 
-  private async load(): Promise<void> {
+  async load(): Promise<void> {
     try {
       const [plugins, connections] = await Promise.all([
         this.session.can('read', 'Plugin')
           ? this.api.plugins()
           : Promise.resolve({ data: [] as PluginResource[] }),
-        this.api.connections(),
+        this.api.connections(this.filterMerchant || undefined),
       ]);
       this.plugins.set(plugins.data);
       this.connections.set(connections.data);
