@@ -18,9 +18,20 @@ describe('configuration', () => {
     ['PAYRAIL_SANDBOX', 'maybe', /PAYRAIL_SANDBOX is 'maybe': expected one of on, off/],
     ['PAYRAIL_MASTER_KEY', 'c2hvcnQ=', /PAYRAIL_MASTER_KEY .*32 random bytes/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
+    ['REDIS_URL', 'http://redis', /REDIS_URL .*redis:\/\//],
+    ['PAYRAIL_WEBHOOK_RETRY_SCHEDULE_MS', '1m,5m', /PAYRAIL_WEBHOOK_RETRY_SCHEDULE_MS .*milliseconds/],
+    ['PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK', 'yes', /PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK is 'yes'/],
+    ['PAYRAIL_FAULT_INJECTION', 'everywhere', /PAYRAIL_FAULT_INJECTION .*after_gateway_capture/],
+    ['PAYRAIL_JOB_POLL_MS', '0', /PAYRAIL_JOB_POLL_MS/],
   ])('refuses a bad %s and names it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('refuses the test-only settings in production', () => {
+    const production = { NODE_ENV: 'production', PAYRAIL_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') };
+    expect(() => loadConfig({ ...production, PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'on' })).toThrow(/PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK .*off in production/);
+    expect(() => loadConfig({ ...production, PAYRAIL_FAULT_INJECTION: 'after_gateway_capture' })).toThrow(/PAYRAIL_FAULT_INJECTION .*unset in production/);
   });
 
   it('never echoes a password in its message', () => {
