@@ -393,6 +393,68 @@ describe('the console in Chromium', () => {
     }
   });
 
+  it('gives a platform engineer the test-mode virtual terminal and finance none; an MFA reset makes the engineer enrol again', async () => {
+    const engineer = await env.createUser('pe@example.com', 'platform_engineer');
+    const pe = await env.newPage();
+    try {
+      await signIn(pe.page, engineer.email, engineer.password);
+      await pe.page.waitForURL('**/login/mfa/enrol');
+      const secret = (await pe.page.getByTestId('mfa-secret').textContent())!.trim();
+      await pe.page.getByLabel('Code from the app').fill(await currentCode(secret));
+      await pe.page.getByRole('button', { name: 'Turn on' }).click();
+      await pe.page.getByRole('button', { name: /continue/ }).click();
+      await pe.page.waitForURL('**/dashboard');
+      const nav = await pe.page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
+      expect(nav.map((n) => n.trim())).toEqual([
+        'Dashboard',
+        'Payments',
+        'Virtual terminal',
+        'Gateways',
+        'Webhooks',
+      ]);
+      await pe.page.getByRole('link', { name: 'Virtual terminal' }).click();
+      await pe.page.getByRole('button', { name: 'Charge' }).click();
+      await expect(pe.page.getByTestId('terminal-result').textContent()).resolves.toMatch(/authorized/);
+    } finally {
+      await pe.context.close();
+    }
+
+    const { page } = owner;
+    await page.getByRole('link', { name: 'Users and roles' }).click();
+    await page.getByRole('button', { name: 'Manage pe@example.com' }).click();
+    await page.getByRole('button', { name: 'Reset MFA' }).click();
+    await page.getByRole('button', { name: 'Confirm MFA reset' }).click();
+    await page
+      .getByTestId('manage-notice')
+      .filter({ hasText: 'pe@example.com enrols again at next sign-in' })
+      .waitFor();
+    const again = await env.newPage();
+    try {
+      await signIn(again.page, engineer.email, engineer.password);
+      await again.page.waitForURL('**/login/mfa/enrol');
+    } finally {
+      await again.context.close();
+    }
+
+    const financeUser = await env.createUser('finance@example.com', 'finance');
+    const finance = await env.newPage();
+    try {
+      await signIn(finance.page, financeUser.email, financeUser.password);
+      await finance.page.waitForURL('**/dashboard');
+      const nav = await finance.page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link')
+        .allTextContents();
+      expect(nav.map((n) => n.trim())).toEqual(['Dashboard', 'Payments', 'Gateways']);
+      await finance.page.goto('/terminal');
+      await finance.page.waitForURL('**/dashboard');
+      const status = await finance.page.evaluate(async () => (await fetch('/admin/terminal')).status);
+      expect(status).toBe(403);
+    } finally {
+      await finance.context.close();
+    }
+  });
+
   it('returns to the sign-in page, saying why, when the session has expired', async () => {
     const { page } = owner;
     const dataSource = env.stack.api.app.get(DataSource);
