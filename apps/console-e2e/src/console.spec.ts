@@ -347,7 +347,7 @@ describe('the console in Chromium', () => {
       await event.getByRole('button', { name: /^Replay/ }).click();
       await page
         .getByTestId('webhooks-notice')
-        .filter({ hasText: /replayed: / })
+        .filter({ hasText: /applied again: (applied|ignored)\./ })
         .waitFor();
       await expect(event.textContent()).resolves.toMatch(/replayed 1×/);
       await screenshot(page, 'webhook-inbox');

@@ -135,6 +135,8 @@ export class AdminApi {
     this.post<WebhookDeliveryResource>(`/admin/webhooks/deliveries/${encodeURIComponent(id)}/redeliver`);
   inbox = (query: { state?: string; payment_reference?: string; gateway_event_id?: string }) =>
     this.get<AdminList<InboxEventResource>>('/admin/webhooks/inbox', query);
+  inboxEvent = (id: string) =>
+    this.get<InboxEventResource>(`/admin/webhooks/inbox/${encodeURIComponent(id)}`);
   replayInbox = (id: string) =>
     this.post<InboxEventResource>(`/admin/webhooks/inbox/${encodeURIComponent(id)}/replay`);
 }

@@ -82,8 +82,11 @@ function verdict(c: ConnectionResource): string {
     .merchant-filter {
       width: 220px;
     }
-    td.actions {
-      white-space: nowrap;
+    .actions {
+      margin: 4px 0 0 -12px;
+    }
+    .hint {
+      word-break: break-all;
     }
     .danger {
       border: 1px solid var(--mat-sys-error);
@@ -238,7 +241,6 @@ function verdict(c: ConnectionResource): string {
               <th scope="col">Credentials</th>
               <th scope="col">Check</th>
               <th scope="col">State</th>
-              <th scope="col"><span class="sr-only">Actions</span></th>
             </tr>
           </thead>
           <tbody>
@@ -250,13 +252,46 @@ function verdict(c: ConnectionResource): string {
                     <span class="muted">(default)</span>
                   }
                   <div class="muted mono">{{ c.id }}</div>
+                  <div class="actions">
+                    @if (canVerify()) {
+                      <button mat-button type="button" [disabled]="busy()" (click)="check(c)">
+                        Check credentials
+                      </button>
+                    }
+                    @if (canUpdate()) {
+                      <button mat-button type="button" (click)="openEdit(c)">Edit</button>
+                      <button
+                        mat-button
+                        type="button"
+                        [disabled]="busy()"
+                        (click)="setEnabled(c, !c.enabled)"
+                      >
+                        {{ c.enabled ? 'Disable' : 'Enable' }}
+                      </button>
+                    }
+                    @if (canDelete() && !c.enabled) {
+                      <button mat-button type="button" (click)="deleting.set(c.id)">Delete</button>
+                    }
+                    @if (deleting() === c.id) {
+                      <div class="danger" role="alertdialog" aria-label="Confirm delete">
+                        <p>
+                          Delete {{ c.name }} and its stored credentials? Payments made on it keep their
+                          history.
+                        </p>
+                        <button mat-flat-button type="button" [disabled]="busy()" (click)="remove(c)">
+                          Confirm delete
+                        </button>
+                        <button mat-button type="button" (click)="deleting.set(null)">Cancel</button>
+                      </div>
+                    }
+                  </div>
                 </td>
                 <td>{{ c.gateway }}</td>
                 <td>{{ c.mode }}</td>
                 <td>
                   @for (h of hints(c); track h[0]) {
                     <div>
-                      <span class="muted">{{ h[0] }}</span> <span class="mono">{{ h[1] }}</span>
+                      <span class="muted">{{ h[0] }}:</span>&nbsp;<span class="mono hint">{{ h[1] }}</span>
                     </div>
                   }
                 </td>
@@ -279,38 +314,10 @@ function verdict(c: ConnectionResource): string {
                     <div class="muted">{{ merchantName(c.merchant_id) }}</div>
                   }
                 </td>
-                <td class="actions">
-                  @if (canVerify()) {
-                    <button mat-button type="button" [disabled]="busy()" (click)="check(c)">
-                      Check credentials
-                    </button>
-                  }
-                  @if (canUpdate()) {
-                    <button mat-button type="button" (click)="openEdit(c)">Edit</button>
-                    <button mat-button type="button" [disabled]="busy()" (click)="setEnabled(c, !c.enabled)">
-                      {{ c.enabled ? 'Disable' : 'Enable' }}
-                    </button>
-                  }
-                  @if (canDelete() && !c.enabled) {
-                    <button mat-button type="button" (click)="deleting.set(c.id)">Delete</button>
-                  }
-                  @if (deleting() === c.id) {
-                    <div class="danger" role="alertdialog" aria-label="Confirm delete">
-                      <p>
-                        Delete {{ c.name }} and its stored credentials? Payments made on it keep their
-                        history.
-                      </p>
-                      <button mat-flat-button type="button" [disabled]="busy()" (click)="remove(c)">
-                        Confirm delete
-                      </button>
-                      <button mat-button type="button" (click)="deleting.set(null)">Cancel</button>
-                    </div>
-                  }
-                </td>
               </tr>
             } @empty {
               <tr>
-                <td colspan="7" class="muted">No connections yet.</td>
+                <td colspan="6" class="muted">No connections yet.</td>
               </tr>
             }
           </tbody>

@@ -61,6 +61,13 @@ const INBOX_STATES = ['received', 'applied', 'ignored', 'failed'];
       border-bottom: 1px solid var(--mat-sys-outline-variant);
       vertical-align: top;
     }
+    td {
+      overflow-wrap: anywhere;
+    }
+    td.keep {
+      overflow-wrap: normal;
+      white-space: nowrap;
+    }
     .tab {
       padding-top: 16px;
     }
@@ -240,7 +247,7 @@ const INBOX_STATES = ['received', 'applied', 'ignored', 'failed'];
                           <div class="muted mono">{{ d.event_id }}</div>
                         </td>
                         <td class="url">{{ endpointUrl(d.endpoint_id) }}</td>
-                        <td>
+                        <td class="keep">
                           <span
                             class="status"
                             data-testid="delivery-state"
@@ -262,7 +269,7 @@ const INBOX_STATES = ['received', 'applied', 'ignored', 'failed'];
                             <div class="error-text">{{ d.last_error }}</div>
                           }
                         </td>
-                        <td>
+                        <td class="keep">
                           @if (canRedeliver() && d.state !== 'sending') {
                             <button
                               mat-button
@@ -332,7 +339,7 @@ const INBOX_STATES = ['received', 'applied', 'ignored', 'failed'];
                             <span class="mono muted">{{ e.payment_reference ?? '–' }}</span>
                           }
                         </td>
-                        <td>
+                        <td class="keep">
                           <span
                             class="status"
                             [class.ok]="e.state === 'applied'"
@@ -350,7 +357,7 @@ const INBOX_STATES = ['received', 'applied', 'ignored', 'failed'];
                           }
                         </td>
                         <td>{{ e.received_at | date: 'short' }}</td>
-                        <td>
+                        <td class="keep">
                           @if (canReplay()) {
                             <button
                               mat-button
@@ -472,9 +479,15 @@ export class WebhooksPage implements OnInit {
 
   async replay(e: InboxEventResource): Promise<void> {
     await this.act(async () => {
-      const after = await this.api.replayInbox(e.id);
+      let after = await this.api.replayInbox(e.id);
+      // A job applies it again within moments: follow it so the effect shows here.
+      for (let i = 0; i < 10 && after.state === 'received'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        after = await this.api.inboxEvent(e.id);
+      }
       await this.loadInbox();
-      return `${e.gateway_event_id} replayed: ${after.effect?.message ?? after.state}.`;
+      if (after.state === 'received') return `${e.gateway_event_id} is queued to be applied again.`;
+      return `${e.gateway_event_id} applied again: ${after.state}. ${after.effect?.message ?? ''}`.trim();
     });
   }
 
