@@ -62,7 +62,8 @@ export class RecoveryService {
       where: options.force
         ? { status: In(['pending', 'unknown']), ...forPayment }
         : [
-            { status: In(['pending', 'unknown']), ...forPayment, nextRecoveryAt: Or(LessThanOrEqual(new Date()), IsNull()) },
+            // Once the schedule ran out (the payment is flagged for review) only a forced sweep tries again.
+            { status: In(['pending', 'unknown']), ...forPayment, recoveryTries: LessThanOrEqual(RECOVERY_BACKOFF_MS.length), nextRecoveryAt: Or(LessThanOrEqual(new Date()), IsNull()) },
             { status: 'pending', ...forPayment, recoveryTries: 0, createdAt: LessThan(orphanedBefore) },
           ],
       order: { id: 'ASC' },
