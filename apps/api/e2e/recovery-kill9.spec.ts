@@ -95,7 +95,7 @@ const stripe = async (path: string) => {
 
 beforeAll(async () => {
   if (!run) return;
-  const build = spawnSync('npx', ['nx', 'build', 'api', '--skip-nx-cache'], {
+  const build = spawnSync('npx', ['nx', 'build', 'api'], {
     cwd: root,
     env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', NX_TUI: 'false' },
     encoding: 'utf8',
