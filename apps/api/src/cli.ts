@@ -65,7 +65,8 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'api-key' && !['create', 'revoke'].includes(sub ?? ''))
     throw new UsageError(`api-key takes create or revoke, not '${sub ?? ''}'`);
 
-  const config = loadConfig();
+  // A one-off command runs no background jobs: the API processes do.
+  const config = { ...loadConfig(), jobs: false };
   // Logs go to stderr: stdout carries only the command's result.
   const logger = createRootLogger(
     config.logLevel === 'info' ? 'warn' : config.logLevel,
