@@ -102,11 +102,14 @@ export class InboxService implements WebhookInbox, OnModuleInit {
         lastError: null,
       };
       try {
+        const inTransaction = this.jobs.backend === 'database';
         await this.tx.run(async (m) => {
           await m.insert(InboxEvent, row as never);
-          // On the database backend the job commits with the row; BullMQ's is sent here too, and the relay re-sends any a crash lost.
-          await this.jobs.enqueue(INBOUND_QUEUE, { inboxId: row.id }, {}, m);
+          // On the database backend the job commits with the row.
+          if (inTransaction) await this.jobs.enqueue(INBOUND_QUEUE, { inboxId: row.id }, {}, m);
         });
+        // BullMQ's goes once the row is committed; if a crash comes between, the relay offers the row again.
+        if (!inTransaction) await this.jobs.enqueue(INBOUND_QUEUE, { inboxId: row.id });
         accepted++;
         received.inc({ gateway: record.gateway, result: 'stored' });
       } catch (error) {
@@ -143,10 +146,13 @@ export class InboxService implements WebhookInbox, OnModuleInit {
 
   async replay(id: string, merchantIds: string[] | 'all'): Promise<InboxEvent> {
     const row = await this.get(id, merchantIds);
+    const inTransaction = this.jobs.backend === 'database';
+    const job = { inboxId: id, replay: row.replays + 1 };
     await this.tx.run(async (m) => {
       await m.update(InboxEvent, { id }, { state: 'received', replays: row.replays + 1, lastError: null });
-      await this.jobs.enqueue(INBOUND_QUEUE, { inboxId: id, replay: row.replays + 1 }, {}, m);
+      if (inTransaction) await this.jobs.enqueue(INBOUND_QUEUE, job, {}, m);
     });
+    if (!inTransaction) await this.jobs.enqueue(INBOUND_QUEUE, job);
     return this.get(id, merchantIds);
   }
 
@@ -182,10 +188,9 @@ export class InboxService implements WebhookInbox, OnModuleInit {
       .getRepository(InboxEvent)
       .find({ where: { state: 'received', updatedAt: LessThan(cutoff) }, take: 100 });
     for (const row of stale) {
-      await this.tx.run(async (m) => {
-        await m.update(InboxEvent, { id: row.id }, { lastError: row.lastError });
-        await this.jobs.enqueue(INBOUND_QUEUE, { inboxId: row.id }, {}, m);
-      });
+      // Touching the row restarts its minute, so it is offered once a minute at most.
+      await this.tx.run((m) => m.update(InboxEvent, { id: row.id }, { lastError: row.lastError }));
+      await this.jobs.enqueue(INBOUND_QUEUE, { inboxId: row.id });
     }
     if (stale.length) this.logger.warn(`offered ${stale.length} unapplied inbox events again`);
     return stale.length;

@@ -167,19 +167,15 @@ export class OutboxService implements OnModuleInit, OnApplicationBootstrap, OnMo
         message: `delivery ${id} is being sent right now`,
         param: 'id',
       });
-    await this.tx.run(async (m) => {
-      await m.update(
-        WebhookDelivery,
-        { id },
-        { state: 'retrying', nextAttemptAt: new Date(), lockedUntil: null },
-      );
-      await this.jobs.enqueue(
-        DELIVERY_QUEUE,
-        { deliveryId: id },
-        { uniqueKey: `deliver.${id}.${delivery.attempts}.manual` },
-        m,
-      );
-    });
+    await this.tx.run((m) =>
+      m.update(WebhookDelivery, { id }, { state: 'retrying', nextAttemptAt: new Date(), lockedUntil: null }),
+    );
+    // After the commit, so the job finds the delivery due; had this process died first, the relay offers it anyway.
+    await this.jobs.enqueue(
+      DELIVERY_QUEUE,
+      { deliveryId: id },
+      { uniqueKey: `deliver.${id}.${delivery.attempts}.manual` },
+    );
     return this.getDelivery(id, merchantIds);
   }
 
