@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import { AuditService } from '@payrail/audit';
 import { ConnectionService, GatewayConnectionRecord } from '@payrail/gateways';
 import { JobQueue } from '@payrail/jobs';
 import { PaymentAttempt } from '@payrail/payments';
@@ -74,6 +75,9 @@ describe(`jobs: admin view and the recovery schedule ${dbLabel}`, () => {
     healthy = true;
     const retried = await admin('POST', `/admin/jobs/${id}/retry`);
     expect(retried.status).toBe(202);
+    expect(
+      (await api.app.get(AuditService).list({ action: 'job.retried', resourceId: id })).items,
+    ).toHaveLength(1);
     await until(async () => (await admin('GET', `/admin/jobs/${id}`)).body.state === 'completed');
     expect((await admin('POST', `/admin/jobs/${id}/retry`)).status).toBe(409);
     expect((await admin('POST', '/admin/jobs/job_missing/retry')).status).toBe(404);

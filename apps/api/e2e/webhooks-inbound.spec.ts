@@ -196,6 +196,9 @@ describe(`inbound webhooks through the inbox ${dbLabel}`, () => {
     const replayed = await admin('POST', `/admin/webhooks/inbox/${row.id}/replay`);
     expect(replayed.status).toBe(202);
     expect(replayed.body).toMatchObject({ state: 'received', replays: 1 });
+    expect(
+      (await api.app.get(AuditService).list({ action: 'webhook_inbox.replayed', resourceId: row.id })).items,
+    ).toHaveLength(1);
     await settle(api);
     const again = await admin('GET', `/admin/webhooks/inbox/${row.id}`);
     expect(again.body).toMatchObject({ state: 'ignored', replays: 1 });

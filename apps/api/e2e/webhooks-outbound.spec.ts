@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AuditService } from '@payrail/audit';
 import { testDatabaseKind } from '@payrail/testing';
 import { verifySignature } from '@payrail/webhooks';
 import { adminSession, type AdminRequest } from './admin-session';
@@ -91,6 +92,12 @@ describe(`outbound webhooks to merchants ${dbLabel}`, () => {
     const shown = await api.request('GET', `/v1/webhook_endpoints/${endpoint.id}`);
     expect(shown.body.secret).toBeUndefined();
     expect(shown.body.secret_hint).toBe(`…${endpoint.secret.slice(-4)}`);
+    const audit = await api.app
+      .get(AuditService)
+      .list({ action: 'webhook_endpoint.created', resourceId: endpoint.id });
+    expect(audit.items).toHaveLength(1);
+    expect(audit.items[0]).toMatchObject({ actorType: 'api_key', merchantId: api.merchantId });
+    expect(JSON.stringify(audit.items[0])).not.toContain(endpoint.secret);
   });
 
   it.each([

@@ -1,7 +1,9 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiError, type JobQueuesResource, type JobResource } from '@payrail/api-contract';
-import { RequirePolicy } from '@payrail/identity';
+import type { Request } from 'express';
+import { AuditService } from '@payrail/audit';
+import { CurrentAdmin, RequirePolicy, type AdminPrincipal } from '@payrail/identity';
 import { JobQueue, JobQueueError, JOB_STATES, type JobState, type JobView } from './job-queue';
 
 function present(job: JobView): JobResource {
@@ -45,7 +47,10 @@ async function answer<T>(work: () => Promise<T>): Promise<T> {
 @ApiTags('admin')
 @Controller('admin/jobs')
 export class AdminJobsController {
-  constructor(private readonly jobs: JobQueue) {}
+  constructor(
+    private readonly jobs: JobQueue,
+    private readonly audit: AuditService,
+  ) {}
 
   @Get('queues')
   @RequirePolicy('read', 'Job')
@@ -91,7 +96,23 @@ export class AdminJobsController {
   @HttpCode(202)
   @RequirePolicy('retry', 'Job')
   @ApiOperation({ summary: 'Run a dead or retrying job again now, with one more try' })
-  async retry(@Param('id') id: string): Promise<JobResource> {
-    return present(await answer(() => this.jobs.retry(id)));
+  async retry(
+    @CurrentAdmin() admin: AdminPrincipal,
+    @Param('id') id: string,
+    @Req() req: Request & { requestId?: string },
+  ): Promise<JobResource> {
+    const job = await answer(() => this.jobs.retry(id));
+    await this.audit.record({
+      actor: { type: 'user', id: admin.userId },
+      origin: {
+        ip: req.ip ?? null,
+        userAgent: req.header('user-agent') ?? null,
+        requestId: req.requestId ?? null,
+      },
+      action: 'job.retried',
+      resource: { type: 'job', id },
+      reason: `${job.queue}: ${job.lastError ?? 'retried by hand'}`.slice(0, 500),
+    });
+    return present(job);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type {
   CreatedWebhookEndpointResource,
@@ -7,7 +7,9 @@ import type {
   WebhookEndpointResource,
   WebhookListResponse,
 } from '@payrail/api-contract';
+import type { Request } from 'express';
 import { ApiError } from '@payrail/api-contract';
+import { AuditService, type AuditActorContext } from '@payrail/audit';
 import {
   assertMerchantAccess,
   CurrentAdmin,
@@ -21,6 +23,17 @@ import { OutboxService } from './outbox.service';
 import { AdminCreateWebhookEndpointDto, DeliveryQueryDto, InboxQueryDto } from './webhooks.dto';
 import { presentDelivery, presentEndpoint, presentInboxEvent } from './webhooks.presenter';
 
+function adminContext(admin: AdminPrincipal, req: Request & { requestId?: string }): AuditActorContext {
+  return {
+    actor: { type: 'user', id: admin.userId },
+    origin: {
+      ip: req.ip ?? null,
+      userAgent: req.header('user-agent') ?? null,
+      requestId: req.requestId ?? null,
+    },
+  };
+}
+
 /** The console's view of webhooks: the inbound inbox (filter, effect, replay) and merchants' endpoints and deliveries (redeliver). */
 @ApiTags('admin')
 @Controller('admin/webhooks')
@@ -29,6 +42,7 @@ export class AdminWebhooksController {
     private readonly inbox: InboxService,
     private readonly endpoints: EndpointsService,
     private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
   ) {}
 
   @Get('inbox')
@@ -69,10 +83,21 @@ export class AdminWebhooksController {
   @ApiOperation({
     summary: 'Apply a stored event again (forward-only: it can never move a payment backwards)',
   })
-  async replay(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<InboxEventResource> {
+  async replay(
+    @CurrentAdmin() admin: AdminPrincipal,
+    @Param('id') id: string,
+    @Req() req: Request,
+  ): Promise<InboxEventResource> {
     const row = await this.inbox.get(id, admin.merchantIds);
     assertMerchantAccess(admin, 'replay', 'InboxEvent', row.merchantId, { what: 'inbox event', id });
-    return presentInboxEvent(await this.inbox.replay(id, admin.merchantIds));
+    const replayed = await this.inbox.replay(id, admin.merchantIds);
+    await this.audit.record({
+      ...adminContext(admin, req),
+      action: 'webhook_inbox.replayed',
+      merchantId: row.merchantId,
+      resource: { type: 'inbox_event', id },
+    });
+    return presentInboxEvent(replayed);
   }
 
   @Get('endpoints')
@@ -97,6 +122,7 @@ export class AdminWebhooksController {
   async createEndpoint(
     @CurrentAdmin() admin: AdminPrincipal,
     @Body() body: AdminCreateWebhookEndpointDto,
+    @Req() req: Request,
   ): Promise<CreatedWebhookEndpointResource> {
     const visible = merchantFilter(admin, body.merchant_id);
     const merchantId =
@@ -110,11 +136,15 @@ export class AdminWebhooksController {
       what: 'merchant',
       id: merchantId,
     });
-    const { endpoint, secret } = await this.endpoints.create(merchantId, {
-      url: body.url,
-      eventTypes: body.event_types,
-      description: body.description,
-    });
+    const { endpoint, secret } = await this.endpoints.create(
+      merchantId,
+      {
+        url: body.url,
+        eventTypes: body.event_types,
+        description: body.description,
+      },
+      adminContext(admin, req),
+    );
     return { ...presentEndpoint(endpoint), secret };
   }
 
@@ -152,12 +182,20 @@ export class AdminWebhooksController {
   async redeliver(
     @CurrentAdmin() admin: AdminPrincipal,
     @Param('id') id: string,
+    @Req() req: Request,
   ): Promise<WebhookDeliveryResource> {
     const delivery = await this.outbox.getDelivery(id, admin.merchantIds);
     assertMerchantAccess(admin, 'retry', 'WebhookDelivery', delivery.merchantId, {
       what: 'webhook delivery',
       id,
     });
-    return presentDelivery(await this.outbox.redeliver(id, admin.merchantIds));
+    const redelivered = await this.outbox.redeliver(id, admin.merchantIds);
+    await this.audit.record({
+      ...adminContext(admin, req),
+      action: 'webhook_delivery.redelivered',
+      merchantId: delivery.merchantId,
+      resource: { type: 'webhook_delivery', id },
+    });
+    return presentDelivery(redelivered);
   }
 }

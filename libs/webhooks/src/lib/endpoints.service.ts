@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
+import { AuditService, SYSTEM_ACTOR, type AuditActorContext } from '@payrail/audit';
 import { newId, TransactionRunner } from '@payrail/database';
 import { SecretBox } from '@payrail/secrets';
 import { newSigningSecret } from './signature';
@@ -40,6 +41,7 @@ export class EndpointsService {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly box: SecretBox,
+    private readonly audit: AuditService,
     @Inject(WEBHOOKS_OPTIONS) private readonly options: WebhooksModuleOptions,
   ) {}
 
@@ -47,6 +49,7 @@ export class EndpointsService {
   async create(
     merchantId: string,
     input: CreateEndpointInput,
+    context: AuditActorContext = SYSTEM_ACTOR,
   ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
     await this.vetUrl(input.url);
     const types = this.vetTypes(input.eventTypes);
@@ -61,17 +64,22 @@ export class EndpointsService {
       secretHint: secret.slice(-4),
       enabled: true,
     });
-    await this.tx.run((m) => m.save(endpoint));
+    await this.tx.run(async (m) => {
+      await m.save(endpoint);
+      await this.record(m, context, 'webhook_endpoint.created', endpoint, null, describe(endpoint));
+    });
     return { endpoint, secret };
   }
 
   async list(merchantIds: string[] | 'all'): Promise<WebhookEndpoint[]> {
     if (merchantIds !== 'all' && merchantIds.length === 0) return [];
-    return this.tx.dataSource.getRepository(WebhookEndpoint).find({
-      where: merchantIds === 'all' ? {} : { merchantId: In(merchantIds) },
-      order: { id: 'DESC' },
-      take: 200,
-    });
+    return this.tx.dataSource
+      .getRepository(WebhookEndpoint)
+      .find({
+        where: merchantIds === 'all' ? {} : { merchantId: In(merchantIds) },
+        order: { id: 'DESC' },
+        take: 200,
+      });
   }
 
   async get(id: string, merchantIds: string[] | 'all'): Promise<WebhookEndpoint> {
@@ -85,8 +93,10 @@ export class EndpointsService {
     id: string,
     merchantIds: string[] | 'all',
     input: { url?: string; eventTypes?: string[]; enabled?: boolean; description?: string },
+    context: AuditActorContext = SYSTEM_ACTOR,
   ): Promise<WebhookEndpoint> {
     const endpoint = await this.get(id, merchantIds);
+    const before = describe(endpoint);
     if (input.url !== undefined) {
       await this.vetUrl(input.url);
       endpoint.url = input.url;
@@ -94,12 +104,43 @@ export class EndpointsService {
     if (input.eventTypes !== undefined) endpoint.eventTypes = this.vetTypes(input.eventTypes);
     if (input.enabled !== undefined) endpoint.enabled = input.enabled;
     if (input.description !== undefined) endpoint.description = input.description;
-    return this.tx.run((m) => m.save(endpoint));
+    return this.tx.run(async (m) => {
+      const saved = await m.save(endpoint);
+      await this.record(m, context, 'webhook_endpoint.updated', endpoint, before, describe(endpoint));
+      return saved;
+    });
   }
 
-  async remove(id: string, merchantIds: string[] | 'all'): Promise<void> {
+  async remove(
+    id: string,
+    merchantIds: string[] | 'all',
+    context: AuditActorContext = SYSTEM_ACTOR,
+  ): Promise<void> {
     const endpoint = await this.get(id, merchantIds);
-    await this.tx.run((m) => m.delete(WebhookEndpoint, { id: endpoint.id }));
+    await this.tx.run(async (m) => {
+      await m.delete(WebhookEndpoint, { id: endpoint.id });
+      await this.record(m, context, 'webhook_endpoint.deleted', endpoint, describe(endpoint), null);
+    });
+  }
+
+  private record(
+    m: EntityManager,
+    context: AuditActorContext,
+    action: string,
+    endpoint: WebhookEndpoint,
+    before: unknown,
+    after: unknown,
+  ) {
+    return this.audit.record(
+      {
+        ...context,
+        action,
+        merchantId: endpoint.merchantId,
+        resource: { type: 'webhook_endpoint', id: endpoint.id },
+        change: { before, after },
+      },
+      m,
+    );
   }
 
   secretOf(endpoint: WebhookEndpoint): string {
@@ -132,4 +173,9 @@ export class EndpointsService {
     }
     return [...new Set(types)];
   }
+}
+
+/** What the audit trail keeps of an endpoint: never its secret. */
+function describe(e: WebhookEndpoint): Record<string, unknown> {
+  return { url: e.url, event_types: e.eventTypes, enabled: e.enabled, description: e.description };
 }

@@ -6,11 +6,24 @@ import type {
   WebhookEndpointResource,
   WebhookListResponse,
 } from '@payrail/api-contract';
+import type { AuditActorContext } from '@payrail/audit';
 import { ApiKeyAuth, type ApiKeyRequest } from '@payrail/identity';
 import { EndpointsService } from './endpoints.service';
 import { OutboxService } from './outbox.service';
 import { CreateWebhookEndpointDto, DeliveryQueryDto, UpdateWebhookEndpointDto } from './webhooks.dto';
 import { presentDelivery, presentEndpoint } from './webhooks.presenter';
+
+/** The merchant's API key and where the call came from, for the audit trail. */
+function keyContext(req: ApiKeyRequest & { requestId?: string }): AuditActorContext {
+  return {
+    actor: { type: 'api_key', id: req.apiKey?.id ?? null },
+    origin: {
+      ip: req.ip ?? null,
+      userAgent: req.header('user-agent') ?? null,
+      requestId: req.requestId ?? null,
+    },
+  };
+}
 
 /** A merchant's own webhook endpoints, with its secret key: `/v1/webhook_endpoints`. */
 @ApiTags('webhooks')
@@ -31,11 +44,15 @@ export class MerchantWebhooksController {
     @Req() req: ApiKeyRequest,
     @Body() body: CreateWebhookEndpointDto,
   ): Promise<CreatedWebhookEndpointResource> {
-    const { endpoint, secret } = await this.endpoints.create(req.merchantId as string, {
-      url: body.url,
-      eventTypes: body.event_types,
-      description: body.description,
-    });
+    const { endpoint, secret } = await this.endpoints.create(
+      req.merchantId as string,
+      {
+        url: body.url,
+        eventTypes: body.event_types,
+        description: body.description,
+      },
+      keyContext(req),
+    );
     return { ...presentEndpoint(endpoint), secret };
   }
 
@@ -61,19 +78,24 @@ export class MerchantWebhooksController {
     @Body() body: UpdateWebhookEndpointDto,
   ): Promise<WebhookEndpointResource> {
     return presentEndpoint(
-      await this.endpoints.update(id, [req.merchantId as string], {
-        url: body.url,
-        eventTypes: body.event_types,
-        enabled: body.enabled,
-        description: body.description,
-      }),
+      await this.endpoints.update(
+        id,
+        [req.merchantId as string],
+        {
+          url: body.url,
+          eventTypes: body.event_types,
+          enabled: body.enabled,
+          description: body.description,
+        },
+        keyContext(req),
+      ),
     );
   }
 
   @Delete(':id')
   @ApiKeyAuth('payments:write')
   async remove(@Req() req: ApiKeyRequest, @Param('id') id: string): Promise<{ id: string; deleted: true }> {
-    await this.endpoints.remove(id, [req.merchantId as string]);
+    await this.endpoints.remove(id, [req.merchantId as string], keyContext(req));
     return { id, deleted: true };
   }
 
