@@ -3,9 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { AuditService } from '@payrail/audit';
+import { PaymentsService } from '@payrail/payments';
 import { testDatabaseKind } from '@payrail/testing';
-import { verifySignature } from '@payrail/webhooks';
+import { OutboxEvent, verifySignature } from '@payrail/webhooks';
 import { adminSession, type AdminRequest } from './admin-session';
 import { dbLabel, startTestApi, type TestApi } from './harness';
 
@@ -184,6 +187,29 @@ describe(`outbound webhooks to merchants ${dbLabel}`, () => {
     } finally {
       receiver.status = 200;
     }
+  });
+
+  test('the outbox row commits with the change: a change that fails to commit leaves no event', async (api) => {
+    const created = await api.request('POST', '/v1/payments', {
+      ...paymentBody(3500),
+      capture_method: 'manual',
+    });
+    let refused = 0;
+    api.app.get(PaymentsService).changes.subscribe(async (_m, change) => {
+      if (change.kind === 'payment' && change.payment.id === created.body.id && change.to === 'captured') {
+        refused++;
+        throw new Error('the disk is full');
+      }
+    });
+    const capture = await api.request('POST', `/v1/payments/${created.body.id}/capture`, {});
+    expect(capture.status).toBe(500);
+    expect(refused).toBe(1);
+    const outbox = await api.app
+      .get<DataSource>(getDataSourceToken())
+      .getRepository(OutboxEvent)
+      .findBy({ resourceId: created.body.id });
+    expect(outbox.map((e) => e.type).sort()).toEqual(['payment.authorized', 'payment.authorizing']);
+    expect((await api.request('GET', `/v1/payments/${created.body.id}`)).body.status).not.toBe('captured');
   });
 
   test('refunds are delivered too', async (api) => {
