@@ -11,11 +11,9 @@ import { WEBHOOKS_OPTIONS, type WebhooksModuleOptions } from './webhooks.options
 
 /** The event types an endpoint may ask for; `*` is every one. */
 export const WEBHOOK_EVENT_TYPES = [
-  'payment.requires_payment_method',
   'payment.authorizing',
   'payment.requires_action',
   'payment.authorized',
-  'payment.capturing',
   'payment.partially_captured',
   'payment.captured',
   'payment.partially_refunded',
@@ -24,7 +22,6 @@ export const WEBHOOK_EVENT_TYPES = [
   'payment.failed',
   'payment.unknown',
   'payment.review_required',
-  'refund.pending',
   'refund.succeeded',
   'refund.failed',
   'refund.unknown',
