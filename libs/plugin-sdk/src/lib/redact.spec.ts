@@ -1,4 +1,4 @@
-import { luhnValid, redact, redactText } from './redact';
+import { luhnValid, redact, redactBody, redactText } from './redact';
 
 describe('redact', () => {
   it('masks Luhn-valid card numbers to first 6 and last 4, also with spaces', () => {
@@ -27,5 +27,13 @@ describe('redact', () => {
     expect(out).not.toMatch(
       /sk_test_51abcdefghijklmnop|whsec_abcdefghijkl|EAAAlongsquaretoken12345|pr_test_abcdefghijklmnop/,
     );
+  });
+
+  it('redacts a stored JSON body by field, keeping it JSON', () => {
+    const body = JSON.stringify({ data: { object: { id: 'pi_123', client_secret: 'pi_123_secret_abcdefghijklmnop', amount: 1000 } } });
+    const out = redactBody(body);
+    expect(out).not.toContain('pi_123_secret_abcdefghijklmnop');
+    expect(JSON.parse(out).data.object.amount).toBe(1000);
+    expect(redactBody('token pi_123_secret_abcdefghijklmnop')).not.toContain('secret_abcdefghijklmnop');
   });
 });

@@ -18,6 +18,7 @@ const SECRET_PATTERNS: RegExp[] = [
   /\bEAAA[A-Za-z0-9_-]{8,}\b/g, // Square access tokens
   /\bA21AA[A-Za-z0-9_-]{8,}\b/g, // PayPal access tokens
   /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, // Authorization header values
+  /\b(pi|seti)_[A-Za-z0-9]+_secret_[A-Za-z0-9]+\b/g, // Stripe client secrets
 ];
 
 export function luhnValid(digits: string): boolean {
@@ -80,4 +81,13 @@ export function redact<T>(value: T, seen = new WeakSet<object>()): T {
     }
   }
   return out as T;
+}
+
+/** A stored request or response body: JSON is redacted field by field, anything else as text. */
+export function redactBody(body: string): string {
+  try {
+    return JSON.stringify(redact(JSON.parse(body) as unknown));
+  } catch {
+    return redactText(body);
+  }
 }

@@ -11,7 +11,7 @@ import {
   type WebhookInbox,
   type WebhookResult,
 } from '@payrail/payments';
-import type { GatewayWebhookEvent } from '@payrail/plugin-sdk';
+import { redactBody, type GatewayWebhookEvent } from '@payrail/plugin-sdk';
 import { InboxEvent, type InboxState } from './inbox-event.entity';
 import { INBOUND_QUEUE } from './webhooks.options';
 
@@ -78,7 +78,8 @@ export class InboxService implements WebhookInbox, OnModuleInit {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers))
       if (value !== undefined && KEPT_HEADERS.test(name)) headers[name] = value;
-    const rawBody = request.rawBody.toString('utf8');
+    // Kept for people to read; the event itself is applied from its verified, parsed form.
+    const rawBody = redactBody(request.rawBody.toString('utf8'));
     let accepted = 0;
     let duplicates = 0;
     for (const event of events) {
