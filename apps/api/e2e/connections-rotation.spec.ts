@@ -6,6 +6,7 @@ import { TransactionRunner } from '@payrail/database';
 import { ConnectionService } from '@payrail/gateways';
 import { Keyring, masterKeyFrom, rewrapAll, SecretBox } from '@payrail/secrets';
 import { rotateMasterKey, rotationKeyring } from '../src/app/master-key-rotation';
+import { EndpointsService } from '@payrail/webhooks';
 import { dbLabel, startTestApi, type TestApi } from './harness';
 
 const ROWS = Number(process.env['PAYRAIL_ROTATION_ROWS'] ?? 300);
@@ -19,7 +20,7 @@ const savedPrevious = process.env['PAYRAIL_MASTER_KEY_PREVIOUS'];
 beforeAll(async () => {
   // Step 1 of the procedure is done: the instance runs with the new key current and the old one previous.
   process.env['PAYRAIL_MASTER_KEY_PREVIOUS'] = OLD;
-  api = await startTestApi({ memory: true, env: { PAYRAIL_MASTER_KEY: NEW } });
+  api = await startTestApi({ memory: true, env: { PAYRAIL_MASTER_KEY: NEW, PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'on' } });
 }, 60_000);
 
 afterAll(async () => {
@@ -49,9 +50,14 @@ describe(`master-key rotation ${dbLabel}`, () => {
       );
       ids.push(record.id);
     }
+    // A merchant's webhook endpoint: its signing secret is sealed too.
+    const { endpoint, secret: endpointSecret } = await api.app
+      .get(EndpointsService)
+      .create(api.merchantId, { url: 'http://127.0.0.1:9/payrail-events', eventTypes: ['payment.refunded'] });
     // Everything as it was before the rotation: sealed under the old key.
     const oldOnly = new SecretBox(new Keyring(masterKeyFrom(OLD), [masterKeyFrom(NEW)]));
     await rewrapAll(transactions, oldOnly);
+    await rewrapAll(transactions, oldOnly, { location: { table: 'webhook_endpoints', column: 'secret_sealed' } });
 
     const loaded = new Keyring(masterKeyFrom(NEW), [masterKeyFrom(OLD)]);
     const pay = () =>
@@ -95,6 +101,12 @@ describe(`master-key rotation ${dbLabel}`, () => {
       expect(newOnly.keyIdOf(stored)).toBe(masterKeyFrom(NEW).id);
       expect(JSON.parse(newOnly.open(stored))).toEqual({ apiKey: secretOf(i) });
     });
+
+    const [sealedEndpoint]: { secret_sealed: string }[] = await dataSource.query(
+      `SELECT secret_sealed FROM webhook_endpoints WHERE id = '${endpoint.id}'`,
+    );
+    expect(newOnly.keyIdOf(sealedEndpoint.secret_sealed)).toBe(masterKeyFrom(NEW).id);
+    expect(newOnly.open(sealedEndpoint.secret_sealed)).toBe(endpointSecret);
 
     expect((await pay()).status).toBe(201);
     const [entry] = (await api.app.get(AuditService).list({ action: 'master_key.rotated' })).items;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AuditActorContext, AuditService } from '@payrail/audit';
 import type { TransactionRunner } from '@payrail/database';
-import { Keyring, masterKeyFrom, rewrapAll, SecretBox, type RewrapResult } from '@payrail/secrets';
+import { Keyring, masterKeyFrom, rewrapAll, SEALED_LOCATIONS, SecretBox, type RewrapResult } from '@payrail/secrets';
 
 /** A fresh master key: 32 random bytes, base64, as PAYRAIL_MASTER_KEY takes it. */
 export function generateMasterKey(): string {
@@ -30,10 +30,14 @@ export async function rotateMasterKey(
   keyring: Keyring,
   options: { batchSize?: number; context: AuditActorContext; onProgress?: (result: RewrapResult) => void },
 ): Promise<RewrapResult> {
-  const result = await rewrapAll(deps.transactions, new SecretBox(keyring), {
-    batchSize: options.batchSize,
-    onProgress: options.onProgress,
-  });
+  // Every sealed value: connection credentials and webhook endpoint signing secrets.
+  const box = new SecretBox(keyring);
+  let result: RewrapResult | undefined;
+  for (const location of SEALED_LOCATIONS) {
+    const part = await rewrapAll(deps.transactions, box, { batchSize: options.batchSize, onProgress: options.onProgress, location });
+    result = result ? mergeRewrap(result, part) : part;
+  }
+  if (!result) throw new Error('no sealed locations to rewrap');
   await deps.audit.record({
     ...options.context,
     action: 'master_key.rotated',
@@ -54,4 +58,19 @@ export async function rotateMasterKey(
     },
   });
   return result;
+}
+
+function mergeRewrap(a: RewrapResult, b: RewrapResult): RewrapResult {
+  const rewrappedFrom = { ...a.rewrappedFrom };
+  for (const [key, n] of Object.entries(b.rewrappedFrom)) rewrappedFrom[key] = (rewrappedFrom[key] ?? 0) + n;
+  return {
+    keyId: b.keyId,
+    scanned: a.scanned + b.scanned,
+    rewrapped: a.rewrapped + b.rewrapped,
+    alreadyCurrent: a.alreadyCurrent + b.alreadyCurrent,
+    empty: a.empty + b.empty,
+    failed: a.failed + b.failed,
+    failures: [...a.failures, ...b.failures],
+    rewrappedFrom,
+  };
 }

@@ -10,7 +10,21 @@ export interface TransactionScope {
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
 }
 
+/** A table and column holding sealed values, keyed by an `id` column. */
+export interface SealedLocation {
+  table: string;
+  column: string;
+}
+
+/** Every place the platform seals secrets: rotation re-wraps each of them. */
+export const SEALED_LOCATIONS: readonly SealedLocation[] = [
+  { table: SEALED_TABLE, column: SEALED_COLUMN },
+  { table: 'webhook_endpoints', column: 'secret_sealed' },
+];
+
 export interface RewrapOptions {
+  /** Which table and column to re-wrap; default the gateway connections' credentials. */
+  location?: SealedLocation;
   /** Rows read and written per transaction: 1 to 1000, default 100. */
   batchSize?: number;
   /** Called after each batch, with counts only. */
@@ -68,6 +82,7 @@ export async function rewrapAll(
     throw new Error(`rewrapAll batchSize is ${String(batchSize)}: expected a whole number from 1 to 1000`);
   }
   const run = transactionOf(target);
+  const at = options.location ?? { table: SEALED_TABLE, column: SEALED_COLUMN };
   const result: RewrapResult = {
     keyId: box.currentKeyId,
     scanned: 0,
@@ -99,7 +114,7 @@ export async function rewrapAll(
 
   let after = '';
   for (;;) {
-    const rows = await run((m) => readBatch(m, after, batchSize));
+    const rows = await run((m) => readBatch(m, at, after, batchSize));
     if (rows.length === 0) break;
     after = rows[rows.length - 1].id;
     result.scanned += rows.length;
@@ -110,8 +125,8 @@ export async function rewrapAll(
         let verdict = verdicts[i];
         // A row changed since it was read is read again; three changes in a row is a failure.
         for (let attempt = 0; verdict.kind === 'rewrap'; attempt++) {
-          if (await writeIfUnchanged(m, row, verdict.next)) break;
-          const fresh = await readOne(m, row.id);
+          if (await writeIfUnchanged(m, at, row, verdict.next)) break;
+          const fresh = await readOne(m, at, row.id);
           if (!fresh) {
             verdict = { kind: 'failed', reason: 'the connection was deleted during the rotation' };
           } else if (attempt >= 2) {
@@ -167,17 +182,17 @@ function transactionOf(target: DataSource | EntityManager | TransactionScope): T
   throw new Error('rewrapAll needs a DataSource, an EntityManager or a TransactionRunner');
 }
 
-function tableOf(manager: EntityManager): string {
+function tableOf(manager: EntityManager, at: SealedLocation): string {
   const schema = (manager.connection.options as { schema?: string }).schema;
-  return schema ? `${schema}.${SEALED_TABLE}` : SEALED_TABLE;
+  return schema ? `${schema}.${at.table}` : at.table;
 }
 
-async function readBatch(manager: EntityManager, after: string, size: number): Promise<Row[]> {
+async function readBatch(manager: EntityManager, at: SealedLocation, after: string, size: number): Promise<Row[]> {
   const rows = await manager
     .createQueryBuilder()
     .select('c.id', 'id')
-    .addSelect(`c.${SEALED_COLUMN}`, 'sealed')
-    .from(tableOf(manager), 'c')
+    .addSelect(`c.${at.column}`, 'sealed')
+    .from(tableOf(manager, at), 'c')
     .where('c.id > :after', { after })
     .orderBy('c.id', 'ASC')
     .limit(size)
@@ -185,29 +200,29 @@ async function readBatch(manager: EntityManager, after: string, size: number): P
   return rows.map((r) => ({ id: r.id, sealed: r.sealed }));
 }
 
-async function readOne(manager: EntityManager, id: string): Promise<Row | null> {
+async function readOne(manager: EntityManager, at: SealedLocation, id: string): Promise<Row | null> {
   const row = await manager
     .createQueryBuilder()
     .select('c.id', 'id')
-    .addSelect(`c.${SEALED_COLUMN}`, 'sealed')
-    .from(tableOf(manager), 'c')
+    .addSelect(`c.${at.column}`, 'sealed')
+    .from(tableOf(manager, at), 'c')
     .where('c.id = :id', { id })
     .getRawOne<Row>();
   return row ?? null;
 }
 
-async function writeIfUnchanged(manager: EntityManager, row: Row, next: string): Promise<boolean> {
+async function writeIfUnchanged(manager: EntityManager, at: SealedLocation, row: Row, next: string): Promise<boolean> {
   const result = await manager
     .createQueryBuilder()
-    .update(tableOf(manager))
-    .set({ [sealedProperty(manager)]: next })
-    .where(`id = :id AND ${SEALED_COLUMN} = :previous`, { id: row.id, previous: row.sealed })
+    .update(tableOf(manager, at))
+    .set({ [sealedProperty(manager, at)]: next })
+    .where(`id = :id AND ${at.column} = :previous`, { id: row.id, previous: row.sealed })
     .execute();
   return result.affected === 1;
 }
 
 /** Where an entity maps the table (as in the API), the query builder takes its property name, not the column's. */
-function sealedProperty(manager: EntityManager): string {
-  const entity = manager.connection.entityMetadatas.find((m) => m.tableName === SEALED_TABLE);
-  return entity?.findColumnWithDatabaseName(SEALED_COLUMN)?.propertyName ?? SEALED_COLUMN;
+function sealedProperty(manager: EntityManager, at: SealedLocation): string {
+  const entity = manager.connection.entityMetadatas.find((m) => m.tableName === at.table);
+  return entity?.findColumnWithDatabaseName(at.column)?.propertyName ?? at.column;
 }
