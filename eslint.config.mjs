@@ -5,16 +5,63 @@ const serverOnly = ['@nestjs/*', 'typeorm', 'better-sqlite3', 'pg', 'express', '
 
 // DESIGN.md's layering, by project tag. Spec files may also use the sandboxes and the test harness.
 const constraints = (extraForTests = []) => [
-  { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:sdk', ...extraForTests], bannedExternalImports: [...gatewaySdks, '@angular/*'] },
-  { sourceTag: 'gateway:stripe', onlyDependOnLibsWithTags: ['type:sdk', ...extraForTests], bannedExternalImports: ['square', '@paypal/*', '@angular/*'] },
-  { sourceTag: 'gateway:paypal', onlyDependOnLibsWithTags: ['type:sdk', ...extraForTests], bannedExternalImports: ['stripe', 'square', '@angular/*'] },
-  { sourceTag: 'gateway:square', onlyDependOnLibsWithTags: ['type:sdk', ...extraForTests], bannedExternalImports: ['stripe', '@paypal/*', '@angular/*'] },
-  { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:core', 'type:sdk', 'type:contract', ...extraForTests], bannedExternalImports: [...gatewaySdks, '@angular/*'] },
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:sdk', 'type:plugin', 'type:contract', ...extraForTests], bannedExternalImports: [...gatewaySdks, '@angular/*'] },
-  { sourceTag: 'type:sandbox', onlyDependOnLibsWithTags: ['type:sdk', ...extraForTests], bannedExternalImports: ['@angular/*'] },
-  { sourceTag: 'type:contract', onlyDependOnLibsWithTags: [], bannedExternalImports: [...serverOnly, ...gatewaySdks, '@angular/*'] },
-  { sourceTag: 'type:console', onlyDependOnLibsWithTags: ['type:contract'], bannedExternalImports: [...serverOnly, ...gatewaySdks] },
-  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:core', 'type:sdk', 'type:plugin', 'type:contract', 'type:sandbox', 'type:app', 'type:testing'] },
+  {
+    sourceTag: 'type:sdk',
+    onlyDependOnLibsWithTags: ['type:sdk', ...extraForTests],
+    bannedExternalImports: [...gatewaySdks, '@angular/*'],
+  },
+  {
+    sourceTag: 'gateway:stripe',
+    onlyDependOnLibsWithTags: ['type:sdk', ...extraForTests],
+    bannedExternalImports: ['square', '@paypal/*', '@angular/*'],
+  },
+  {
+    sourceTag: 'gateway:paypal',
+    onlyDependOnLibsWithTags: ['type:sdk', ...extraForTests],
+    bannedExternalImports: ['stripe', 'square', '@angular/*'],
+  },
+  {
+    sourceTag: 'gateway:square',
+    onlyDependOnLibsWithTags: ['type:sdk', ...extraForTests],
+    bannedExternalImports: ['stripe', '@paypal/*', '@angular/*'],
+  },
+  {
+    sourceTag: 'type:core',
+    onlyDependOnLibsWithTags: ['type:core', 'type:sdk', 'type:contract', ...extraForTests],
+    bannedExternalImports: [...gatewaySdks, '@angular/*'],
+  },
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:core', 'type:sdk', 'type:plugin', 'type:contract', ...extraForTests],
+    bannedExternalImports: [...gatewaySdks, '@angular/*'],
+  },
+  {
+    sourceTag: 'type:sandbox',
+    onlyDependOnLibsWithTags: ['type:sdk', ...extraForTests],
+    bannedExternalImports: ['@angular/*'],
+  },
+  {
+    sourceTag: 'type:contract',
+    onlyDependOnLibsWithTags: [],
+    bannedExternalImports: [...serverOnly, ...gatewaySdks, '@angular/*'],
+  },
+  {
+    sourceTag: 'type:console',
+    onlyDependOnLibsWithTags: ['type:contract'],
+    bannedExternalImports: [...serverOnly, ...gatewaySdks],
+  },
+  {
+    sourceTag: 'type:testing',
+    onlyDependOnLibsWithTags: [
+      'type:core',
+      'type:sdk',
+      'type:plugin',
+      'type:contract',
+      'type:sandbox',
+      'type:app',
+      'type:testing',
+    ],
+  },
 ];
 
 const boundaries = (extraForTests) => [

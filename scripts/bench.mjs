@@ -69,14 +69,31 @@ async function run(label, count, operation) {
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const pct = (p) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] * 10) / 10;
-  return { operations: latencies.length, failures, seconds: Math.round(seconds * 100) / 100, ops_per_s: Math.round((latencies.length / seconds) * 10) / 10, median_ms: pct(50), p99_ms: pct(99) };
+  const pct = (p) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] * 10) / 10;
+  return {
+    operations: latencies.length,
+    failures,
+    seconds: Math.round(seconds * 100) / 100,
+    ops_per_s: Math.round((latencies.length / seconds) * 10) / 10,
+    median_ms: pct(50),
+    p99_ms: pct(99),
+  };
 }
 
-const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'api,sandbox', '--output-style=stream'], { stdio: ['ignore', 'ignore', 'inherit'], env: nxEnv });
+const build = spawnSync(
+  'npx',
+  ['nx', 'run-many', '-t', 'build', '-p', 'api,sandbox', '--output-style=stream'],
+  { stdio: ['ignore', 'ignore', 'inherit'], env: nxEnv },
+);
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-const [apiPort, stripePort, paypalPort, squarePort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+const [apiPort, stripePort, paypalPort, squarePort] = await Promise.all([
+  freePort(),
+  freePort(),
+  freePort(),
+  freePort(),
+]);
 const dataDir = mkdtempSync(join(tmpdir(), 'payrail-bench-'));
 const env = {
   ...process.env,
@@ -97,17 +114,28 @@ process.on('exit', stopAll);
 try {
   children.push(spawn(process.execPath, ['dist/apps/sandbox/main.js'], { env, stdio: 'ignore' }));
   await waitFor(`http://127.0.0.1:${stripePort}/v1/charges`);
-  const api = spawn(process.execPath, ['dist/apps/api/main.js'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const api = spawn(process.execPath, ['dist/apps/api/main.js'], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   children.push(api);
   await waitFor(`http://127.0.0.1:${apiPort}/health/ready`);
-  const cli = spawnSync(process.execPath, ['dist/apps/api/cli.js', 'api-key', 'create', '--merchant', 'default', '--mode', 'test'], { env, encoding: 'utf8' });
+  const cli = spawnSync(
+    process.execPath,
+    ['dist/apps/api/cli.js', 'api-key', 'create', '--merchant', 'default', '--mode', 'test'],
+    { env, encoding: 'utf8' },
+  );
   const apiKey = cli.stdout.trim().split('\n').pop();
   if (!apiKey?.startsWith('pr_test_')) throw new Error(`could not create an API key: ${cli.stderr}`);
 
   const post = async (path, body, key) => {
     const response = await fetch(`http://127.0.0.1:${apiPort}${path}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'idempotency-key': key },
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        'content-type': 'application/json',
+        'idempotency-key': key,
+      },
       body: JSON.stringify(body),
     });
     const json = await response.json();
@@ -115,14 +143,42 @@ try {
     return json;
   };
   const viaPayrail = async (i) => {
-    const payment = await post('/v1/payments', { amount: 1000 + (i % 100), currency: 'usd', gateway: 'stripe', capture_method: 'manual', payment_method: { token: 'pm_card_visa' } }, `bench-auth-${i}-${apiPort}`);
+    const payment = await post(
+      '/v1/payments',
+      {
+        amount: 1000 + (i % 100),
+        currency: 'usd',
+        gateway: 'stripe',
+        capture_method: 'manual',
+        payment_method: { token: 'pm_card_visa' },
+      },
+      `bench-auth-${i}-${apiPort}`,
+    );
     const captured = await post(`/v1/payments/${payment.id}/capture`, {}, `bench-cap-${i}-${apiPort}`);
     if (captured.status !== 'captured') throw new Error(`payment ended ${captured.status}`);
   };
-  const stripe = new Stripe(STRIPE_KEY, { host: '127.0.0.1', port: stripePort, protocol: 'http', maxNetworkRetries: 0 });
+  const stripe = new Stripe(STRIPE_KEY, {
+    host: '127.0.0.1',
+    port: stripePort,
+    protocol: 'http',
+    maxNetworkRetries: 0,
+  });
   const direct = async (i) => {
-    const intent = await stripe.paymentIntents.create({ amount: 1000 + (i % 100), currency: 'usd', capture_method: 'manual', payment_method: 'pm_card_visa', confirm: true }, { idempotencyKey: `direct-auth-${i}-${stripePort}` });
-    const captured = await stripe.paymentIntents.capture(intent.id, {}, { idempotencyKey: `direct-cap-${i}-${stripePort}` });
+    const intent = await stripe.paymentIntents.create(
+      {
+        amount: 1000 + (i % 100),
+        currency: 'usd',
+        capture_method: 'manual',
+        payment_method: 'pm_card_visa',
+        confirm: true,
+      },
+      { idempotencyKey: `direct-auth-${i}-${stripePort}` },
+    );
+    const captured = await stripe.paymentIntents.capture(
+      intent.id,
+      {},
+      { idempotencyKey: `direct-cap-${i}-${stripePort}` },
+    );
     if (captured.status !== 'succeeded') throw new Error(`intent ended ${captured.status}`);
   };
 
@@ -132,7 +188,12 @@ try {
   const payrailResult = await run('payrail', OPERATIONS, viaPayrail);
   const result = {
     benchmark: 'authorize + capture, Stripe sandbox',
-    load: { operations: OPERATIONS, concurrency: CONCURRENCY, database: 'sqlite (embedded default)', node: process.version },
+    load: {
+      operations: OPERATIONS,
+      concurrency: CONCURRENCY,
+      database: 'sqlite (embedded default)',
+      node: process.version,
+    },
     direct_sdk: directResult,
     through_payrail: { ...payrailResult, api_rss_mb: rssMb(api.pid) },
     ratio_ops_per_s: Math.round((payrailResult.ops_per_s / directResult.ops_per_s) * 1000) / 1000,

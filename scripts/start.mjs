@@ -4,15 +4,22 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { nxEnv } from './env.mjs';
 
-const sandbox = (process.env.PAYRAIL_SANDBOX ?? (process.env.NODE_ENV === 'production' ? 'off' : 'on')) !== 'off';
+const sandbox =
+  (process.env.PAYRAIL_SANDBOX ?? (process.env.NODE_ENV === 'production' ? 'off' : 'on')) !== 'off';
 // The console is built with the API, which serves it at / (PAYRAIL_CONSOLE_DIR).
 const projects = sandbox ? 'api,sandbox,console' : 'api,console';
-const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', projects, '--output-style=stream'], { stdio: ['ignore', 'inherit', 'inherit'], env: nxEnv });
+const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', projects, '--output-style=stream'], {
+  stdio: ['ignore', 'inherit', 'inherit'],
+  env: nxEnv,
+});
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const children = [];
 const run = (name, file) => {
-  const child = spawn(process.execPath, ['--enable-source-maps', file], { stdio: 'inherit', env: process.env });
+  const child = spawn(process.execPath, ['--enable-source-maps', file], {
+    stdio: 'inherit',
+    env: process.env,
+  });
   child.on('exit', (code, signal) => {
     if (stopping) return;
     process.stderr.write(`${name} stopped (${signal ?? code}); stopping Payrail\n`);

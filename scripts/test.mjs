@@ -22,7 +22,9 @@ function step(name, command, args, env = {}) {
   process.stdout.write(`\n=== ${name}\n`);
   const started = Date.now();
   const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, env: { ...nxEnv, ...env } });
-  process.stdout.write(`=== ${name}: ${result.status === 0 ? 'ok' : `failed (exit ${result.status ?? result.signal})`} in ${Math.round((Date.now() - started) / 1000)} s\n`);
+  process.stdout.write(
+    `=== ${name}: ${result.status === 0 ? 'ok' : `failed (exit ${result.status ?? result.signal})`} in ${Math.round((Date.now() - started) / 1000)} s\n`,
+  );
   if (result.status !== 0) failures.push(name);
   return result.status === 0;
 }
@@ -47,31 +49,50 @@ const wants = (name) => only.length === 0 || only.includes(name);
 if (wants('lint')) {
   if (!step('lint', 'npx', ['nx', 'run-many', '-t', 'lint', '--output-style=stream'])) totals.failed += 1;
   else totals.passed += 1;
-  if (!step('module boundaries refuse a violation', process.execPath, ['scripts/check-boundaries.mjs'])) totals.failed += 1;
+  if (!step('format', 'npx', ['prettier', '--check', '.', '--log-level', 'warn'])) totals.failed += 1;
+  else totals.passed += 1;
+  if (!step('module boundaries refuse a violation', process.execPath, ['scripts/check-boundaries.mjs']))
+    totals.failed += 1;
   else totals.passed += 1;
 }
 
 const postgresUrl = process.env.TEST_DATABASE_URL;
 if (wants('sqlite')) {
   // TEST_DATABASE_URL is withheld here so the database specs run on SQLite; PostgreSQL has its own pass below.
-  jest('specs on SQLite', ['--maxWorkers=2', '--ignoreProjects', 'console'], { PAYRAIL_TEST_DB: 'sqlite', TEST_DATABASE_URL: '', PAYRAIL_TEST_ARTIFACTS: artifacts });
+  jest('specs on SQLite', ['--maxWorkers=2', '--ignoreProjects', 'console'], {
+    PAYRAIL_TEST_DB: 'sqlite',
+    TEST_DATABASE_URL: '',
+    PAYRAIL_TEST_ARTIFACTS: artifacts,
+  });
 }
 if (wants('postgres')) {
-  if (!postgresUrl) process.stdout.write('\nTEST_DATABASE_URL is not set: the PostgreSQL pass tries Testcontainers and is skipped, with the reason, where no Docker engine answers.\n');
-  jest('database specs on PostgreSQL', ['--maxWorkers=2', '--selectProjects', 'api', 'audit', 'secrets', 'jobs'], { PAYRAIL_TEST_DB: 'postgres', TEST_DATABASE_URL: postgresUrl ?? '', PAYRAIL_TEST_ARTIFACTS: artifacts });
+  if (!postgresUrl)
+    process.stdout.write(
+      '\nTEST_DATABASE_URL is not set: the PostgreSQL pass tries Testcontainers and is skipped, with the reason, where no Docker engine answers.\n',
+    );
+  jest(
+    'database specs on PostgreSQL',
+    ['--maxWorkers=2', '--selectProjects', 'api', 'audit', 'secrets', 'jobs'],
+    { PAYRAIL_TEST_DB: 'postgres', TEST_DATABASE_URL: postgresUrl ?? '', PAYRAIL_TEST_ARTIFACTS: artifacts },
+  );
 }
 
 if (wants('console')) {
   // The console: its unit specs in jsdom, then the browser suite in Chromium against the built console.
   jest('console unit specs', ['-c', 'apps/console/jest.config.ts', '--maxWorkers=2']);
   if (step('build the console', 'npx', ['nx', 'build', 'console', '--output-style=stream'])) {
-    jest('console in Chromium', ['-c', 'apps/console-e2e/browser.jest.config.ts'], { PAYRAIL_TEST_DB: 'sqlite', TEST_DATABASE_URL: '' });
+    jest('console in Chromium', ['-c', 'apps/console-e2e/browser.jest.config.ts'], {
+      PAYRAIL_TEST_DB: 'sqlite',
+      TEST_DATABASE_URL: '',
+    });
   } else totals.failed += 1;
 }
 
 if (wants('sqlite') || wants('postgres')) {
   // Last: no card number, CVC, gateway secret or token, or Payrail key in any test database or log.
-  const scanned = step('leak scan self-test', process.execPath, ['scripts/leak-scan.mjs', '--self-test']) && step('leak scan of test databases and logs', process.execPath, ['scripts/leak-scan.mjs', artifacts]);
+  const scanned =
+    step('leak scan self-test', process.execPath, ['scripts/leak-scan.mjs', '--self-test']) &&
+    step('leak scan of test databases and logs', process.execPath, ['scripts/leak-scan.mjs', artifacts]);
   totals[scanned ? 'passed' : 'failed'] += 1;
 }
 

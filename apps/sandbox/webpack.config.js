@@ -9,7 +9,7 @@ module.exports = {
       target: 'node',
       compiler: 'tsc',
       main: './src/main.ts',
-      
+
       tsConfig: './tsconfig.app.json',
       optimization: false,
       outputHashing: 'none',

@@ -27,19 +27,15 @@ export async function adminSession(
   email = `${newId('u')}@example.com`,
 ): Promise<{ userId: string; request: AdminRequest }> {
   const dataSource = api.app.get<DataSource>(getDataSourceToken());
-  const user = await dataSource
-    .getRepository(User)
-    .save(
-      dataSource
-        .getRepository(User)
-        .create({
-          id: newId('usr'),
-          email,
-          name: 'Spec admin',
-          passwordHash: 'not-a-login',
-          status: 'active',
-        }),
-    );
+  const user = await dataSource.getRepository(User).save(
+    dataSource.getRepository(User).create({
+      id: newId('usr'),
+      email,
+      name: 'Spec admin',
+      passwordHash: 'not-a-login',
+      status: 'active',
+    }),
+  );
   for (const a of assignments) {
     await dataSource
       .getRepository(RoleAssignment)

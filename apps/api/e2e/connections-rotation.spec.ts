@@ -20,7 +20,10 @@ const savedPrevious = process.env['PAYRAIL_MASTER_KEY_PREVIOUS'];
 beforeAll(async () => {
   // Step 1 of the procedure is done: the instance runs with the new key current and the old one previous.
   process.env['PAYRAIL_MASTER_KEY_PREVIOUS'] = OLD;
-  api = await startTestApi({ memory: true, env: { PAYRAIL_MASTER_KEY: NEW, PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'on' } });
+  api = await startTestApi({
+    memory: true,
+    env: { PAYRAIL_MASTER_KEY: NEW, PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'on' },
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -57,7 +60,9 @@ describe(`master-key rotation ${dbLabel}`, () => {
     // Everything as it was before the rotation: sealed under the old key.
     const oldOnly = new SecretBox(new Keyring(masterKeyFrom(OLD), [masterKeyFrom(NEW)]));
     await rewrapAll(transactions, oldOnly);
-    await rewrapAll(transactions, oldOnly, { location: { table: 'webhook_endpoints', column: 'secret_sealed' } });
+    await rewrapAll(transactions, oldOnly, {
+      location: { table: 'webhook_endpoints', column: 'secret_sealed' },
+    });
 
     const loaded = new Keyring(masterKeyFrom(NEW), [masterKeyFrom(OLD)]);
     const pay = () =>

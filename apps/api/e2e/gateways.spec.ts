@@ -242,21 +242,17 @@ describe.each(GATEWAYS)(`the $code sandbox through the payments API ${dbLabel}`,
   });
 
   // A PayPal event carries no payment snapshot; the intake then asks the gateway for the payment's state.
-  test(
-    'records a signed webhook delivered by the sandbox on the timeline',
-    async (api) => {
-      const created = await api.request('POST', '/v1/payments', manual(code, ok, { amount: 1400 }));
-      expect(created.status).toBe(201);
-      const id = created.body.id;
-      await api.request('POST', `/v1/payments/${id}/capture`, {});
-      const webhook = await waitFor(async () => {
-        const events = await api.request('GET', `/v1/payments/${id}/events`);
-        return events.body.data.find((e: { type: string }) => e.type === 'webhook');
-      });
-      expect(webhook).toBeDefined();
-    },
-    20_000,
-  );
+  test('records a signed webhook delivered by the sandbox on the timeline', async (api) => {
+    const created = await api.request('POST', '/v1/payments', manual(code, ok, { amount: 1400 }));
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    await api.request('POST', `/v1/payments/${id}/capture`, {});
+    const webhook = await waitFor(async () => {
+      const events = await api.request('GET', `/v1/payments/${id}/events`);
+      return events.body.data.find((e: { type: string }) => e.type === 'webhook');
+    });
+    expect(webhook).toBeDefined();
+  }, 20_000);
 });
 
 describe(`gateway-specific rules ${dbLabel}`, () => {

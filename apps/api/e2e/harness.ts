@@ -74,7 +74,10 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const logger = createRootLogger(config.logLevel, sink as unknown as pino.DestinationStream);
   const memory = options.memory ? new InMemoryGateway() : undefined;
   // Without plugins given, the app composes the ones its configuration enables.
-  const plugins = options.plugins || memory ? [...(options.plugins ?? []), ...(memory ? [InMemoryGatewayPlugin.forRoot(memory)] : [])] : undefined;
+  const plugins =
+    options.plugins || memory
+      ? [...(options.plugins ?? []), ...(memory ? [InMemoryGatewayPlugin.forRoot(memory)] : [])]
+      : undefined;
   const app = await createApp(config, { logger, plugins, schema: database.schema });
   await app.listen(config.port || 0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;

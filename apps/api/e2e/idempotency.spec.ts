@@ -12,7 +12,12 @@ afterAll(async () => {
   await api?.close();
 });
 
-const body = (amount = 5000) => ({ amount, currency: 'usd', capture_method: 'manual', payment_method: { token: 'tok_ok' } });
+const body = (amount = 5000) => ({
+  amount,
+  currency: 'usd',
+  capture_method: 'manual',
+  payment_method: { token: 'tok_ok' },
+});
 
 describe(`Idempotency-Key and recovery ${dbLabel}`, () => {
   it('replays the first response for the same key and body, without a second gateway call', async () => {
@@ -36,7 +41,9 @@ describe(`Idempotency-Key and recovery ${dbLabel}`, () => {
     const other = await api.request('POST', '/v1/payments', body(5001), { 'idempotency-key': 'order-1002' });
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe('idempotency_mismatch');
-    const otherPath = await api.request('POST', '/v1/payments/pay_x/void', undefined, { 'idempotency-key': 'order-1002' });
+    const otherPath = await api.request('POST', '/v1/payments/pay_x/void', undefined, {
+      'idempotency-key': 'order-1002',
+    });
     expect(otherPath.status).toBe(422);
     expect(memory.received['authorize']).toBe(calls);
   });
@@ -47,7 +54,11 @@ describe(`Idempotency-Key and recovery ${dbLabel}`, () => {
     memory.latencyMs = 150;
     const before = memory.received['authorize'] ?? 0;
     try {
-      const responses = await Promise.all(Array.from({ length: 50 }, () => api!.request('POST', '/v1/payments', body(777), { 'idempotency-key': 'order-concurrent' })));
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          api!.request('POST', '/v1/payments', body(777), { 'idempotency-key': 'order-concurrent' }),
+        ),
+      );
       const ok = responses.filter((r) => r.status === 201);
       for (const r of responses) expect([201, 409]).toContain(r.status);
       expect(ok.length).toBeGreaterThan(0);
@@ -60,7 +71,12 @@ describe(`Idempotency-Key and recovery ${dbLabel}`, () => {
 
   it('keeps keys per merchant, and forgets a key whose request failed validation', async () => {
     if (!api) return;
-    const invalid = await api.request('POST', '/v1/payments', { ...body(), amount: 0 }, { 'idempotency-key': 'order-1003' });
+    const invalid = await api.request(
+      'POST',
+      '/v1/payments',
+      { ...body(), amount: 0 },
+      { 'idempotency-key': 'order-1003' },
+    );
     expect(invalid.status).toBe(400);
     const valid = await api.request('POST', '/v1/payments', body(), { 'idempotency-key': 'order-1003' });
     expect(valid.status).toBe(201);
@@ -69,11 +85,18 @@ describe(`Idempotency-Key and recovery ${dbLabel}`, () => {
   it('never refunds more than was captured under 20 concurrent partial refunds', async () => {
     if (!api) return;
     const memory = api.memory!;
-    const { body: payment } = await api.request('POST', '/v1/payments', { ...body(10000), capture_method: 'automatic' });
+    const { body: payment } = await api.request('POST', '/v1/payments', {
+      ...body(10000),
+      capture_method: 'automatic',
+    });
     expect(payment.status).toBe('captured');
     memory.latencyMs = 30;
     try {
-      const responses = await Promise.all(Array.from({ length: 20 }, () => api!.request('POST', `/v1/payments/${payment.id}/refunds`, { amount: 1500 })));
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          api!.request('POST', `/v1/payments/${payment.id}/refunds`, { amount: 1500 }),
+        ),
+      );
       const succeeded = responses.filter((r) => r.status === 201);
       expect(succeeded).toHaveLength(6);
       for (const r of responses.filter((r) => r.status !== 201)) expect([400, 409]).toContain(r.status);
@@ -90,7 +113,10 @@ describe(`Idempotency-Key and recovery ${dbLabel}`, () => {
     if (!api) return;
     const memory = api.memory!;
     const before = memory.performed['authorize'] ?? 0;
-    const created = await api.request('POST', '/v1/payments', { ...body(4200), payment_method: { token: IN_MEMORY_TIMEOUT_TOKEN } });
+    const created = await api.request('POST', '/v1/payments', {
+      ...body(4200),
+      payment_method: { token: IN_MEMORY_TIMEOUT_TOKEN },
+    });
     expect(created.status).toBe(201);
     expect(created.body.status).toBe('unknown');
     const report = await api.app.get(RecoveryService).sweep({ force: true, paymentId: created.body.id });

@@ -21,8 +21,19 @@ const test = (name: string, fn: (api: TestApi) => Promise<void>, timeout?: numbe
     timeout,
   );
 
-const card = { number: '4242424242424242', exp_month: 12, exp_year: new Date().getFullYear() + 2, cvc: '123' };
-const manual = (extra: Record<string, unknown> = {}) => ({ amount: 10000, currency: 'usd', capture_method: 'manual', payment_method: { token: 'tok_ok' }, ...extra });
+const card = {
+  number: '4242424242424242',
+  exp_month: 12,
+  exp_year: new Date().getFullYear() + 2,
+  cvc: '123',
+};
+const manual = (extra: Record<string, unknown> = {}) => ({
+  amount: 10000,
+  currency: 'usd',
+  capture_method: 'manual',
+  payment_method: { token: 'tok_ok' },
+  ...extra,
+});
 
 describe(`payments API ${dbLabel}`, () => {
   test('answers health and docs', async (api) => {
@@ -38,16 +49,28 @@ describe(`payments API ${dbLabel}`, () => {
   test('refuses a missing or bad key with 401 and no hint', async (api) => {
     const none = await fetch(`${api.url}/v1/payments`);
     expect(none.status).toBe(401);
-    const bad = await api.request('GET', '/v1/payments', undefined, { authorization: 'Bearer pr_test_nottherightkeyatallnottherightkey00' });
+    const bad = await api.request('GET', '/v1/payments', undefined, {
+      authorization: 'Bearer pr_test_nottherightkeyatallnottherightkey00',
+    });
     expect(bad.status).toBe(401);
     expect(bad.body.error.type).toBe('authentication_error');
     expect(bad.body.error.request_id).toMatch(/^req_/);
   });
 
   test('authorizes, captures part, refunds twice and ends refunded, with a timeline', async (api) => {
-    const created = await api.request('POST', '/v1/payments', manual({ customer: { email: 'buyer@example.com' } }));
+    const created = await api.request(
+      'POST',
+      '/v1/payments',
+      manual({ customer: { email: 'buyer@example.com' } }),
+    );
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ status: 'authorized', amount: 10000, amount_capturable: 10000, currency: 'usd', gateway: 'memory' });
+    expect(created.body).toMatchObject({
+      status: 'authorized',
+      amount: 10000,
+      amount_capturable: 10000,
+      currency: 'usd',
+      gateway: 'memory',
+    });
     const id = created.body.id;
     const captured = await api.request('POST', `/v1/payments/${id}/capture`, { amount: 6000 });
     expect(captured.body).toMatchObject({ status: 'captured', amount_captured: 6000, amount_capturable: 0 });
@@ -64,16 +87,39 @@ describe(`payments API ${dbLabel}`, () => {
     expect(again.body.error.code).toBe('already_refunded');
     const events = await api.request('GET', `/v1/payments/${id}/events`);
     const calls = events.body.data.filter((e: { type: string }) => e.type === 'gateway_call');
-    expect(calls.map((c: { operation: string }) => c.operation)).toEqual(['authorize', 'capture', 'refund', 'refund']);
+    expect(calls.map((c: { operation: string }) => c.operation)).toEqual([
+      'authorize',
+      'capture',
+      'refund',
+      'refund',
+    ]);
     for (const call of calls) expect(call.latency_ms).toBeGreaterThanOrEqual(0);
-    const statuses = events.body.data.filter((e: { type: string }) => e.type === 'status_changed').map((e: { to_status: string }) => e.to_status);
-    expect(statuses).toEqual(['requires_payment_method', 'authorizing', 'authorized', 'capturing', 'captured', 'partially_refunded', 'refunded']);
+    const statuses = events.body.data
+      .filter((e: { type: string }) => e.type === 'status_changed')
+      .map((e: { to_status: string }) => e.to_status);
+    expect(statuses).toEqual([
+      'requires_payment_method',
+      'authorizing',
+      'authorized',
+      'capturing',
+      'captured',
+      'partially_refunded',
+      'refunded',
+    ]);
   });
 
   test('captures automatically, tokenizing a raw card that is never returned or stored', async (api) => {
-    const created = await api.request('POST', '/v1/payments', { amount: 2500, currency: 'EUR', payment_method: { card } });
+    const created = await api.request('POST', '/v1/payments', {
+      amount: 2500,
+      currency: 'EUR',
+      payment_method: { card },
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ status: 'captured', amount_captured: 2500, payment_method: { last4: '4242' } });
+    expect(created.body).toMatchObject({
+      status: 'captured',
+      amount_captured: 2500,
+      payment_method: { last4: '4242' },
+    });
     expect(JSON.stringify(created.body)).not.toContain(card.number);
   });
 
@@ -87,7 +133,11 @@ describe(`payments API ${dbLabel}`, () => {
   });
 
   test('answers a decline with 402, the taxonomy code and the failed payment id, which keeps its timeline', async (api) => {
-    const declined = await api.request('POST', '/v1/payments', manual({ payment_method: { token: 'tok_insufficient_funds' } }));
+    const declined = await api.request(
+      'POST',
+      '/v1/payments',
+      manual({ payment_method: { token: 'tok_insufficient_funds' } }),
+    );
     expect(declined.status).toBe(402);
     expect(declined.body.error).toMatchObject({ type: 'card_error', code: 'insufficient_funds' });
     expect(declined.body.error.message).toMatch(/insufficient funds/);
@@ -115,15 +165,25 @@ describe(`payments API ${dbLabel}`, () => {
       ['unknown currency', manual({ currency: 'zzz' }), 'currency'],
       ['amount over the currency limit', manual({ amount: 10_000_000_000_000, currency: 'usd' }), 'amount'],
       ['unknown field', manual({ colour: 'red' }), 'colour'],
-      ['malformed card', manual({ payment_method: { card: { ...card, number: '4242424242424241' } } }), 'payment_method.card.number'],
-      ['bad expiry month', manual({ payment_method: { card: { ...card, exp_month: 13 } } }), 'payment_method.card.exp_month'],
+      [
+        'malformed card',
+        manual({ payment_method: { card: { ...card, number: '4242424242424241' } } }),
+        'payment_method.card.number',
+      ],
+      [
+        'bad expiry month',
+        manual({ payment_method: { card: { ...card, exp_month: 13 } } }),
+        'payment_method.card.exp_month',
+      ],
       ['token and card together', manual({ payment_method: { token: 'tok_ok', card } }), 'payment_method'],
       ['unknown capture method', manual({ capture_method: 'later' }), 'capture_method'],
     ];
     it.each(cases)('%s', async (_name, body, param) => {
       if (!api) return;
       const before = (await api.request('GET', '/v1/payments?limit=100')).body.data.length;
-      const response = await api.request('POST', '/v1/payments', body, { 'idempotency-key': `bad-${param}-${Math.random()}` });
+      const response = await api.request('POST', '/v1/payments', body, {
+        'idempotency-key': `bad-${param}-${Math.random()}`,
+      });
       expect(response.status).toBe(400);
       expect(response.body.error.param).toBe(param);
       expect(response.body.error.type).toBe('invalid_request_error');
@@ -132,7 +192,11 @@ describe(`payments API ${dbLabel}`, () => {
 
     it('refuses a body over 100 kB', async () => {
       if (!api) return;
-      const response = await api.request('POST', '/v1/payments', manual({ description: 'x'.repeat(110_000) }));
+      const response = await api.request(
+        'POST',
+        '/v1/payments',
+        manual({ description: 'x'.repeat(110_000) }),
+      );
       expect(response.status).toBe(400);
       expect(response.body.error.param).toBe('body');
     });
@@ -143,7 +207,10 @@ describe(`payments API ${dbLabel}`, () => {
     const page1 = await api.request('GET', '/v1/payments?limit=2&status=authorized');
     expect(page1.body.data).toHaveLength(2);
     expect(page1.body.has_more).toBe(true);
-    const page2 = await api.request('GET', `/v1/payments?limit=2&status=authorized&starting_after=${page1.body.data[1].id}`);
+    const page2 = await api.request(
+      'GET',
+      `/v1/payments?limit=2&status=authorized&starting_after=${page1.body.data[1].id}`,
+    );
     expect(page2.body.data[0].id < page1.body.data[1].id).toBe(true);
     expect((await api.request('GET', '/v1/payments?limit=101')).body.error.param).toBe('limit');
   });

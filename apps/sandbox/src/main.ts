@@ -21,7 +21,9 @@ async function main(): Promise<void> {
     startSquareSandbox({ host, port: port('PAYRAIL_SANDBOX_SQUARE_PORT', 12113) }),
   ]);
   const [stripe, paypal, square] = sandboxes;
-  process.stdout.write(`${JSON.stringify({ level: 'info', service: 'payrail-sandbox', msg: 'gateway sandboxes listening', stripe: stripe.url, paypal: paypal.url, square: square.url })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ level: 'info', service: 'payrail-sandbox', msg: 'gateway sandboxes listening', stripe: stripe.url, paypal: paypal.url, square: square.url })}\n`,
+  );
   const stop = () => {
     void Promise.all(sandboxes.map((s) => s.close())).finally(() => process.exit(0));
   };

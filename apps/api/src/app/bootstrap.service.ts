@@ -34,16 +34,21 @@ export class BootstrapService {
     const merchant = await this.merchants.ensureDefault();
     const owner = await this.owners.ensureFirstOwner(this.config.adminEmail, this.config.adminPassword);
     if (owner?.generatedPassword) {
-      this.options.announce(`First owner created: ${owner.email} with password ${owner.generatedPassword} (shown once; change it after signing in)`);
+      this.options.announce(
+        `First owner created: ${owner.email} with password ${owner.generatedPassword} (shown once; change it after signing in)`,
+      );
     } else if (owner) {
       this.logger.log(`first owner created: ${owner.email}`);
     }
-    if (this.options.sandboxConnections && this.config.sandbox) await this.seedSandboxConnections(merchant.id);
+    if (this.options.sandboxConnections && this.config.sandbox)
+      await this.seedSandboxConnections(merchant.id);
   }
 
   /** A sweep at start-up settles calls a crash left in doubt; it runs in the background. */
   startRecovery(): void {
-    void this.recovery.sweep().catch((error: Error) => this.logger.error(`start-up recovery failed: ${error.message}`));
+    void this.recovery
+      .sweep()
+      .catch((error: Error) => this.logger.error(`start-up recovery failed: ${error.message}`));
   }
 
   private async seedSandboxConnections(merchantId: string): Promise<void> {
@@ -55,19 +60,39 @@ export class BootstrapService {
       const sandbox = defaults[code];
       if (!gateway || !sandbox || existing.some((c) => c.gateway === code && c.mode === 'test')) continue;
       // Checked once its webhook is registered, below.
-      let record = await this.connections.create({ merchantId, gateway: code, mode: 'test', name: `${gateway.displayName} sandbox`, values: sandbox.values, baseUrl: sandbox.baseUrl, isDefault: !hasDefault }, SYSTEM_ACTOR, { check: false });
+      let record = await this.connections.create(
+        {
+          merchantId,
+          gateway: code,
+          mode: 'test',
+          name: `${gateway.displayName} sandbox`,
+          values: sandbox.values,
+          baseUrl: sandbox.baseUrl,
+          isDefault: !hasDefault,
+        },
+        SYSTEM_ACTOR,
+        { check: false },
+      );
       hasDefault = true;
       try {
         if (canRegisterWebhooks(gateway)) {
-          const registered = await gateway.registerWebhook(await this.connections.toGatewayConnection(record), { url: `${this.config.publicUrl}/webhooks/${record.id}` });
+          const registered = await gateway.registerWebhook(
+            await this.connections.toGatewayConnection(record),
+            { url: `${this.config.publicUrl}/webhooks/${record.id}` },
+          );
           if (registered.ok) record = await this.connections.updateValues(record, registered.value.values);
-          else this.logger.warn(`could not register the ${code} sandbox webhook: ${registered.error.message}`);
+          else
+            this.logger.warn(`could not register the ${code} sandbox webhook: ${registered.error.message}`);
         }
         record = await this.connections.recheck(record.id);
       } catch (error) {
-        this.logger.warn(`the ${code} sandbox did not answer (${(error as Error).message}); its connection was created without a check`);
+        this.logger.warn(
+          `the ${code} sandbox did not answer (${(error as Error).message}); its connection was created without a check`,
+        );
       }
-      this.logger.log(`default merchant: test connection ${record.id} to the ${code} sandbox at ${sandbox.baseUrl}`);
+      this.logger.log(
+        `default merchant: test connection ${record.id} to the ${code} sandbox at ${sandbox.baseUrl}`,
+      );
     }
   }
 }

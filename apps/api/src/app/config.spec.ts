@@ -30,8 +30,12 @@ describe('configuration', () => {
 
   it('refuses the test-only settings in production', () => {
     const production = { NODE_ENV: 'production', PAYRAIL_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') };
-    expect(() => loadConfig({ ...production, PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'on' })).toThrow(/PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK .*off in production/);
-    expect(() => loadConfig({ ...production, PAYRAIL_FAULT_INJECTION: 'after_gateway_capture' })).toThrow(/PAYRAIL_FAULT_INJECTION .*unset in production/);
+    expect(() => loadConfig({ ...production, PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'on' })).toThrow(
+      /PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK .*off in production/,
+    );
+    expect(() => loadConfig({ ...production, PAYRAIL_FAULT_INJECTION: 'after_gateway_capture' })).toThrow(
+      /PAYRAIL_FAULT_INJECTION .*unset in production/,
+    );
   });
 
   it('never echoes a password in its message', () => {

@@ -74,7 +74,11 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const databaseUrl = env['DATABASE_URL'] || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
-    throw new ConfigError('DATABASE_URL', 'a postgres:// URL (or unset for the embedded SQLite database)', databaseUrl.replace(/:[^:@/]*@/, ':****@'));
+    throw new ConfigError(
+      'DATABASE_URL',
+      'a postgres:// URL (or unset for the embedded SQLite database)',
+      databaseUrl.replace(/:[^:@/]*@/, ':****@'),
+    );
   }
   const adminEmail = env['PAYRAIL_ADMIN_EMAIL'] || undefined;
   if (adminEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(adminEmail)) {
@@ -90,30 +94,62 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     .filter(Boolean);
   for (const plugin of plugins) {
     if (!(KNOWN_PLUGINS as readonly string[]).includes(plugin)) {
-      throw new ConfigError('PAYRAIL_PLUGINS', `a comma-separated list of ${KNOWN_PLUGINS.join(', ')}`, env['PAYRAIL_PLUGINS']);
+      throw new ConfigError(
+        'PAYRAIL_PLUGINS',
+        `a comma-separated list of ${KNOWN_PLUGINS.join(', ')}`,
+        env['PAYRAIL_PLUGINS'],
+      );
     }
   }
   const production = env['NODE_ENV'] === 'production';
   const sandbox = oneOf(env, 'PAYRAIL_SANDBOX', production ? 'off' : 'on', ['on', 'off']) === 'on';
   const masterKey = env['PAYRAIL_MASTER_KEY'] || undefined;
   if (masterKey !== undefined && Buffer.from(masterKey, 'base64').length !== 32) {
-    throw new ConfigError('PAYRAIL_MASTER_KEY', '32 random bytes in base64 (openssl rand -base64 32)', '(hidden)');
+    throw new ConfigError(
+      'PAYRAIL_MASTER_KEY',
+      '32 random bytes in base64 (openssl rand -base64 32)',
+      '(hidden)',
+    );
   }
   const publicUrl = env['PAYRAIL_PUBLIC_URL'] || `http://127.0.0.1:${port}`;
   try {
     new URL(publicUrl);
   } catch {
-    throw new ConfigError('PAYRAIL_PUBLIC_URL', 'an absolute URL such as https://payments.example.com', publicUrl);
+    throw new ConfigError(
+      'PAYRAIL_PUBLIC_URL',
+      'an absolute URL such as https://payments.example.com',
+      publicUrl,
+    );
   }
   const redisUrl = env['REDIS_URL'] || undefined;
-  if (redisUrl && !/^rediss?:\/\/.+/.test(redisUrl)) throw new ConfigError('REDIS_URL', 'a redis:// or rediss:// URL (or unset for the database job queue)', redisUrl.replace(/:[^:@/]*@/, ':****@'));
-  const webhookAllowHttpLoopback = oneOf(env, 'PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK', 'off', ['on', 'off']) === 'on';
-  if (webhookAllowHttpLoopback && production) throw new ConfigError('PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK', 'off in production (it is a test setting)', 'on');
+  if (redisUrl && !/^rediss?:\/\/.+/.test(redisUrl))
+    throw new ConfigError(
+      'REDIS_URL',
+      'a redis:// or rediss:// URL (or unset for the database job queue)',
+      redisUrl.replace(/:[^:@/]*@/, ':****@'),
+    );
+  const webhookAllowHttpLoopback =
+    oneOf(env, 'PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK', 'off', ['on', 'off']) === 'on';
+  if (webhookAllowHttpLoopback && production)
+    throw new ConfigError(
+      'PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK',
+      'off in production (it is a test setting)',
+      'on',
+    );
   const scheduleRaw = env['PAYRAIL_WEBHOOK_RETRY_SCHEDULE_MS'] || undefined;
-  if (scheduleRaw !== undefined && !/^\d+(,\d+)*$/.test(scheduleRaw)) throw new ConfigError('PAYRAIL_WEBHOOK_RETRY_SCHEDULE_MS', 'a comma-separated list of waits in milliseconds, e.g. 60000,300000', scheduleRaw);
+  if (scheduleRaw !== undefined && !/^\d+(,\d+)*$/.test(scheduleRaw))
+    throw new ConfigError(
+      'PAYRAIL_WEBHOOK_RETRY_SCHEDULE_MS',
+      'a comma-separated list of waits in milliseconds, e.g. 60000,300000',
+      scheduleRaw,
+    );
   const faultInjection = env['PAYRAIL_FAULT_INJECTION'] || undefined;
   if (faultInjection !== undefined && (production || faultInjection !== 'after_gateway_capture')) {
-    throw new ConfigError('PAYRAIL_FAULT_INJECTION', production ? 'unset in production (it is a test setting)' : 'after_gateway_capture', faultInjection);
+    throw new ConfigError(
+      'PAYRAIL_FAULT_INJECTION',
+      production ? 'unset in production (it is a test setting)' : 'after_gateway_capture',
+      faultInjection,
+    );
   }
   return {
     port,
@@ -135,7 +171,10 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     gatewayTimeoutMs: integer(env, 'PAYRAIL_GATEWAY_TIMEOUT_MS', 30000, 100, 300000),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     masterKey,
-    consoleDir: env['PAYRAIL_CONSOLE_DIR'] === 'off' ? null : resolve(env['PAYRAIL_CONSOLE_DIR'] || './dist/apps/console/browser'),
+    consoleDir:
+      env['PAYRAIL_CONSOLE_DIR'] === 'off'
+        ? null
+        : resolve(env['PAYRAIL_CONSOLE_DIR'] || './dist/apps/console/browser'),
     redisUrl,
     queuePrefix: env['PAYRAIL_QUEUE_PREFIX'] || 'payrail',
     jobs: oneOf(env, 'PAYRAIL_JOBS', 'on', ['on', 'off']) === 'on',

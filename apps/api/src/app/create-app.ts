@@ -34,7 +34,10 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
       keyring,
       plugins: options.plugins,
       schema: options.schema,
-      seed: { sandboxConnections: true, announce: options.announce ?? ((message) => options.logger.warn(message)) },
+      seed: {
+        sandboxConnections: true,
+        announce: options.announce ?? ((message) => options.logger.warn(message)),
+      },
     }),
     { rawBody: true, logger: new JsonLogger(options.logger), abortOnError: false },
   );
@@ -49,14 +52,23 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
     app,
     new DocumentBuilder()
       .setTitle('Payrail API')
-      .setDescription('One REST API for every payment gateway. Amounts are integers in the currency minor unit; POST requests take an Idempotency-Key.')
+      .setDescription(
+        'One REST API for every payment gateway. Amounts are integers in the currency minor unit; POST requests take an Idempotency-Key.',
+      )
       .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A merchant secret key: pr_test_… or pr_live_…' })
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description: 'A merchant secret key: pr_test_… or pr_live_…',
+      })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   if (config.consoleDir && !serveConsole(app, config.consoleDir)) {
-    options.logger.info({ console_dir: config.consoleDir }, 'no console build found: run `npx nx build console` (or `npm start`) to serve the console at /');
+    options.logger.info(
+      { console_dir: config.consoleDir },
+      'no console build found: run `npx nx build console` (or `npm start`) to serve the console at /',
+    );
   }
 
   await app.init();

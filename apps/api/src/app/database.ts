@@ -10,13 +10,36 @@ import { WEBHOOK_ENTITIES } from '@payrail/webhooks';
 import { MIGRATIONS } from '../migrations';
 import type { PayrailConfig } from './config';
 
-export const ENTITIES = [...IDENTITY_ENTITIES, ...GATEWAY_ENTITIES, ...PAYMENT_ENTITIES, ...AUDIT_ENTITIES, ...JOB_ENTITIES, ...WEBHOOK_ENTITIES];
+export const ENTITIES = [
+  ...IDENTITY_ENTITIES,
+  ...GATEWAY_ENTITIES,
+  ...PAYMENT_ENTITIES,
+  ...AUDIT_ENTITIES,
+  ...JOB_ENTITIES,
+  ...WEBHOOK_ENTITIES,
+];
 
 /** SQLite in the data folder by default; PostgreSQL from DATABASE_URL. Migrations run at start, never `synchronize`. */
-export function dataSourceOptions(config: PayrailConfig, overrides: { schema?: string; runMigrations?: boolean } = {}): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: overrides.runMigrations ?? true, synchronize: false, logging: false as const };
+export function dataSourceOptions(
+  config: PayrailConfig,
+  overrides: { schema?: string; runMigrations?: boolean } = {},
+): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: overrides.runMigrations ?? true,
+    synchronize: false,
+    logging: false as const,
+  };
   if (config.databaseUrl) {
-    return { ...common, type: 'postgres', url: config.databaseUrl, schema: overrides.schema, extra: { max: 10 }, migrationsTransactionMode: 'each' };
+    return {
+      ...common,
+      type: 'postgres',
+      url: config.databaseUrl,
+      schema: overrides.schema,
+      extra: { max: 10 },
+      migrationsTransactionMode: 'each',
+    };
   }
   mkdirSync(config.dataDir, { recursive: true });
   return {

@@ -26,6 +26,15 @@ export class HealthController {
     } catch {
       throw new ServiceUnavailableException('the database does not answer');
     }
-    return { status: 'ok', checks: { database: { status: 'ok', type: this.dataSource.options.type, latency_ms: Math.round(performance.now() - started) } } };
+    return {
+      status: 'ok',
+      checks: {
+        database: {
+          status: 'ok',
+          type: this.dataSource.options.type,
+          latency_ms: Math.round(performance.now() - started),
+        },
+      },
+    };
   }
 }

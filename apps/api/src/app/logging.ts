@@ -25,7 +25,10 @@ export function createRootLogger(level: string, destination?: pino.DestinationSt
       formatters: { level: (label) => ({ level: label }) },
       hooks: {
         logMethod(args, method) {
-          method.apply(this, args.map((a) => (typeof a === 'string' ? redactText(a) : redact(a))) as Parameters<typeof method>);
+          method.apply(
+            this,
+            args.map((a) => (typeof a === 'string' ? redactText(a) : redact(a))) as Parameters<typeof method>,
+          );
         },
       },
     },
@@ -59,13 +62,22 @@ const INCOMING_ID = /^[A-Za-z0-9._:-]{8,100}$/;
 export function requestContext(logger: Logger) {
   return (req: Request & { requestId?: string }, res: Response, next: NextFunction) => {
     const incoming = req.header('request-id') ?? req.header('x-request-id');
-    const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : `req_${randomBytes(12).toString('hex')}`;
+    const requestId =
+      incoming && INCOMING_ID.test(incoming) ? incoming : `req_${randomBytes(12).toString('hex')}`;
     req.requestId = requestId;
     res.setHeader('Request-Id', requestId);
     const started = performance.now();
     res.on('finish', () => {
       requestScope.run({ requestId }, () =>
-        logger.info({ method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, duration_ms: Math.round(performance.now() - started) }, 'request'),
+        logger.info(
+          {
+            method: req.method,
+            path: req.originalUrl.split('?')[0],
+            status: res.statusCode,
+            duration_ms: Math.round(performance.now() - started),
+          },
+          'request',
+        ),
       );
     });
     requestScope.run({ requestId }, () => next());

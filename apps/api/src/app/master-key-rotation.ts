@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { AuditActorContext, AuditService } from '@payrail/audit';
 import type { TransactionRunner } from '@payrail/database';
-import { Keyring, masterKeyFrom, rewrapAll, SEALED_LOCATIONS, SecretBox, type RewrapResult } from '@payrail/secrets';
+import {
+  Keyring,
+  masterKeyFrom,
+  rewrapAll,
+  SEALED_LOCATIONS,
+  SecretBox,
+  type RewrapResult,
+} from '@payrail/secrets';
 
 /** A fresh master key: 32 random bytes, base64, as PAYRAIL_MASTER_KEY takes it. */
 export function generateMasterKey(): string {
@@ -34,7 +41,11 @@ export async function rotateMasterKey(
   const box = new SecretBox(keyring);
   let result: RewrapResult | undefined;
   for (const location of SEALED_LOCATIONS) {
-    const part = await rewrapAll(deps.transactions, box, { batchSize: options.batchSize, onProgress: options.onProgress, location });
+    const part = await rewrapAll(deps.transactions, box, {
+      batchSize: options.batchSize,
+      onProgress: options.onProgress,
+      location,
+    });
     result = result ? mergeRewrap(result, part) : part;
   }
   if (!result) throw new Error('no sealed locations to rewrap');

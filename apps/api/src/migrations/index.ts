@@ -4,4 +4,9 @@ import { IdentityAccess1768000000000 } from './1768000000000-identity-access';
 import { JobsAndWebhooks1770000000000 } from './1770000000000-jobs-and-webhooks';
 
 /** Every migration, in order. Later migrations are appended here. */
-export const MIGRATIONS = [Initial1766000000000, AuditTrail1767000000000, IdentityAccess1768000000000, JobsAndWebhooks1770000000000];
+export const MIGRATIONS = [
+  Initial1766000000000,
+  AuditTrail1767000000000,
+  IdentityAccess1768000000000,
+  JobsAndWebhooks1770000000000,
+];

@@ -39,6 +39,11 @@ export class ApiError extends Error {
   }
 
   static notFound(what: string, id: string): ApiError {
-    return new ApiError(404, { type: 'invalid_request_error', code: 'resource_missing', message: `no ${what} '${id}'`, param: 'id' });
+    return new ApiError(404, {
+      type: 'invalid_request_error',
+      code: 'resource_missing',
+      message: `no ${what} '${id}'`,
+      param: 'id',
+    });
   }
 }

@@ -7,4 +7,9 @@ export const bigintAsNumber: ValueTransformer = {
 };
 
 /** Options for a money column: bigint minor units, never a float. */
-export const moneyColumn = (name: string) => ({ type: 'bigint' as const, name, default: 0, transformer: bigintAsNumber });
+export const moneyColumn = (name: string) => ({
+  type: 'bigint' as const,
+  name,
+  default: 0,
+  transformer: bigintAsNumber,
+});

@@ -11,30 +11,96 @@ export interface ErrorResponse {
 
 /** Every error the API answers with, in one shape. */
 export function toErrorResponse(error: unknown): ErrorResponse {
-  if (error instanceof ApiError) return { status: error.status, body: { error: error.body }, unexpected: false };
+  if (error instanceof ApiError)
+    return { status: error.status, body: { error: error.body }, unexpected: false };
   if (error instanceof GatewayError) {
     return {
       status: error.httpStatus,
-      body: { error: { type: error.httpStatus === 402 ? 'card_error' : 'gateway_error', code: error.code, message: error.userMessage, gateway_code: error.gatewayCode, retryable: error.retryable } },
+      body: {
+        error: {
+          type: error.httpStatus === 402 ? 'card_error' : 'gateway_error',
+          code: error.code,
+          message: error.userMessage,
+          gateway_code: error.gatewayCode,
+          retryable: error.retryable,
+        },
+      },
       unexpected: false,
     };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse() as { message?: string | string[] } | string;
-    const text = typeof response === 'string' ? response : Array.isArray(response.message) ? response.message.join('; ') : (response.message ?? error.message);
-    const type = status === 401 ? 'authentication_error' : status === 403 ? 'permission_error' : status === 429 ? 'rate_limit_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
-    const code = status === 404 ? 'resource_missing' : status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : status === 429 ? 'rate_limited' : status === 413 ? 'body_too_large' : 'invalid_request';
+    const text =
+      typeof response === 'string'
+        ? response
+        : Array.isArray(response.message)
+          ? response.message.join('; ')
+          : (response.message ?? error.message);
+    const type =
+      status === 401
+        ? 'authentication_error'
+        : status === 403
+          ? 'permission_error'
+          : status === 429
+            ? 'rate_limit_error'
+            : status >= 500
+              ? 'api_error'
+              : 'invalid_request_error';
+    const code =
+      status === 404
+        ? 'resource_missing'
+        : status === 401
+          ? 'unauthenticated'
+          : status === 403
+            ? 'forbidden'
+            : status === 429
+              ? 'rate_limited'
+              : status === 413
+                ? 'body_too_large'
+                : 'invalid_request';
     return { status, body: { error: { type, code, message: text } }, unexpected: status >= 500 };
   }
   const e = error as { type?: string; status?: number; statusCode?: number };
   if (e?.type === 'entity.too.large') {
-    return { status: 400, body: { error: { type: 'invalid_request_error', code: 'body_too_large', message: 'the request body is larger than 100 kB', param: 'body' } }, unexpected: false };
+    return {
+      status: 400,
+      body: {
+        error: {
+          type: 'invalid_request_error',
+          code: 'body_too_large',
+          message: 'the request body is larger than 100 kB',
+          param: 'body',
+        },
+      },
+      unexpected: false,
+    };
   }
   if (e?.type === 'entity.parse.failed') {
-    return { status: 400, body: { error: { type: 'invalid_request_error', code: 'body_invalid', message: 'the request body is not valid JSON', param: 'body' } }, unexpected: false };
+    return {
+      status: 400,
+      body: {
+        error: {
+          type: 'invalid_request_error',
+          code: 'body_invalid',
+          message: 'the request body is not valid JSON',
+          param: 'body',
+        },
+      },
+      unexpected: false,
+    };
   }
-  return { status: 500, body: { error: { type: 'api_error', code: 'internal_error', message: 'An unexpected error occurred; it has been logged with this request id.' } }, unexpected: true };
+  return {
+    status: 500,
+    body: {
+      error: {
+        type: 'api_error',
+        code: 'internal_error',
+        message: 'An unexpected error occurred; it has been logged with this request id.',
+      },
+    },
+    unexpected: true,
+  };
 }
 
 function firstProblem(errors: ValidationError[], prefix = ''): { param: string; message: string } | null {
@@ -42,7 +108,10 @@ function firstProblem(errors: ValidationError[], prefix = ''): { param: string; 
     const param = prefix ? `${prefix}.${e.property}` : e.property;
     if (e.constraints && Object.keys(e.constraints).length) {
       const [key, text] = Object.entries(e.constraints)[0];
-      const message = key === 'whitelistValidation' ? `unknown parameter '${param}'` : text.replace(new RegExp(`^${e.property}\\b`), param);
+      const message =
+        key === 'whitelistValidation'
+          ? `unknown parameter '${param}'`
+          : text.replace(new RegExp(`^${e.property}\\b`), param);
       return { param, message };
     }
     const nested = firstProblem(e.children ?? [], param);

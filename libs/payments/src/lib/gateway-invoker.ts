@@ -14,12 +14,25 @@ export interface Invocation<T> {
 export class GatewayInvoker {
   private readonly logger = new Logger('Gateway');
 
-  async invoke<T>(operation: string, timeoutMs: number, call: () => Promise<Outcome<T>>): Promise<Invocation<T>> {
+  async invoke<T>(
+    operation: string,
+    timeoutMs: number,
+    call: () => Promise<Outcome<T>>,
+  ): Promise<Invocation<T>> {
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const overrun = new Promise<Outcome<T>>((resolve) => {
       // A plugin should time out by itself; this is the backstop if it doesn't.
-      timer = setTimeout(() => resolve({ ok: false, error: new GatewayError('gateway_timeout', { detail: `${operation} did not finish within ${timeoutMs + 2000} ms` }) }), timeoutMs + 2000);
+      timer = setTimeout(
+        () =>
+          resolve({
+            ok: false,
+            error: new GatewayError('gateway_timeout', {
+              detail: `${operation} did not finish within ${timeoutMs + 2000} ms`,
+            }),
+          }),
+        timeoutMs + 2000,
+      );
     });
     let outcome: Outcome<T>;
     try {
@@ -30,9 +43,15 @@ export class GatewayInvoker {
         error:
           error instanceof GatewayError
             ? error
-            : new GatewayError('processing_error', { indeterminate: true, detail: redactText(`${operation} failed unexpectedly: ${(error as Error)?.message ?? String(error)}`) }),
+            : new GatewayError('processing_error', {
+                indeterminate: true,
+                detail: redactText(
+                  `${operation} failed unexpectedly: ${(error as Error)?.message ?? String(error)}`,
+                ),
+              }),
       };
-      if (!(error instanceof GatewayError)) this.logger.error(redactText(`${operation} threw: ${(error as Error)?.stack ?? String(error)}`));
+      if (!(error instanceof GatewayError))
+        this.logger.error(redactText(`${operation} threw: ${(error as Error)?.stack ?? String(error)}`));
     } finally {
       clearTimeout(timer);
     }

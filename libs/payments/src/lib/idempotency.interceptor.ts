@@ -21,7 +21,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const res = context.switchToHttp().getResponse<Response>();
     const key = req.header('idempotency-key');
     if (req.method !== 'POST' || key === undefined || !req.merchantId) return next.handle();
-    const successStatus = (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? 201;
+    const successStatus =
+      (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? 201;
     const fingerprint = requestFingerprint(req.method, req.originalUrl.split('?')[0], req.body ?? {});
 
     return from(this.idempotency.begin(req.merchantId, key, fingerprint)).pipe(
@@ -36,7 +37,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
           return of(begun.body);
         }
         const record = begun.record;
-        const handled = new Observable<unknown>((subscriber) => this.idempotency.runInScope(record.id, () => next.handle().subscribe(subscriber)));
+        const handled = new Observable<unknown>((subscriber) =>
+          this.idempotency.runInScope(record.id, () => next.handle().subscribe(subscriber)),
+        );
         return handled.pipe(
           mergeMap(async (body) => {
             await this.idempotency.complete(record, successStatus, body);
@@ -46,7 +49,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
             const response = toErrorResponse(error);
             const acted = await this.idempotency.hasResource(record);
             // A request refused before it did anything is not remembered: the key may be used again.
-            if (!acted && (response.status === 400 || response.status === 404 || response.status === 409 || response.unexpected)) await this.idempotency.abandon(record);
+            if (
+              !acted &&
+              (response.status === 400 ||
+                response.status === 404 ||
+                response.status === 409 ||
+                response.unexpected)
+            )
+              await this.idempotency.abandon(record);
             else await this.idempotency.complete(record, response.status, response.body);
             throw error;
           }),

@@ -14,7 +14,8 @@ export const IDEMPOTENCY_WAIT_MS = 10_000;
 /** An in-progress key older than this belongs to a request that died (a crash). */
 export const IDEMPOTENCY_STALE_MS = 60_000;
 
-export type IdempotencyBegin = { kind: 'new'; record: IdempotencyRecord } | { kind: 'replay'; status: number; body: unknown };
+export type IdempotencyBegin =
+  { kind: 'new'; record: IdempotencyRecord } | { kind: 'replay'; status: number; body: unknown };
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
@@ -28,7 +29,9 @@ function canonical(value: unknown): string {
 }
 
 export function requestFingerprint(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method.toUpperCase()} ${path}\n${canonical(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method.toUpperCase()} ${path}\n${canonical(body)}`)
+    .digest('hex');
 }
 
 /**
@@ -51,7 +54,11 @@ export class IdempotencyService {
 
   async begin(merchantId: string, key: string, fingerprint: string): Promise<IdempotencyBegin> {
     if (key.length === 0 || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
-      throw ApiError.invalid('Idempotency-Key', 'Idempotency-Key must be 1 to 255 printable ASCII characters without spaces', 'idempotency_key_invalid');
+      throw ApiError.invalid(
+        'Idempotency-Key',
+        'Idempotency-Key must be 1 to 255 printable ASCII characters without spaces',
+        'idempotency_key_invalid',
+      );
     }
     const deadline = Date.now() + IDEMPOTENCY_WAIT_MS;
     for (;;) {
@@ -77,7 +84,9 @@ export class IdempotencyService {
       const existing = await this.records.findOneBy({ merchantId, key });
       if (!existing) continue; // purged between the insert and the read
       if (existing.expiresAt.getTime() <= Date.now()) {
-        await this.tx.run((m) => m.delete(IdempotencyRecord, { id: existing.id, expiresAt: LessThan(new Date()) }));
+        await this.tx.run((m) =>
+          m.delete(IdempotencyRecord, { id: existing.id, expiresAt: LessThan(new Date()) }),
+        );
         continue;
       }
       if (existing.fingerprint !== fingerprint) {
@@ -89,7 +98,11 @@ export class IdempotencyService {
         });
       }
       if (existing.state === 'completed') {
-        return { kind: 'replay', status: existing.responseStatus ?? 200, body: JSON.parse(existing.responseBody ?? 'null') };
+        return {
+          kind: 'replay',
+          status: existing.responseStatus ?? 200,
+          body: JSON.parse(existing.responseBody ?? 'null'),
+        };
       }
       if (Date.now() - existing.lockedAt.getTime() > IDEMPOTENCY_STALE_MS) {
         if (existing.resourceId) {
@@ -102,7 +115,11 @@ export class IdempotencyService {
         }
         // The first request died before it did anything: this one takes over.
         const taken = await this.tx.run((m) =>
-          m.update(IdempotencyRecord, { id: existing.id, lockedAt: existing.lockedAt, state: 'in_progress' }, { lockedAt: new Date() }),
+          m.update(
+            IdempotencyRecord,
+            { id: existing.id, lockedAt: existing.lockedAt, state: 'in_progress' },
+            { lockedAt: new Date() },
+          ),
         );
         if (taken.affected === 1) return { kind: 'new', record: { ...existing, lockedAt: new Date() } };
         continue;
@@ -119,7 +136,13 @@ export class IdempotencyService {
   }
 
   async complete(record: IdempotencyRecord, status: number, body: unknown): Promise<void> {
-    await this.tx.run((m) => m.update(IdempotencyRecord, { id: record.id }, { state: 'completed', responseStatus: status, responseBody: JSON.stringify(body) }));
+    await this.tx.run((m) =>
+      m.update(
+        IdempotencyRecord,
+        { id: record.id },
+        { state: 'completed', responseStatus: status, responseBody: JSON.stringify(body) },
+      ),
+    );
   }
 
   /** Forgets a key whose request did nothing (refused by validation), so it may be used again. */

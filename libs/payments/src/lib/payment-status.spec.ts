@@ -2,7 +2,15 @@ import { canTransition, PAYMENT_STATUSES, statusRank, TRANSITIONS } from './paym
 
 describe('payment state machine', () => {
   it('follows the lifecycle of a captured and refunded payment', () => {
-    const path = ['requires_payment_method', 'authorizing', 'authorized', 'capturing', 'captured', 'partially_refunded', 'refunded'] as const;
+    const path = [
+      'requires_payment_method',
+      'authorizing',
+      'authorized',
+      'capturing',
+      'captured',
+      'partially_refunded',
+      'refunded',
+    ] as const;
     for (let i = 1; i < path.length; i++) expect(canTransition(path[i - 1], path[i])).toBe(true);
   });
 
@@ -18,7 +26,9 @@ describe('payment state machine', () => {
   });
 
   it('lets an in-doubt payment settle wherever the gateway says it is', () => {
-    expect(TRANSITIONS.unknown).toEqual(expect.arrayContaining(['authorized', 'captured', 'failed', 'voided']));
+    expect(TRANSITIONS.unknown).toEqual(
+      expect.arrayContaining(['authorized', 'captured', 'failed', 'voided']),
+    );
   });
 
   it('ranks later states above earlier ones so late events cannot move a payment backwards', () => {

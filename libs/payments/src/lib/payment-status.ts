@@ -36,7 +36,16 @@ export const TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[
   refunded: [],
   voided: [],
   failed: [],
-  unknown: ['authorized', 'requires_action', 'partially_captured', 'captured', 'partially_refunded', 'refunded', 'voided', 'failed'],
+  unknown: [
+    'authorized',
+    'requires_action',
+    'partially_captured',
+    'captured',
+    'partially_refunded',
+    'refunded',
+    'voided',
+    'failed',
+  ],
 };
 
 export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {

@@ -22,7 +22,9 @@ export function presentPayment(p: Payment): PaymentResource {
     customer: p.customerEmail || p.customerName ? { email: p.customerEmail, name: p.customerName } : null,
     description: p.description,
     metadata: p.metadata ?? {},
-    failure: p.failureCode ? { code: p.failureCode, message: p.failureMessage ?? '', gateway_code: p.failureGatewayCode } : null,
+    failure: p.failureCode
+      ? { code: p.failureCode, message: p.failureMessage ?? '', gateway_code: p.failureGatewayCode }
+      : null,
     next_action: p.nextAction,
     needs_review: p.needsReview,
     created_at: p.createdAt.toISOString(),

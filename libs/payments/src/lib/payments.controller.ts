@@ -1,6 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { ListResponse, PaymentEventResource, PaymentResource, RefundResource } from '@payrail/api-contract';
+import type {
+  ListResponse,
+  PaymentEventResource,
+  PaymentResource,
+  RefundResource,
+} from '@payrail/api-contract';
 import { ApiError } from '@payrail/api-contract';
 import type { AuditActorContext } from '@payrail/audit';
 import { ApiKeyAuth, type ApiKeyRequest } from '@payrail/identity';
@@ -11,10 +16,21 @@ import { PaymentsService } from './payments.service';
 
 /** Who is calling and from where, for the audit trail: the merchant's API key. */
 function auditContext(req: ApiKeyRequest & { requestId?: string }): AuditActorContext {
-  return { actor: { type: 'api_key', id: req.apiKey?.id ?? null }, origin: { ip: req.ip ?? null, userAgent: req.header('user-agent') ?? null, requestId: req.requestId ?? null } };
+  return {
+    actor: { type: 'api_key', id: req.apiKey?.id ?? null },
+    origin: {
+      ip: req.ip ?? null,
+      userAgent: req.header('user-agent') ?? null,
+      requestId: req.requestId ?? null,
+    },
+  };
 }
 
-const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Same key and body replay the first response for 48 h' };
+const IDEMPOTENCY_HEADER = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Same key and body replay the first response for 48 h',
+};
 
 @ApiTags('payments')
 @ApiBearerAuth()
@@ -27,30 +43,49 @@ export class PaymentsController {
   @Post()
   @ApiKeyAuth('payments:write')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Create a payment: tokenize a raw card if given, authorize, and capture when capture_method is automatic' })
+  @ApiOperation({
+    summary:
+      'Create a payment: tokenize a raw card if given, authorize, and capture when capture_method is automatic',
+  })
   @ApiHeader(IDEMPOTENCY_HEADER)
   async create(@Req() req: ApiKeyRequest, @Body() body: CreatePaymentDto): Promise<PaymentResource> {
     const method = body.payment_method;
-    if (!!method.token === !!method.card) throw ApiError.invalid('payment_method', 'payment_method must have exactly one of token or card');
-    const payment = await this.payments.create(req.merchantId as string, {
-      amount: body.amount,
-      currency: body.currency,
-      captureMethod: body.capture_method ?? 'automatic',
-      paymentMethod: method.card
-        ? { card: { number: method.card.number, expMonth: method.card.exp_month, expYear: method.card.exp_year, cvc: method.card.cvc, name: method.card.name } }
-        : { token: method.token as string },
-      gateway: body.gateway,
-      connectionId: body.connection_id,
-      customer: body.customer,
-      description: body.description,
-      metadata: body.metadata,
-    }, auditContext(req));
+    if (!!method.token === !!method.card)
+      throw ApiError.invalid('payment_method', 'payment_method must have exactly one of token or card');
+    const payment = await this.payments.create(
+      req.merchantId as string,
+      {
+        amount: body.amount,
+        currency: body.currency,
+        captureMethod: body.capture_method ?? 'automatic',
+        paymentMethod: method.card
+          ? {
+              card: {
+                number: method.card.number,
+                expMonth: method.card.exp_month,
+                expYear: method.card.exp_year,
+                cvc: method.card.cvc,
+                name: method.card.name,
+              },
+            }
+          : { token: method.token as string },
+        gateway: body.gateway,
+        connectionId: body.connection_id,
+        customer: body.customer,
+        description: body.description,
+        metadata: body.metadata,
+      },
+      auditContext(req),
+    );
     return presentPayment(payment);
   }
 
   @Get()
   @ApiOperation({ summary: 'List payments, newest first, with cursor pagination' })
-  async list(@Req() req: ApiKeyRequest, @Query() query: ListPaymentsQuery): Promise<ListResponse<PaymentResource>> {
+  async list(
+    @Req() req: ApiKeyRequest,
+    @Query() query: ListPaymentsQuery,
+  ): Promise<ListResponse<PaymentResource>> {
     const { data, hasMore } = await this.payments.list(req.merchantId as string, {
       status: query.status,
       gateway: query.gateway,
@@ -72,7 +107,11 @@ export class PaymentsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Capture all or part of an authorization' })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  async capture(@Req() req: ApiKeyRequest, @Param('id') id: string, @Body() body: CapturePaymentDto): Promise<PaymentResource> {
+  async capture(
+    @Req() req: ApiKeyRequest,
+    @Param('id') id: string,
+    @Body() body: CapturePaymentDto,
+  ): Promise<PaymentResource> {
     return presentPayment(await this.payments.capture(req.merchantId as string, id, body, auditContext(req)));
   }
 
@@ -90,7 +129,11 @@ export class PaymentsController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Refund all or part of what was captured' })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  async refund(@Req() req: ApiKeyRequest, @Param('id') id: string, @Body() body: RefundPaymentDto): Promise<RefundResource> {
+  async refund(
+    @Req() req: ApiKeyRequest,
+    @Param('id') id: string,
+    @Body() body: RefundPaymentDto,
+  ): Promise<RefundResource> {
     return presentRefund(await this.payments.refund(req.merchantId as string, id, body, auditContext(req)));
   }
 
@@ -101,8 +144,13 @@ export class PaymentsController {
   }
 
   @Get(':id/events')
-  @ApiOperation({ summary: "The payment's timeline: every state change and every gateway call with its outcome and latency" })
-  async events(@Req() req: ApiKeyRequest, @Param('id') id: string): Promise<ListResponse<PaymentEventResource>> {
+  @ApiOperation({
+    summary: "The payment's timeline: every state change and every gateway call with its outcome and latency",
+  })
+  async events(
+    @Req() req: ApiKeyRequest,
+    @Param('id') id: string,
+  ): Promise<ListResponse<PaymentEventResource>> {
     const data = await this.payments.timeline(req.merchantId as string, id);
     return { object: 'list', data: data.map(presentEvent), has_more: false };
   }

@@ -29,14 +29,19 @@ function IsStringMap(options?: ValidationOptions) {
       name: 'isStringMap',
       target: object.constructor,
       propertyName,
-      options: { message: `${propertyName} must be an object of at most 50 string values (keys up to 40 characters, values up to 500)`, ...options },
+      options: {
+        message: `${propertyName} must be an object of at most 50 string values (keys up to 40 characters, values up to 500)`,
+        ...options,
+      },
       validator: {
         validate: (value: unknown) =>
           !!value &&
           typeof value === 'object' &&
           !Array.isArray(value) &&
           Object.keys(value).length <= 50 &&
-          Object.entries(value).every(([k, v]) => k.length > 0 && k.length <= 40 && typeof v === 'string' && v.length <= 500),
+          Object.entries(value).every(
+            ([k, v]) => k.length > 0 && k.length <= 40 && typeof v === 'string' && v.length <= 500,
+          ),
       },
     });
 }
@@ -47,13 +52,22 @@ function IsCardNumber(options?: ValidationOptions) {
       name: 'isCardNumber',
       target: object.constructor,
       propertyName,
-      options: { message: 'number must be a card number of 13 to 19 digits that passes the Luhn check', ...options },
-      validator: { validate: (value: unknown) => typeof value === 'string' && /^\d{13,19}$/.test(value) && luhnValid(value) },
+      options: {
+        message: 'number must be a card number of 13 to 19 digits that passes the Luhn check',
+        ...options,
+      },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && /^\d{13,19}$/.test(value) && luhnValid(value),
+      },
     });
 }
 
 export class CardDto {
-  @ApiProperty({ example: '4242424242424242', description: 'Held in memory for tokenization only; never stored or logged.' })
+  @ApiProperty({
+    example: '4242424242424242',
+    description: 'Held in memory for tokenization only; never stored or logged.',
+  })
   @IsString()
   @IsCardNumber()
   number!: string;
@@ -84,7 +98,10 @@ export class CardDto {
 }
 
 export class PaymentMethodDto {
-  @ApiPropertyOptional({ description: 'A gateway token: a Stripe PaymentMethod id, a Square nonce, …', example: 'pm_card_visa' })
+  @ApiPropertyOptional({
+    description: 'A gateway token: a Stripe PaymentMethod id, a Square nonce, …',
+    example: 'pm_card_visa',
+  })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
@@ -171,7 +188,10 @@ export class CapturePaymentDto {
   @Min(1, { message: 'amount must be greater than zero' })
   amount?: number;
 
-  @ApiPropertyOptional({ default: true, description: 'false keeps the rest capturable, where the gateway allows several captures' })
+  @ApiPropertyOptional({
+    default: true,
+    description: 'false keeps the rest capturable, where the gateway allows several captures',
+  })
   @IsOptional()
   @IsBoolean()
   final?: boolean;

@@ -23,7 +23,15 @@ export const PAYMENT_ENTITIES = [Payment, PaymentAttempt, PaymentEvent, Refund, 
 @Module({
   imports: [TypeOrmModule.forFeature(PAYMENT_ENTITIES), GatewaysModule, IdentityModule],
   controllers: [PaymentsController, WebhooksController, AdminPaymentsController],
-  providers: [PaymentsService, AdminPaymentsService, RecoveryService, IdempotencyService, IdempotencyInterceptor, GatewayInvoker, WebhookIntakeService],
+  providers: [
+    PaymentsService,
+    AdminPaymentsService,
+    RecoveryService,
+    IdempotencyService,
+    IdempotencyInterceptor,
+    GatewayInvoker,
+    WebhookIntakeService,
+  ],
   exports: [PaymentsService, RecoveryService, IdempotencyService, WebhookIntakeService],
 })
 export class PaymentsModule {}

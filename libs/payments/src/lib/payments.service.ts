@@ -58,7 +58,12 @@ export class PaymentFailedError extends ApiError {
     error: GatewayError,
   ) {
     super(error.httpStatus, {
-      type: error.httpStatus === 402 ? 'card_error' : error.code === 'invalid_request' ? 'invalid_request_error' : 'gateway_error',
+      type:
+        error.httpStatus === 402
+          ? 'card_error'
+          : error.code === 'invalid_request'
+            ? 'invalid_request_error'
+            : 'gateway_error',
       code: error.code,
       message: error.userMessage,
       gateway_code: error.gatewayCode,
@@ -101,7 +106,10 @@ export class PaymentsService {
     if (filter.createdGte) qb.andWhere('p.createdAt >= :gte', { gte: filter.createdGte });
     if (filter.createdLt) qb.andWhere('p.createdAt < :lt', { lt: filter.createdLt });
     if (filter.startingAfter) qb.andWhere('p.id < :after', { after: filter.startingAfter });
-    const rows = await qb.orderBy('p.id', 'DESC').take(filter.limit + 1).getMany();
+    const rows = await qb
+      .orderBy('p.id', 'DESC')
+      .take(filter.limit + 1)
+      .getMany();
     return { data: rows.slice(0, filter.limit), hasMore: rows.length > filter.limit };
   }
 
@@ -117,19 +125,39 @@ export class PaymentsService {
 
   // ---- commands ----
 
-  async create(merchantId: string, input: CreatePaymentInput, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
+  async create(
+    merchantId: string,
+    input: CreatePaymentInput,
+    context: AuditActorContext = SYSTEM_ACTOR,
+  ): Promise<Payment> {
     const currency = this.validMoney(input.amount, input.currency);
-    const record = await this.connections.resolve(merchantId, { connectionId: input.connectionId, gateway: input.gateway }).catch((error: Error & { param?: string; status?: number }) => {
-      if (error.param) throw new ApiError(error.status ?? 400, { type: 'invalid_request_error', code: error.status === 404 ? 'resource_missing' : 'parameter_invalid', message: error.message, param: error.param });
-      throw error;
-    });
+    const record = await this.connections
+      .resolve(merchantId, { connectionId: input.connectionId, gateway: input.gateway })
+      .catch((error: Error & { param?: string; status?: number }) => {
+        if (error.param)
+          throw new ApiError(error.status ?? 400, {
+            type: 'invalid_request_error',
+            code: error.status === 404 ? 'resource_missing' : 'parameter_invalid',
+            message: error.message,
+            param: error.param,
+          });
+        throw error;
+      });
     const gateway = this.connections.gatewayFor(record);
     const currencies = gateway.capabilities.currencies;
     if (currencies !== '*' && !currencies.includes(currency)) {
-      throw new ApiError(400, { type: 'invalid_request_error', code: 'currency_not_supported', message: `${gateway.displayName} does not support ${currency}`, param: 'currency' });
+      throw new ApiError(400, {
+        type: 'invalid_request_error',
+        code: 'currency_not_supported',
+        message: `${gateway.displayName} does not support ${currency}`,
+        param: 'currency',
+      });
     }
     if ('card' in input.paymentMethod && !gateway.capabilities.tokenization) {
-      throw ApiError.invalid('payment_method.card', `${gateway.displayName} takes no raw card numbers from a server: send payment_method.token (a ${gateway.displayName} nonce or card id) instead`);
+      throw ApiError.invalid(
+        'payment_method.card',
+        `${gateway.displayName} takes no raw card numbers from a server: send payment_method.token (a ${gateway.displayName} nonce or card id) instead`,
+      );
     }
     const connection = await this.connections.toGatewayConnection(record);
 
@@ -165,7 +193,11 @@ export class PaymentsService {
     });
     await this.tx.run(async (m) => {
       await m.save(payment);
-      await this.addEvent(m, payment, { type: 'status_changed', toStatus: payment.status, message: `created on ${record.gateway} connection ${record.id}` });
+      await this.addEvent(m, payment, {
+        type: 'status_changed',
+        toStatus: payment.status,
+        message: `created on ${record.gateway} connection ${record.id}`,
+      });
       await this.idempotency.attachResource(m, payment.id);
     });
 
@@ -179,7 +211,12 @@ export class PaymentsService {
     return payment;
   }
 
-  async capture(merchantId: string, id: string, input: { amount?: number; final?: boolean }, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
+  async capture(
+    merchantId: string,
+    id: string,
+    input: { amount?: number; final?: boolean },
+    context: AuditActorContext = SYSTEM_ACTOR,
+  ): Promise<Payment> {
     const payment = await this.get(merchantId, id);
     await this.idempotency.attachResource(undefined, payment.id);
     const record = await this.connectionOf(payment);
@@ -188,7 +225,10 @@ export class PaymentsService {
     const final = input.final ?? true;
     if (input.amount !== undefined) this.validMoney(input.amount, payment.currency, 'amount');
     if (!final && !gateway.capabilities.multipleCaptures) {
-      throw ApiError.invalid('final', `${gateway.displayName} allows one capture per payment: final must be true`);
+      throw ApiError.invalid(
+        'final',
+        `${gateway.displayName} allows one capture per payment: final must be true`,
+      );
     }
     if (amount < payment.amountCapturable && !gateway.capabilities.partialCapture) {
       throw ApiError.invalid('amount', `${gateway.displayName} does not capture part of a payment`);
@@ -201,14 +241,22 @@ export class PaymentsService {
         .createQueryBuilder()
         .update(Payment)
         .set({ status: 'capturing', inFlight: 'capture', version: () => 'version + 1' })
-        .where('id = :id AND in_flight IS NULL AND status IN (:...from) AND amount_capturable >= :amount AND amount_capturable > 0', {
-          id,
-          from: ['authorized', 'partially_captured', 'partially_refunded'],
-          amount,
-        })
+        .where(
+          'id = :id AND in_flight IS NULL AND status IN (:...from) AND amount_capturable >= :amount AND amount_capturable > 0',
+          {
+            id,
+            from: ['authorized', 'partially_captured', 'partially_refunded'],
+            amount,
+          },
+        )
         .execute();
       if (claimed.affected !== 1) throw await this.refusal(m, id, 'capture', amount);
-      await this.addEvent(m, payment, { type: 'status_changed', fromStatus: payment.status, toStatus: 'capturing', message: `capture of ${amount}${final ? '' : ' (more to follow)'}` });
+      await this.addEvent(m, payment, {
+        type: 'status_changed',
+        fromStatus: payment.status,
+        toStatus: 'capturing',
+        message: `capture of ${amount}${final ? '' : ' (more to follow)'}`,
+      });
     });
     const fresh = await this.get(merchantId, id);
     const { outcome, latencyMs } = await this.invoker.invoke('capture', connection.timeoutMs, () =>
@@ -222,7 +270,15 @@ export class PaymentsService {
     );
     // The gateway has acted; nothing is committed yet. A crash here is what recovery must settle.
     if (outcome.ok) faultPoint('after_gateway_capture');
-    return this.finishCapture(fresh, attempt, outcome.ok ? { ok: true, value: outcome.value.snapshot } : outcome, latencyMs, payment.status, true, context);
+    return this.finishCapture(
+      fresh,
+      attempt,
+      outcome.ok ? { ok: true, value: outcome.value.snapshot } : outcome,
+      latencyMs,
+      payment.status,
+      true,
+      context,
+    );
   }
 
   async void(merchantId: string, id: string, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
@@ -230,29 +286,43 @@ export class PaymentsService {
     await this.idempotency.attachResource(undefined, payment.id);
     const record = await this.connectionOf(payment);
     const gateway = this.connections.gatewayFor(record);
-    if (!gateway.capabilities.void) throw ApiError.invalid('id', `${gateway.displayName} does not void authorizations`);
+    if (!gateway.capabilities.void)
+      throw ApiError.invalid('id', `${gateway.displayName} does not void authorizations`);
     const connection = await this.connections.toGatewayConnection(record);
     const attempt = await this.start(payment, 'void', null, {}, async (m) => {
       const claimed = await m
         .createQueryBuilder()
         .update(Payment)
         .set({ inFlight: 'void', version: () => 'version + 1' })
-        .where('id = :id AND in_flight IS NULL AND status IN (:...from)', { id, from: ['authorized', 'requires_action'] })
+        .where('id = :id AND in_flight IS NULL AND status IN (:...from)', {
+          id,
+          from: ['authorized', 'requires_action'],
+        })
         .execute();
       if (claimed.affected !== 1) throw await this.refusal(m, id, 'void', 0);
     });
     const { outcome, latencyMs } = await this.invoker.invoke('void', connection.timeoutMs, () =>
-      gateway.void(connection, { reference: payment.gatewayReference ?? '', attemptId: attempt.id, idempotencyKey: attempt.idempotencyKey }),
+      gateway.void(connection, {
+        reference: payment.gatewayReference ?? '',
+        attemptId: attempt.id,
+        idempotencyKey: attempt.idempotencyKey,
+      }),
     );
     return this.finishVoid(payment.id, attempt, outcome, latencyMs, true, context);
   }
 
-  async refund(merchantId: string, id: string, input: { amount?: number; reason?: string }, context: AuditActorContext = SYSTEM_ACTOR): Promise<Refund> {
+  async refund(
+    merchantId: string,
+    id: string,
+    input: { amount?: number; reason?: string },
+    context: AuditActorContext = SYSTEM_ACTOR,
+  ): Promise<Refund> {
     const payment = await this.get(merchantId, id);
     await this.idempotency.attachResource(undefined, payment.id);
     const record = await this.connectionOf(payment);
     const gateway = this.connections.gatewayFor(record);
-    const amount = input.amount ?? payment.amountCaptured - payment.amountRefunded - payment.amountRefundPending;
+    const amount =
+      input.amount ?? payment.amountCaptured - payment.amountRefunded - payment.amountRefundPending;
     if (input.amount !== undefined) this.validMoney(input.amount, payment.currency, 'amount');
     if (amount > 0 && amount < payment.amountCaptured && !gateway.capabilities.partialRefund) {
       throw ApiError.invalid('amount', `${gateway.displayName} does not refund part of a payment`);
@@ -270,21 +340,34 @@ export class PaymentsService {
       failureCode: null,
       failureMessage: null,
     });
-    const attempt = await this.start(payment, 'refund', amount, { amount, refundId: refund.id }, async (m) => {
-      // The reservation makes concurrent refunds safe: none can take more than is left.
-      const claimed = await m
-        .createQueryBuilder()
-        .update(Payment)
-        .set({ amountRefundPending: () => `amount_refund_pending + ${Number(amount)}`, version: () => 'version + 1' })
-        .where('id = :id AND status IN (:...from) AND amount_captured - amount_refunded - amount_refund_pending >= :amount AND :amount > 0', {
-          id,
-          from: ['captured', 'partially_captured', 'partially_refunded'],
-          amount,
-        })
-        .execute();
-      if (claimed.affected !== 1) throw await this.refusal(m, id, 'refund', amount);
-      await m.save(refund);
-    }, refund.id);
+    const attempt = await this.start(
+      payment,
+      'refund',
+      amount,
+      { amount, refundId: refund.id },
+      async (m) => {
+        // The reservation makes concurrent refunds safe: none can take more than is left.
+        const claimed = await m
+          .createQueryBuilder()
+          .update(Payment)
+          .set({
+            amountRefundPending: () => `amount_refund_pending + ${Number(amount)}`,
+            version: () => 'version + 1',
+          })
+          .where(
+            'id = :id AND status IN (:...from) AND amount_captured - amount_refunded - amount_refund_pending >= :amount AND :amount > 0',
+            {
+              id,
+              from: ['captured', 'partially_captured', 'partially_refunded'],
+              amount,
+            },
+          )
+          .execute();
+        if (claimed.affected !== 1) throw await this.refusal(m, id, 'refund', amount);
+        await m.save(refund);
+      },
+      refund.id,
+    );
     const fresh = await this.get(merchantId, id);
     const { outcome, latencyMs } = await this.invoker.invoke('refund', connection.timeoutMs, () =>
       gateway.refund(connection, {
@@ -296,20 +379,54 @@ export class PaymentsService {
         captures: fresh.captures,
       }),
     );
-    return this.finishRefund(id, refund.id, attempt, outcome.ok ? { ok: true, value: outcome.value.refund } : outcome, latencyMs, true, context);
+    return this.finishRefund(
+      id,
+      refund.id,
+      attempt,
+      outcome.ok ? { ok: true, value: outcome.value.refund } : outcome,
+      latencyMs,
+      true,
+      context,
+    );
   }
 
   // ---- the steps of each command ----
 
-  private async tokenize(payment: Payment, gateway: PaymentGateway, connection: GatewayConnection, card: CardDetails, customer?: CreatePaymentInput['customer']): Promise<Payment> {
-    const attempt = await this.start(payment, 'tokenize', null, { card: { last4: card.number.slice(-4), exp_month: card.expMonth, exp_year: card.expYear } }, async () => undefined);
-    const { outcome, latencyMs } = await this.invoker.invoke('tokenize', connection.timeoutMs, () => gateway.tokenize(connection, { card, customer, idempotencyKey: attempt.idempotencyKey }));
+  private async tokenize(
+    payment: Payment,
+    gateway: PaymentGateway,
+    connection: GatewayConnection,
+    card: CardDetails,
+    customer?: CreatePaymentInput['customer'],
+  ): Promise<Payment> {
+    const attempt = await this.start(
+      payment,
+      'tokenize',
+      null,
+      { card: { last4: card.number.slice(-4), exp_month: card.expMonth, exp_year: card.expYear } },
+      async () => undefined,
+    );
+    const { outcome, latencyMs } = await this.invoker.invoke('tokenize', connection.timeoutMs, () =>
+      gateway.tokenize(connection, { card, customer, idempotencyKey: attempt.idempotencyKey }),
+    );
     const result = await this.tx.run(async (m) => {
       const current = await this.lockPayment(m, payment.id);
-      await this.recordCall(m, current, attempt, outcome.ok ? { ok: true } : { ok: false, error: outcome.error }, latencyMs);
+      await this.recordCall(
+        m,
+        current,
+        attempt,
+        outcome.ok ? { ok: true } : { ok: false, error: outcome.error },
+        latencyMs,
+      );
       if (!outcome.ok) {
         // Nothing was charged: a card that cannot be tokenized fails the payment for good.
-        await this.fail(m, current, outcome.error.indeterminate ? new GatewayError('processing_error', { detail: outcome.error.message }) : outcome.error);
+        await this.fail(
+          m,
+          current,
+          outcome.error.indeterminate
+            ? new GatewayError('processing_error', { detail: outcome.error.message })
+            : outcome.error,
+        );
         return { payment: current, failure: outcome.error };
       }
       current.paymentMethodToken = outcome.value.token;
@@ -320,11 +437,22 @@ export class PaymentsService {
     return this.settle(result, true);
   }
 
-  private async authorize(payment: Payment, gateway: PaymentGateway, connection: GatewayConnection, input: CreatePaymentInput): Promise<Payment> {
+  private async authorize(
+    payment: Payment,
+    gateway: PaymentGateway,
+    connection: GatewayConnection,
+    input: CreatePaymentInput,
+  ): Promise<Payment> {
     const token = payment.paymentMethodToken as string;
-    const attempt = await this.start(payment, 'authorize', payment.amount, { token, amount: payment.amount, currency: payment.currency }, async (m) => {
-      await this.moveTo(m, payment, 'authorizing');
-    });
+    const attempt = await this.start(
+      payment,
+      'authorize',
+      payment.amount,
+      { token, amount: payment.amount, currency: payment.currency },
+      async (m) => {
+        await this.moveTo(m, payment, 'authorizing');
+      },
+    );
     const { outcome, latencyMs } = await this.invoker.invoke('authorize', connection.timeoutMs, () =>
       gateway.authorize(connection, {
         paymentId: payment.id,
@@ -341,66 +469,121 @@ export class PaymentsService {
   }
 
   /** Applies an authorization's outcome; used by the request and by recovery. */
-  async finishAuthorize(paymentId: string, attempt: PaymentAttempt, outcome: Outcome<GatewayPaymentSnapshot>, latencyMs: number | null, throwOnFailure = true): Promise<Payment> {
-    return this.tx.run(async (m) => {
-      const payment = await this.lockPayment(m, paymentId);
-      await this.recordCall(m, payment, attempt, outcome, latencyMs);
-      if (outcome.ok) {
-        await this.applySnapshot(m, payment, outcome.value);
-        return { payment };
-      }
-      if (outcome.error.indeterminate) {
+  async finishAuthorize(
+    paymentId: string,
+    attempt: PaymentAttempt,
+    outcome: Outcome<GatewayPaymentSnapshot>,
+    latencyMs: number | null,
+    throwOnFailure = true,
+  ): Promise<Payment> {
+    return this.tx
+      .run(async (m) => {
+        const payment = await this.lockPayment(m, paymentId);
+        await this.recordCall(m, payment, attempt, outcome, latencyMs);
+        if (outcome.ok) {
+          await this.applySnapshot(m, payment, outcome.value);
+          return { payment };
+        }
+        if (outcome.error.indeterminate) {
+          if (outcome.error.reference) payment.gatewayReference = outcome.error.reference;
+          await this.moveTo(m, payment, 'unknown', outcome.error.message);
+          return { payment };
+        }
         if (outcome.error.reference) payment.gatewayReference = outcome.error.reference;
-        await this.moveTo(m, payment, 'unknown', outcome.error.message);
-        return { payment };
-      }
-      if (outcome.error.reference) payment.gatewayReference = outcome.error.reference;
-      await this.fail(m, payment, outcome.error);
-      return { payment, failure: outcome.error };
-    }).then((result) => this.settle(result, throwOnFailure));
+        await this.fail(m, payment, outcome.error);
+        return { payment, failure: outcome.error };
+      })
+      .then((result) => this.settle(result, throwOnFailure));
   }
 
-  async finishCapture(payment: Payment, attempt: PaymentAttempt, outcome: Outcome<GatewayPaymentSnapshot>, latencyMs: number | null, previous: PaymentStatus, throwOnFailure = true, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
-    return this.tx.run(async (m) => {
-      const current = await this.lockPayment(m, payment.id);
-      await this.recordCall(m, current, attempt, outcome, latencyMs);
-      if (outcome.ok) {
+  async finishCapture(
+    payment: Payment,
+    attempt: PaymentAttempt,
+    outcome: Outcome<GatewayPaymentSnapshot>,
+    latencyMs: number | null,
+    previous: PaymentStatus,
+    throwOnFailure = true,
+    context: AuditActorContext = SYSTEM_ACTOR,
+  ): Promise<Payment> {
+    return this.tx
+      .run(async (m) => {
+        const current = await this.lockPayment(m, payment.id);
+        await this.recordCall(m, current, attempt, outcome, latencyMs);
+        if (outcome.ok) {
+          current.inFlight = null;
+          const before = current.amountCaptured;
+          await this.applySnapshot(m, current, outcome.value, { keepRefunds: true });
+          await this.auditMoney(m, context, 'payment.captured', current, attempt, {
+            amount: current.amountCaptured - before,
+            amountCaptured: current.amountCaptured,
+            status: current.status,
+          });
+          return { payment: current };
+        }
+        if (outcome.error.indeterminate) {
+          await this.moveTo(m, current, 'unknown', outcome.error.message);
+          return { payment: current };
+        }
         current.inFlight = null;
-        const before = current.amountCaptured;
-        await this.applySnapshot(m, current, outcome.value, { keepRefunds: true });
-        await this.auditMoney(m, context, 'payment.captured', current, attempt, { amount: current.amountCaptured - before, amountCaptured: current.amountCaptured, status: current.status });
-        return { payment: current };
-      }
-      if (outcome.error.indeterminate) {
-        await this.moveTo(m, current, 'unknown', outcome.error.message);
-        return { payment: current };
-      }
-      current.inFlight = null;
-      await this.moveTo(m, current, previous === 'capturing' ? 'authorized' : previous, `capture failed: ${outcome.error.code}`);
-      await this.auditMoney(m, context, 'payment.captured', current, attempt, { amount: attempt.amount, status: current.status }, outcome.error);
-      return { payment: current, failure: outcome.error };
-    }).then((result) => this.settle(result, throwOnFailure));
+        await this.moveTo(
+          m,
+          current,
+          previous === 'capturing' ? 'authorized' : previous,
+          `capture failed: ${outcome.error.code}`,
+        );
+        await this.auditMoney(
+          m,
+          context,
+          'payment.captured',
+          current,
+          attempt,
+          { amount: attempt.amount, status: current.status },
+          outcome.error,
+        );
+        return { payment: current, failure: outcome.error };
+      })
+      .then((result) => this.settle(result, throwOnFailure));
   }
 
-  async finishVoid(paymentId: string, attempt: PaymentAttempt, outcome: Outcome<GatewayPaymentSnapshot>, latencyMs: number | null, throwOnFailure = true, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
-    return this.tx.run(async (m) => {
-      const current = await this.lockPayment(m, paymentId);
-      await this.recordCall(m, current, attempt, outcome, latencyMs);
-      if (outcome.ok) {
+  async finishVoid(
+    paymentId: string,
+    attempt: PaymentAttempt,
+    outcome: Outcome<GatewayPaymentSnapshot>,
+    latencyMs: number | null,
+    throwOnFailure = true,
+    context: AuditActorContext = SYSTEM_ACTOR,
+  ): Promise<Payment> {
+    return this.tx
+      .run(async (m) => {
+        const current = await this.lockPayment(m, paymentId);
+        await this.recordCall(m, current, attempt, outcome, latencyMs);
+        if (outcome.ok) {
+          current.inFlight = null;
+          await this.applySnapshot(m, current, outcome.value);
+          await this.auditMoney(m, context, 'payment.voided', current, attempt, {
+            amount: current.amount,
+            status: current.status,
+          });
+          return { payment: current };
+        }
+        if (outcome.error.indeterminate) {
+          await this.moveTo(m, current, 'unknown', outcome.error.message);
+          return { payment: current };
+        }
         current.inFlight = null;
-        await this.applySnapshot(m, current, outcome.value);
-        await this.auditMoney(m, context, 'payment.voided', current, attempt, { amount: current.amount, status: current.status });
-        return { payment: current };
-      }
-      if (outcome.error.indeterminate) {
-        await this.moveTo(m, current, 'unknown', outcome.error.message);
-        return { payment: current };
-      }
-      current.inFlight = null;
-      await m.save(current);
-      await this.auditMoney(m, context, 'payment.voided', current, attempt, { amount: current.amount, status: current.status }, outcome.error);
-      return { payment: current, failure: outcome.error };
-    }).then((result) => this.settle(result, throwOnFailure));
+        await m.save(current);
+        await this.auditMoney(
+          m,
+          context,
+          'payment.voided',
+          current,
+          attempt,
+          { amount: current.amount, status: current.status },
+          outcome.error,
+        );
+        return { payment: current, failure: outcome.error };
+      })
+      .then((result) => this.settle(result, throwOnFailure));
   }
 
   async finishRefund(
@@ -427,7 +610,9 @@ export class PaymentsService {
       } else if (!outcome.ok && outcome.error.indeterminate) {
         refund.status = 'unknown';
       } else {
-        const error = outcome.ok ? new GatewayError('processing_error', { detail: 'the gateway reported the refund failed' }) : outcome.error;
+        const error = outcome.ok
+          ? new GatewayError('processing_error', { detail: 'the gateway reported the refund failed' })
+          : outcome.error;
         refund.status = 'failed';
         refund.failureCode = error.code;
         refund.failureMessage = error.userMessage;
@@ -436,12 +621,41 @@ export class PaymentsService {
       }
       await m.save(refund);
       if (refund.status === 'succeeded' || refund.status === 'failed') {
-        const failure = refund.status === 'failed' ? (outcome.ok ? new GatewayError('processing_error', { detail: 'the gateway reported the refund failed' }) : outcome.error) : undefined;
-        await this.auditMoney(m, context, 'payment.refunded', payment, attempt, { refundId: refund.id, amount: refund.amount, amountRefunded: payment.amountRefunded, status: payment.status }, failure);
+        const failure =
+          refund.status === 'failed'
+            ? outcome.ok
+              ? new GatewayError('processing_error', { detail: 'the gateway reported the refund failed' })
+              : outcome.error
+            : undefined;
+        await this.auditMoney(
+          m,
+          context,
+          'payment.refunded',
+          payment,
+          attempt,
+          {
+            refundId: refund.id,
+            amount: refund.amount,
+            amountRefunded: payment.amountRefunded,
+            status: payment.status,
+          },
+          failure,
+        );
       }
-      await this.addEvent(m, payment, { type: 'refund_changed', fromStatus: before, toStatus: refund.status, attemptId: attempt.id, data: { refund_id: refund.id, amount: refund.amount } });
-      if (before !== refund.status) await this.changes.publish(m, { kind: 'refund', payment, refund, from: before, to: refund.status });
-      return { payment, refund, failure: refund.status === 'failed' && !outcome.ok ? outcome.error : undefined };
+      await this.addEvent(m, payment, {
+        type: 'refund_changed',
+        fromStatus: before,
+        toStatus: refund.status,
+        attemptId: attempt.id,
+        data: { refund_id: refund.id, amount: refund.amount },
+      });
+      if (before !== refund.status)
+        await this.changes.publish(m, { kind: 'refund', payment, refund, from: before, to: refund.status });
+      return {
+        payment,
+        refund,
+        failure: refund.status === 'failed' && !outcome.ok ? outcome.error : undefined,
+      };
     });
     if (result.failure && throwOnFailure) this.throwFailure(result.payment, result.failure);
     return result.refund;
@@ -450,7 +664,15 @@ export class PaymentsService {
   // ---- shared pieces ----
 
   /** One audit entry per money movement (or refused one), in the transaction that records it; calls still in doubt wait for recovery. */
-  private auditMoney(m: EntityManager, context: AuditActorContext, action: 'payment.captured' | 'payment.voided' | 'payment.refunded', payment: Payment, attempt: PaymentAttempt, after: Record<string, unknown>, failure?: GatewayError) {
+  private auditMoney(
+    m: EntityManager,
+    context: AuditActorContext,
+    action: 'payment.captured' | 'payment.voided' | 'payment.refunded',
+    payment: Payment,
+    attempt: PaymentAttempt,
+    after: Record<string, unknown>,
+    failure?: GatewayError,
+  ) {
     return this.audit.record(
       {
         ...context,
@@ -459,7 +681,15 @@ export class PaymentsService {
         reason: failure ? `${failure.code}: ${failure.userMessage}` : null,
         merchantId: payment.merchantId,
         resource: { type: 'payment', id: payment.id },
-        change: { after: { ...after, currency: payment.currency, gateway: payment.gateway, connectionId: payment.connectionId, attemptId: attempt.id } },
+        change: {
+          after: {
+            ...after,
+            currency: payment.currency,
+            gateway: payment.gateway,
+            connectionId: payment.connectionId,
+            attemptId: attempt.id,
+          },
+        },
       },
       m,
     );
@@ -467,7 +697,10 @@ export class PaymentsService {
 
   /** Reads the payment for update: on PostgreSQL the row stays locked until the transaction ends. */
   async lockPayment(m: EntityManager, id: string): Promise<Payment> {
-    return m.findOneOrFail(Payment, { where: { id }, ...(this.tx.postgres ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    return m.findOneOrFail(Payment, {
+      where: { id },
+      ...(this.tx.postgres ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
   }
 
   private validMoney(amount: number, currency: string, param = 'amount'): string {
@@ -488,12 +721,24 @@ export class PaymentsService {
 
   private async connectionOf(payment: Payment): Promise<GatewayConnectionRecord> {
     const record = await this.connections.findById(payment.connectionId);
-    if (!record) throw new ApiError(409, { type: 'invalid_request_error', code: 'invalid_request', message: `the payment's connection ${payment.connectionId} no longer exists` });
+    if (!record)
+      throw new ApiError(409, {
+        type: 'invalid_request_error',
+        code: 'invalid_request',
+        message: `the payment's connection ${payment.connectionId} no longer exists`,
+      });
     return record;
   }
 
   /** Writes the attempt (and whatever the step claims) before the gateway is called, so its key survives a crash. */
-  private async start(payment: Payment, operation: AttemptOperation, amount: number | null, request: Record<string, unknown>, claim: (m: EntityManager) => Promise<void>, refundId: string | null = null): Promise<PaymentAttempt> {
+  private async start(
+    payment: Payment,
+    operation: AttemptOperation,
+    amount: number | null,
+    request: Record<string, unknown>,
+    claim: (m: EntityManager) => Promise<void>,
+    refundId: string | null = null,
+  ): Promise<PaymentAttempt> {
     return this.tx.run(async (m) => {
       await claim(m);
       const id = newId('att');
@@ -521,7 +766,13 @@ export class PaymentsService {
     });
   }
 
-  private async recordCall(m: EntityManager, payment: Payment, attempt: PaymentAttempt, outcome: { ok: true } | { ok: false; error: GatewayError }, latencyMs: number | null): Promise<void> {
+  private async recordCall(
+    m: EntityManager,
+    payment: Payment,
+    attempt: PaymentAttempt,
+    outcome: { ok: true } | { ok: false; error: GatewayError },
+    latencyMs: number | null,
+  ): Promise<void> {
     const error = outcome.ok ? null : outcome.error;
     attempt.status = outcome.ok ? 'succeeded' : error?.indeterminate ? 'unknown' : 'failed';
     attempt.errorCode = error?.code ?? null;
@@ -539,17 +790,30 @@ export class PaymentsService {
       outcome: attempt.status,
       latencyMs,
       errorCode: error?.code ?? null,
-      message: error ? (error.userMessage === error.message ? error.userMessage : `${error.userMessage} (${error.message})`).slice(0, 500) : null,
-      data: error?.gatewayCode ? { gateway_code: error.gatewayCode, gateway_request_id: error.gatewayRequestId ?? null } : null,
+      message: error
+        ? (error.userMessage === error.message
+            ? error.userMessage
+            : `${error.userMessage} (${error.message})`
+          ).slice(0, 500)
+        : null,
+      data: error?.gatewayCode
+        ? { gateway_code: error.gatewayCode, gateway_request_id: error.gatewayRequestId ?? null }
+        : null,
     });
   }
 
   /** Takes the gateway's view of the payment as the truth. */
-  async applySnapshot(m: EntityManager, payment: Payment, snapshot: GatewayPaymentSnapshot, options: { keepRefunds?: boolean } = {}): Promise<void> {
+  async applySnapshot(
+    m: EntityManager,
+    payment: Payment,
+    snapshot: GatewayPaymentSnapshot,
+    options: { keepRefunds?: boolean } = {},
+  ): Promise<void> {
     payment.gatewayReference = snapshot.reference || payment.gatewayReference;
     payment.amountCapturable = snapshot.amountCapturable;
     payment.amountCaptured = snapshot.amountCaptured;
-    if (!options.keepRefunds) payment.amountRefunded = Math.max(payment.amountRefunded, snapshot.amountRefunded);
+    if (!options.keepRefunds)
+      payment.amountRefunded = Math.max(payment.amountRefunded, snapshot.amountRefunded);
     payment.captures = snapshot.captures;
     payment.nextAction = snapshot.nextAction ?? null;
     if (snapshot.card?.brand) payment.cardBrand = snapshot.card.brand;
@@ -578,7 +842,12 @@ export class PaymentsService {
     payment.status = status;
     await m.save(payment);
     if (from !== status) {
-      await this.addEvent(m, payment, { type: 'status_changed', fromStatus: from, toStatus: status, message: message ?? null });
+      await this.addEvent(m, payment, {
+        type: 'status_changed',
+        fromStatus: from,
+        toStatus: status,
+        message: message ?? null,
+      });
       await this.changes.publish(m, { kind: 'payment', payment, from, to: status });
     }
   }
@@ -597,7 +866,7 @@ export class PaymentsService {
       message: null,
       data: null,
       ...event,
-    } as unknown as Parameters<EntityManager["insert"]>[1]);
+    } as unknown as Parameters<EntityManager['insert']>[1]);
   }
 
   /** Failures are recorded first, in their own transaction, and only then raised to the caller. */
@@ -611,25 +880,45 @@ export class PaymentsService {
   }
 
   /** Why a step was refused, in the taxonomy, after its conditional update matched nothing. */
-  private async refusal(m: EntityManager, id: string, operation: 'capture' | 'void' | 'refund', amount: number): Promise<ApiError> {
+  private async refusal(
+    m: EntityManager,
+    id: string,
+    operation: 'capture' | 'void' | 'refund',
+    amount: number,
+  ): Promise<ApiError> {
     // Read on the transaction's own connection: it may hold the row lock others wait for.
     const p = await m.findOneByOrFail(Payment, { id });
-    const conflict = (code: string, message: string) => new ApiError(409, { type: 'invalid_request_error', code, message, payment_id: p.id });
+    const conflict = (code: string, message: string) =>
+      new ApiError(409, { type: 'invalid_request_error', code, message, payment_id: p.id });
     if (p.inFlight || p.status === 'capturing' || p.status === 'authorizing' || p.status === 'unknown') {
-      return conflict('payment_in_flight', `another operation on payment ${p.id} is under way or in doubt (status ${p.status}); retry shortly`);
+      return conflict(
+        'payment_in_flight',
+        `another operation on payment ${p.id} is under way or in doubt (status ${p.status}); retry shortly`,
+      );
     }
     if (operation === 'capture') {
-      if (['captured', 'partially_refunded', 'refunded'].includes(p.status) && p.amountCapturable === 0) return conflict('already_captured', ERROR_TAXONOMY.already_captured.message);
-      if (p.amountCapturable > 0 && amount > p.amountCapturable) return ApiError.invalid('amount', `amount ${amount} exceeds the capturable amount ${p.amountCapturable}`);
+      if (['captured', 'partially_refunded', 'refunded'].includes(p.status) && p.amountCapturable === 0)
+        return conflict('already_captured', ERROR_TAXONOMY.already_captured.message);
+      if (p.amountCapturable > 0 && amount > p.amountCapturable)
+        return ApiError.invalid(
+          'amount',
+          `amount ${amount} exceeds the capturable amount ${p.amountCapturable}`,
+        );
       return conflict('invalid_request', `payment ${p.id} is ${p.status} and cannot be captured`);
     }
     if (operation === 'void') {
-      if (['captured', 'partially_captured', 'partially_refunded', 'refunded'].includes(p.status)) return conflict('already_captured', `payment ${p.id} is ${p.status}: refund it instead of voiding`);
+      if (['captured', 'partially_captured', 'partially_refunded', 'refunded'].includes(p.status))
+        return conflict('already_captured', `payment ${p.id} is ${p.status}: refund it instead of voiding`);
       return conflict('invalid_request', `payment ${p.id} is ${p.status} and cannot be voided`);
     }
     const left = p.amountCaptured - p.amountRefunded - p.amountRefundPending;
-    if (p.status === 'refunded' || (p.amountCaptured > 0 && p.amountCaptured === p.amountRefunded)) return conflict('already_refunded', ERROR_TAXONOMY.already_refunded.message);
-    if (p.amountCaptured === 0) return conflict('invalid_request', `payment ${p.id} is ${p.status}: nothing has been captured to refund`);
+    if (p.status === 'refunded' || (p.amountCaptured > 0 && p.amountCaptured === p.amountRefunded))
+      return conflict('already_refunded', ERROR_TAXONOMY.already_refunded.message);
+    if (p.amountCaptured === 0)
+      return conflict(
+        'invalid_request',
+        `payment ${p.id} is ${p.status}: nothing has been captured to refund`,
+      );
     if (amount <= 0) return ApiError.invalid('amount', 'nothing is left to refund');
     return ApiError.invalid('amount', `amount ${amount} exceeds what is left to refund (${left})`);
   }

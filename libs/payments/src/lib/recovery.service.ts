@@ -5,7 +5,14 @@ import { In, IsNull, LessThan, LessThanOrEqual, Or, Repository } from 'typeorm';
 import { TransactionRunner } from '@payrail/database';
 import { ConnectionService, GATEWAY_TIMEOUT_MS } from '@payrail/gateways';
 import { JobQueue, JobScheduler } from '@payrail/jobs';
-import { GatewayError, succeed, type GatewayConnection, type GatewayPaymentSnapshot, type Outcome, type PaymentGateway } from '@payrail/plugin-sdk';
+import {
+  GatewayError,
+  succeed,
+  type GatewayConnection,
+  type GatewayPaymentSnapshot,
+  type Outcome,
+  type PaymentGateway,
+} from '@payrail/plugin-sdk';
 import { GatewayInvoker } from './gateway-invoker';
 import { PaymentAttempt } from './entities/payment-attempt.entity';
 import { Payment } from './entities/payment.entity';
@@ -22,7 +29,11 @@ export const RECOVERY_SWEEP_INTERVAL_MS_TOKEN = Symbol.for('payrail.recovery-swe
 
 const flaggedForReview =
   (register.getSingleMetric('payrail_payments_flagged_for_review_total') as Counter<'gateway'> | undefined) ??
-  new Counter({ name: 'payrail_payments_flagged_for_review_total', help: 'Payments recovery gave up on and flagged for review', labelNames: ['gateway'] });
+  new Counter({
+    name: 'payrail_payments_flagged_for_review_total',
+    help: 'Payments recovery gave up on and flagged for review',
+    labelNames: ['gateway'],
+  });
 
 /** After the first try, how long recovery waits before each next one; then a person must look. */
 export const RECOVERY_BACKOFF_MS = [5 * 60_000, 3600_000, 6 * 3600_000, 24 * 3600_000];
@@ -63,7 +74,12 @@ export class RecoveryService {
         ? { status: In(['pending', 'unknown']), ...forPayment }
         : [
             // Once the schedule ran out (the payment is flagged for review) only a forced sweep tries again.
-            { status: In(['pending', 'unknown']), ...forPayment, recoveryTries: LessThanOrEqual(RECOVERY_BACKOFF_MS.length), nextRecoveryAt: Or(LessThanOrEqual(new Date()), IsNull()) },
+            {
+              status: In(['pending', 'unknown']),
+              ...forPayment,
+              recoveryTries: LessThanOrEqual(RECOVERY_BACKOFF_MS.length),
+              nextRecoveryAt: Or(LessThanOrEqual(new Date()), IsNull()),
+            },
             { status: 'pending', ...forPayment, recoveryTries: 0, createdAt: LessThan(orphanedBefore) },
           ],
       order: { id: 'ASC' },
@@ -73,7 +89,9 @@ export class RecoveryService {
     for (const attempt of due) {
       try {
         const result = await this.recover(attempt);
-        report[result === 'settled' ? 'settled' : result === 'review' ? 'flaggedForReview' : 'stillUnknown']++;
+        report[
+          result === 'settled' ? 'settled' : result === 'review' ? 'flaggedForReview' : 'stillUnknown'
+        ]++;
       } catch (error) {
         report.stillUnknown++;
         this.logger.error(`recovery of ${attempt.id} failed: ${(error as Error).message}`);
@@ -89,15 +107,30 @@ export class RecoveryService {
     if (!record) return this.reschedule(attempt, payment, 'its connection no longer exists');
     const gateway = this.connections.gatewayFor(record);
     const connection = await this.connections.toGatewayConnection(record);
-    await this.tx.run((m) => this.payments.addEvent(m, payment, { type: 'recovery', operation: attempt.operation, attemptId: attempt.id, message: `recovery try ${attempt.recoveryTries + 1}` }));
+    await this.tx.run((m) =>
+      this.payments.addEvent(m, payment, {
+        type: 'recovery',
+        operation: attempt.operation,
+        attemptId: attempt.id,
+        message: `recovery try ${attempt.recoveryTries + 1}`,
+      }),
+    );
 
     switch (attempt.operation) {
       case 'tokenize':
       case 'sync': {
         // No money moved; an unfinished tokenization fails the payment.
-        const outcome = { ok: false as const, error: new GatewayError('processing_error', { detail: 'the card could not be tokenized' }) };
-        if (payment.status === 'requires_payment_method') await this.payments.finishAuthorize(payment.id, attempt, outcome, null, false);
-        else await this.attempts.update({ id: attempt.id }, { status: 'failed', nextRecoveryAt: null, finishedAt: new Date() });
+        const outcome = {
+          ok: false as const,
+          error: new GatewayError('processing_error', { detail: 'the card could not be tokenized' }),
+        };
+        if (payment.status === 'requires_payment_method')
+          await this.payments.finishAuthorize(payment.id, attempt, outcome, null, false);
+        else
+          await this.attempts.update(
+            { id: attempt.id },
+            { status: 'failed', nextRecoveryAt: null, finishedAt: new Date() },
+          );
         return 'settled';
       }
       case 'authorize': {
@@ -112,14 +145,19 @@ export class RecoveryService {
                 token: String(attempt.request['token'] ?? payment.paymentMethodToken ?? ''),
               }),
             );
-        if (!outcome.ok && outcome.error.indeterminate) return this.reschedule(attempt, payment, outcome.error.message);
+        if (!outcome.ok && outcome.error.indeterminate)
+          return this.reschedule(attempt, payment, outcome.error.message);
         await this.payments.finishAuthorize(payment.id, attempt, outcome, null, false);
         return 'settled';
       }
       case 'capture': {
         const synced = await this.sync(gateway, connection, payment.gatewayReference ?? '');
-        if (!synced.ok && synced.error.indeterminate) return this.reschedule(attempt, payment, synced.error.message);
-        const took = synced.ok && (synced.value.captures.some((c) => c.attemptId === attempt.id) || synced.value.amountCaptured > payment.amountCaptured);
+        if (!synced.ok && synced.error.indeterminate)
+          return this.reschedule(attempt, payment, synced.error.message);
+        const took =
+          synced.ok &&
+          (synced.value.captures.some((c) => c.attemptId === attempt.id) ||
+            synced.value.amountCaptured > payment.amountCaptured);
         let outcome: Outcome<GatewayPaymentSnapshot> = synced;
         if (!took && synced.ok && synced.value.amountCapturable > 0) {
           const resent = await this.resend(attempt, () =>
@@ -131,7 +169,8 @@ export class RecoveryService {
               final: attempt.request['final'] !== false,
             }),
           );
-          if (!resent.ok && resent.error.indeterminate) return this.reschedule(attempt, payment, resent.error.message);
+          if (!resent.ok && resent.error.indeterminate)
+            return this.reschedule(attempt, payment, resent.error.message);
           outcome = resent.ok ? succeed(resent.value.snapshot) : resent;
         }
         await this.payments.finishCapture(payment, attempt, outcome, null, 'authorized', false);
@@ -139,11 +178,19 @@ export class RecoveryService {
       }
       case 'void': {
         const synced = await this.sync(gateway, connection, payment.gatewayReference ?? '');
-        if (!synced.ok && synced.error.indeterminate) return this.reschedule(attempt, payment, synced.error.message);
+        if (!synced.ok && synced.error.indeterminate)
+          return this.reschedule(attempt, payment, synced.error.message);
         let outcome: Outcome<GatewayPaymentSnapshot> = synced;
         if (synced.ok && synced.value.status === 'authorized') {
-          outcome = await this.resend(attempt, () => gateway.void(connection, { reference: payment.gatewayReference ?? '', attemptId: attempt.id, idempotencyKey: attempt.idempotencyKey }));
-          if (!outcome.ok && outcome.error.indeterminate) return this.reschedule(attempt, payment, outcome.error.message);
+          outcome = await this.resend(attempt, () =>
+            gateway.void(connection, {
+              reference: payment.gatewayReference ?? '',
+              attemptId: attempt.id,
+              idempotencyKey: attempt.idempotencyKey,
+            }),
+          );
+          if (!outcome.ok && outcome.error.indeterminate)
+            return this.reschedule(attempt, payment, outcome.error.message);
         }
         await this.payments.finishVoid(payment.id, attempt, outcome, null, false);
         return 'settled';
@@ -151,7 +198,8 @@ export class RecoveryService {
       case 'refund': {
         const refund = await this.tx.run((m) => m.findOneByOrFail(Refund, { id: attempt.refundId ?? '' }));
         const synced = await this.sync(gateway, connection, payment.gatewayReference ?? '');
-        if (!synced.ok && synced.error.indeterminate) return this.reschedule(attempt, payment, synced.error.message);
+        if (!synced.ok && synced.error.indeterminate)
+          return this.reschedule(attempt, payment, synced.error.message);
         const found = synced.ok ? synced.value.refunds.find((r) => r.attemptId === attempt.id) : undefined;
         let outcome: Outcome<{ reference: string; status: 'pending' | 'succeeded' | 'failed' }>;
         if (found) {
@@ -166,7 +214,8 @@ export class RecoveryService {
               captures: payment.captures,
             }),
           );
-          if (!resent.ok && resent.error.indeterminate) return this.reschedule(attempt, payment, resent.error.message);
+          if (!resent.ok && resent.error.indeterminate)
+            return this.reschedule(attempt, payment, resent.error.message);
           outcome = resent.ok ? succeed(resent.value.refund) : resent;
         }
         await this.payments.finishRefund(payment.id, refund.id, attempt, outcome, null, false);
@@ -175,8 +224,14 @@ export class RecoveryService {
     }
   }
 
-  private async sync(gateway: PaymentGateway, connection: GatewayConnection, reference: string): Promise<Outcome<GatewayPaymentSnapshot>> {
-    const { outcome } = await this.invoker.invoke('sync', connection.timeoutMs, () => gateway.sync(connection, { reference }));
+  private async sync(
+    gateway: PaymentGateway,
+    connection: GatewayConnection,
+    reference: string,
+  ): Promise<Outcome<GatewayPaymentSnapshot>> {
+    const { outcome } = await this.invoker.invoke('sync', connection.timeoutMs, () =>
+      gateway.sync(connection, { reference }),
+    );
     return outcome;
   }
 
@@ -185,21 +240,40 @@ export class RecoveryService {
     return outcome;
   }
 
-  private async reschedule(attempt: PaymentAttempt, payment: Payment, reason: string): Promise<'unknown' | 'review'> {
+  private async reschedule(
+    attempt: PaymentAttempt,
+    payment: Payment,
+    reason: string,
+  ): Promise<'unknown' | 'review'> {
     const tries = attempt.recoveryTries + 1;
     const delay = RECOVERY_BACKOFF_MS[tries - 1];
     await this.tx.run(async (m) => {
-      await m.update(PaymentAttempt, { id: attempt.id }, { status: 'unknown', recoveryTries: tries, nextRecoveryAt: delay === undefined ? null : new Date(Date.now() + delay) });
+      await m.update(
+        PaymentAttempt,
+        { id: attempt.id },
+        {
+          status: 'unknown',
+          recoveryTries: tries,
+          nextRecoveryAt: delay === undefined ? null : new Date(Date.now() + delay),
+        },
+      );
       if (delay === undefined) {
         await m.update(Payment, { id: payment.id }, { needsReview: true });
-        await this.payments.addEvent(m, payment, { type: 'recovery', attemptId: attempt.id, outcome: 'unknown', message: `gave up after ${tries} tries (${reason}); flagged for review` });
+        await this.payments.addEvent(m, payment, {
+          type: 'recovery',
+          attemptId: attempt.id,
+          outcome: 'unknown',
+          message: `gave up after ${tries} tries (${reason}); flagged for review`,
+        });
         // The alert: a `payment.review_required` event for the merchant's endpoints, in this transaction.
         await this.payments.changes.publish(m, { kind: 'review_required', payment, reason });
       }
     });
     if (delay === undefined) {
       flaggedForReview.inc({ gateway: payment.gateway });
-      this.logger.error(`ALERT payment ${payment.id} flagged for review: recovery gave up after ${tries} tries (${reason})`);
+      this.logger.error(
+        `ALERT payment ${payment.id} flagged for review: recovery gave up after ${tries} tries (${reason})`,
+      );
     }
     return delay === undefined ? 'review' : 'unknown';
   }
@@ -215,11 +289,17 @@ export class RecoverySchedule implements OnModuleInit {
     private readonly recovery: RecoveryService,
     private readonly jobs: JobQueue,
     private readonly scheduler: JobScheduler,
-    @Optional() @Inject(RECOVERY_SWEEP_INTERVAL_MS_TOKEN) private readonly intervalMs = RECOVERY_SWEEP_INTERVAL_MS,
+    @Optional()
+    @Inject(RECOVERY_SWEEP_INTERVAL_MS_TOKEN)
+    private readonly intervalMs = RECOVERY_SWEEP_INTERVAL_MS,
   ) {}
 
   onModuleInit(): void {
-    this.jobs.define(RECOVERY_QUEUE, async () => void (await this.recovery.sweep()), { maxAttempts: 1, concurrency: 1, leaseMs: 15 * 60_000 });
+    this.jobs.define(RECOVERY_QUEUE, async () => void (await this.recovery.sweep()), {
+      maxAttempts: 1,
+      concurrency: 1,
+      leaseMs: 15 * 60_000,
+    });
     this.scheduler.every(RECOVERY_QUEUE, this.intervalMs);
   }
 }

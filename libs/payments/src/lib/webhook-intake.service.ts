@@ -30,7 +30,11 @@ export interface WebhookEffect {
 
 /** Where verified events go instead of being applied at once: the webhooks library's inbox. */
 export interface WebhookInbox {
-  store(record: GatewayConnectionRecord, events: GatewayWebhookEvent[], request: { rawBody: Buffer; headers: Record<string, string | undefined> }): Promise<WebhookResult>;
+  store(
+    record: GatewayConnectionRecord,
+    events: GatewayWebhookEvent[],
+    request: { rawBody: Buffer; headers: Record<string, string | undefined> },
+  ): Promise<WebhookResult>;
 }
 
 export interface WebhookOrigin {
@@ -41,7 +45,11 @@ export interface WebhookOrigin {
 
 const signatureFailures =
   (register.getSingleMetric('payrail_webhook_signature_failures_total') as Counter<'gateway'> | undefined) ??
-  new Counter({ name: 'payrail_webhook_signature_failures_total', help: 'Inbound gateway webhooks refused for a bad or stale signature', labelNames: ['gateway'] });
+  new Counter({
+    name: 'payrail_webhook_signature_failures_total',
+    help: 'Inbound gateway webhooks refused for a bad or stale signature',
+    labelNames: ['gateway'],
+  });
 
 /**
  * Verifies a gateway's webhook with its plugin, hands the events to the inbox (or, without one,
@@ -65,11 +73,21 @@ export class WebhookIntakeService {
     this.inbox = inbox;
   }
 
-  async receive(connectionId: string, rawBody: Buffer, headers: Record<string, string | undefined>, url: string, origin: WebhookOrigin = {}): Promise<WebhookResult> {
+  async receive(
+    connectionId: string,
+    rawBody: Buffer,
+    headers: Record<string, string | undefined>,
+    url: string,
+    origin: WebhookOrigin = {},
+  ): Promise<WebhookResult> {
     const record = await this.connections.findById(connectionId);
     if (!record) throw ApiError.notFound('connection', connectionId);
     const gateway = this.connections.gatewayFor(record);
-    const verified = await gateway.verifyWebhook(await this.connections.toGatewayConnection(record), { rawBody, headers, url });
+    const verified = await gateway.verifyWebhook(await this.connections.toGatewayConnection(record), {
+      rawBody,
+      headers,
+      url,
+    });
     if (!verified.ok) {
       this.logger.warn(`refused a ${record.gateway} webhook for ${record.id}: ${verified.error.message}`);
       signatureFailures.inc({ gateway: record.gateway });
@@ -82,11 +100,17 @@ export class WebhookIntakeService {
         resource: { type: 'connection', id: record.id },
         reason: verified.error.message.slice(0, 500),
       });
-      throw new ApiError(400, { type: 'invalid_request_error', code: 'webhook_signature_invalid', message: `the webhook could not be verified: ${verified.error.message}`, param: 'signature' });
+      throw new ApiError(400, {
+        type: 'invalid_request_error',
+        code: 'webhook_signature_invalid',
+        message: `the webhook could not be verified: ${verified.error.message}`,
+        param: 'signature',
+      });
     }
     if (this.inbox) return this.inbox.store(record, verified.value, { rawBody, headers });
     let accepted = 0;
-    for (const event of verified.value) if ((await this.apply(record, event)).outcome === 'applied') accepted++;
+    for (const event of verified.value)
+      if ((await this.apply(record, event)).outcome === 'applied') accepted++;
     return { received: verified.value.length, accepted, duplicates: 0 };
   }
 
@@ -95,23 +119,37 @@ export class WebhookIntakeService {
    * row is locked (the inbox marks its row there, so an event is applied once however many
    * workers race); if it throws, nothing is applied.
    */
-  async apply(record: GatewayConnectionRecord, event: GatewayWebhookEvent, within?: (m: EntityManager, effect: WebhookEffect) => Promise<void>): Promise<WebhookEffect> {
+  async apply(
+    record: GatewayConnectionRecord,
+    event: GatewayWebhookEvent,
+    within?: (m: EntityManager, effect: WebhookEffect) => Promise<void>,
+  ): Promise<WebhookEffect> {
     const skip = async (outcome: WebhookEffect['outcome'], paymentId: string | null, message: string) => {
       const effect: WebhookEffect = { outcome, paymentId, fromStatus: null, toStatus: null, message };
       if (within) await this.tx.run((m) => within(m, effect));
       return effect;
     };
     if (!event.reference) return skip('no_payment', null, `${event.gatewayType}: names no payment`);
-    const found = await this.paymentRows.findOneBy({ connectionId: record.id, gatewayReference: event.reference });
-    if (!found) return skip('no_payment', null, `${event.gatewayType}: no payment with gateway reference ${event.reference}`);
+    const found = await this.paymentRows.findOneBy({
+      connectionId: record.id,
+      gatewayReference: event.reference,
+    });
+    if (!found)
+      return skip(
+        'no_payment',
+        null,
+        `${event.gatewayType}: no payment with gateway reference ${event.reference}`,
+      );
     // An event that doesn't carry the payment's state is a prompt to ask the gateway for it.
     const snapshot = event.snapshot ?? (await this.snapshotOf(record, event.reference));
-    if (!snapshot) return skip('no_state', found.id, `${event.gatewayType}: the gateway did not say the payment's state`);
+    if (!snapshot)
+      return skip('no_state', found.id, `${event.gatewayType}: the gateway did not say the payment's state`);
     return this.tx.run(async (m) => {
       const payment = await this.payments.lockPayment(m, found.id);
       const from = payment.status;
       const next = fromGatewayStatus(snapshot.status);
-      const forward = payment.status === 'unknown' ? next !== 'authorizing' : statusRank(next) > statusRank(payment.status);
+      const forward =
+        payment.status === 'unknown' ? next !== 'authorizing' : statusRank(next) > statusRank(payment.status);
       const effect: WebhookEffect = {
         outcome: forward ? 'applied' : 'ignored',
         paymentId: payment.id,
@@ -134,8 +172,13 @@ export class WebhookIntakeService {
     });
   }
 
-  private async snapshotOf(record: GatewayConnectionRecord, reference: string): Promise<GatewayPaymentSnapshot | undefined> {
-    const synced = await this.connections.gatewayFor(record).sync(await this.connections.toGatewayConnection(record), { reference });
+  private async snapshotOf(
+    record: GatewayConnectionRecord,
+    reference: string,
+  ): Promise<GatewayPaymentSnapshot | undefined> {
+    const synced = await this.connections
+      .gatewayFor(record)
+      .sync(await this.connections.toGatewayConnection(record), { reference });
     return synced.ok ? synced.value : undefined;
   }
 }

@@ -15,10 +15,21 @@ export class WebhooksController {
   @HttpCode(200)
   async receive(@Param('connectionId') connectionId: string, @Req() req: Request & { rawBody?: Buffer }) {
     const headers: Record<string, string | undefined> = {};
-    for (const [name, value] of Object.entries(req.headers)) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+    for (const [name, value] of Object.entries(req.headers))
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
     const url = `${req.protocol}://${req.get('host')}${req.originalUrl}`;
-    const origin = { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null, requestId: (req as Request & { requestId?: string }).requestId ?? null };
-    const result = await this.intake.receive(connectionId, req.rawBody ?? Buffer.from(''), headers, url, origin);
+    const origin = {
+      ip: req.ip ?? null,
+      userAgent: req.get('user-agent') ?? null,
+      requestId: (req as Request & { requestId?: string }).requestId ?? null,
+    };
+    const result = await this.intake.receive(
+      connectionId,
+      req.rawBody ?? Buffer.from(''),
+      headers,
+      url,
+      origin,
+    );
     return { accepted: true, events: result.received, duplicates: result.duplicates };
   }
 }

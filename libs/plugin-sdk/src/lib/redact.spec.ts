@@ -30,7 +30,9 @@ describe('redact', () => {
   });
 
   it('redacts a stored JSON body by field, keeping it JSON', () => {
-    const body = JSON.stringify({ data: { object: { id: 'pi_123', client_secret: 'pi_123_secret_abcdefghijklmnop', amount: 1000 } } });
+    const body = JSON.stringify({
+      data: { object: { id: 'pi_123', client_secret: 'pi_123_secret_abcdefghijklmnop', amount: 1000 } },
+    });
     const out = redactBody(body);
     expect(out).not.toContain('pi_123_secret_abcdefghijklmnop');
     expect(JSON.parse(out).data.object.amount).toBe(1000);

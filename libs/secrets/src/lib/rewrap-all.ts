@@ -187,7 +187,12 @@ function tableOf(manager: EntityManager, at: SealedLocation): string {
   return schema ? `${schema}.${at.table}` : at.table;
 }
 
-async function readBatch(manager: EntityManager, at: SealedLocation, after: string, size: number): Promise<Row[]> {
+async function readBatch(
+  manager: EntityManager,
+  at: SealedLocation,
+  after: string,
+  size: number,
+): Promise<Row[]> {
   const rows = await manager
     .createQueryBuilder()
     .select('c.id', 'id')
@@ -211,7 +216,12 @@ async function readOne(manager: EntityManager, at: SealedLocation, id: string): 
   return row ?? null;
 }
 
-async function writeIfUnchanged(manager: EntityManager, at: SealedLocation, row: Row, next: string): Promise<boolean> {
+async function writeIfUnchanged(
+  manager: EntityManager,
+  at: SealedLocation,
+  row: Row,
+  next: string,
+): Promise<boolean> {
   const result = await manager
     .createQueryBuilder()
     .update(tableOf(manager, at))

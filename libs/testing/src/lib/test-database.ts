@@ -42,7 +42,9 @@ async function postgresUrl(): Promise<{ url: string } | { skipped: string }> {
 }
 
 /** A fresh, empty database for one suite. */
-export async function provisionTestDatabase(kind = testDatabaseKind()): Promise<TestDatabase | { skipped: string }> {
+export async function provisionTestDatabase(
+  kind = testDatabaseKind(),
+): Promise<TestDatabase | { skipped: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'payrail-test-'));
   const removeDir = () => rmSync(dataDir, { recursive: true, force: true });
   if (kind === 'sqlite') return { kind, dataDir, drop: async () => removeDir() };

@@ -70,13 +70,11 @@ export class EndpointsService {
 
   async list(merchantIds: string[] | 'all'): Promise<WebhookEndpoint[]> {
     if (merchantIds !== 'all' && merchantIds.length === 0) return [];
-    return this.tx.dataSource
-      .getRepository(WebhookEndpoint)
-      .find({
-        where: merchantIds === 'all' ? {} : { merchantId: In(merchantIds) },
-        order: { id: 'DESC' },
-        take: 200,
-      });
+    return this.tx.dataSource.getRepository(WebhookEndpoint).find({
+      where: merchantIds === 'all' ? {} : { merchantId: In(merchantIds) },
+      order: { id: 'DESC' },
+      take: 200,
+    });
   }
 
   async get(id: string, merchantIds: string[] | 'all'): Promise<WebhookEndpoint> {
