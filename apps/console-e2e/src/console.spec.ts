@@ -163,6 +163,7 @@ describe('the console in Chromium', () => {
     expect(secret).toMatch(/^pr_test_/);
     await screenshot(page, 'api-keys');
     await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByTestId('new-secret').waitFor({ state: 'detached' });
     expect(await page.content()).not.toContain(secret);
 
     await page.getByRole('link', { name: 'Audit log' }).click();
@@ -313,6 +314,8 @@ describe('the console in Chromium', () => {
       const endpointRow = page.getByTestId('endpoint-row').filter({ hasText: hookUrl });
       await expect(endpointRow.textContent()).resolves.toContain(`…${secret.slice(-4)}`);
       await page.getByRole('button', { name: 'Done' }).click();
+      // The secret is gone once the panel closes; read the page only after it has.
+      await page.getByTestId('endpoint-secret').waitFor({ state: 'detached' });
       expect(await page.content()).not.toContain(secret);
 
       // A payment makes events; the endpoint answers 500, so the delivery waits to retry.
