@@ -56,7 +56,13 @@ describe(`jobs: admin view and the recovery schedule ${dbLabel}`, () => {
     expect(queues.status).toBe(200);
     expect(queues.body.backend).toBe('database');
     expect(queues.body.data.map((q: { queue: string }) => q.queue)).toEqual(
-      expect.arrayContaining(['payments.recovery', 'webhooks.deliver', 'webhooks.inbound', 'spec.reconcile']),
+      expect.arrayContaining([
+        'payments.recovery',
+        'audit.retention',
+        'webhooks.deliver',
+        'webhooks.inbound',
+        'spec.reconcile',
+      ]),
     );
     expect(queues.body.data.find((q: { queue: string }) => q.queue === 'spec.reconcile')).toMatchObject({
       dead: 1,

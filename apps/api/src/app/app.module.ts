@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@payrail/audit';
+import { AuditRetentionSchedule } from './audit-retention.schedule';
 import { GatewaysModule } from '@payrail/gateways';
 import { IdentityModule } from '@payrail/identity';
 import { JobsModule } from '@payrail/jobs';
@@ -39,7 +40,7 @@ export class AppModule {
         IdentityModule,
         GatewaysModule,
         PaymentsModule,
-        AuditModule.forRoot({ isGlobal: true }),
+        AuditModule.forRoot({ isGlobal: true, retentionDays: options.config.auditRetentionDays }),
         JobsModule.forRoot({
           redisUrl: options.config.redisUrl,
           prefix: options.config.queuePrefix,
@@ -60,6 +61,7 @@ export class AppModule {
         { provide: APP_PIPE, useFactory: requestValidationPipe },
         { provide: SEED_OPTIONS, useValue: options.seed },
         BootstrapService,
+        AuditRetentionSchedule,
       ],
     };
   }

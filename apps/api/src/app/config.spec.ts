@@ -18,6 +18,11 @@ describe('configuration', () => {
     ['PAYRAIL_SANDBOX', 'maybe', /PAYRAIL_SANDBOX is 'maybe': expected one of on, off/],
     ['PAYRAIL_MASTER_KEY', 'c2hvcnQ=', /PAYRAIL_MASTER_KEY .*32 random bytes/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
+    [
+      'PAYRAIL_AUDIT_RETENTION_DAYS',
+      '30',
+      /PAYRAIL_AUDIT_RETENTION_DAYS is '30': expected an integer from 365/,
+    ],
     ['REDIS_URL', 'http://redis', /REDIS_URL .*redis:\/\//],
     ['PAYRAIL_WEBHOOK_RETRY_SCHEDULE_MS', '1m,5m', /PAYRAIL_WEBHOOK_RETRY_SCHEDULE_MS .*milliseconds/],
     ['PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK', 'yes', /PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK is 'yes'/],

@@ -34,6 +34,8 @@ export interface PayrailConfig {
   /** Waits between outbound webhook tries; absent: the documented ~27 h schedule. */
   webhookRetryScheduleMs?: number[];
   recoveryIntervalMs: number;
+  /** How long audit entries are kept before the daily purge removes them (PCI DSS: at least 12 months). */
+  auditRetentionDays: number;
   /** A test-only crash point (never in production). */
   faultInjection?: string;
 }
@@ -182,6 +184,7 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     webhookAllowHttpLoopback,
     webhookRetryScheduleMs: scheduleRaw?.split(',').map(Number),
     recoveryIntervalMs: integer(env, 'PAYRAIL_RECOVERY_INTERVAL_MS', 60000, 100, 3600000),
+    auditRetentionDays: integer(env, 'PAYRAIL_AUDIT_RETENTION_DAYS', 400, 365, 36500),
     faultInjection,
   };
 }
