@@ -35,6 +35,13 @@ import {
   type WebhookEnvelope,
 } from './paypal-webhooks';
 
+/** A record the sandbox itself stored and must find again; its absence is a sandbox bug. */
+function must<K, V>(map: Map<K, V>, key: K): V {
+  const value = map.get(key);
+  if (value === undefined) throw new Error(`sandbox state lost ${String(key)}`);
+  return value;
+}
+
 export const PAYPAL_SANDBOX_DEFAULTS = Object.freeze({
   port: 12112,
   host: '127.0.0.1',
@@ -207,7 +214,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
   const merchantIds = new Map<string, string>();
   const merchantId = (clientId: string) => {
     if (!merchantIds.has(clientId)) merchantIds.set(clientId, paypalId(13));
-    return merchantIds.get(clientId)!;
+    return must(merchantIds, clientId);
   };
 
   // ---- rendering -------------------------------------------------------------------------
@@ -306,11 +313,11 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
 
   function renderOrder(order: OrderRecord) {
     const authorizations = order.authorizationIds.map((id) =>
-      renderAuthorization(store.authorizations.get(id)!, false),
+      renderAuthorization(must(store.authorizations, id), false),
     );
-    const captures = order.captureIds.map((id) => renderCapture(store.captures.get(id)!, false));
+    const captures = order.captureIds.map((id) => renderCapture(must(store.captures, id), false));
     const refunds = order.captureIds.flatMap((id) =>
-      store.captures.get(id)!.refundIds.map((r) => renderRefund(store.refunds.get(r)!)),
+      must(store.captures, id).refundIds.map((r) => renderRefund(must(store.refunds, r))),
     );
     const payments = {
       ...(authorizations.length ? { authorizations } : {}),
@@ -734,7 +741,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
 
   function captureAuthorization(ctx: Context): Reply {
     const auth = store.find(store.authorizations, ctx.params[0], ctx.clientId, 'authorization_id');
-    const order = store.orders.get(auth.orderId)!;
+    const order = must(store.orders, auth.orderId);
     switch (auth.status) {
       case 'VOIDED':
         throw issueError('AUTHORIZATION_VOIDED');
@@ -802,7 +809,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
       expirationTime: new Date(now.getTime() + 29 * 86400_000),
     };
     store.authorizations.set(next.id, next);
-    store.orders.get(auth.orderId)!.authorizationIds.push(next.id);
+    must(store.orders, auth.orderId).authorizationIds.push(next.id);
     emit(ctx.clientId, eventFor(next.id, 'PAYMENT.AUTHORIZATION.CREATED'));
     const full = renderAuthorization(next, true);
     return { status: 201, body: wantsFull(ctx) ? full : minimal(full) };
@@ -1474,12 +1481,12 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     const status = route.idempotent === 'replay-200' ? 200 : known.status;
     const full =
       known.kind === 'order'
-        ? renderOrder(store.orders.get(known.id)!)
+        ? renderOrder(must(store.orders, known.id))
         : known.kind === 'authorization'
-          ? renderAuthorization(store.authorizations.get(known.id)!, true)
+          ? renderAuthorization(must(store.authorizations, known.id), true)
           : known.kind === 'capture'
-            ? renderCapture(store.captures.get(known.id)!, true)
-            : renderRefund(store.refunds.get(known.id)!);
+            ? renderCapture(must(store.captures, known.id), true)
+            : renderRefund(must(store.refunds, known.id));
     if (known.status === 204) return { status: 204 };
     return { status, body: wantsFull(ctx) ? full : minimal(full) };
   }
