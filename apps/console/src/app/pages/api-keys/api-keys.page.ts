@@ -10,6 +10,7 @@ import { AdminApi } from '../../core/admin.api';
 import { toProblem, type ApiProblem } from '../../core/api-problem';
 import { SessionStore } from '../../core/session.store';
 import { ProblemComponent } from '../../shared/problem.component';
+import { SecretOnceComponent } from '../../shared/secret-once.component';
 
 @Component({
   selector: 'pr-api-keys',
@@ -21,6 +22,7 @@ import { ProblemComponent } from '../../shared/problem.component';
     MatInputModule,
     MatSelectModule,
     ProblemComponent,
+    SecretOnceComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   styles: `
@@ -29,16 +31,6 @@ import { ProblemComponent } from '../../shared/problem.component';
       padding: 8px;
       text-align: left;
       border-bottom: 1px solid var(--mat-sys-outline-variant);
-    }
-    .secret {
-      background: var(--mat-sys-tertiary-container);
-      padding: 12px;
-      border-radius: 8px;
-      margin: 12px 0;
-    }
-    .secret code {
-      word-break: break-all;
-      font-size: 15px;
     }
   `,
   template: `
@@ -69,20 +61,9 @@ import { ProblemComponent } from '../../shared/problem.component';
             <button mat-flat-button type="submit" [disabled]="!merchantId">Create key</button>
           </form>
           @if (created(); as k) {
-            <div class="secret" role="status" data-testid="new-secret">
-              <p>Copy this secret now: it is shown only once.</p>
-              <code>{{ k.secret }}</code>
-              <div class="row">
-                <button mat-stroked-button type="button" (click)="copy(k.secret)">
-                  {{ copied() ? 'Copied' : 'Copy' }}</button><button
-                  mat-button
-                  type="button"
-                  (click)="created.set(null)"
-                >
-                  Done
-                </button>
-              </div>
-            </div>
+            <pr-secret-once testId="new-secret" [secret]="k.secret" (done)="created.set(null)"
+              >Copy this secret now: it is shown only once.</pr-secret-once
+            >
           }
         </section>
       }
@@ -127,7 +108,6 @@ export class ApiKeysPage implements OnInit {
   readonly keys = signal<ApiKeyResource[]>([]);
   readonly merchants = signal<MerchantResource[]>([]);
   readonly created = signal<CreateApiKeyResponse | null>(null);
-  readonly copied = signal(false);
   readonly problem = signal<ApiProblem | null>(null);
   readonly canCreate = computed(() => (this.session.me(), this.session.can('create', 'ApiKey')));
   readonly canRevoke = computed(() => (this.session.me(), this.session.can('delete', 'ApiKey')));
@@ -146,7 +126,6 @@ export class ApiKeysPage implements OnInit {
 
   async create(): Promise<void> {
     this.problem.set(null);
-    this.copied.set(false);
     try {
       this.created.set(
         await this.api.createApiKey({
@@ -159,11 +138,6 @@ export class ApiKeysPage implements OnInit {
     } catch (error) {
       this.problem.set(toProblem(error));
     }
-  }
-
-  async copy(secret: string): Promise<void> {
-    await navigator.clipboard?.writeText(secret);
-    this.copied.set(true);
   }
 
   async revoke(key: ApiKeyResource): Promise<void> {

@@ -19,6 +19,7 @@ import { AdminApi } from '../../core/admin.api';
 import { toProblem, type ApiProblem } from '../../core/api-problem';
 import { SessionStore } from '../../core/session.store';
 import { ProblemComponent } from '../../shared/problem.component';
+import { SecretOnceComponent } from '../../shared/secret-once.component';
 
 /** The event types an endpoint can ask for (the API refuses others, naming them). */
 export const EVENT_TYPES = [
@@ -51,6 +52,7 @@ const INBOX_STATES = ['received', 'applied', 'ignored', 'failed'];
     MatSelectModule,
     MatTabsModule,
     ProblemComponent,
+    SecretOnceComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   styles: `
@@ -79,16 +81,6 @@ const INBOX_STATES = ['received', 'applied', 'ignored', 'failed'];
     }
     .full {
       grid-column: 1 / -1;
-    }
-    .once {
-      background: var(--mat-sys-tertiary-container);
-      padding: 12px;
-      border-radius: 8px;
-      margin: 12px 0;
-    }
-    .once code {
-      word-break: break-all;
-      font-size: 15px;
     }
     .url {
       word-break: break-all;
@@ -155,23 +147,14 @@ const INBOX_STATES = ['received', 'applied', 'ignored', 'failed'];
                     </div>
                   </form>
                   @if (createdEndpoint(); as e) {
-                    <div class="once" role="status" data-testid="endpoint-secret">
-                      <p>
-                        The signing secret of {{ e.url }}. Copy it now: it is shown only once. Verify the
-                        <span class="mono">Payrail-Signature</span> header with it.
-                      </p>
-                      <code>{{ e.secret }}</code>
-                      <div class="row">
-                        <button mat-stroked-button type="button" (click)="copy(e.secret)">
-                          {{ copied() ? 'Copied' : 'Copy' }}</button><button
-                          mat-button
-                          type="button"
-                          (click)="createdEndpoint.set(null)"
-                        >
-                          Done
-                        </button>
-                      </div>
-                    </div>
+                    <pr-secret-once
+                      testId="endpoint-secret"
+                      [secret]="e.secret"
+                      (done)="createdEndpoint.set(null)"
+                    >
+                      The signing secret of {{ e.url }}. Copy it now: it is shown only once. Verify the
+                      <span class="mono">Payrail-Signature</span> header with it.
+                    </pr-secret-once>
                   }
                 </section>
               }
@@ -397,7 +380,6 @@ export class WebhooksPage implements OnInit {
   readonly inbox = signal<InboxEventResource[]>([]);
   readonly merchants = signal<MerchantResource[]>([]);
   readonly createdEndpoint = signal<CreatedWebhookEndpointResource | null>(null);
-  readonly copied = signal(false);
   readonly problem = signal<ApiProblem | null>(null);
   readonly notice = signal('');
   readonly busy = signal(false);
@@ -433,7 +415,6 @@ export class WebhooksPage implements OnInit {
   async createEndpoint(): Promise<void> {
     this.busy.set(true);
     this.problem.set(null);
-    this.copied.set(false);
     try {
       this.createdEndpoint.set(
         await this.api.createWebhookEndpoint({
@@ -451,11 +432,6 @@ export class WebhooksPage implements OnInit {
     } finally {
       this.busy.set(false);
     }
-  }
-
-  async copy(secret: string): Promise<void> {
-    await navigator.clipboard?.writeText(secret);
-    this.copied.set(true);
   }
 
   async redeliver(d: WebhookDeliveryResource): Promise<void> {
