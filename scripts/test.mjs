@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npm test`: lint (module boundaries included), then every spec on SQLite, then the database
-// specs again on PostgreSQL (TEST_DATABASE_URL, else Testcontainers where Docker answers, else
-// skipped with the reason printed). Ends with one line: "N passed, N failed".
+// specs again on PostgreSQL (TEST_DATABASE_URL, else Testcontainers where Docker answers). A
+// suite whose database or Redis cannot be had is reported as skipped (jest's skip), with the
+// reason printed once here. Each step and the run end with "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { nxEnv } from './env.mjs';
+import { probePostgres, probeRedis, verdictEnv } from '../libs/testing/probe-services.mjs';
 
 const root = join(import.meta.dirname, '..');
 const out = join(root, 'tmp', 'test-results');
@@ -39,8 +41,11 @@ function jest(name, args, env = {}) {
   const report = JSON.parse(readFileSync(file, 'utf8'));
   totals.passed += report.numPassedTests;
   totals.failed += report.numFailedTests + report.numRuntimeErrorTestSuites;
-  totals.skipped += report.numPendingTests + report.numTodoTests;
-  process.stdout.write(`${name}: ${report.numPassedTests} passed, ${report.numFailedTests} failed\n`);
+  const skipped = report.numPendingTests + report.numTodoTests;
+  totals.skipped += skipped;
+  process.stdout.write(
+    `${name}: ${report.numPassedTests} passed, ${report.numFailedTests + report.numRuntimeErrorTestSuites} failed, ${skipped} skipped\n`,
+  );
 }
 
 const only = process.argv.slice(2);
@@ -57,24 +62,48 @@ if (wants('lint')) {
 }
 
 const postgresUrl = process.env.TEST_DATABASE_URL;
+// Probed once for the whole run and said once here; the specs read the verdicts from the
+// environment instead of probing per file (see libs/testing/src/lib/availability.ts).
+let verdicts = {};
+if (wants('sqlite') || wants('postgres')) {
+  const [postgres, redis] = await Promise.all([probePostgres(postgresUrl), probeRedis()]);
+  for (const [what, verdict] of [
+    ['the PostgreSQL pass', postgres],
+    ['the BullMQ (Redis) specs', redis],
+  ])
+    if (!verdict.available) process.stdout.write(`\n${what}: skipped, ${verdict.reason}\n`);
+  verdicts = verdictEnv(postgres, redis);
+}
 if (wants('sqlite')) {
   // TEST_DATABASE_URL is withheld here so the database specs run on SQLite; PostgreSQL has its own pass below.
   jest('specs on SQLite', ['--maxWorkers=2', '--ignoreProjects', 'console'], {
+    ...verdicts,
+    // Suites that only run on PostgreSQL are skipped here and run in the PostgreSQL pass.
+    PAYRAIL_PROBED_POSTGRES: 'PostgreSQL-only suites run in the PostgreSQL pass',
     PAYRAIL_TEST_DB: 'sqlite',
     TEST_DATABASE_URL: '',
     PAYRAIL_TEST_ARTIFACTS: artifacts,
   });
 }
 if (wants('postgres')) {
-  if (!postgresUrl)
-    process.stdout.write(
-      '\nTEST_DATABASE_URL is not set: the PostgreSQL pass tries Testcontainers and is skipped, with the reason, where no Docker engine answers.\n',
-    );
   jest(
     'database specs on PostgreSQL',
     ['--maxWorkers=2', '--selectProjects', 'api', 'audit', 'secrets', 'jobs'],
-    { PAYRAIL_TEST_DB: 'postgres', TEST_DATABASE_URL: postgresUrl ?? '', PAYRAIL_TEST_ARTIFACTS: artifacts },
+    {
+      ...verdicts,
+      PAYRAIL_TEST_DB: 'postgres',
+      TEST_DATABASE_URL: postgresUrl ?? '',
+      PAYRAIL_TEST_ARTIFACTS: artifacts,
+    },
   );
+}
+
+if (wants('clone')) {
+  // A fresh clone of HEAD with nothing beside it runs the sandbox and gateway suites green: the
+  // repository carries every file its specs read.
+  if (!step('a fresh clone passes on its own', process.execPath, ['scripts/check-clean-clone.mjs']))
+    totals.failed += 1;
+  else totals.passed += 1;
 }
 
 if (wants('console')) {
