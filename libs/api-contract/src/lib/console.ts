@@ -85,7 +85,10 @@ export interface TerminalOptionsResource {
     gateway: string;
     name: string;
     currencies: string[] | '*';
+    /** The cards this connection's gateway sandbox documents. */
+    test_cards: TerminalTestCard[];
   }>;
+  /** Every card of the offered connections' sandboxes. */
   test_cards: TerminalTestCard[];
 }
 
