@@ -7,9 +7,9 @@ export { PAYMENT_STATUSES, type PaymentStatus };
 export const IN_FLIGHT_STATUSES: readonly PaymentStatus[] = ['authorizing', 'capturing', 'unknown'];
 
 /**
- * The payment state machine: from each status, where a payment may go. Besides Payrail's own
- * steps it holds what a gateway may report on its own (a capture or refund made in the
- * gateway's dashboard, announced by a webhook); an `unknown` payment may settle wherever the
+ * The payment state machine of docs/design.md: from each status, where a payment may go. Besides
+ * Payrail's own steps it holds what a gateway may report on its own (a capture or refund made in
+ * the gateway's dashboard, announced by a webhook); an `unknown` payment may settle wherever the
  * gateway says it is. `PaymentLedger.moveTo` refuses anything else.
  */
 export const TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
