@@ -5,6 +5,7 @@ export * from './lib/entities/payment-event.entity';
 export * from './lib/entities/refund.entity';
 export * from './lib/entities/idempotency-record.entity';
 export * from './lib/payments.service';
+export * from './lib/payment-owner';
 export * from './lib/recovery.service';
 export * from './lib/idempotency.service';
 export * from './lib/idempotency.interceptor';

@@ -25,6 +25,7 @@ import { PaymentAttempt, type AttemptOperation } from './entities/payment-attemp
 import { PaymentEvent } from './entities/payment-event.entity';
 import { Payment } from './entities/payment.entity';
 import { Refund } from './entities/refund.entity';
+import { ownerMerchant, ownerMode, ownerWhere, type PaymentOwner } from './payment-owner';
 import { fromGatewayStatus, type PaymentStatus } from './payment-status';
 
 export interface CreatePaymentInput {
@@ -92,14 +93,17 @@ export class PaymentsService {
 
   // ---- reads ----
 
-  async get(merchantId: string, id: string): Promise<Payment> {
-    const payment = await this.payments.findOneBy({ id, merchantId });
+  async get(owner: PaymentOwner, id: string): Promise<Payment> {
+    const payment = await this.payments.findOneBy({ id, ...ownerWhere(owner) });
     if (!payment) throw ApiError.notFound('payment', id);
     return payment;
   }
 
-  async list(merchantId: string, filter: ListPaymentsFilter): Promise<{ data: Payment[]; hasMore: boolean }> {
-    const where: FindOptionsWhere<Payment> = { merchantId };
+  async list(
+    owner: PaymentOwner,
+    filter: ListPaymentsFilter,
+  ): Promise<{ data: Payment[]; hasMore: boolean }> {
+    const where: FindOptionsWhere<Payment> = ownerWhere(owner);
     if (filter.status) where.status = filter.status;
     if (filter.gateway) where.gateway = filter.gateway;
     const qb = this.payments.createQueryBuilder('p').where(where);
@@ -113,27 +117,33 @@ export class PaymentsService {
     return { data: rows.slice(0, filter.limit), hasMore: rows.length > filter.limit };
   }
 
-  async timeline(merchantId: string, id: string): Promise<PaymentEvent[]> {
-    await this.get(merchantId, id);
+  async timeline(owner: PaymentOwner, id: string): Promise<PaymentEvent[]> {
+    await this.get(owner, id);
     return this.events.find({ where: { paymentId: id }, order: { id: 'ASC' } });
   }
 
-  async listRefunds(merchantId: string, paymentId: string): Promise<Refund[]> {
-    await this.get(merchantId, paymentId);
+  async listRefunds(owner: PaymentOwner, paymentId: string): Promise<Refund[]> {
+    await this.get(owner, paymentId);
     return this.refunds.find({ where: { paymentId }, order: { id: 'ASC' } });
   }
 
   // ---- commands ----
 
   async create(
-    merchantId: string,
+    owner: PaymentOwner,
     input: CreatePaymentInput,
     context: AuditActorContext = SYSTEM_ACTOR,
   ): Promise<Payment> {
     const currency = this.validMoney(input.amount, input.currency);
+    const merchantId = ownerMerchant(owner);
     const record = await this.connections
-      .resolve(merchantId, { connectionId: input.connectionId, gateway: input.gateway })
+      .resolve(merchantId, {
+        connectionId: input.connectionId,
+        gateway: input.gateway,
+        mode: ownerMode(owner),
+      })
       .catch((error: Error & { param?: string; status?: number }) => {
+        if (error instanceof ApiError) throw error;
         if (error.param)
           throw new ApiError(error.status ?? 400, {
             type: 'invalid_request_error',
@@ -206,18 +216,18 @@ export class PaymentsService {
     }
     payment = await this.authorize(payment, gateway, connection, input);
     if (input.captureMethod === 'automatic' && payment.status === 'authorized') {
-      payment = await this.capture(merchantId, payment.id, {}, context);
+      payment = await this.capture(owner, payment.id, {}, context);
     }
     return payment;
   }
 
   async capture(
-    merchantId: string,
+    owner: PaymentOwner,
     id: string,
     input: { amount?: number; final?: boolean },
     context: AuditActorContext = SYSTEM_ACTOR,
   ): Promise<Payment> {
-    const payment = await this.get(merchantId, id);
+    const payment = await this.get(owner, id);
     await this.idempotency.attachResource(undefined, payment.id);
     const record = await this.connectionOf(payment);
     const gateway = this.connections.gatewayFor(record);
@@ -258,7 +268,7 @@ export class PaymentsService {
         message: `capture of ${amount}${final ? '' : ' (more to follow)'}`,
       });
     });
-    const fresh = await this.get(merchantId, id);
+    const fresh = await this.get(owner, id);
     const { outcome, latencyMs } = await this.invoker.invoke('capture', connection.timeoutMs, () =>
       gateway.capture(connection, {
         reference: fresh.gatewayReference ?? '',
@@ -281,8 +291,8 @@ export class PaymentsService {
     );
   }
 
-  async void(merchantId: string, id: string, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
-    const payment = await this.get(merchantId, id);
+  async void(owner: PaymentOwner, id: string, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
+    const payment = await this.get(owner, id);
     await this.idempotency.attachResource(undefined, payment.id);
     const record = await this.connectionOf(payment);
     const gateway = this.connections.gatewayFor(record);
@@ -312,12 +322,12 @@ export class PaymentsService {
   }
 
   async refund(
-    merchantId: string,
+    owner: PaymentOwner,
     id: string,
     input: { amount?: number; reason?: string },
     context: AuditActorContext = SYSTEM_ACTOR,
   ): Promise<Refund> {
-    const payment = await this.get(merchantId, id);
+    const payment = await this.get(owner, id);
     await this.idempotency.attachResource(undefined, payment.id);
     const record = await this.connectionOf(payment);
     const gateway = this.connections.gatewayFor(record);
@@ -331,7 +341,7 @@ export class PaymentsService {
     const refund = this.refunds.create({
       id: newId('re'),
       paymentId: id,
-      merchantId,
+      merchantId: payment.merchantId,
       amount,
       currency: payment.currency,
       status: 'pending',
@@ -368,7 +378,7 @@ export class PaymentsService {
       },
       refund.id,
     );
-    const fresh = await this.get(merchantId, id);
+    const fresh = await this.get(owner, id);
     const { outcome, latencyMs } = await this.invoker.invoke('refund', connection.timeoutMs, () =>
       gateway.refund(connection, {
         reference: fresh.gatewayReference ?? '',

@@ -14,6 +14,7 @@ import { parseMoney } from '../../core/money';
 import { MoneyPipe } from '../../shared/money.pipe';
 import { ProblemComponent } from '../../shared/problem.component';
 import { StatusChipComponent } from '../../shared/status-chip.component';
+import { TestDataBadgeComponent } from '../../shared/test-data-badge.component';
 
 export const PAYMENT_STATUS_OPTIONS = [
   'requires_payment_method',
@@ -43,6 +44,7 @@ export const PAYMENT_STATUS_OPTIONS = [
     MatButtonModule,
     MatPaginatorModule,
     StatusChipComponent,
+    TestDataBadgeComponent,
     ProblemComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -85,6 +87,14 @@ export const PAYMENT_STATUS_OPTIONS = [
               @for (s of statuses; track s) {
                 <mat-option [value]="s">{{ s.replace('_', ' ') }}</mat-option>
               }
+            </mat-select>
+          </mat-form-field>
+          <mat-form-field>
+            <mat-label>Mode</mat-label>
+            <mat-select name="mode" [(ngModel)]="filters.mode">
+              <mat-option [value]="undefined">Test and live</mat-option>
+              <mat-option value="live">Live only</mat-option>
+              <mat-option value="test">Test only</mat-option>
             </mat-select>
           </mat-form-field>
           <mat-form-field
@@ -132,7 +142,9 @@ export const PAYMENT_STATUS_OPTIONS = [
               <tr data-testid="payment-row">
                 <td>{{ p.created_at | date: 'short' }}</td>
                 <td>
-                  <a class="mono" [routerLink]="['/payments', p.id]">{{ p.id }}</a>
+                  <a class="mono" [routerLink]="['/payments', p.id]">{{ p.id }}</a><pr-test-data
+                    [mode]="p.mode"
+                  />
                 </td>
                 <td><pr-status [status]="p.status" /></td>
                 <td class="num">{{ p.amount | money: p.currency }}</td>
