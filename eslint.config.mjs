@@ -3,7 +3,7 @@ import nx from '@nx/eslint-plugin';
 const gatewaySdks = ['stripe', 'square', '@paypal/*'];
 const serverOnly = ['@nestjs/*', 'typeorm', 'better-sqlite3', 'pg', 'express', 'argon2'];
 
-// DESIGN.md's layering, by project tag. Spec files may also use the sandboxes and the test harness.
+// The layering of docs/design.md, by project tag. Spec files may also use the sandboxes and the test harness.
 const constraints = (extraForTests = []) => [
   {
     sourceTag: 'type:sdk',

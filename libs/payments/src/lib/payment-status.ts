@@ -21,7 +21,7 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 export const IN_FLIGHT_STATUSES: readonly PaymentStatus[] = ['authorizing', 'capturing', 'unknown'];
 
 /**
- * The state machine of DESIGN.md: from each status, where a payment may go. Recovery and
+ * The state machine of docs/design.md: from each status, where a payment may go. Recovery and
  * webhooks may also move an `unknown` payment to wherever the gateway says it is.
  */
 export const TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
