@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { FAULT_POINTS } from '@payrail/payments';
 
 export interface PayrailConfig {
   port: number;
@@ -146,10 +147,13 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
       scheduleRaw,
     );
   const faultInjection = env['PAYRAIL_FAULT_INJECTION'] || undefined;
-  if (faultInjection !== undefined && (production || faultInjection !== 'after_gateway_capture')) {
+  if (
+    faultInjection !== undefined &&
+    (production || !(FAULT_POINTS as readonly string[]).includes(faultInjection))
+  ) {
     throw new ConfigError(
       'PAYRAIL_FAULT_INJECTION',
-      production ? 'unset in production (it is a test setting)' : 'after_gateway_capture',
+      production ? 'unset in production (it is a test setting)' : `one of ${FAULT_POINTS.join(', ')}`,
       faultInjection,
     );
   }

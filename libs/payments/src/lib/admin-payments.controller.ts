@@ -28,7 +28,8 @@ import {
 } from './admin-payments.dto';
 import type { Payment } from './entities/payment.entity';
 import { presentEvent, presentPayment, presentRefund } from './payment.presenter';
-import { PaymentFailedError, PaymentsService } from './payments.service';
+import { PaymentFailedError } from './payment-errors';
+import { PaymentsService } from './payments.service';
 
 function adminContext(admin: AdminPrincipal, req: Request & { requestId?: string }): AuditActorContext {
   return {

@@ -7,7 +7,11 @@ import { MatInputModule } from '@angular/material/input';
 import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator';
 import { MatSelectModule } from '@angular/material/select';
 import { RouterLink } from '@angular/router';
-import type { AdminPaymentListQuery, AdminPaymentPageResource } from '@payrail/api-contract';
+import {
+  PAYMENT_STATUSES,
+  type AdminPaymentListQuery,
+  type AdminPaymentPageResource,
+} from '@payrail/api-contract';
 import { AdminApi } from '../../core/admin.api';
 import { toProblem, type ApiProblem } from '../../core/api-problem';
 import { parseMoney } from '../../core/money';
@@ -15,21 +19,6 @@ import { MoneyPipe } from '../../shared/money.pipe';
 import { ProblemComponent } from '../../shared/problem.component';
 import { StatusChipComponent } from '../../shared/status-chip.component';
 import { TestDataBadgeComponent } from '../../shared/test-data-badge.component';
-
-export const PAYMENT_STATUS_OPTIONS = [
-  'requires_payment_method',
-  'authorizing',
-  'requires_action',
-  'authorized',
-  'capturing',
-  'partially_captured',
-  'captured',
-  'partially_refunded',
-  'refunded',
-  'voided',
-  'failed',
-  'unknown',
-];
 
 @Component({
   selector: 'pr-payments',
@@ -176,7 +165,7 @@ export const PAYMENT_STATUS_OPTIONS = [
 })
 export class PaymentsPage implements OnInit {
   private readonly api = inject(AdminApi);
-  readonly statuses = PAYMENT_STATUS_OPTIONS;
+  readonly statuses = PAYMENT_STATUSES;
   filters: AdminPaymentListQuery = {};
   from = '';
   to = '';
