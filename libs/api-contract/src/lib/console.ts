@@ -11,6 +11,8 @@ export interface AdminPaymentListQuery {
   merchant_id?: string;
   status?: string;
   gateway?: string;
+  /** Only test or only live payments; both when absent. */
+  mode?: 'test' | 'live';
   from?: string;
   to?: string;
   /** Minor units, inclusive. */

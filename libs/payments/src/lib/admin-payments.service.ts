@@ -10,6 +10,7 @@ import { PAYMENT_STATUSES, type PaymentStatus } from './payment-status';
 export interface AdminPaymentSearch {
   status?: PaymentStatus;
   gateway?: string;
+  mode?: 'test' | 'live';
   from?: Date;
   to?: Date;
   amountMin?: number;
@@ -50,6 +51,7 @@ export class AdminPaymentsService {
       qb.andWhere('p.status = :status', { status: search.status });
     }
     if (search.gateway) qb.andWhere('p.gateway = :gateway', { gateway: search.gateway });
+    if (search.mode) qb.andWhere('p.mode = :mode', { mode: search.mode });
     if (search.from) qb.andWhere('p.createdAt >= :from', { from: search.from });
     if (search.to) qb.andWhere('p.createdAt < :to', { to: search.to });
     if (search.amountMin !== undefined)
