@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { vendoredSpecDir } from '../kit/workspace';
 import type { RecordedExchange } from './paypal-sandbox';
 
 const SPEC_FILES = [
@@ -20,16 +21,6 @@ export const PAYPAL_FIELDS_NEWER_THAN_SPEC: readonly string[] = [];
 /** Paths with no OpenAPI description in the stored specs: OAuth and the certificate download. */
 const UNDESCRIBED = [/^\/v1\/oauth2\/token$/, /^\/v1\/notifications\/certs\//, /^\/checkoutnow$/];
 
-function repositoryRoot(from: string): string {
-  let dir = from;
-  while (!existsSync(join(dir, 'nx.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no nx.json above ${from}`);
-    dir = parent;
-  }
-  return dir;
-}
-
 interface Operation {
   pattern: RegExp;
   template: string;
@@ -46,7 +37,7 @@ export interface SpecViolation {
 }
 
 /**
- * Checks PayPal responses against the official OpenAPI files in `../shared/specs/paypal`.
+ * Checks PayPal responses against the official OpenAPI files vendored in `apps/sandbox/specs/paypal`.
  * Load once per test file: the files are large.
  */
 export class PayPalSpecValidator {
@@ -55,7 +46,7 @@ export class PayPalSpecValidator {
   private readonly compiled = new Map<string, ValidateFunction | null>();
   private readonly specs = new Map<string, { components?: { responses?: Record<string, unknown> } }>();
 
-  constructor(specDir = join(repositoryRoot(__dirname), '..', 'shared', 'specs', 'paypal')) {
+  constructor(specDir = vendoredSpecDir('paypal')) {
     this.ajv = new Ajv({ strict: false, allErrors: true, logger: false, unicodeRegExp: false });
     addFormats(this.ajv);
     for (const file of SPEC_FILES) {

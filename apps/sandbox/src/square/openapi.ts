@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { vendoredSpecDir } from '../kit/workspace';
 
 /**
- * Checks Square responses against the official OpenAPI document in `../shared/specs/square`.
+ * Checks Square responses against the official OpenAPI document vendored in `apps/sandbox/specs/square`.
  * The document declares one response schema per operation (status 200) and Square answers
  * errors with the same response type (every one carries `errors[]`), so error statuses are
  * checked against it too.
@@ -27,16 +28,6 @@ interface OpenApiDocument {
   components: { schemas: Record<string, Record<string, unknown>> };
 }
 
-function specFile(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'nx.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no nx.json above ${__dirname}: cannot find ../shared/specs`);
-    dir = parent;
-  }
-  return join(dir, '..', 'shared', 'specs', 'square', 'api.json');
-}
-
 /** OpenAPI 3.0 puts `nullable` beside `$ref`; JSON Schema (ajv) needs it spelled as "this, or null". */
 function allowNullRefs<T>(node: T): T {
   if (Array.isArray(node)) return node.map(allowNullRefs) as T;
@@ -56,7 +47,9 @@ let loaded: SquareOpenApi | undefined;
 /** Loads and compiles the 3 MB document once per process (per jest test file). */
 export function loadSquareOpenApi(): SquareOpenApi {
   if (loaded) return loaded;
-  const document = JSON.parse(readFileSync(specFile(), 'utf8')) as OpenApiDocument;
+  const document = JSON.parse(
+    readFileSync(join(vendoredSpecDir('square'), 'api.json'), 'utf8'),
+  ) as OpenApiDocument;
   const errorCode = document.components.schemas['ErrorCode'] as { enum: string[] };
   errorCode.enum = [...errorCode.enum, ...NEWER_THAN_SPEC.errorCodes];
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });

@@ -1,4 +1,4 @@
-/** Documented Stripe test cards (GATEWAYS.md 6.1) and what each does in the sandbox. */
+/** Documented Stripe test cards (see docs/gateways.md) and what each does in the sandbox. */
 
 export interface CardDecline {
   code: string;

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
+import { vendoredSpecDir } from '../kit/workspace';
 import type { RecordedExchange } from './stripe-sandbox';
 
 /**
@@ -21,16 +22,6 @@ export interface StripeOpenApiValidator {
   validateObject(schemaName: string, value: unknown): string[];
 }
 
-function repositoryRoot(from: string): string {
-  let dir = resolve(from);
-  while (!existsSync(join(dir, 'nx.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no nx.json above ${from}`);
-    dir = parent;
-  }
-  return dir;
-}
-
 /** OpenAPI 3.0 `nullable` is not JSON Schema: turn `{…, nullable: true}` into `anyOf [{…}, null]`. */
 function withoutNullable(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withoutNullable);
@@ -40,9 +31,9 @@ function withoutNullable(node: unknown): unknown {
   return (node as Schema)['nullable'] === true ? { anyOf: [out, { type: 'null' }] } : out;
 }
 
-/** Loads and compiles the Stripe OpenAPI spec from `<repo>/../shared/specs/stripe/spec3.yaml`; slow, so once per test file. */
+/** Loads and compiles the vendored Stripe OpenAPI spec (`apps/sandbox/specs/stripe/spec3.yaml`); slow, so once per test file. */
 export function loadStripeOpenApi(specPath?: string): StripeOpenApiValidator {
-  const file = specPath ?? join(repositoryRoot(__dirname), '..', 'shared', 'specs', 'stripe', 'spec3.yaml');
+  const file = specPath ?? join(vendoredSpecDir('stripe'), 'spec3.yaml');
   const spec = parse(readFileSync(file, 'utf8'), { maxAliasCount: -1 }) as {
     paths: Record<
       string,

@@ -5,19 +5,14 @@ import { In, IsNull, LessThan, LessThanOrEqual, Or, Repository } from 'typeorm';
 import { TransactionRunner } from '@payrail/database';
 import { ConnectionService, GATEWAY_TIMEOUT_MS } from '@payrail/gateways';
 import { JobQueue, JobScheduler } from '@payrail/jobs';
-import {
-  GatewayError,
-  succeed,
-  type GatewayConnection,
-  type GatewayPaymentSnapshot,
-  type Outcome,
-  type PaymentGateway,
-} from '@payrail/plugin-sdk';
-import { GatewayInvoker } from './gateway-invoker';
+import { GatewayError, succeed, type GatewayPaymentSnapshot, type Outcome } from '@payrail/plugin-sdk';
+import type { MoneyOperation } from './attempt-requests';
+import { AttemptRunner, type CallResults } from './attempt-runner';
 import { PaymentAttempt } from './entities/payment-attempt.entity';
 import { Payment } from './entities/payment.entity';
-import { Refund } from './entities/refund.entity';
-import { PaymentsService } from './payments.service';
+import { PaymentChangeFeed } from './payment-changes';
+import { PaymentOutcomes } from './payment-outcomes';
+import { PaymentTimeline } from './payment-timeline';
 
 /** How long past the gateway timeout a still-pending call counts as orphaned by a crash. */
 export const ORPHAN_GRACE_MS = 5_000;
@@ -56,9 +51,11 @@ export class RecoveryService {
 
   constructor(
     private readonly tx: TransactionRunner,
-    private readonly payments: PaymentsService,
     private readonly connections: ConnectionService,
-    private readonly invoker: GatewayInvoker,
+    private readonly runner: AttemptRunner,
+    private readonly outcomes: PaymentOutcomes,
+    private readonly timeline: PaymentTimeline,
+    private readonly changes: PaymentChangeFeed,
     @InjectRepository(PaymentAttempt) private readonly attempts: Repository<PaymentAttempt>,
     @InjectRepository(Payment) private readonly paymentRows: Repository<Payment>,
     @Optional() @Inject(GATEWAY_TIMEOUT_MS) private readonly gatewayTimeoutMs = 30_000,
@@ -108,13 +105,16 @@ export class RecoveryService {
     const gateway = this.connections.gatewayFor(record);
     const connection = await this.connections.toGatewayConnection(record);
     await this.tx.run((m) =>
-      this.payments.addEvent(m, payment, {
+      this.timeline.add(m, payment, {
         type: 'recovery',
         operation: attempt.operation,
         attemptId: attempt.id,
         message: `recovery try ${attempt.recoveryTries + 1}`,
       }),
     );
+    const resend = <O extends MoneyOperation>(operation: O) =>
+      this.runner.call(operation, gateway, connection, attempt, payment).then((i) => i.outcome);
+    const sync = () => this.runner.sync(gateway, connection, payment.gatewayReference ?? '');
 
     switch (attempt.operation) {
       case 'tokenize':
@@ -125,7 +125,7 @@ export class RecoveryService {
           error: new GatewayError('processing_error', { detail: 'the card could not be tokenized' }),
         };
         if (payment.status === 'requires_payment_method')
-          await this.payments.finishAuthorize(payment.id, attempt, outcome, null, false);
+          await this.outcomes.authorize(payment.id, attempt, outcome);
         else
           await this.attempts.update(
             { id: attempt.id },
@@ -134,24 +134,14 @@ export class RecoveryService {
         return 'settled';
       }
       case 'authorize': {
-        const outcome = payment.gatewayReference
-          ? await this.sync(gateway, connection, payment.gatewayReference)
-          : await this.resend(attempt, () =>
-              gateway.authorize(connection, {
-                paymentId: payment.id,
-                attemptId: attempt.id,
-                idempotencyKey: attempt.idempotencyKey,
-                amount: { amount: payment.amount, currency: payment.currency },
-                token: String(attempt.request['token'] ?? payment.paymentMethodToken ?? ''),
-              }),
-            );
+        const outcome = payment.gatewayReference ? await sync() : await resend('authorize');
         if (!outcome.ok && outcome.error.indeterminate)
           return this.reschedule(attempt, payment, outcome.error.message);
-        await this.payments.finishAuthorize(payment.id, attempt, outcome, null, false);
+        await this.outcomes.authorize(payment.id, attempt, outcome);
         return 'settled';
       }
       case 'capture': {
-        const synced = await this.sync(gateway, connection, payment.gatewayReference ?? '');
+        const synced = await sync();
         if (!synced.ok && synced.error.indeterminate)
           return this.reschedule(attempt, payment, synced.error.message);
         const took =
@@ -160,84 +150,44 @@ export class RecoveryService {
             synced.value.amountCaptured > payment.amountCaptured);
         let outcome: Outcome<GatewayPaymentSnapshot> = synced;
         if (!took && synced.ok && synced.value.amountCapturable > 0) {
-          const resent = await this.resend(attempt, () =>
-            gateway.capture(connection, {
-              reference: payment.gatewayReference ?? '',
-              attemptId: attempt.id,
-              idempotencyKey: attempt.idempotencyKey,
-              amount: { amount: attempt.amount ?? payment.amountCapturable, currency: payment.currency },
-              final: attempt.request['final'] !== false,
-            }),
-          );
-          if (!resent.ok && resent.error.indeterminate)
-            return this.reschedule(attempt, payment, resent.error.message);
-          outcome = resent.ok ? succeed(resent.value.snapshot) : resent;
+          outcome = await resend('capture');
+          if (!outcome.ok && outcome.error.indeterminate)
+            return this.reschedule(attempt, payment, outcome.error.message);
         }
-        await this.payments.finishCapture(payment, attempt, outcome, null, 'authorized', false);
+        await this.outcomes.capture(payment.id, attempt, outcome);
         return 'settled';
       }
       case 'void': {
-        const synced = await this.sync(gateway, connection, payment.gatewayReference ?? '');
+        const synced = await sync();
         if (!synced.ok && synced.error.indeterminate)
           return this.reschedule(attempt, payment, synced.error.message);
         let outcome: Outcome<GatewayPaymentSnapshot> = synced;
         if (synced.ok && synced.value.status === 'authorized') {
-          outcome = await this.resend(attempt, () =>
-            gateway.void(connection, {
-              reference: payment.gatewayReference ?? '',
-              attemptId: attempt.id,
-              idempotencyKey: attempt.idempotencyKey,
-            }),
-          );
+          outcome = await resend('void');
           if (!outcome.ok && outcome.error.indeterminate)
             return this.reschedule(attempt, payment, outcome.error.message);
         }
-        await this.payments.finishVoid(payment.id, attempt, outcome, null, false);
+        await this.outcomes.void(payment.id, attempt, outcome);
         return 'settled';
       }
       case 'refund': {
-        const refund = await this.tx.run((m) => m.findOneByOrFail(Refund, { id: attempt.refundId ?? '' }));
-        const synced = await this.sync(gateway, connection, payment.gatewayReference ?? '');
+        const refundId = attempt.refundId ?? '';
+        const synced = await sync();
         if (!synced.ok && synced.error.indeterminate)
           return this.reschedule(attempt, payment, synced.error.message);
         const found = synced.ok ? synced.value.refunds.find((r) => r.attemptId === attempt.id) : undefined;
-        let outcome: Outcome<{ reference: string; status: 'pending' | 'succeeded' | 'failed' }>;
+        let outcome: Outcome<CallResults['refund']>;
         if (found) {
           outcome = succeed(found);
         } else {
-          const resent = await this.resend(attempt, () =>
-            gateway.refund(connection, {
-              reference: payment.gatewayReference ?? '',
-              attemptId: attempt.id,
-              idempotencyKey: attempt.idempotencyKey,
-              amount: { amount: refund.amount, currency: refund.currency },
-              captures: payment.captures,
-            }),
-          );
-          if (!resent.ok && resent.error.indeterminate)
-            return this.reschedule(attempt, payment, resent.error.message);
-          outcome = resent.ok ? succeed(resent.value.refund) : resent;
+          outcome = await resend('refund');
+          if (!outcome.ok && outcome.error.indeterminate)
+            return this.reschedule(attempt, payment, outcome.error.message);
         }
-        await this.payments.finishRefund(payment.id, refund.id, attempt, outcome, null, false);
+        await this.outcomes.refund(payment.id, refundId, attempt, outcome);
         return 'settled';
       }
     }
-  }
-
-  private async sync(
-    gateway: PaymentGateway,
-    connection: GatewayConnection,
-    reference: string,
-  ): Promise<Outcome<GatewayPaymentSnapshot>> {
-    const { outcome } = await this.invoker.invoke('sync', connection.timeoutMs, () =>
-      gateway.sync(connection, { reference }),
-    );
-    return outcome;
-  }
-
-  private async resend<T>(attempt: PaymentAttempt, call: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
-    const { outcome } = await this.invoker.invoke(attempt.operation, 30_000, call);
-    return outcome;
   }
 
   private async reschedule(
@@ -259,14 +209,14 @@ export class RecoveryService {
       );
       if (delay === undefined) {
         await m.update(Payment, { id: payment.id }, { needsReview: true });
-        await this.payments.addEvent(m, payment, {
+        await this.timeline.add(m, payment, {
           type: 'recovery',
           attemptId: attempt.id,
           outcome: 'unknown',
           message: `gave up after ${tries} tries (${reason}); flagged for review`,
         });
         // The alert: a `payment.review_required` event for the merchant's endpoints, in this transaction.
-        await this.payments.changes.publish(m, { kind: 'review_required', payment, reason });
+        await this.changes.publish(m, { kind: 'review_required', payment, reason });
       }
     });
     if (delay === undefined) {

@@ -33,7 +33,7 @@ export interface GatewayCapabilities {
 /**
  * A configured connection to a gateway, as handed to each operation: decrypted values in
  * memory only. `baseUrl` points a test connection at a local sandbox; a live connection
- * must refuse any base URL but the gateway's own HTTPS host (see `assertLiveEndpoint`).
+ * must refuse any base URL but the gateway's own HTTPS host (`resolveEndpoint` enforces it).
  */
 export interface GatewayConnection {
   id: string;
