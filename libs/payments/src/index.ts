@@ -5,6 +5,7 @@ export * from './lib/entities/payment-event.entity';
 export * from './lib/entities/refund.entity';
 export * from './lib/entities/idempotency-record.entity';
 export * from './lib/payments.service';
+export * from './lib/payment-owner';
 export * from './lib/payment-errors';
 export * from './lib/payment-ledger';
 export * from './lib/payment-timeline';

@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { FAULT_POINTS } from '@payrail/payments';
+import { sandboxPortVariable } from '@payrail/plugin-sdk';
+import { INSTALLED } from './plugins';
 
 export interface PayrailConfig {
   port: number;
@@ -15,7 +17,8 @@ export interface PayrailConfig {
   /** Whether the local gateway sandboxes are expected, so test-mode sandbox connections are seeded. */
   sandbox: boolean;
   sandboxHost: string;
-  sandboxPorts: { stripe: number; paypal: number; square: number };
+  /** Each installed gateway's sandbox port, by gateway code. */
+  sandboxPorts: Readonly<Record<string, number>>;
   /** The URL the API is reached at from the sandboxes, for webhook registration. */
   publicUrl: string;
   gatewayTimeoutMs: number;
@@ -70,7 +73,8 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
   return raw as T;
 }
 
-export const KNOWN_PLUGINS = ['stripe', 'paypal', 'square'] as const;
+/** The installed gateway plugins' codes, from their descriptors. */
+export const KNOWN_PLUGINS: readonly string[] = INSTALLED.map((d) => d.code);
 
 /** Reads and validates the environment; a bad value throws a `ConfigError` that names the variable. */
 export function loadConfig(env: Env = process.env): PayrailConfig {
@@ -96,7 +100,7 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     .map((p) => p.trim())
     .filter(Boolean);
   for (const plugin of plugins) {
-    if (!(KNOWN_PLUGINS as readonly string[]).includes(plugin)) {
+    if (!KNOWN_PLUGINS.includes(plugin)) {
       throw new ConfigError(
         'PAYRAIL_PLUGINS',
         `a comma-separated list of ${KNOWN_PLUGINS.join(', ')}`,
@@ -168,11 +172,12 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     plugins,
     sandbox,
     sandboxHost: env['PAYRAIL_SANDBOX_HOST'] || '127.0.0.1',
-    sandboxPorts: {
-      stripe: integer(env, 'PAYRAIL_SANDBOX_STRIPE_PORT', 12111, 1, 65535),
-      paypal: integer(env, 'PAYRAIL_SANDBOX_PAYPAL_PORT', 12112, 1, 65535),
-      square: integer(env, 'PAYRAIL_SANDBOX_SQUARE_PORT', 12113, 1, 65535),
-    },
+    sandboxPorts: Object.fromEntries(
+      INSTALLED.map((d) => [
+        d.code,
+        integer(env, sandboxPortVariable(d.code), d.sandbox.defaultPort, 1, 65535),
+      ]),
+    ),
     publicUrl: publicUrl.replace(/\/$/, ''),
     gatewayTimeoutMs: integer(env, 'PAYRAIL_GATEWAY_TIMEOUT_MS', 30000, 100, 300000),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

@@ -70,6 +70,7 @@ export class AdminPaymentsController {
     const { data, total } = await this.admin.search(merchantFilter(admin, query.merchant_id), {
       status: query.status,
       gateway: query.gateway,
+      mode: query.mode,
       from: query.from ? new Date(query.from) : undefined,
       to: query.to ? new Date(query.to) : undefined,
       amountMin: query.amount_min,

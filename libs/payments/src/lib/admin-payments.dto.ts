@@ -24,6 +24,10 @@ export class AdminPaymentListQuery {
   @IsIn(PAYMENT_STATUSES, { message: `status must be one of ${PAYMENT_STATUSES.join(', ')}` })
   status?: (typeof PAYMENT_STATUSES)[number];
   @IsOptional() @IsString() gateway?: string;
+  @ApiPropertyOptional({ enum: ['test', 'live'], description: 'Only test or only live payments' })
+  @IsOptional()
+  @IsIn(['test', 'live'], { message: "mode must be 'test' or 'live'" })
+  mode?: 'test' | 'live';
   @IsOptional() @IsISO8601({}, { message: 'from must be an ISO 8601 date or date-time' }) from?: string;
   @IsOptional() @IsISO8601({}, { message: 'to must be an ISO 8601 date or date-time' }) to?: string;
   @IsOptional()

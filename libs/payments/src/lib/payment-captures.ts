@@ -11,6 +11,7 @@ import { PaymentLedger } from './payment-ledger';
 import { PaymentOutcomes } from './payment-outcomes';
 import { PaymentReads } from './payment-reads';
 import { claimableFrom } from './payment-status';
+import type { PaymentOwner } from './payment-owner';
 
 const CAPTURABLE = claimableFrom('capturing');
 const VOIDABLE = claimableFrom('voided');
@@ -28,12 +29,12 @@ export class PaymentCaptures {
   ) {}
 
   async capture(
-    merchantId: string,
+    owner: PaymentOwner,
     id: string,
     input: { amount?: number; final?: boolean },
     context: AuditActorContext = SYSTEM_ACTOR,
   ): Promise<Payment> {
-    const payment = await this.reads.get(merchantId, id);
+    const payment = await this.reads.get(owner, id);
     await this.idempotency.attachResource(undefined, payment.id);
     const record = await connectionOf(this.connections, payment);
     const gateway = this.connections.gatewayFor(record);
@@ -92,8 +93,8 @@ export class PaymentCaptures {
     );
   }
 
-  async void(merchantId: string, id: string, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
-    const payment = await this.reads.get(merchantId, id);
+  async void(owner: PaymentOwner, id: string, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
+    const payment = await this.reads.get(owner, id);
     await this.idempotency.attachResource(undefined, payment.id);
     const record = await connectionOf(this.connections, payment);
     const gateway = this.connections.gatewayFor(record);

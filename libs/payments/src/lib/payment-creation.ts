@@ -21,6 +21,7 @@ import { PaymentLedger } from './payment-ledger';
 import { PaymentOutcomes } from './payment-outcomes';
 import { PaymentTimeline } from './payment-timeline';
 import { GatewayInvoker } from './gateway-invoker';
+import { ownerMerchant, ownerMode, type PaymentOwner } from './payment-owner';
 
 export interface CreatePaymentInput {
   amount: number;
@@ -51,14 +52,20 @@ export class PaymentCreation {
   ) {}
 
   async create(
-    merchantId: string,
+    owner: PaymentOwner,
     input: CreatePaymentInput,
     context: AuditActorContext = SYSTEM_ACTOR,
   ): Promise<Payment> {
     const currency = validMoney(input.amount, input.currency);
+    const merchantId = ownerMerchant(owner);
     const record = await this.connections
-      .resolve(merchantId, { connectionId: input.connectionId, gateway: input.gateway })
+      .resolve(merchantId, {
+        connectionId: input.connectionId,
+        gateway: input.gateway,
+        mode: ownerMode(owner),
+      })
       .catch((error: Error & { param?: string; status?: number }) => {
+        if (error instanceof ApiError) throw error;
         if (error.param)
           throw new ApiError(error.status ?? 400, {
             type: 'invalid_request_error',
@@ -131,7 +138,7 @@ export class PaymentCreation {
     }
     payment = await this.authorize(payment, gateway, connection, input);
     if (input.captureMethod === 'automatic' && payment.status === 'authorized') {
-      payment = await this.captures.capture(merchantId, payment.id, {}, context);
+      payment = await this.captures.capture(owner, payment.id, {}, context);
     }
     return payment;
   }

@@ -5,6 +5,7 @@ import { ApiError } from '@payrail/api-contract';
 import { PaymentEvent } from './entities/payment-event.entity';
 import { Payment } from './entities/payment.entity';
 import { Refund } from './entities/refund.entity';
+import { ownerWhere, type PaymentOwner } from './payment-owner';
 import type { PaymentStatus } from './payment-status';
 import { PaymentTimeline } from './payment-timeline';
 
@@ -17,7 +18,7 @@ export interface ListPaymentsFilter {
   startingAfter?: string;
 }
 
-/** A merchant's payments as they read them: one merchant's rows only, a missing one is a 404. */
+/** A merchant's payments as they read them: one merchant's rows only (one mode's, for an API key), a missing one is a 404. */
 @Injectable()
 export class PaymentReads {
   constructor(
@@ -26,14 +27,17 @@ export class PaymentReads {
     @InjectRepository(Refund) private readonly refunds: Repository<Refund>,
   ) {}
 
-  async get(merchantId: string, id: string): Promise<Payment> {
-    const payment = await this.payments.findOneBy({ id, merchantId });
+  async get(owner: PaymentOwner, id: string): Promise<Payment> {
+    const payment = await this.payments.findOneBy({ id, ...ownerWhere(owner) });
     if (!payment) throw ApiError.notFound('payment', id);
     return payment;
   }
 
-  async list(merchantId: string, filter: ListPaymentsFilter): Promise<{ data: Payment[]; hasMore: boolean }> {
-    const where: FindOptionsWhere<Payment> = { merchantId };
+  async list(
+    owner: PaymentOwner,
+    filter: ListPaymentsFilter,
+  ): Promise<{ data: Payment[]; hasMore: boolean }> {
+    const where: FindOptionsWhere<Payment> = ownerWhere(owner);
     if (filter.status) where.status = filter.status;
     if (filter.gateway) where.gateway = filter.gateway;
     const qb = this.payments.createQueryBuilder('p').where(where);
@@ -47,13 +51,13 @@ export class PaymentReads {
     return { data: rows.slice(0, filter.limit), hasMore: rows.length > filter.limit };
   }
 
-  async timeline(merchantId: string, id: string): Promise<PaymentEvent[]> {
-    await this.get(merchantId, id);
+  async timeline(owner: PaymentOwner, id: string): Promise<PaymentEvent[]> {
+    await this.get(owner, id);
     return this.timelines.list(id);
   }
 
-  async listRefunds(merchantId: string, paymentId: string): Promise<Refund[]> {
-    await this.get(merchantId, paymentId);
+  async listRefunds(owner: PaymentOwner, paymentId: string): Promise<Refund[]> {
+    await this.get(owner, paymentId);
     return this.refunds.find({ where: { paymentId }, order: { id: 'ASC' } });
   }
 }

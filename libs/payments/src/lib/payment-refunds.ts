@@ -14,6 +14,7 @@ import { connectionOf, validMoney } from './payment-inputs';
 import { PaymentOutcomes } from './payment-outcomes';
 import { PaymentReads } from './payment-reads';
 import { claimableFrom } from './payment-status';
+import type { PaymentOwner } from './payment-owner';
 
 const REFUNDABLE = claimableFrom('partially_refunded', 'refunded');
 
@@ -30,12 +31,12 @@ export class PaymentRefunds {
   ) {}
 
   async refund(
-    merchantId: string,
+    owner: PaymentOwner,
     id: string,
     input: { amount?: number; reason?: string },
     context: AuditActorContext = SYSTEM_ACTOR,
   ): Promise<Refund> {
-    const payment = await this.reads.get(merchantId, id);
+    const payment = await this.reads.get(owner, id);
     await this.idempotency.attachResource(undefined, payment.id);
     const record = await connectionOf(this.connections, payment);
     const gateway = this.connections.gatewayFor(record);
@@ -49,7 +50,7 @@ export class PaymentRefunds {
     const refund = this.refunds.create({
       id: newId('re'),
       paymentId: id,
-      merchantId,
+      merchantId: payment.merchantId,
       amount,
       currency: payment.currency,
       status: 'pending',

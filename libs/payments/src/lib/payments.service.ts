@@ -7,6 +7,7 @@ import { PaymentCaptures } from './payment-captures';
 import { PaymentChangeFeed } from './payment-changes';
 import { PaymentCreation, type CreatePaymentInput } from './payment-creation';
 import { PaymentReads, type ListPaymentsFilter } from './payment-reads';
+import type { PaymentOwner } from './payment-owner';
 import { PaymentRefunds } from './payment-refunds';
 
 export type { CreatePaymentInput } from './payment-creation';
@@ -24,49 +25,49 @@ export class PaymentsService {
     readonly changes: PaymentChangeFeed,
   ) {}
 
-  get(merchantId: string, id: string): Promise<Payment> {
-    return this.reads.get(merchantId, id);
+  get(owner: PaymentOwner, id: string): Promise<Payment> {
+    return this.reads.get(owner, id);
   }
 
-  list(merchantId: string, filter: ListPaymentsFilter): Promise<{ data: Payment[]; hasMore: boolean }> {
-    return this.reads.list(merchantId, filter);
+  list(owner: PaymentOwner, filter: ListPaymentsFilter): Promise<{ data: Payment[]; hasMore: boolean }> {
+    return this.reads.list(owner, filter);
   }
 
-  timeline(merchantId: string, id: string): Promise<PaymentEvent[]> {
-    return this.reads.timeline(merchantId, id);
+  timeline(owner: PaymentOwner, id: string): Promise<PaymentEvent[]> {
+    return this.reads.timeline(owner, id);
   }
 
-  listRefunds(merchantId: string, paymentId: string): Promise<Refund[]> {
-    return this.reads.listRefunds(merchantId, paymentId);
+  listRefunds(owner: PaymentOwner, paymentId: string): Promise<Refund[]> {
+    return this.reads.listRefunds(owner, paymentId);
   }
 
   create(
-    merchantId: string,
+    owner: PaymentOwner,
     input: CreatePaymentInput,
     context: AuditActorContext = SYSTEM_ACTOR,
   ): Promise<Payment> {
-    return this.creation.create(merchantId, input, context);
+    return this.creation.create(owner, input, context);
   }
 
   capture(
-    merchantId: string,
+    owner: PaymentOwner,
     id: string,
     input: { amount?: number; final?: boolean },
     context: AuditActorContext = SYSTEM_ACTOR,
   ): Promise<Payment> {
-    return this.captures.capture(merchantId, id, input, context);
+    return this.captures.capture(owner, id, input, context);
   }
 
-  void(merchantId: string, id: string, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
-    return this.captures.void(merchantId, id, context);
+  void(owner: PaymentOwner, id: string, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
+    return this.captures.void(owner, id, context);
   }
 
   refund(
-    merchantId: string,
+    owner: PaymentOwner,
     id: string,
     input: { amount?: number; reason?: string },
     context: AuditActorContext = SYSTEM_ACTOR,
   ): Promise<Refund> {
-    return this.refunds.refund(merchantId, id, input, context);
+    return this.refunds.refund(owner, id, input, context);
   }
 }

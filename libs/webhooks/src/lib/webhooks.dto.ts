@@ -42,6 +42,14 @@ export class AdminCreateWebhookEndpointDto extends CreateWebhookEndpointDto {
   @IsOptional()
   @IsString()
   merchant_id?: string;
+
+  @ApiPropertyOptional({
+    enum: ['test', 'live'],
+    description: 'Which events the endpoint receives: test or live (default test)',
+  })
+  @IsOptional()
+  @IsIn(['test', 'live'], { message: "mode must be 'test' or 'live'" })
+  mode?: 'test' | 'live';
 }
 
 export class UpdateWebhookEndpointDto {

@@ -18,6 +18,7 @@ import { parseMoney } from '../../core/money';
 import { MoneyPipe } from '../../shared/money.pipe';
 import { ProblemComponent } from '../../shared/problem.component';
 import { StatusChipComponent } from '../../shared/status-chip.component';
+import { TestDataBadgeComponent } from '../../shared/test-data-badge.component';
 
 @Component({
   selector: 'pr-payments',
@@ -32,6 +33,7 @@ import { StatusChipComponent } from '../../shared/status-chip.component';
     MatButtonModule,
     MatPaginatorModule,
     StatusChipComponent,
+    TestDataBadgeComponent,
     ProblemComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -74,6 +76,14 @@ import { StatusChipComponent } from '../../shared/status-chip.component';
               @for (s of statuses; track s) {
                 <mat-option [value]="s">{{ s.replace('_', ' ') }}</mat-option>
               }
+            </mat-select>
+          </mat-form-field>
+          <mat-form-field>
+            <mat-label>Mode</mat-label>
+            <mat-select name="mode" [(ngModel)]="filters.mode">
+              <mat-option [value]="undefined">Test and live</mat-option>
+              <mat-option value="live">Live only</mat-option>
+              <mat-option value="test">Test only</mat-option>
             </mat-select>
           </mat-form-field>
           <mat-form-field
@@ -121,7 +131,9 @@ import { StatusChipComponent } from '../../shared/status-chip.component';
               <tr data-testid="payment-row">
                 <td>{{ p.created_at | date: 'short' }}</td>
                 <td>
-                  <a class="mono" [routerLink]="['/payments', p.id]">{{ p.id }}</a>
+                  <a class="mono" [routerLink]="['/payments', p.id]">{{ p.id }}</a><pr-test-data
+                    [mode]="p.mode"
+                  />
                 </td>
                 <td><pr-status [status]="p.status" /></td>
                 <td class="num">{{ p.amount | money: p.currency }}</td>
