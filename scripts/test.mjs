@@ -31,6 +31,14 @@ function step(name, command, args, env = {}) {
   return result.status === 0;
 }
 
+/** A step that is one check: it counts as one passed or one failed, and says so like a jest step. */
+function check(name, command, args, env = {}) {
+  const ok = step(name, command, args, env);
+  totals[ok ? 'passed' : 'failed'] += 1;
+  process.stdout.write(`${name}: ${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed, 0 skipped\n`);
+  return ok;
+}
+
 function jest(name, args, env = {}) {
   const file = join(out, `${name.replace(/\W+/g, '-')}.json`);
   step(name, 'npx', ['jest', '--ci', '--json', `--outputFile=${file}`, ...args], env);
@@ -52,13 +60,9 @@ const only = process.argv.slice(2);
 const wants = (name) => only.length === 0 || only.includes(name);
 
 if (wants('lint')) {
-  if (!step('lint', 'npx', ['nx', 'run-many', '-t', 'lint', '--output-style=stream'])) totals.failed += 1;
-  else totals.passed += 1;
-  if (!step('format', 'npx', ['prettier', '--check', '.', '--log-level', 'warn'])) totals.failed += 1;
-  else totals.passed += 1;
-  if (!step('module boundaries refuse a violation', process.execPath, ['scripts/check-boundaries.mjs']))
-    totals.failed += 1;
-  else totals.passed += 1;
+  check('lint', 'npx', ['nx', 'run-many', '-t', 'lint', '--output-style=stream']);
+  check('format', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']);
+  check('module boundaries refuse a violation', process.execPath, ['scripts/check-boundaries.mjs']);
 }
 
 const postgresUrl = process.env.TEST_DATABASE_URL;
@@ -101,28 +105,30 @@ if (wants('postgres')) {
 if (wants('clone')) {
   // A fresh clone of HEAD with nothing beside it runs the sandbox and gateway suites green: the
   // repository carries every file its specs read.
-  if (!step('a fresh clone passes on its own', process.execPath, ['scripts/check-clean-clone.mjs']))
-    totals.failed += 1;
-  else totals.passed += 1;
+  check('a fresh clone passes on its own', process.execPath, ['scripts/check-clean-clone.mjs']);
 }
 
 if (wants('console')) {
   // The console: its unit specs in jsdom, then the browser suite in Chromium against the built console.
   jest('console unit specs', ['-c', 'apps/console/jest.config.ts', '--maxWorkers=2']);
-  if (step('build the console', 'npx', ['nx', 'build', 'console', '--output-style=stream'])) {
+  if (check('build the console', 'npx', ['nx', 'build', 'console', '--output-style=stream'])) {
     jest('console in Chromium', ['-c', 'apps/console-e2e/browser.jest.config.ts'], {
       PAYRAIL_TEST_DB: 'sqlite',
       TEST_DATABASE_URL: '',
     });
-  } else totals.failed += 1;
+  }
+}
+
+if (wants('bench')) {
+  // A small run of every benchmark scenario: it must complete and print its table (speed is not judged).
+  const env = postgresUrl ? { BENCH_DATABASE_URL: process.env.BENCH_DATABASE_URL || postgresUrl } : {};
+  check('benchmark smoke test', process.execPath, ['scripts/bench/smoke.mjs'], env);
 }
 
 if (wants('sqlite') || wants('postgres')) {
   // Last: no card number, CVC, gateway secret or token, or Payrail key in any test database or log.
-  const scanned =
-    step('leak scan self-test', process.execPath, ['scripts/leak-scan.mjs', '--self-test']) &&
-    step('leak scan of test databases and logs', process.execPath, ['scripts/leak-scan.mjs', artifacts]);
-  totals[scanned ? 'passed' : 'failed'] += 1;
+  if (check('leak scan self-test', process.execPath, ['scripts/leak-scan.mjs', '--self-test']))
+    check('leak scan of test databases and logs', process.execPath, ['scripts/leak-scan.mjs', artifacts]);
 }
 
 process.stdout.write(`\n${failures.length ? `failed steps: ${failures.join(', ')}` : 'all steps passed'}\n`);

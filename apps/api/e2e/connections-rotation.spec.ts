@@ -53,9 +53,11 @@ describeDb(`master-key rotation ${dbLabel}`, () => {
       ids.push(record.id);
     }
     // A merchant's webhook endpoint: its signing secret is sealed too.
-    const { endpoint, secret: endpointSecret } = await api.app
-      .get(EndpointsService)
-      .create(api.merchantId, { url: 'http://127.0.0.1:9/payrail-events', eventTypes: ['payment.refunded'] });
+    const { endpoint, secret: endpointSecret } = await api.app.get(EndpointsService).create(api.merchantId, {
+      mode: 'test',
+      url: 'http://127.0.0.1:9/payrail-events',
+      eventTypes: ['payment.refunded'],
+    });
     // Everything as it was before the rotation: sealed under the old key.
     const oldOnly = new SecretBox(new Keyring(masterKeyFrom(OLD), [masterKeyFrom(NEW)]));
     await rewrapAll(transactions, oldOnly);

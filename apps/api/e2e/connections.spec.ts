@@ -40,6 +40,11 @@ describeDb(`connections admin API ${dbLabel}`, () => {
     const res = await owner('GET', '/admin/plugins');
     expect(res.status).toBe(200);
     const memory = res.body.data.find((p: any) => p.code === 'memory');
+    expect(memory).toMatchObject({
+      version: '1.0.0',
+      sdk: { package: '@payrail/plugin-sdk' },
+      api_version: { value: '1' },
+    });
     expect(memory.fields).toContainEqual(
       expect.objectContaining({ key: 'apiKey', secret: true, required: true, pattern: '^mem_(test|live)_' }),
     );

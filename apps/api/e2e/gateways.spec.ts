@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { adminSession } from './admin-session';
 import { dbLabel, describeDb, type TestApi } from './harness';
 import { startSandboxedApi, type SandboxedApi } from './sandboxes';
 
@@ -276,5 +277,27 @@ describeDb(`gateway-specific rules ${dbLabel}`, () => {
       await fetch(`${env!.square.url}/_sandbox/webhooks/deliveries`)
     ).json()) as unknown[];
     expect(JSON.stringify(after)).toBe(JSON.stringify(before));
+  });
+});
+
+describeDb(`installed plugins ${dbLabel}`, () => {
+  test('GET /admin/plugins shows each plugin, SDK and gateway API version', async (api) => {
+    const { request: owner } = await adminSession(api, [{ role: 'owner', merchantId: null }]);
+    const res = await owner('GET', '/admin/plugins');
+    expect(res.status).toBe(200);
+    const byCode = Object.fromEntries(res.body.data.map((p: any) => [p.code, p]));
+    expect(byCode['stripe']).toMatchObject({
+      version: '1.0.0',
+      sdk: { package: 'stripe', version: expect.stringMatching(/^\d+\.\d+\.\d+$/) },
+      api_version: { value: expect.stringMatching(/^\d{4}-\d{2}-\d{2}/), header: 'Stripe-Version' },
+    });
+    expect(byCode['square'].api_version).toEqual({
+      value: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      header: 'Square-Version',
+    });
+    expect(byCode['paypal']).toMatchObject({
+      sdk: { package: '@paypal/paypal-server-sdk' },
+      api_version: { value: 'v2', header: null },
+    });
   });
 });

@@ -36,8 +36,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-const test = (name: string, fn: (api: TestApi) => Promise<void>) =>
-  it(name, async () => (api ? fn(api) : undefined), 30_000);
+const test = (name: string, fn: (api: TestApi) => Promise<void>) => it(name, async () => fn(api), 30_000);
 
 describeDb(`jobs: admin view and the recovery schedule ${dbLabel}`, () => {
   test('lists the queues, shows a dead job, and retries it by hand', async (api) => {

@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo } from 'node:net';
-import { PayPalPlugin } from '@payrail/plugin-paypal';
-import { SquarePlugin } from '@payrail/plugin-square';
-import { StripePlugin } from '@payrail/plugin-stripe';
+import { PAYPAL_DESCRIPTOR } from '@payrail/plugin-paypal';
+import { SQUARE_DESCRIPTOR } from '@payrail/plugin-square';
+import { STRIPE_DESCRIPTOR } from '@payrail/plugin-stripe';
 import { startPayPalSandbox, type PayPalSandbox } from '@payrail/sandbox/paypal';
 import { startSquareSandbox, type SquareSandbox } from '@payrail/sandbox/square';
 import { startStripeSandbox, type StripeSandbox } from '@payrail/sandbox/stripe';
@@ -44,7 +44,7 @@ export async function startSandboxedApi(env: Record<string, string> = {}): Promi
   try {
     const port = await freePort();
     const api = await startTestApi({
-      plugins: [StripePlugin.forRoot(), PayPalPlugin.forRoot(), SquarePlugin.forRoot()],
+      plugins: [STRIPE_DESCRIPTOR.module(), PAYPAL_DESCRIPTOR.module(), SQUARE_DESCRIPTOR.module()],
       env: {
         PAYRAIL_SANDBOX: 'on',
         PORT: String(port),

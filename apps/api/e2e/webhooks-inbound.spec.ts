@@ -18,8 +18,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-const test = (name: string, fn: (api: TestApi) => Promise<void>) =>
-  it(name, async () => (api ? fn(api) : undefined), 30_000);
+const test = (name: string, fn: (api: TestApi) => Promise<void>) => it(name, async () => fn(api), 30_000);
 
 const authorized = async (api: TestApi) => {
   const created = await api.request('POST', '/v1/payments', {

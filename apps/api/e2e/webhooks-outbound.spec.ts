@@ -75,8 +75,7 @@ afterAll(async () => {
   await receiver.close();
 });
 
-const test = (name: string, fn: (api: TestApi) => Promise<void>) =>
-  it(name, async () => (api ? fn(api) : undefined), 40_000);
+const test = (name: string, fn: (api: TestApi) => Promise<void>) => it(name, async () => fn(api), 40_000);
 
 describeDb(`outbound webhooks to merchants ${dbLabel}`, () => {
   let endpoint: { id: string; secret: string };

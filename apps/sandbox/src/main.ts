@@ -1,8 +1,7 @@
-import { startPayPalSandbox } from './paypal';
-import { startSquareSandbox } from './square';
-import { startStripeSandbox } from './stripe';
+import { sandboxPortVariable } from '@payrail/plugin-sdk';
+import { SANDBOXES } from './sandboxes';
 
-/** Starts the three gateway sandboxes for local development; the API's default test connections point at them. */
+/** Starts every gateway sandbox for local development; the API's default test connections point at them. */
 function port(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -15,14 +14,12 @@ function port(name: string, fallback: number): number {
 
 async function main(): Promise<void> {
   const host = process.env['PAYRAIL_SANDBOX_HOST'] || '127.0.0.1';
-  const sandboxes = await Promise.all([
-    startStripeSandbox({ host, port: port('PAYRAIL_SANDBOX_STRIPE_PORT', 12111) }),
-    startPayPalSandbox({ host, port: port('PAYRAIL_SANDBOX_PAYPAL_PORT', 12112) }),
-    startSquareSandbox({ host, port: port('PAYRAIL_SANDBOX_SQUARE_PORT', 12113) }),
-  ]);
-  const [stripe, paypal, square] = sandboxes;
+  const sandboxes = await Promise.all(
+    SANDBOXES.map((s) => s.start({ host, port: port(sandboxPortVariable(s.code), s.defaultPort) })),
+  );
+  const urls = Object.fromEntries(SANDBOXES.map((s, i) => [s.code, sandboxes[i].url]));
   process.stdout.write(
-    `${JSON.stringify({ level: 'info', service: 'payrail-sandbox', msg: 'gateway sandboxes listening', stripe: stripe.url, paypal: paypal.url, square: square.url })}\n`,
+    `${JSON.stringify({ level: 'info', service: 'payrail-sandbox', msg: 'gateway sandboxes listening', ...urls })}\n`,
   );
   const stop = () => {
     void Promise.all(sandboxes.map((s) => s.close())).finally(() => process.exit(0));

@@ -1,5 +1,6 @@
 export * from './lib/errors';
 export * from './lib/payments';
+export * from './lib/payment-status';
 export * from './lib/connections';
 export * from './lib/audit';
 export * from './lib/admin';

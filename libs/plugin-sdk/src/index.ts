@@ -5,3 +5,4 @@ export * from './lib/gateway';
 export * from './lib/plugin';
 export * from './lib/endpoint';
 export * from './lib/redact';
+export * from './lib/descriptor';

@@ -7,3 +7,4 @@ export {
   type PayPalPluginOptions,
 } from './paypal.gateway';
 export { PAYPAL_CURRENCIES, PAYPAL_ERROR_TABLE, type PayPalErrorCode } from './paypal.transformers';
+export { PAYPAL_DESCRIPTOR } from './paypal.descriptor';

@@ -43,6 +43,15 @@ export function eventType(type: PayPalEventType): WebhookEventType {
   }
 }
 
+/** The headers a delivery's signature is made of (PayPal sends them in this case-insensitive form). */
+export const PAYPAL_SIGNATURE_HEADERS = [
+  'paypal-transmission-id',
+  'paypal-transmission-time',
+  'paypal-transmission-sig',
+  'paypal-cert-url',
+  'paypal-auth-algo',
+] as const;
+
 const invalid = (detail: string) => new GatewayError('invalid_request', { param: 'signature', detail });
 
 /**

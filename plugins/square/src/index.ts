@@ -9,3 +9,4 @@ export {
 } from './square.gateway';
 export { SQUARE_ERROR_CODES } from './square.transformers';
 export { SQUARE_SIGNATURE_HEADER, SQUARE_WEBHOOK_EVENT_TYPES } from './square.webhooks';
+export { SQUARE_DESCRIPTOR } from './square.descriptor';

@@ -9,3 +9,4 @@ export {
 } from './stripe.gateway';
 export { STRIPE_ERROR_TABLE, type StripeErrorKey } from './stripe.transformers';
 export { STRIPE_SIGNATURE_HEADER, STRIPE_WEBHOOK_EVENTS } from './stripe.webhooks';
+export { STRIPE_DESCRIPTOR } from './stripe.descriptor';

@@ -1,4 +1,7 @@
 import { resolve } from 'node:path';
+import { FAULT_POINTS } from '@payrail/payments';
+import { sandboxPortVariable } from '@payrail/plugin-sdk';
+import { INSTALLED } from './plugins';
 
 export interface PayrailConfig {
   port: number;
@@ -14,7 +17,8 @@ export interface PayrailConfig {
   /** Whether the local gateway sandboxes are expected, so test-mode sandbox connections are seeded. */
   sandbox: boolean;
   sandboxHost: string;
-  sandboxPorts: { stripe: number; paypal: number; square: number };
+  /** Each installed gateway's sandbox port, by gateway code. */
+  sandboxPorts: Readonly<Record<string, number>>;
   /** The URL the API is reached at from the sandboxes, for webhook registration. */
   publicUrl: string;
   gatewayTimeoutMs: number;
@@ -38,6 +42,8 @@ export interface PayrailConfig {
   auditRetentionDays: number;
   /** A test-only crash point (never in production). */
   faultInjection?: string;
+  /** Counts database statements and commits for the benchmark (`payrail_db_*` metrics). */
+  countStatements: boolean;
 }
 
 export class ConfigError extends Error {
@@ -69,7 +75,8 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
   return raw as T;
 }
 
-export const KNOWN_PLUGINS = ['stripe', 'paypal', 'square'] as const;
+/** The installed gateway plugins' codes, from their descriptors. */
+export const KNOWN_PLUGINS: readonly string[] = INSTALLED.map((d) => d.code);
 
 /** Reads and validates the environment; a bad value throws a `ConfigError` that names the variable. */
 export function loadConfig(env: Env = process.env): PayrailConfig {
@@ -95,7 +102,7 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     .map((p) => p.trim())
     .filter(Boolean);
   for (const plugin of plugins) {
-    if (!(KNOWN_PLUGINS as readonly string[]).includes(plugin)) {
+    if (!KNOWN_PLUGINS.includes(plugin)) {
       throw new ConfigError(
         'PAYRAIL_PLUGINS',
         `a comma-separated list of ${KNOWN_PLUGINS.join(', ')}`,
@@ -146,10 +153,13 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
       scheduleRaw,
     );
   const faultInjection = env['PAYRAIL_FAULT_INJECTION'] || undefined;
-  if (faultInjection !== undefined && (production || faultInjection !== 'after_gateway_capture')) {
+  if (
+    faultInjection !== undefined &&
+    (production || !(FAULT_POINTS as readonly string[]).includes(faultInjection))
+  ) {
     throw new ConfigError(
       'PAYRAIL_FAULT_INJECTION',
-      production ? 'unset in production (it is a test setting)' : 'after_gateway_capture',
+      production ? 'unset in production (it is a test setting)' : `one of ${FAULT_POINTS.join(', ')}`,
       faultInjection,
     );
   }
@@ -164,11 +174,12 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     plugins,
     sandbox,
     sandboxHost: env['PAYRAIL_SANDBOX_HOST'] || '127.0.0.1',
-    sandboxPorts: {
-      stripe: integer(env, 'PAYRAIL_SANDBOX_STRIPE_PORT', 12111, 1, 65535),
-      paypal: integer(env, 'PAYRAIL_SANDBOX_PAYPAL_PORT', 12112, 1, 65535),
-      square: integer(env, 'PAYRAIL_SANDBOX_SQUARE_PORT', 12113, 1, 65535),
-    },
+    sandboxPorts: Object.fromEntries(
+      INSTALLED.map((d) => [
+        d.code,
+        integer(env, sandboxPortVariable(d.code), d.sandbox.defaultPort, 1, 65535),
+      ]),
+    ),
     publicUrl: publicUrl.replace(/\/$/, ''),
     gatewayTimeoutMs: integer(env, 'PAYRAIL_GATEWAY_TIMEOUT_MS', 30000, 100, 300000),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -186,6 +197,7 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     recoveryIntervalMs: integer(env, 'PAYRAIL_RECOVERY_INTERVAL_MS', 60000, 100, 3600000),
     auditRetentionDays: integer(env, 'PAYRAIL_AUDIT_RETENTION_DAYS', 400, 365, 36500),
     faultInjection,
+    countStatements: oneOf(env, 'PAYRAIL_COUNT_STATEMENTS', 'off', ['on', 'off']) === 'on',
   };
 }
 

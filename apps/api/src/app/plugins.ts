@@ -1,16 +1,25 @@
 import type { DynamicModule } from '@nestjs/common';
-import { PayPalPlugin } from '@payrail/plugin-paypal';
-import { SquarePlugin } from '@payrail/plugin-square';
-import { StripePlugin } from '@payrail/plugin-stripe';
+import type { GatewayDescriptor } from '@payrail/plugin-sdk';
+import { PAYPAL_DESCRIPTOR } from '@payrail/plugin-paypal';
+import { SQUARE_DESCRIPTOR } from '@payrail/plugin-square';
+import { STRIPE_DESCRIPTOR } from '@payrail/plugin-stripe';
 import type { PayrailConfig } from './config';
 
-/** The installed gateway plugins, by code; PAYRAIL_PLUGINS says which are enabled. */
-const INSTALLED: Record<string, () => DynamicModule> = {
-  stripe: () => StripePlugin.forRoot(),
-  paypal: () => PayPalPlugin.forRoot(),
-  square: () => SquarePlugin.forRoot(),
-};
+/**
+ * The installed gateway plugins: the one list a new gateway joins. Configuration, sandbox
+ * seeding, the redactor, the inbox and the terminal read everything else from the descriptors.
+ */
+export const INSTALLED: readonly GatewayDescriptor[] = [
+  STRIPE_DESCRIPTOR,
+  PAYPAL_DESCRIPTOR,
+  SQUARE_DESCRIPTOR,
+];
 
+export function installedDescriptor(code: string): GatewayDescriptor | undefined {
+  return INSTALLED.find((d) => d.code === code);
+}
+
+/** The modules of the plugins PAYRAIL_PLUGINS enables. */
 export function pluginModules(config: PayrailConfig): DynamicModule[] {
-  return config.plugins.filter((code) => INSTALLED[code]).map((code) => INSTALLED[code]());
+  return config.plugins.flatMap((code) => installedDescriptor(code)?.module() ?? []);
 }

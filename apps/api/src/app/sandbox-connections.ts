@@ -1,32 +1,21 @@
 import type { PayrailConfig } from './config';
+import { INSTALLED } from './plugins';
 
 /**
- * The test credentials the local sandboxes accept out of the box, and where they listen: the
- * default merchant's test connections use them when the sandboxes are on. Nothing here is a
- * real credential.
+ * The test credentials the local sandboxes accept out of the box, and where they listen, from
+ * each installed plugin's descriptor: the default merchant's test connections use them when the
+ * sandboxes are on. Nothing here is a real credential.
  */
 export function sandboxConnections(
   config: PayrailConfig,
 ): Record<string, { baseUrl: string; values: Record<string, string> }> {
-  const url = (port: number) => `http://${config.sandboxHost}:${port}`;
-  return {
-    stripe: {
-      baseUrl: url(config.sandboxPorts.stripe),
-      values: {
-        secretKey: 'sk_test_PayrailSandbox000000000000000000000000',
-        publishableKey: 'pk_test_PayrailSandbox000000000000000000000000',
+  return Object.fromEntries(
+    INSTALLED.map((d) => [
+      d.code,
+      {
+        baseUrl: `http://${config.sandboxHost}:${config.sandboxPorts[d.code] ?? d.sandbox.defaultPort}`,
+        values: { ...d.sandbox.connectionValues },
       },
-    },
-    paypal: {
-      baseUrl: url(config.sandboxPorts.paypal),
-      values: {
-        clientId: 'payrail-sandbox-test-client-id',
-        clientSecret: 'payrail-sandbox-test-client-secret',
-      },
-    },
-    square: {
-      baseUrl: url(config.sandboxPorts.square),
-      values: { accessToken: 'EAAAtest-payrail-sandbox-access-token', locationId: 'LPAYRAILSANDBOX1' },
-    },
-  };
+    ]),
+  );
 }

@@ -2,6 +2,7 @@ import { Initial1766000000000 } from './1766000000000-initial';
 import { AuditTrail1767000000000 } from './1767000000000-audit-trail';
 import { IdentityAccess1768000000000 } from './1768000000000-identity-access';
 import { JobsAndWebhooks1770000000000 } from './1770000000000-jobs-and-webhooks';
+import { LivemodeSeparation1770600000000 } from './1770600000000-livemode-separation';
 
 /** Every migration, in order. Later migrations are appended here. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   AuditTrail1767000000000,
   IdentityAccess1768000000000,
   JobsAndWebhooks1770000000000,
+  LivemodeSeparation1770600000000,
 ];

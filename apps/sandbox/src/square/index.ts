@@ -8,3 +8,4 @@ export {
 export { signSquareWebhook, SUPPORTED_EVENT_TYPES, type WebhookDelivery } from './webhooks';
 export { FIXED_NONCES, FIXED_CARDS_ON_FILE, USED_NONCE } from './test-values';
 export { loadSquareOpenApi, type SquareOpenApi } from './openapi';
+export { SQUARE_SANDBOX } from './sandbox.descriptor';

@@ -12,3 +12,4 @@ export {
 export { stripeSignatureHeader, type WebhookDeliveryAttempt } from './webhook-delivery';
 export { TEST_CARDS, TEST_PAYMENT_METHODS } from './cards';
 export { loadStripeOpenApi, type StripeOpenApiValidator } from './openapi';
+export { STRIPE_SANDBOX } from './sandbox.descriptor';

@@ -31,7 +31,12 @@ export interface PluginResource {
   object: 'plugin';
   code: string;
   display_name: string;
+  /** The plugin's own version. */
   version: string;
+  /** The official gateway SDK the plugin is built on; null for a plugin without a descriptor. */
+  sdk: { package: string; version: string } | null;
+  /** The gateway API version the plugin speaks, and the request header that carries it (null: in the path). */
+  api_version: { value: string; header: string | null } | null;
   fields: PluginFieldResource[];
   capabilities: PluginCapabilitiesResource;
 }

@@ -11,6 +11,8 @@ export interface AdminPaymentListQuery {
   merchant_id?: string;
   status?: string;
   gateway?: string;
+  /** Only test or only live payments; both when absent. */
+  mode?: 'test' | 'live';
   from?: string;
   to?: string;
   /** Minor units, inclusive. */
@@ -85,7 +87,10 @@ export interface TerminalOptionsResource {
     gateway: string;
     name: string;
     currencies: string[] | '*';
+    /** The cards this connection's gateway sandbox documents. */
+    test_cards: TerminalTestCard[];
   }>;
+  /** Every card of the offered connections' sandboxes. */
   test_cards: TerminalTestCard[];
 }
 

@@ -1,8 +1,10 @@
 /** Wire types of the merchant REST API v1 (snake_case, amounts in minor units). */
+import type { PaymentStatus } from './payment-status';
+
 export interface PaymentResource {
   id: string;
   object: 'payment';
-  status: string;
+  status: PaymentStatus;
   amount: number;
   amount_capturable: number;
   amount_captured: number;

@@ -4,6 +4,8 @@ export interface WebhookEndpointResource {
   id: string;
   object: 'webhook_endpoint';
   merchant_id: string;
+  /** Test endpoints receive test events only; live endpoints live events only. */
+  mode: 'test' | 'live';
   url: string;
   event_types: string[];
   description: string | null;

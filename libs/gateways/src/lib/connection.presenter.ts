@@ -1,5 +1,5 @@
 import type { ConnectionResource, PluginResource } from '@payrail/api-contract';
-import type { PaymentGateway } from '@payrail/plugin-sdk';
+import type { GatewayDescriptor, PaymentGateway } from '@payrail/plugin-sdk';
 import type { GatewayConnectionRecord } from './gateway-connection.entity';
 
 /** A connection as the admin API shows it: public values and masked hints, never a secret. */
@@ -32,13 +32,17 @@ export function presentConnection(record: GatewayConnectionRecord): ConnectionRe
   };
 }
 
-export function presentPlugin(gateway: PaymentGateway): PluginResource {
+export function presentPlugin(gateway: PaymentGateway, descriptor?: GatewayDescriptor): PluginResource {
   const c = gateway.capabilities;
   return {
     object: 'plugin',
     code: gateway.code,
     display_name: gateway.displayName,
     version: gateway.version,
+    sdk: descriptor ? { package: descriptor.sdk.package, version: descriptor.sdk.version } : null,
+    api_version: descriptor
+      ? { value: descriptor.apiVersion.value, header: descriptor.apiVersion.header ?? null }
+      : null,
     fields: gateway.fields.map((f) => ({
       key: f.key,
       label: f.label,

@@ -18,22 +18,37 @@ import { GatewayRegistry } from './gateway-registry';
 
 export const GATEWAY_TIMEOUT_MS = Symbol.for('payrail.gateway-timeout-ms');
 
-/** A refused connection request, answered as it is: 400 naming the param, 404, or 409. */
+/** A refused connection request, answered as it is: 400 naming the param, 403 (the other mode's), 404, or 409. */
 export class ConnectionError extends ApiError {
   constructor(
     readonly param: string,
     message: string,
-    override readonly status: 400 | 404 | 409 = 400,
+    override readonly status: 400 | 403 | 404 | 409 = 400,
   ) {
     super(status, {
-      type: 'invalid_request_error',
+      type: status === 403 ? 'permission_error' : 'invalid_request_error',
       code:
-        status === 404 ? 'resource_missing' : status === 409 ? 'connection_conflict' : 'parameter_invalid',
+        status === 403
+          ? 'livemode_mismatch'
+          : status === 404
+            ? 'resource_missing'
+            : status === 409
+              ? 'connection_conflict'
+              : 'parameter_invalid',
       message,
       param,
     });
     this.name = 'ConnectionError';
   }
+}
+
+function mismatch(param: string, what: string, mode: ConnectionMode): ConnectionError {
+  const other = mode === 'live' ? 'test' : 'live';
+  return new ConnectionError(
+    param,
+    `${what} exists only in ${other} mode: a ${mode}-mode key uses ${mode} connections (use a pr_${other}_ key for it)`,
+    403,
+  );
 }
 
 export interface CreateConnectionInput {
@@ -91,11 +106,16 @@ export class ConnectionService {
     return gateway;
   }
 
-  /** The connection a payment goes to: by id, else the merchant's enabled one for `gateway` (default first), else the default. */
+  /**
+   * The connection a payment goes to: by id, else the merchant's enabled one for `gateway` (default
+   * first), else the default. With a `mode` (the API key's), only that mode's connections count;
+   * one that exists only in the other mode is a 403 `livemode_mismatch`, never a fallback.
+   */
   async resolve(
     merchantId: string,
-    request: { connectionId?: string; gateway?: string },
+    request: { connectionId?: string; gateway?: string; mode?: ConnectionMode },
   ): Promise<GatewayConnectionRecord> {
+    const mode = request.mode;
     if (request.connectionId) {
       const found = await this.connections.findOneBy({ id: request.connectionId, merchantId });
       if (!found)
@@ -104,6 +124,7 @@ export class ConnectionService {
           `no connection '${request.connectionId}' for this merchant`,
           404,
         );
+      if (mode && found.mode !== mode) throw mismatch('connection_id', `connection '${found.id}'`, mode);
       if (request.gateway && found.gateway !== request.gateway) {
         throw new ConnectionError(
           'gateway',
@@ -113,21 +134,26 @@ export class ConnectionService {
       if (!found.enabled) throw new ConnectionError('connection_id', `connection '${found.id}' is disabled`);
       return found;
     }
+    const where = {
+      merchantId,
+      enabled: true,
+      ...(request.gateway ? { gateway: request.gateway } : { isDefault: true }),
+    };
     const candidates = await this.connections.find({
-      where: {
-        merchantId,
-        enabled: true,
-        ...(request.gateway ? { gateway: request.gateway } : { isDefault: true }),
-      },
+      where: mode ? { ...where, mode } : where,
       order: { isDefault: 'DESC', createdAt: 'ASC' },
     });
     const found = candidates[0];
     if (!found) {
+      if (mode && (await this.connections.existsBy({ ...where, mode: mode === 'live' ? 'test' : 'live' })))
+        throw request.gateway
+          ? mismatch('gateway', `this merchant's '${request.gateway}' connection`, mode)
+          : mismatch('connection_id', "this merchant's default connection", mode);
       throw new ConnectionError(
         request.gateway ? 'gateway' : 'connection_id',
         request.gateway
-          ? `this merchant has no enabled '${request.gateway}' connection`
-          : 'this merchant has no default connection: name a gateway or connection_id',
+          ? `this merchant has no enabled${mode ? ` ${mode}-mode` : ''} '${request.gateway}' connection`
+          : `this merchant has no default${mode ? ` ${mode}-mode` : ''} connection: name a gateway or connection_id`,
       );
     }
     return found;
@@ -545,8 +571,10 @@ export class ConnectionService {
       .createQueryBuilder()
       .update(GatewayConnectionRecord)
       .set({ isDefault: false })
-      .where('merchant_id = :merchantId AND id <> :id AND is_default = :yes', {
+      // One default per mode: a test key and a live key each have their own.
+      .where('merchant_id = :merchantId AND mode = :mode AND id <> :id AND is_default = :yes', {
         merchantId: record.merchantId,
+        mode: record.mode,
         id: record.id,
         yes: true,
       })

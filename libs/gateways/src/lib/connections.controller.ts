@@ -37,11 +37,14 @@ export class PluginsController {
 
   @Get()
   @RequirePolicy('read', 'Plugin')
-  @ApiOperation({ summary: 'Installed gateway plugins with their connection fields and capabilities' })
+  @ApiOperation({
+    summary:
+      'Installed gateway plugins with their versions (plugin, SDK, gateway API), connection fields and capabilities',
+  })
   list(): ListResponse<PluginResource> {
     const data = this.registry
       .list()
-      .map(presentPlugin)
+      .map((gateway) => presentPlugin(gateway, this.registry.descriptor(gateway.code)))
       .sort((a, b) => a.code.localeCompare(b.code));
     return { object: 'list', data, has_more: false };
   }

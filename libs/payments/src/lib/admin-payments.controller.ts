@@ -28,7 +28,8 @@ import {
 } from './admin-payments.dto';
 import type { Payment } from './entities/payment.entity';
 import { presentEvent, presentPayment, presentRefund } from './payment.presenter';
-import { PaymentFailedError, PaymentsService } from './payments.service';
+import { PaymentFailedError } from './payment-errors';
+import { PaymentsService } from './payments.service';
 
 function adminContext(admin: AdminPrincipal, req: Request & { requestId?: string }): AuditActorContext {
   return {
@@ -69,6 +70,7 @@ export class AdminPaymentsController {
     const { data, total } = await this.admin.search(merchantFilter(admin, query.merchant_id), {
       status: query.status,
       gateway: query.gateway,
+      mode: query.mode,
       from: query.from ? new Date(query.from) : undefined,
       to: query.to ? new Date(query.to) : undefined,
       amountMin: query.amount_min,

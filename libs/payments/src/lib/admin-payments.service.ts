@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, In, Repository, type SelectQueryBuilder } from 'typeorm';
-import type { DashboardResource, TerminalOptionsResource } from '@payrail/api-contract';
+import type { DashboardResource, TerminalOptionsResource, TerminalTestCard } from '@payrail/api-contract';
 import { ApiError } from '@payrail/api-contract';
 import { ConnectionService, GatewayRegistry } from '@payrail/gateways';
 import { Payment } from './entities/payment.entity';
@@ -10,6 +10,7 @@ import { PAYMENT_STATUSES, type PaymentStatus } from './payment-status';
 export interface AdminPaymentSearch {
   status?: PaymentStatus;
   gateway?: string;
+  mode?: 'test' | 'live';
   from?: Date;
   to?: Date;
   amountMin?: number;
@@ -28,18 +29,6 @@ const SUCCEEDED: readonly PaymentStatus[] = [
   'partially_refunded',
   'refunded',
   'voided',
-];
-
-/**
- * Sandbox test cards for the virtual terminal. The gateway sandboxes honour Stripe's documented
- * test numbers; what each does elsewhere is the sandbox's own documented behaviour.
- */
-export const TERMINAL_TEST_CARDS: TerminalOptionsResource['test_cards'] = [
-  { number: '4242424242424242', label: 'Visa 4242', outcome: 'succeeds' },
-  { number: '5555555555554444', label: 'Mastercard 4444', outcome: 'succeeds' },
-  { number: '4000000000000002', label: 'Visa 0002', outcome: 'declines (card_declined)' },
-  { number: '4000000000009995', label: 'Visa 9995', outcome: 'declines (insufficient_funds)' },
-  { number: '4000000000000069', label: 'Visa 0069', outcome: 'declines (expired_card)' },
 ];
 
 /** The console's reads over payments across the merchants an admin may see. */
@@ -62,6 +51,7 @@ export class AdminPaymentsService {
       qb.andWhere('p.status = :status', { status: search.status });
     }
     if (search.gateway) qb.andWhere('p.gateway = :gateway', { gateway: search.gateway });
+    if (search.mode) qb.andWhere('p.mode = :mode', { mode: search.mode });
     if (search.from) qb.andWhere('p.createdAt >= :from', { from: search.from });
     if (search.to) qb.andWhere('p.createdAt < :to', { to: search.to });
     if (search.amountMin !== undefined)
@@ -161,6 +151,12 @@ export class AdminPaymentsService {
   /** Enabled test connections only: the terminal never charges a live connection. */
   async terminalOptions(merchantIds: string[] | 'all'): Promise<TerminalOptionsResource> {
     const connections = await this.connections.list(merchantIds, { mode: 'test', enabled: true });
+    // Each gateway's sandbox documents its own test cards (its plugin's descriptor lists them).
+    const cardsOf = (gateway: string) => [...(this.registry.descriptor(gateway)?.sandbox.testCards ?? [])];
+    const everyCard = new Map<string, TerminalTestCard>();
+    for (const c of connections)
+      for (const card of cardsOf(c.gateway))
+        if (!everyCard.has(card.number)) everyCard.set(card.number, card);
     return {
       connections: connections.map((c) => {
         const currencies = this.registry.get(c.gateway)?.capabilities.currencies ?? '*';
@@ -170,9 +166,10 @@ export class AdminPaymentsService {
           gateway: c.gateway,
           name: c.name,
           currencies: currencies === '*' ? '*' : [...currencies],
+          test_cards: cardsOf(c.gateway),
         };
       }),
-      test_cards: TERMINAL_TEST_CARDS,
+      test_cards: [...everyCard.values()],
     };
   }
 

@@ -9,25 +9,33 @@ export interface ErrorResponse {
   unexpected: boolean;
 }
 
+/** The API's error body for a gateway's failure: the one mapping of a `GatewayError` onto the wire. */
+export function gatewayErrorBody(
+  error: GatewayError,
+  extra: { paymentId?: string } = {},
+): Omit<ApiErrorBody, 'request_id'> {
+  return {
+    type:
+      error.httpStatus === 402
+        ? 'card_error'
+        : error.code === 'invalid_request'
+          ? 'invalid_request_error'
+          : 'gateway_error',
+    code: error.code,
+    message: error.userMessage,
+    gateway_code: error.gatewayCode,
+    ...(extra.paymentId ? { payment_id: extra.paymentId } : {}),
+    retryable: error.retryable,
+    ...(error.param ? { param: error.param } : {}),
+  };
+}
+
 /** Every error the API answers with, in one shape. */
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof ApiError)
     return { status: error.status, body: { error: error.body }, unexpected: false };
-  if (error instanceof GatewayError) {
-    return {
-      status: error.httpStatus,
-      body: {
-        error: {
-          type: error.httpStatus === 402 ? 'card_error' : 'gateway_error',
-          code: error.code,
-          message: error.userMessage,
-          gateway_code: error.gatewayCode,
-          retryable: error.retryable,
-        },
-      },
-      unexpected: false,
-    };
-  }
+  if (error instanceof GatewayError)
+    return { status: error.httpStatus, body: { error: gatewayErrorBody(error) }, unexpected: false };
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse() as { message?: string | string[] } | string;
@@ -60,35 +68,6 @@ export function toErrorResponse(error: unknown): ErrorResponse {
                 ? 'body_too_large'
                 : 'invalid_request';
     return { status, body: { error: { type, code, message: text } }, unexpected: status >= 500 };
-  }
-  const e = error as { type?: string; status?: number; statusCode?: number };
-  if (e?.type === 'entity.too.large') {
-    return {
-      status: 400,
-      body: {
-        error: {
-          type: 'invalid_request_error',
-          code: 'body_too_large',
-          message: 'the request body is larger than 100 kB',
-          param: 'body',
-        },
-      },
-      unexpected: false,
-    };
-  }
-  if (e?.type === 'entity.parse.failed') {
-    return {
-      status: 400,
-      body: {
-        error: {
-          type: 'invalid_request_error',
-          code: 'body_invalid',
-          message: 'the request body is not valid JSON',
-          param: 'body',
-        },
-      },
-      unexpected: false,
-    };
   }
   return {
     status: 500,

@@ -9,6 +9,7 @@ import { IdempotencyService, requestFingerprint } from './idempotency.service';
 export interface MerchantRequest extends Request {
   merchantId?: string;
   requestId?: string;
+  apiKey?: { mode: string };
 }
 
 /** Applies `Idempotency-Key` to every POST of an authenticated merchant. */
@@ -23,7 +24,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (req.method !== 'POST' || key === undefined || !req.merchantId) return next.handle();
     const successStatus =
       (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? 201;
-    const fingerprint = requestFingerprint(req.method, req.originalUrl.split('?')[0], req.body ?? {});
+    // The key's mode is part of the request: a live key never replays what a test key was answered.
+    const path = `${req.apiKey?.mode === 'live' ? 'live:' : ''}${req.originalUrl.split('?')[0]}`;
+    const fingerprint = requestFingerprint(req.method, path, req.body ?? {});
 
     return from(this.idempotency.begin(req.merchantId, key, fingerprint)).pipe(
       mergeMap((begun) => {
@@ -49,12 +52,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
             const response = toErrorResponse(error);
             const acted = await this.idempotency.hasResource(record);
             // A request refused before it did anything is not remembered: the key may be used again.
+            // A validation refusal never did anything, even on a payment the key already points at;
+            // a gateway's own refusal names the payment it was made for.
+            const refusedAsInvalid =
+              response.status === 400 &&
+              response.body.error.type === 'invalid_request_error' &&
+              !response.body.error.payment_id;
             if (
-              !acted &&
-              (response.status === 400 ||
-                response.status === 404 ||
-                response.status === 409 ||
-                response.unexpected)
+              refusedAsInvalid ||
+              (!acted &&
+                (response.status === 400 ||
+                  response.status === 404 ||
+                  response.status === 409 ||
+                  response.unexpected))
             )
               await this.idempotency.abandon(record);
             else await this.idempotency.complete(record, response.status, response.body);

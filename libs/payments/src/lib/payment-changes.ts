@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Payment } from './entities/payment.entity';
 import type { Refund } from './entities/refund.entity';
@@ -16,6 +17,7 @@ export type PaymentChange =
 export type PaymentChangeListener = (m: EntityManager, change: PaymentChange) => Promise<void>;
 
 /** The subscribers of payment changes; the webhooks library registers its outbox here at start-up. */
+@Injectable()
 export class PaymentChangeFeed {
   private readonly listeners: PaymentChangeListener[] = [];
 

@@ -12,6 +12,7 @@ import { ApiKeyAuth, type ApiKeyRequest } from '@payrail/identity';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { CapturePaymentDto, CreatePaymentDto, ListPaymentsQuery, RefundPaymentDto } from './payments.dto';
 import { presentEvent, presentPayment, presentRefund } from './payment.presenter';
+import type { PaymentOwner } from './payment-owner';
 import { PaymentsService } from './payments.service';
 
 /** Who is calling and from where, for the audit trail: the merchant's API key. */
@@ -24,6 +25,11 @@ function auditContext(req: ApiKeyRequest & { requestId?: string }): AuditActorCo
       requestId: req.requestId ?? null,
     },
   };
+}
+
+/** The key's merchant in the key's mode: a test key reaches test payments and connections only, a live key live ones. */
+function keyOwner(req: ApiKeyRequest): PaymentOwner {
+  return { merchantId: req.merchantId as string, mode: req.apiKey?.mode === 'live' ? 'live' : 'test' };
 }
 
 const IDEMPOTENCY_HEADER = {
@@ -53,7 +59,7 @@ export class PaymentsController {
     if (!!method.token === !!method.card)
       throw ApiError.invalid('payment_method', 'payment_method must have exactly one of token or card');
     const payment = await this.payments.create(
-      req.merchantId as string,
+      keyOwner(req),
       {
         amount: body.amount,
         currency: body.currency,
@@ -86,7 +92,7 @@ export class PaymentsController {
     @Req() req: ApiKeyRequest,
     @Query() query: ListPaymentsQuery,
   ): Promise<ListResponse<PaymentResource>> {
-    const { data, hasMore } = await this.payments.list(req.merchantId as string, {
+    const { data, hasMore } = await this.payments.list(keyOwner(req), {
       status: query.status,
       gateway: query.gateway,
       createdGte: query.created_gte ? new Date(query.created_gte) : undefined,
@@ -99,7 +105,7 @@ export class PaymentsController {
 
   @Get(':id')
   async get(@Req() req: ApiKeyRequest, @Param('id') id: string): Promise<PaymentResource> {
-    return presentPayment(await this.payments.get(req.merchantId as string, id));
+    return presentPayment(await this.payments.get(keyOwner(req), id));
   }
 
   @Post(':id/capture')
@@ -112,7 +118,7 @@ export class PaymentsController {
     @Param('id') id: string,
     @Body() body: CapturePaymentDto,
   ): Promise<PaymentResource> {
-    return presentPayment(await this.payments.capture(req.merchantId as string, id, body, auditContext(req)));
+    return presentPayment(await this.payments.capture(keyOwner(req), id, body, auditContext(req)));
   }
 
   @Post(':id/void')
@@ -121,7 +127,7 @@ export class PaymentsController {
   @ApiOperation({ summary: 'Release an authorization that has not been captured' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   async void(@Req() req: ApiKeyRequest, @Param('id') id: string): Promise<PaymentResource> {
-    return presentPayment(await this.payments.void(req.merchantId as string, id, auditContext(req)));
+    return presentPayment(await this.payments.void(keyOwner(req), id, auditContext(req)));
   }
 
   @Post(':id/refunds')
@@ -134,12 +140,12 @@ export class PaymentsController {
     @Param('id') id: string,
     @Body() body: RefundPaymentDto,
   ): Promise<RefundResource> {
-    return presentRefund(await this.payments.refund(req.merchantId as string, id, body, auditContext(req)));
+    return presentRefund(await this.payments.refund(keyOwner(req), id, body, auditContext(req)));
   }
 
   @Get(':id/refunds')
   async refunds(@Req() req: ApiKeyRequest, @Param('id') id: string): Promise<ListResponse<RefundResource>> {
-    const data = await this.payments.listRefunds(req.merchantId as string, id);
+    const data = await this.payments.listRefunds(keyOwner(req), id);
     return { object: 'list', data: data.map(presentRefund), has_more: false };
   }
 
@@ -151,7 +157,7 @@ export class PaymentsController {
     @Req() req: ApiKeyRequest,
     @Param('id') id: string,
   ): Promise<ListResponse<PaymentEventResource>> {
-    const data = await this.payments.timeline(req.merchantId as string, id);
+    const data = await this.payments.timeline(keyOwner(req), id);
     return { object: 'list', data: data.map(presentEvent), has_more: false };
   }
 }

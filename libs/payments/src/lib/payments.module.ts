@@ -9,9 +9,18 @@ import { Payment } from './entities/payment.entity';
 import { Refund } from './entities/refund.entity';
 import { AdminPaymentsController } from './admin-payments.controller';
 import { AdminPaymentsService } from './admin-payments.service';
+import { AttemptRunner } from './attempt-runner';
 import { GatewayInvoker } from './gateway-invoker';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyService } from './idempotency.service';
+import { PaymentCaptures } from './payment-captures';
+import { PaymentChangeFeed } from './payment-changes';
+import { PaymentCreation } from './payment-creation';
+import { PaymentLedger } from './payment-ledger';
+import { PaymentOutcomes } from './payment-outcomes';
+import { PaymentReads } from './payment-reads';
+import { PaymentRefunds } from './payment-refunds';
+import { PaymentTimeline } from './payment-timeline';
 import { PaymentsController } from './payments.controller';
 import { PaymentsService } from './payments.service';
 import { RecoveryService } from './recovery.service';
@@ -24,6 +33,15 @@ export const PAYMENT_ENTITIES = [Payment, PaymentAttempt, PaymentEvent, Refund, 
   imports: [TypeOrmModule.forFeature(PAYMENT_ENTITIES), GatewaysModule, IdentityModule],
   controllers: [PaymentsController, WebhooksController, AdminPaymentsController],
   providers: [
+    PaymentChangeFeed,
+    PaymentTimeline,
+    PaymentLedger,
+    PaymentOutcomes,
+    AttemptRunner,
+    PaymentReads,
+    PaymentCreation,
+    PaymentCaptures,
+    PaymentRefunds,
     PaymentsService,
     AdminPaymentsService,
     RecoveryService,

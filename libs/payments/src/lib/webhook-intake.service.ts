@@ -8,8 +8,9 @@ import { TransactionRunner } from '@payrail/database';
 import { ConnectionService, type GatewayConnectionRecord } from '@payrail/gateways';
 import type { GatewayPaymentSnapshot, GatewayWebhookEvent } from '@payrail/plugin-sdk';
 import { Payment } from './entities/payment.entity';
-import { fromGatewayStatus, statusRank, type PaymentStatus } from './payment-status';
-import { PaymentsService } from './payments.service';
+import { PaymentLedger } from './payment-ledger';
+import { canTransition, fromGatewayStatus, statusRank, type PaymentStatus } from './payment-status';
+import { PaymentTimeline } from './payment-timeline';
 
 export interface WebhookResult {
   received: number;
@@ -64,7 +65,8 @@ export class WebhookIntakeService {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly connections: ConnectionService,
-    private readonly payments: PaymentsService,
+    private readonly ledger: PaymentLedger,
+    private readonly timeline: PaymentTimeline,
     private readonly audit: AuditService,
     @InjectRepository(Payment) private readonly paymentRows: Repository<Payment>,
   ) {}
@@ -145,11 +147,14 @@ export class WebhookIntakeService {
     if (!snapshot)
       return skip('no_state', found.id, `${event.gatewayType}: the gateway did not say the payment's state`);
     return this.tx.run(async (m) => {
-      const payment = await this.payments.lockPayment(m, found.id);
+      const payment = await this.ledger.lock(m, found.id);
       const from = payment.status;
       const next = fromGatewayStatus(snapshot.status);
+      // Only forward, and only along the state machine: a stale or contradictory event changes nothing.
       const forward =
-        payment.status === 'unknown' ? next !== 'authorizing' : statusRank(next) > statusRank(payment.status);
+        next !== 'authorizing' &&
+        canTransition(payment.status, next) &&
+        (payment.status === 'unknown' || statusRank(next) > statusRank(payment.status));
       const effect: WebhookEffect = {
         outcome: forward ? 'applied' : 'ignored',
         paymentId: payment.id,
@@ -157,14 +162,14 @@ export class WebhookIntakeService {
         toStatus: forward ? next : from,
         message: `${event.gatewayType} (${event.id})${forward ? '' : `: ignored, the payment is already ${payment.status}`}`,
       };
-      await this.payments.addEvent(m, payment, {
+      await this.timeline.add(m, payment, {
         type: 'webhook',
         outcome: effect.outcome,
         message: effect.message,
         data: { gateway_event_id: event.id, gateway_event_type: event.gatewayType },
       });
       if (forward) {
-        await this.payments.applySnapshot(m, payment, snapshot, { keepRefunds: true });
+        await this.ledger.applySnapshot(m, payment, snapshot, { keepRefunds: true });
         effect.toStatus = payment.status;
       }
       if (within) await within(m, effect);

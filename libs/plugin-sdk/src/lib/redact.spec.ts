@@ -1,4 +1,4 @@
-import { luhnValid, redact, redactBody, redactText } from './redact';
+import { luhnValid, redact, redactBody, redactText, registerSecretPatterns } from './redact';
 
 describe('redact', () => {
   it('masks Luhn-valid card numbers to first 6 and last 4, also with spaces', () => {
@@ -20,12 +20,12 @@ describe('redact', () => {
     });
   });
 
-  it('masks gateway and Payrail keys and Authorization values inside text', () => {
+  it('masks mode-named keys, Payrail secrets and Authorization values inside text', () => {
     const text =
-      'Authorization: Bearer sk_test_51abcdefghijklmnop whsec_abcdefghijkl EAAAlongsquaretoken12345 pr_test_abcdefghijklmnop';
+      'Authorization: Bearer sk_test_51abcdefghijklmnop prwh_abcdefghijkl pr_test_abcdefghijklmnop Basic dXNlcjpwYXNzd29yZA==';
     const out = redactText(text);
     expect(out).not.toMatch(
-      /sk_test_51abcdefghijklmnop|whsec_abcdefghijkl|EAAAlongsquaretoken12345|pr_test_abcdefghijklmnop/,
+      /sk_test_51abcdefghijklmnop|prwh_abcdefghijkl|pr_test_abcdefghijklmnop|dXNlcjpwYXNzd29yZA==/,
     );
   });
 
@@ -36,6 +36,20 @@ describe('redact', () => {
     const out = redactBody(body);
     expect(out).not.toContain('pi_123_secret_abcdefghijklmnop');
     expect(JSON.parse(out).data.object.amount).toBe(1000);
-    expect(redactBody('token pi_123_secret_abcdefghijklmnop')).not.toContain('secret_abcdefghijklmnop');
+  });
+
+  it("masks a gateway's own key shapes once its descriptor registers them", () => {
+    const token = ['acmetok', 'PayrailRedactSpec000'].join('-');
+    expect(redactText(`token ${token}`)).toContain(token);
+    registerSecretPatterns('acme', [/\bacmetok-[A-Za-z0-9]{8,}\b/g]);
+    expect(redactText(`token ${token}`)).toBe('token ****c000');
+    registerSecretPatterns('acme', []);
+    expect(redactText(`token ${token}`)).toContain(token);
+  });
+
+  it('masks keys that name their mode, but not publishable keys', () => {
+    const secret = ['zz', 'live', 'PayrailRedactSpec000'].join('_');
+    const publishable = ['pk', 'test', 'PayrailRedactSpec000'].join('_');
+    expect(redactText(`${secret} ${publishable}`)).toBe(`zz_live_****c000 ${publishable}`);
   });
 });

@@ -9,17 +9,25 @@ const SECRET_KEY_NAMES =
 const DROP_KEY_NAMES = /^(cvc|cvv|cvc2|cvv2|cid|security_?code|track_?[12]?|track_?data)$/i;
 const CARD_KEY_NAMES = /^(number|card_?number|pan|account_?number)$/i;
 
-/** Our own and the gateways' secret key and token shapes. */
-const SECRET_PATTERNS: RegExp[] = [
-  /\b(sk|rk)_(test|live)_[A-Za-z0-9]{8,}\b/g, // Stripe secret and restricted keys
-  /\bwhsec_[A-Za-z0-9+/=]{8,}\b/g, // Stripe webhook signing secrets
-  /\bpr_(test|live)_[A-Za-z0-9_-]{8,}\b/g, // Payrail merchant API keys
+/**
+ * Payrail's own key shapes and ones no gateway owns. Each gateway's descriptor adds its own
+ * (`defineGateway` registers them), so a new gateway never edits this file.
+ */
+const BASE_PATTERNS: RegExp[] = [
+  // Keys that name their mode (`pr_test_…`, and the gateways that follow the same convention); publishable keys are public.
+  /\b(?!pk_)[a-z]{2,5}_(test|live)_[A-Za-z0-9_-]{8,}\b/g,
   /\bprwh_[A-Za-z0-9_-]{8,}\b/g, // Payrail webhook endpoint secrets
-  /\bEAAA[A-Za-z0-9_-]{8,}\b/g, // Square access tokens
-  /\bA21AA[A-Za-z0-9_-]{8,}\b/g, // PayPal access tokens
   /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, // Authorization header values
-  /\b(pi|seti)_[A-Za-z0-9]+_secret_[A-Za-z0-9]+\b/g, // Stripe client secrets
 ];
+
+const gatewayPatterns = new Map<string, readonly RegExp[]>();
+let secretPatterns: readonly RegExp[] = BASE_PATTERNS;
+
+/** Adds a gateway's key and token shapes to every later redaction; a second call for a code replaces the first. */
+export function registerSecretPatterns(code: string, patterns: readonly RegExp[]): void {
+  gatewayPatterns.set(code, patterns);
+  secretPatterns = [...BASE_PATTERNS, ...[...gatewayPatterns.values()].flat()];
+}
 
 export function luhnValid(digits: string): boolean {
   let sum = 0;
@@ -55,7 +63,7 @@ export function redactText(text: string): string {
     const digits = match.replace(/[ -]/g, '');
     return digits.length >= 13 && digits.length <= 19 && luhnValid(digits) ? maskPan(digits) : match;
   });
-  for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, (m) => maskSecret(m));
+  for (const pattern of secretPatterns) out = out.replace(pattern, (m) => maskSecret(m));
   return out;
 }
 

@@ -23,6 +23,7 @@ import type {
 } from '../lib/gateway';
 import { luhnValid } from '../lib/redact';
 import { RegisterGateway } from '../lib/plugin';
+import { defineGateway, GATEWAY_DESCRIPTOR, type GatewayDescriptor } from '../lib/descriptor';
 import { resolveEndpoint } from '../lib/endpoint';
 
 const IN_MEMORY_ORIGINS = { test: 'https://test.memory.invalid', live: 'https://memory.invalid' };
@@ -416,8 +417,31 @@ export class InMemoryGatewayPlugin {
   static forRoot(gateway = new InMemoryGateway()): DynamicModule {
     return {
       module: InMemoryGatewayPlugin,
-      providers: [{ provide: InMemoryGateway, useValue: gateway }],
+      providers: [
+        { provide: InMemoryGateway, useValue: gateway },
+        // Described like any plugin, so the core treats it like one (its signature header is kept, say).
+        { provide: GATEWAY_DESCRIPTOR, useValue: IN_MEMORY_GATEWAY_DESCRIPTOR },
+      ],
       exports: [InMemoryGateway],
     };
   }
 }
+
+export const IN_MEMORY_GATEWAY_DESCRIPTOR: GatewayDescriptor = defineGateway({
+  code: 'memory',
+  displayName: 'In-memory test gateway',
+  version: '1.0.0',
+  sdk: { package: '@payrail/plugin-sdk', version: '1.0.0' },
+  apiVersion: { value: '1' },
+  plugin: () => InMemoryGatewayPlugin.forRoot(),
+  secretPatterns: [],
+  webhookSignatureHeaders: [IN_MEMORY_WEBHOOK_HEADER],
+  sandbox: {
+    defaultPort: 12199,
+    connectionValues: { apiKey: 'mem_test_sandbox' },
+    testCards: [
+      { number: '4242424242424242', label: 'Visa 4242', outcome: 'succeeds' },
+      { number: '4000000000000002', label: 'Visa 0002', outcome: 'declines (card_declined)' },
+    ],
+  },
+});

@@ -1,2 +1,3 @@
 export * from './conformance';
 export * from './in-memory-gateway';
+export * from './descriptor-checks';

@@ -139,6 +139,7 @@ export class AdminWebhooksController {
     const { endpoint, secret } = await this.endpoints.create(
       merchantId,
       {
+        mode: body.mode ?? 'test',
         url: body.url,
         eventTypes: body.event_types,
         description: body.description,

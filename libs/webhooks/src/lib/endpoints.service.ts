@@ -27,7 +27,11 @@ export const WEBHOOK_EVENT_TYPES = [
   'refund.unknown',
 ] as const;
 
+export type EndpointMode = 'test' | 'live';
+
 export interface CreateEndpointInput {
+  /** Test endpoints get test events only, live endpoints live events only. */
+  mode: EndpointMode;
   url: string;
   eventTypes: string[];
   description?: string;
@@ -50,10 +54,13 @@ export class EndpointsService {
   ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
     await this.vetUrl(input.url);
     const types = this.vetTypes(input.eventTypes);
+    if (input.mode !== 'test' && input.mode !== 'live')
+      throw ApiError.invalid('mode', "mode must be 'test' or 'live'");
     const secret = newSigningSecret();
     const endpoint = this.tx.dataSource.getRepository(WebhookEndpoint).create({
       id: newId('we'),
       merchantId,
+      mode: input.mode,
       url: input.url,
       eventTypes: types,
       description: input.description ?? null,
@@ -68,18 +75,27 @@ export class EndpointsService {
     return { endpoint, secret };
   }
 
-  async list(merchantIds: string[] | 'all'): Promise<WebhookEndpoint[]> {
+  /** With a `mode` (an API key's), only that mode's endpoints. */
+  async list(merchantIds: string[] | 'all', mode?: EndpointMode): Promise<WebhookEndpoint[]> {
     if (merchantIds !== 'all' && merchantIds.length === 0) return [];
     return this.tx.dataSource.getRepository(WebhookEndpoint).find({
-      where: merchantIds === 'all' ? {} : { merchantId: In(merchantIds) },
+      where: {
+        ...(merchantIds === 'all' ? {} : { merchantId: In(merchantIds) }),
+        ...(mode ? { mode } : {}),
+      },
       order: { id: 'DESC' },
       take: 200,
     });
   }
 
-  async get(id: string, merchantIds: string[] | 'all'): Promise<WebhookEndpoint> {
+  /** The endpoint, or 404 when it is another merchant's or (given a key's `mode`) the other mode's. */
+  async get(id: string, merchantIds: string[] | 'all', mode?: EndpointMode): Promise<WebhookEndpoint> {
     const endpoint = await this.tx.dataSource.getRepository(WebhookEndpoint).findOneBy({ id });
-    if (!endpoint || (merchantIds !== 'all' && !merchantIds.includes(endpoint.merchantId)))
+    if (
+      !endpoint ||
+      (merchantIds !== 'all' && !merchantIds.includes(endpoint.merchantId)) ||
+      (mode && endpoint.mode !== mode)
+    )
       throw ApiError.notFound('webhook endpoint', id);
     return endpoint;
   }
@@ -89,8 +105,9 @@ export class EndpointsService {
     merchantIds: string[] | 'all',
     input: { url?: string; eventTypes?: string[]; enabled?: boolean; description?: string },
     context: AuditActorContext = SYSTEM_ACTOR,
+    mode?: EndpointMode,
   ): Promise<WebhookEndpoint> {
-    const endpoint = await this.get(id, merchantIds);
+    const endpoint = await this.get(id, merchantIds, mode);
     const before = describe(endpoint);
     if (input.url !== undefined) {
       await this.vetUrl(input.url);
@@ -110,8 +127,9 @@ export class EndpointsService {
     id: string,
     merchantIds: string[] | 'all',
     context: AuditActorContext = SYSTEM_ACTOR,
+    mode?: EndpointMode,
   ): Promise<void> {
-    const endpoint = await this.get(id, merchantIds);
+    const endpoint = await this.get(id, merchantIds, mode);
     await this.tx.run(async (m) => {
       await m.delete(WebhookEndpoint, { id: endpoint.id });
       await this.record(m, context, 'webhook_endpoint.deleted', endpoint, describe(endpoint), null);
@@ -172,5 +190,11 @@ export class EndpointsService {
 
 /** What the audit trail keeps of an endpoint: never its secret. */
 function describe(e: WebhookEndpoint): Record<string, unknown> {
-  return { url: e.url, event_types: e.eventTypes, enabled: e.enabled, description: e.description };
+  return {
+    mode: e.mode,
+    url: e.url,
+    event_types: e.eventTypes,
+    enabled: e.enabled,
+    description: e.description,
+  };
 }

@@ -3,7 +3,7 @@ import { Counter, register } from 'prom-client';
 import { LessThan, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
 import { isUniqueViolation, newId, TransactionRunner } from '@payrail/database';
-import { ConnectionService, type GatewayConnectionRecord } from '@payrail/gateways';
+import { ConnectionService, GatewayRegistry, type GatewayConnectionRecord } from '@payrail/gateways';
 import { JobQueue, type JobContext } from '@payrail/jobs';
 import {
   WebhookIntakeService,
@@ -24,9 +24,8 @@ const received =
     labelNames: ['gateway', 'result'],
   });
 
-/** Signature headers are kept (they prove what was received); anything credential-like is masked. */
-const KEPT_HEADERS =
-  /^(content-type|user-agent|stripe-signature|x-square-hmacsha256-signature|paypal-|x-memory-signature|request-id|x-request-id)/;
+/** Kept for every gateway; each adds its signature headers (they prove what was received) from its descriptor. */
+const KEPT_HEADERS = new Set(['content-type', 'user-agent', 'request-id', 'x-request-id']);
 
 class AlreadyProcessed extends Error {}
 
@@ -54,6 +53,7 @@ export class InboxService implements WebhookInbox, OnModuleInit {
     private readonly jobs: JobQueue,
     private readonly intake: WebhookIntakeService,
     private readonly connections: ConnectionService,
+    private readonly registry: GatewayRegistry,
   ) {}
 
   onModuleInit(): void {
@@ -75,9 +75,11 @@ export class InboxService implements WebhookInbox, OnModuleInit {
     events: GatewayWebhookEvent[],
     request: { rawBody: Buffer; headers: Record<string, string | undefined> },
   ): Promise<WebhookResult> {
+    const signatureHeaders = this.registry.descriptor(record.gateway)?.webhookSignatureHeaders ?? [];
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers))
-      if (value !== undefined && KEPT_HEADERS.test(name)) headers[name] = value;
+      if (value !== undefined && (KEPT_HEADERS.has(name) || signatureHeaders.includes(name)))
+        headers[name] = value;
     // Kept for people to read; the event itself is applied from its verified, parsed form.
     const rawBody = redactBody(request.rawBody.toString('utf8'));
     let accepted = 0;

@@ -25,6 +25,11 @@ function keyContext(req: ApiKeyRequest & { requestId?: string }): AuditActorCont
   };
 }
 
+/** The calling key's mode: a key sees and registers only its own mode's endpoints. */
+function keyMode(req: ApiKeyRequest): 'test' | 'live' {
+  return req.apiKey?.mode === 'live' ? 'live' : 'test';
+}
+
 /** A merchant's own webhook endpoints, with its secret key: `/v1/webhook_endpoints`. */
 @ApiTags('webhooks')
 @ApiBearerAuth()
@@ -47,6 +52,7 @@ export class MerchantWebhooksController {
     const { endpoint, secret } = await this.endpoints.create(
       req.merchantId as string,
       {
+        mode: keyMode(req),
         url: body.url,
         eventTypes: body.event_types,
         description: body.description,
@@ -60,14 +66,14 @@ export class MerchantWebhooksController {
   async list(@Req() req: ApiKeyRequest): Promise<WebhookListResponse<WebhookEndpointResource>> {
     return {
       object: 'list',
-      data: (await this.endpoints.list([req.merchantId as string])).map(presentEndpoint),
+      data: (await this.endpoints.list([req.merchantId as string], keyMode(req))).map(presentEndpoint),
       has_more: false,
     };
   }
 
   @Get(':id')
   async get(@Req() req: ApiKeyRequest, @Param('id') id: string): Promise<WebhookEndpointResource> {
-    return presentEndpoint(await this.endpoints.get(id, [req.merchantId as string]));
+    return presentEndpoint(await this.endpoints.get(id, [req.merchantId as string], keyMode(req)));
   }
 
   @Patch(':id')
@@ -88,6 +94,7 @@ export class MerchantWebhooksController {
           description: body.description,
         },
         keyContext(req),
+        keyMode(req),
       ),
     );
   }
@@ -95,7 +102,7 @@ export class MerchantWebhooksController {
   @Delete(':id')
   @ApiKeyAuth('payments:write')
   async remove(@Req() req: ApiKeyRequest, @Param('id') id: string): Promise<{ id: string; deleted: true }> {
-    await this.endpoints.remove(id, [req.merchantId as string], keyContext(req));
+    await this.endpoints.remove(id, [req.merchantId as string], keyContext(req), keyMode(req));
     return { id, deleted: true };
   }
 
@@ -106,7 +113,7 @@ export class MerchantWebhooksController {
     @Param('id') id: string,
     @Query() query: DeliveryQueryDto,
   ): Promise<WebhookListResponse<WebhookDeliveryResource>> {
-    await this.endpoints.get(id, [req.merchantId as string]);
+    await this.endpoints.get(id, [req.merchantId as string], keyMode(req));
     const rows = await this.outbox.listDeliveries({
       merchantIds: [req.merchantId as string],
       endpointId: id,

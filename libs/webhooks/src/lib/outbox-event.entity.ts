@@ -14,6 +14,10 @@ export class OutboxEvent extends BaseRecord {
   @Column({ name: 'merchant_id', type: 'varchar', length: 40 })
   merchantId!: string;
 
+  /** The payment's mode: the event goes to endpoints of that mode only. */
+  @Column({ type: 'varchar', length: 8, default: 'test' })
+  mode!: 'test' | 'live';
+
   @Column({ type: 'varchar', length: 60 })
   type!: string;
 

@@ -92,6 +92,7 @@ export class OutboxService implements OnModuleInit, OnApplicationBootstrap, OnMo
     await m.insert(OutboxEvent, {
       id: newId('evt'),
       merchantId: change.payment.merchantId,
+      mode: change.payment.mode,
       type,
       resourceId,
       data,
@@ -141,6 +142,7 @@ export class OutboxService implements OnModuleInit, OnApplicationBootstrap, OnMo
       type: event.type,
       created: Math.floor(event.createdAt.getTime() / 1000),
       merchant_id: event.merchantId,
+      livemode: event.mode === 'live',
       data: event.data,
     });
     const headers = {
@@ -249,7 +251,7 @@ export class OutboxService implements OnModuleInit, OnApplicationBootstrap, OnMo
           );
           if (taken.affected !== 1) return;
           const endpoints = await m.find(WebhookEndpoint, {
-            where: { merchantId: event.merchantId, enabled: true },
+            where: { merchantId: event.merchantId, mode: event.mode, enabled: true },
           });
           for (const endpoint of endpoints.filter(
             (e) => e.eventTypes.includes('*') || e.eventTypes.includes(event.type),

@@ -1,8 +1,13 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import {
+  judgeAddress,
+  parseAddress,
+  type AddressClass,
+  type IpAddress,
+  type IPv6Address,
+} from './ssrf-guard.ranges';
 
-/** Why an address may not be called. */
-export type AddressClass = 'public' | 'loopback' | 'private' | 'link_local' | 'metadata' | 'reserved';
+export type { AddressClass } from './ssrf-guard.ranges';
 
 export interface OutboundPolicy {
   /** Test mode only, by an explicit setting: plain http to a loopback address (a local test receiver). */
@@ -17,53 +22,14 @@ export class OutboundRefused extends Error {
   }
 }
 
-const ranges = {
-  metadata: new BlockList(),
-  loopback: new BlockList(),
-  private: new BlockList(),
-  link_local: new BlockList(),
-  reserved: new BlockList(),
-};
-// Cloud metadata services: AWS/GCP/Azure (and its IPv6 form on AWS), Alibaba.
-ranges.metadata.addAddress('169.254.169.254', 'ipv4');
-ranges.metadata.addAddress('fd00:ec2::254', 'ipv6');
-ranges.metadata.addAddress('100.100.100.200', 'ipv4');
-ranges.loopback.addSubnet('127.0.0.0', 8, 'ipv4');
-ranges.loopback.addAddress('::1', 'ipv6');
-ranges.private.addSubnet('10.0.0.0', 8, 'ipv4');
-ranges.private.addSubnet('172.16.0.0', 12, 'ipv4');
-ranges.private.addSubnet('192.168.0.0', 16, 'ipv4');
-ranges.private.addSubnet('100.64.0.0', 10, 'ipv4');
-ranges.private.addSubnet('fc00::', 7, 'ipv6');
-ranges.link_local.addSubnet('169.254.0.0', 16, 'ipv4');
-ranges.link_local.addSubnet('fe80::', 10, 'ipv6');
-ranges.reserved.addSubnet('0.0.0.0', 8, 'ipv4');
-ranges.reserved.addSubnet('192.0.0.0', 24, 'ipv4');
-ranges.reserved.addSubnet('198.18.0.0', 15, 'ipv4');
-ranges.reserved.addSubnet('224.0.0.0', 3, 'ipv4');
-ranges.reserved.addAddress('::', 'ipv6');
-ranges.reserved.addSubnet('ff00::', 8, 'ipv6');
-ranges.reserved.addSubnet('2001:db8::', 32, 'ipv6');
-
-/** What kind of address this is; IPv4 inside IPv6 (`::ffff:10.0.0.1`, NAT64) is judged by its IPv4 part. */
+/**
+ * What kind of address this is, by range: any IPv4 spelling, and IPv6 with its embedded IPv4
+ * (mapped, compatible, NAT64, 6to4, Teredo) judged by that IPv4 address.
+ */
 export function classifyAddress(address: string): AddressClass {
-  const plain = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  const family = isIP(plain);
-  if (family === 0) throw new OutboundRefused(`'${address}' is not an IP address`);
-  if (family === 6) {
-    const embedded = /^(?:::ffff:|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/i.exec(plain);
-    if (embedded) return classifyAddress(embedded[1]);
-    const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(plain);
-    if (hex) {
-      const n = (parseInt(hex[1], 16) << 16) | parseInt(hex[2], 16);
-      return classifyAddress([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.'));
-    }
-  }
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  for (const name of ['metadata', 'loopback', 'link_local', 'private', 'reserved'] as const) {
-    if (ranges[name].check(plain, type)) return name;
-  }
-  return 'public';
+  const parsed = parseAddress(address);
+  if (!parsed) throw new OutboundRefused(`'${address}' is not an IP address`);
+  return judgeAddress(parsed).kind;
 }
 
 /** The checks a URL must pass before any lookup: absolute, https (http only to loopback when allowed), no credentials. */
@@ -78,7 +44,7 @@ export function checkUrl(raw: string, policy: OutboundPolicy): URL {
     throw new OutboundRefused(`url must use https, not ${url.protocol.replace(':', '')}`);
   if (url.username || url.password) throw new OutboundRefused('url must not carry a user name or password');
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host)) assertAllowed(host, url, policy);
+  if (parseAddress(host)) assertAllowed(host, url, policy);
   else if (url.protocol === 'http:')
     throw new OutboundRefused(
       'url must use https (plain http is allowed only to a loopback address in test mode)',
@@ -88,16 +54,23 @@ export function checkUrl(raw: string, policy: OutboundPolicy): URL {
   return url;
 }
 
-function assertAllowed(address: string, url: URL, policy: OutboundPolicy): void {
-  const kind = classifyAddress(address);
+/** Throws unless the address may be called; returns it parsed. */
+function assertAllowed(address: string, url: URL, policy: OutboundPolicy): IpAddress {
+  const parsed = parseAddress(address);
+  if (!parsed)
+    throw new OutboundRefused(
+      `url host ${url.hostname} resolves to '${address}', which is not an IP address`,
+    );
+  const { kind, embedded, direct } = judgeAddress(parsed);
   if (kind === 'public') {
     if (url.protocol === 'http:')
       throw new OutboundRefused(
         'url must use https (plain http is allowed only to a loopback address in test mode)',
       );
-    return;
+    return parsed;
   }
-  if (kind === 'loopback' && policy.allowHttpLoopback) return;
+  // The test allowance is for a receiver on this machine, not for one reached through a translator.
+  if (kind === 'loopback' && direct && policy.allowHttpLoopback) return parsed;
   const what = {
     loopback: 'a loopback',
     private: 'a private',
@@ -106,7 +79,7 @@ function assertAllowed(address: string, url: URL, policy: OutboundPolicy): void 
     reserved: 'a reserved',
   }[kind];
   throw new OutboundRefused(
-    `url host ${url.hostname} resolves to ${what} address (${address}), which webhooks may not reach`,
+    `url host ${url.hostname} resolves to ${what} address (${address}${embedded ? `, which embeds ${embedded}` : ''}), which webhooks may not reach`,
   );
 }
 
@@ -121,9 +94,9 @@ export async function resolveTarget(
   lookup: Lookup = systemLookup,
 ): Promise<{ address: string; family: 4 | 6 }> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const literal = isIP(host);
+  const literal = parseAddress(host);
   let addresses: Array<{ address: string; family: number }>;
-  if (literal) addresses = [{ address: host, family: literal }];
+  if (literal) addresses = [{ address: host, family: literal.kind() === 'ipv6' ? 6 : 4 }];
   else {
     try {
       addresses = await lookup(host);
@@ -134,6 +107,10 @@ export async function resolveTarget(
     }
   }
   if (!addresses.length) throw new OutboundRefused(`url host ${host} has no address`);
-  for (const { address } of addresses) assertAllowed(address, url, policy);
-  return { address: addresses[0].address, family: addresses[0].family === 6 ? 6 : 4 };
+  const judged = addresses.map(({ address }) => assertAllowed(address, url, policy));
+  // Connect in the canonical spelling, so the socket reaches the address that was judged.
+  const pinned = judged[0];
+  return pinned.kind() === 'ipv6'
+    ? { address: (pinned as IPv6Address).toRFC5952String(), family: 6 }
+    : { address: pinned.toString(), family: 4 };
 }

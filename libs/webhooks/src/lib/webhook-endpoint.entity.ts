@@ -8,6 +8,10 @@ export class WebhookEndpoint extends BaseRecord {
   @Column({ name: 'merchant_id', type: 'varchar', length: 40 })
   merchantId!: string;
 
+  /** The mode of the key that registered it: only that mode's events reach it. */
+  @Column({ type: 'varchar', length: 8, default: 'test' })
+  mode!: 'test' | 'live';
+
   @Column({ type: 'varchar', length: 2048 })
   url!: string;
 

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -12,6 +11,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { QueryInteger } from '@payrail/payments';
 
 export class CreateWebhookEndpointDto {
   @ApiProperty({ example: 'https://shop.example.com/payrail/webhooks' })
@@ -42,6 +42,14 @@ export class AdminCreateWebhookEndpointDto extends CreateWebhookEndpointDto {
   @IsOptional()
   @IsString()
   merchant_id?: string;
+
+  @ApiPropertyOptional({
+    enum: ['test', 'live'],
+    description: 'Which events the endpoint receives: test or live (default test)',
+  })
+  @IsOptional()
+  @IsIn(['test', 'live'], { message: "mode must be 'test' or 'live'" })
+  mode?: 'test' | 'live';
 }
 
 export class UpdateWebhookEndpointDto {
@@ -92,7 +100,7 @@ export class InboxQueryDto {
   gateway_event_id?: string;
 
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
   @Max(100)
@@ -121,7 +129,7 @@ export class DeliveryQueryDto {
   state?: 'pending' | 'sending' | 'succeeded' | 'retrying' | 'dead';
 
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
   @Max(100)

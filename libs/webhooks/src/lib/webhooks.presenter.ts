@@ -17,6 +17,7 @@ export function presentEndpoint(e: WebhookEndpoint): WebhookEndpointResource {
     id: e.id,
     object: 'webhook_endpoint',
     merchant_id: e.merchantId,
+    mode: e.mode,
     url: e.url,
     event_types: e.eventTypes,
     description: e.description,

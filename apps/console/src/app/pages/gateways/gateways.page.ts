@@ -109,6 +109,20 @@ function verdict(c: ConnectionResource): string {
               <h2>
                 {{ p.display_name }} <span class="muted">v{{ p.version }}</span>
               </h2>
+              @if (p.sdk || p.api_version) {
+                <p class="muted" data-testid="plugin-versions">
+                  @if (p.sdk) {
+                    SDK <span class="mono">{{ p.sdk.package }} {{ p.sdk.version }}</span>
+                  }
+                  @if (p.api_version) {
+                    · API
+                    <span class="mono"
+                      >{{ p.api_version.header ? p.api_version.header + ': ' : ''
+                      }}{{ p.api_version.value }}</span
+                    >
+                  }
+                </p>
+              }
               <div class="caps">
                 @for (c of capabilityList(p); track c) {
                   <span class="cap">{{ c }}</span>

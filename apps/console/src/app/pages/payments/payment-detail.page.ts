@@ -21,6 +21,7 @@ import { SessionStore } from '../../core/session.store';
 import { MoneyPipe } from '../../shared/money.pipe';
 import { ProblemComponent } from '../../shared/problem.component';
 import { StatusChipComponent } from '../../shared/status-chip.component';
+import { TestDataBadgeComponent } from '../../shared/test-data-badge.component';
 
 type Action = 'capture' | 'void' | 'refund';
 
@@ -35,6 +36,7 @@ type Action = 'capture' | 'void' | 'refund';
     MatFormFieldModule,
     MatInputModule,
     StatusChipComponent,
+    TestDataBadgeComponent,
     ProblemComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -92,6 +94,7 @@ type Action = 'capture' | 'void' | 'refund';
       @if (detail(); as d) {
         <h1>
           <span class="mono">{{ d.payment.id }}</span> <pr-status [status]="d.payment.status" />
+          <pr-test-data [mode]="d.payment.mode" />
         </h1>
         <div class="layout">
           <div>

@@ -7,28 +7,18 @@ import { MatInputModule } from '@angular/material/input';
 import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator';
 import { MatSelectModule } from '@angular/material/select';
 import { RouterLink } from '@angular/router';
-import type { AdminPaymentListQuery, AdminPaymentPageResource } from '@payrail/api-contract';
+import {
+  PAYMENT_STATUSES,
+  type AdminPaymentListQuery,
+  type AdminPaymentPageResource,
+} from '@payrail/api-contract';
 import { AdminApi } from '../../core/admin.api';
 import { toProblem, type ApiProblem } from '../../core/api-problem';
 import { parseMoney } from '../../core/money';
 import { MoneyPipe } from '../../shared/money.pipe';
 import { ProblemComponent } from '../../shared/problem.component';
 import { StatusChipComponent } from '../../shared/status-chip.component';
-
-export const PAYMENT_STATUS_OPTIONS = [
-  'requires_payment_method',
-  'authorizing',
-  'requires_action',
-  'authorized',
-  'capturing',
-  'partially_captured',
-  'captured',
-  'partially_refunded',
-  'refunded',
-  'voided',
-  'failed',
-  'unknown',
-];
+import { TestDataBadgeComponent } from '../../shared/test-data-badge.component';
 
 @Component({
   selector: 'pr-payments',
@@ -43,6 +33,7 @@ export const PAYMENT_STATUS_OPTIONS = [
     MatButtonModule,
     MatPaginatorModule,
     StatusChipComponent,
+    TestDataBadgeComponent,
     ProblemComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -85,6 +76,14 @@ export const PAYMENT_STATUS_OPTIONS = [
               @for (s of statuses; track s) {
                 <mat-option [value]="s">{{ s.replace('_', ' ') }}</mat-option>
               }
+            </mat-select>
+          </mat-form-field>
+          <mat-form-field>
+            <mat-label>Mode</mat-label>
+            <mat-select name="mode" [(ngModel)]="filters.mode">
+              <mat-option [value]="undefined">Test and live</mat-option>
+              <mat-option value="live">Live only</mat-option>
+              <mat-option value="test">Test only</mat-option>
             </mat-select>
           </mat-form-field>
           <mat-form-field
@@ -132,7 +131,9 @@ export const PAYMENT_STATUS_OPTIONS = [
               <tr data-testid="payment-row">
                 <td>{{ p.created_at | date: 'short' }}</td>
                 <td>
-                  <a class="mono" [routerLink]="['/payments', p.id]">{{ p.id }}</a>
+                  <a class="mono" [routerLink]="['/payments', p.id]">{{ p.id }}</a><pr-test-data
+                    [mode]="p.mode"
+                  />
                 </td>
                 <td><pr-status [status]="p.status" /></td>
                 <td class="num">{{ p.amount | money: p.currency }}</td>
@@ -164,7 +165,7 @@ export const PAYMENT_STATUS_OPTIONS = [
 })
 export class PaymentsPage implements OnInit {
   private readonly api = inject(AdminApi);
-  readonly statuses = PAYMENT_STATUS_OPTIONS;
+  readonly statuses = PAYMENT_STATUSES;
   filters: AdminPaymentListQuery = {};
   from = '';
   to = '';

@@ -81,7 +81,7 @@ import { StatusChipComponent } from '../../shared/status-chip.component';
               <mat-form-field class="full">
                 <mat-label>Test card</mat-label>
                 <mat-select name="card" [(ngModel)]="cardNumber" required>
-                  @for (card of o.test_cards; track card.number) {
+                  @for (card of cardsFor(o); track card.number) {
                     <mat-option [value]="card.number">{{ card.label }}: {{ card.outcome }}</mat-option>
                   }
                 </mat-select>
@@ -148,6 +148,11 @@ export class TerminalPage implements OnInit {
     } catch (error) {
       this.problem.set(toProblem(error));
     }
+  }
+
+  /** The selected connection's sandbox cards (each gateway's sandbox documents its own). */
+  cardsFor(options: TerminalOptionsResource): TerminalOptionsResource['test_cards'] {
+    return options.connections.find((c) => c.id === this.connectionId)?.test_cards ?? options.test_cards;
   }
 
   async submit(): Promise<void> {

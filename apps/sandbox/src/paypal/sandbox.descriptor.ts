@@ -1,0 +1,13 @@
+import { defineSandbox } from '@payrail/plugin-sdk';
+import { PAYPAL_SANDBOX_DEFAULTS, startPayPalSandbox } from './paypal-sandbox';
+
+/** How the development tooling starts the PayPal sandbox; the `paypal` plugin's descriptor names the same port and credentials. */
+export const PAYPAL_SANDBOX = defineSandbox({
+  code: 'paypal',
+  defaultPort: PAYPAL_SANDBOX_DEFAULTS.port,
+  connectionValues: {
+    clientId: PAYPAL_SANDBOX_DEFAULTS.clientId,
+    clientSecret: PAYPAL_SANDBOX_DEFAULTS.clientSecret,
+  },
+  start: (options) => startPayPalSandbox(options),
+});

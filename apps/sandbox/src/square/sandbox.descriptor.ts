@@ -1,0 +1,13 @@
+import { defineSandbox } from '@payrail/plugin-sdk';
+import { SQUARE_SANDBOX_DEFAULTS, startSquareSandbox } from './server';
+
+/** How the development tooling starts the Square sandbox; the `square` plugin's descriptor names the same port and credentials. */
+export const SQUARE_SANDBOX = defineSandbox({
+  code: 'square',
+  defaultPort: SQUARE_SANDBOX_DEFAULTS.port,
+  connectionValues: {
+    accessToken: SQUARE_SANDBOX_DEFAULTS.accessToken,
+    locationId: SQUARE_SANDBOX_DEFAULTS.locationId,
+  },
+  start: (options) => startSquareSandbox(options),
+});

@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { newId, TransactionRunner } from '@payrail/database';
+import type {
+  GatewayConnection,
+  GatewayPaymentSnapshot,
+  GatewayRefundRecord,
+  Outcome,
+  PaymentGateway,
+} from '@payrail/plugin-sdk';
+import { gatewayRequestOf, type MoneyOperation, type StoredRequests } from './attempt-requests';
+import { PaymentAttempt, type AttemptOperation } from './entities/payment-attempt.entity';
+import type { Payment } from './entities/payment.entity';
+import { faultPoint } from './fault-injection';
+import { GatewayInvoker, type Invocation } from './gateway-invoker';
+
+/** First recovery try this long after a call is left in doubt. */
+export const FIRST_RECOVERY_DELAY_MS = 60_000;
+
+/** What each operation's call comes back with, once the plugin's result is reduced to what the core applies. */
+export interface CallResults {
+  authorize: GatewayPaymentSnapshot;
+  capture: GatewayPaymentSnapshot;
+  void: GatewayPaymentSnapshot;
+  refund: Pick<GatewayRefundRecord, 'reference' | 'status'>;
+}
+
+export interface AttemptPlan<O extends AttemptOperation> {
+  operation: O;
+  payment: Payment;
+  amount: number | null;
+  refundId?: string | null;
+  /** What is sent, stored with the attempt before the call so a retry sends the same. */
+  request: O extends MoneyOperation ? StoredRequests[O] : Record<string, unknown>;
+  /** Takes the payment for this step in the attempt's transaction; throws when it may not. */
+  claim?: (m: EntityManager) => Promise<void>;
+}
+
+/**
+ * The one way a gateway call is made, by a request and by recovery alike: claim the payment
+ * and write the attempt (with its idempotency key and request) in one transaction, call the
+ * gateway with the request rebuilt from the attempt, then apply the outcome.
+ */
+@Injectable()
+export class AttemptRunner {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly invoker: GatewayInvoker,
+  ) {}
+
+  /** Writes the attempt (and whatever the step claims) before the gateway is called, so its key survives a crash. */
+  begin<O extends AttemptOperation>(plan: AttemptPlan<O>): Promise<PaymentAttempt> {
+    return this.tx.run(async (m) => {
+      await plan.claim?.(m);
+      const id = newId('att');
+      const attempt = m.create(PaymentAttempt, {
+        id,
+        paymentId: plan.payment.id,
+        merchantId: plan.payment.merchantId,
+        operation: plan.operation,
+        status: 'pending',
+        idempotencyKey: `payrail_${id}`,
+        amount: plan.amount,
+        refundId: plan.refundId ?? null,
+        request: plan.request as Record<string, unknown>,
+        errorCode: null,
+        errorMessage: null,
+        gatewayCode: null,
+        gatewayRequestId: null,
+        latencyMs: null,
+        finishedAt: null,
+        recoveryTries: 0,
+        nextRecoveryAt: new Date(Date.now() + FIRST_RECOVERY_DELAY_MS),
+      });
+      await m.save(attempt);
+      return attempt;
+    });
+  }
+
+  /** Sends the attempt's request (again, for recovery: same key, same parameters). */
+  async call<O extends MoneyOperation>(
+    operation: O,
+    gateway: PaymentGateway,
+    connection: GatewayConnection,
+    attempt: PaymentAttempt,
+    payment: Payment,
+  ): Promise<Invocation<CallResults[O]>> {
+    faultPoint(`before_gateway_${operation}`);
+    const invocation = await this.invoker.invoke<CallResults[O]>(operation, connection.timeoutMs, () =>
+      this.send(operation, gateway, connection, attempt, payment),
+    );
+    // The gateway has acted; nothing is committed yet. A crash here is what recovery must settle.
+    if (invocation.outcome.ok) faultPoint(`after_gateway_${operation}`);
+    return invocation;
+  }
+
+  /** Asks the gateway for its view of a payment. */
+  async sync(
+    gateway: PaymentGateway,
+    connection: GatewayConnection,
+    reference: string,
+  ): Promise<Outcome<GatewayPaymentSnapshot>> {
+    const { outcome } = await this.invoker.invoke('sync', connection.timeoutMs, () =>
+      gateway.sync(connection, { reference }),
+    );
+    return outcome;
+  }
+
+  /** Claim, call, apply: a step from start to finish. */
+  async run<O extends MoneyOperation, R>(
+    plan: AttemptPlan<O>,
+    gateway: PaymentGateway,
+    connection: GatewayConnection,
+    apply: (attempt: PaymentAttempt, invocation: Invocation<CallResults[O]>) => Promise<R>,
+  ): Promise<R> {
+    const attempt = await this.begin(plan);
+    const invocation = await this.call(plan.operation, gateway, connection, attempt, plan.payment);
+    return apply(attempt, invocation);
+  }
+
+  private async send<O extends MoneyOperation>(
+    operation: O,
+    gateway: PaymentGateway,
+    connection: GatewayConnection,
+    attempt: PaymentAttempt,
+    payment: Payment,
+  ): Promise<Outcome<CallResults[O]>> {
+    const reduce = <T, V>(outcome: Outcome<T>, value: (t: T) => V): Outcome<V> =>
+      outcome.ok ? { ok: true, value: value(outcome.value) } : outcome;
+    switch (operation as MoneyOperation) {
+      case 'authorize':
+        return (await gateway.authorize(
+          connection,
+          gatewayRequestOf('authorize', attempt, payment),
+        )) as Outcome<CallResults[O]>;
+      case 'capture':
+        return reduce(
+          await gateway.capture(connection, gatewayRequestOf('capture', attempt, payment)),
+          (r) => r.snapshot,
+        ) as Outcome<CallResults[O]>;
+      case 'void':
+        return (await gateway.void(connection, gatewayRequestOf('void', attempt, payment))) as Outcome<
+          CallResults[O]
+        >;
+      case 'refund':
+        return reduce(
+          await gateway.refund(connection, gatewayRequestOf('refund', attempt, payment)),
+          (r) => r.refund,
+        ) as Outcome<CallResults[O]>;
+    }
+  }
+}

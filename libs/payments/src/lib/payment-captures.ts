@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { ApiError } from '@payrail/api-contract';
+import { SYSTEM_ACTOR, type AuditActorContext } from '@payrail/audit';
+import { ConnectionService } from '@payrail/gateways';
+import { AttemptRunner } from './attempt-runner';
+import { Payment } from './entities/payment.entity';
+import { IdempotencyService } from './idempotency.service';
+import { refusalOf } from './payment-errors';
+import { connectionOf, validMoney } from './payment-inputs';
+import { PaymentLedger } from './payment-ledger';
+import { PaymentOutcomes } from './payment-outcomes';
+import { PaymentReads } from './payment-reads';
+import { claimableFrom } from './payment-status';
+import type { PaymentOwner } from './payment-owner';
+
+const CAPTURABLE = claimableFrom('capturing');
+const VOIDABLE = claimableFrom('voided');
+
+/** What happens to an authorization: captured (in one go or in parts) or released (void). */
+@Injectable()
+export class PaymentCaptures {
+  constructor(
+    private readonly connections: ConnectionService,
+    private readonly runner: AttemptRunner,
+    private readonly outcomes: PaymentOutcomes,
+    private readonly ledger: PaymentLedger,
+    private readonly reads: PaymentReads,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  async capture(
+    owner: PaymentOwner,
+    id: string,
+    input: { amount?: number; final?: boolean },
+    context: AuditActorContext = SYSTEM_ACTOR,
+  ): Promise<Payment> {
+    const payment = await this.reads.get(owner, id);
+    await this.idempotency.attachResource(undefined, payment.id);
+    const record = await connectionOf(this.connections, payment);
+    const gateway = this.connections.gatewayFor(record);
+    const amount = input.amount ?? payment.amountCapturable;
+    const final = input.final ?? true;
+    if (input.amount !== undefined) validMoney(input.amount, payment.currency, 'amount');
+    if (!final && !gateway.capabilities.multipleCaptures) {
+      throw ApiError.invalid(
+        'final',
+        `${gateway.displayName} allows one capture per payment: final must be true`,
+      );
+    }
+    if (amount < payment.amountCapturable && !gateway.capabilities.partialCapture) {
+      throw ApiError.invalid('amount', `${gateway.displayName} does not capture part of a payment`);
+    }
+    // Credentials are resolved before anything is claimed, so a broken env: reference leaves the payment as it was.
+    const connection = await this.connections.toGatewayConnection(record);
+
+    return this.runner.run(
+      {
+        operation: 'capture',
+        payment,
+        amount,
+        request: {
+          reference: payment.gatewayReference ?? '',
+          amount,
+          currency: payment.currency,
+          final,
+          statusBefore: payment.status,
+        },
+        claim: async (m) => {
+          const claimed = await m
+            .createQueryBuilder()
+            .update(Payment)
+            .set({ status: 'capturing', inFlight: 'capture', version: () => 'version + 1' })
+            .where(
+              'id = :id AND in_flight IS NULL AND status IN (:...from) AND amount_capturable >= :amount AND amount_capturable > 0',
+              { id, from: CAPTURABLE, amount },
+            )
+            .execute();
+          // Read on the transaction's own connection: it may hold the row lock others wait for.
+          if (claimed.affected !== 1)
+            throw refusalOf(await m.findOneByOrFail(Payment, { id }), 'capture', amount);
+          await this.ledger.claimed(
+            m,
+            payment,
+            'capturing',
+            `capture of ${amount}${final ? '' : ' (more to follow)'}`,
+          );
+        },
+      },
+      gateway,
+      connection,
+      (attempt, { outcome, latencyMs }) =>
+        this.outcomes.capture(payment.id, attempt, outcome, { latencyMs, raise: true, context }),
+    );
+  }
+
+  async void(owner: PaymentOwner, id: string, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
+    const payment = await this.reads.get(owner, id);
+    await this.idempotency.attachResource(undefined, payment.id);
+    const record = await connectionOf(this.connections, payment);
+    const gateway = this.connections.gatewayFor(record);
+    if (!gateway.capabilities.void)
+      throw ApiError.invalid('id', `${gateway.displayName} does not void authorizations`);
+    const connection = await this.connections.toGatewayConnection(record);
+    return this.runner.run(
+      {
+        operation: 'void',
+        payment,
+        amount: null,
+        request: { reference: payment.gatewayReference ?? '' },
+        claim: async (m) => {
+          const claimed = await m
+            .createQueryBuilder()
+            .update(Payment)
+            .set({ inFlight: 'void', version: () => 'version + 1' })
+            .where('id = :id AND in_flight IS NULL AND status IN (:...from)', { id, from: VOIDABLE })
+            .execute();
+          if (claimed.affected !== 1) throw refusalOf(await m.findOneByOrFail(Payment, { id }), 'void', 0);
+        },
+      },
+      gateway,
+      connection,
+      (attempt, { outcome, latencyMs }) =>
+        this.outcomes.void(payment.id, attempt, outcome, { latencyMs, raise: true, context }),
+    );
+  }
+}

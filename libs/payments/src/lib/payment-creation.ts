@@ -1,0 +1,226 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { ApiError } from '@payrail/api-contract';
+import { SYSTEM_ACTOR, type AuditActorContext } from '@payrail/audit';
+import { newId, TransactionRunner } from '@payrail/database';
+import { ConnectionService } from '@payrail/gateways';
+import {
+  GatewayError,
+  type CardDetails,
+  type GatewayConnection,
+  type PaymentGateway,
+} from '@payrail/plugin-sdk';
+import { AttemptRunner } from './attempt-runner';
+import { Payment } from './entities/payment.entity';
+import { IdempotencyService } from './idempotency.service';
+import { PaymentCaptures } from './payment-captures';
+import { PaymentFailedError } from './payment-errors';
+import { validMoney } from './payment-inputs';
+import { PaymentLedger } from './payment-ledger';
+import { PaymentOutcomes } from './payment-outcomes';
+import { PaymentTimeline } from './payment-timeline';
+import { GatewayInvoker } from './gateway-invoker';
+import { ownerMerchant, ownerMode, type PaymentOwner } from './payment-owner';
+
+export interface CreatePaymentInput {
+  amount: number;
+  currency: string;
+  captureMethod: 'automatic' | 'manual';
+  paymentMethod: { token: string } | { card: CardDetails };
+  gateway?: string;
+  connectionId?: string;
+  customer?: { email?: string; name?: string };
+  description?: string;
+  metadata?: Record<string, string>;
+}
+
+/** A new payment: checked against its connection, stored, tokenized if given a card, authorized, captured if automatic. */
+@Injectable()
+export class PaymentCreation {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly connections: ConnectionService,
+    private readonly runner: AttemptRunner,
+    private readonly invoker: GatewayInvoker,
+    private readonly outcomes: PaymentOutcomes,
+    private readonly ledger: PaymentLedger,
+    private readonly timeline: PaymentTimeline,
+    private readonly captures: PaymentCaptures,
+    private readonly idempotency: IdempotencyService,
+    @InjectRepository(Payment) private readonly payments: Repository<Payment>,
+  ) {}
+
+  async create(
+    owner: PaymentOwner,
+    input: CreatePaymentInput,
+    context: AuditActorContext = SYSTEM_ACTOR,
+  ): Promise<Payment> {
+    const currency = validMoney(input.amount, input.currency);
+    const merchantId = ownerMerchant(owner);
+    const record = await this.connections
+      .resolve(merchantId, {
+        connectionId: input.connectionId,
+        gateway: input.gateway,
+        mode: ownerMode(owner),
+      })
+      .catch((error: Error & { param?: string; status?: number }) => {
+        if (error instanceof ApiError) throw error;
+        if (error.param)
+          throw new ApiError(error.status ?? 400, {
+            type: 'invalid_request_error',
+            code: error.status === 404 ? 'resource_missing' : 'parameter_invalid',
+            message: error.message,
+            param: error.param,
+          });
+        throw error;
+      });
+    const gateway = this.connections.gatewayFor(record);
+    const currencies = gateway.capabilities.currencies;
+    if (currencies !== '*' && !currencies.includes(currency)) {
+      throw new ApiError(400, {
+        type: 'invalid_request_error',
+        code: 'currency_not_supported',
+        message: `${gateway.displayName} does not support ${currency}`,
+        param: 'currency',
+      });
+    }
+    const maxAmount = gateway.capabilities.maxAmount;
+    if (maxAmount !== undefined && input.amount > maxAmount)
+      throw ApiError.invalid(
+        'amount',
+        `${gateway.displayName} takes at most ${maxAmount} minor units in one payment`,
+        'amount_too_large',
+      );
+    if ('card' in input.paymentMethod && !gateway.capabilities.tokenization) {
+      throw ApiError.invalid(
+        'payment_method.card',
+        `${gateway.displayName} takes no raw card numbers from a server: send payment_method.token (a ${gateway.displayName} nonce or card id) instead`,
+      );
+    }
+    const connection = await this.connections.toGatewayConnection(record);
+
+    let payment = this.payments.create({
+      id: newId('pay'),
+      merchantId,
+      connectionId: record.id,
+      gateway: record.gateway,
+      mode: record.mode,
+      status: 'requires_payment_method',
+      amount: input.amount,
+      currency,
+      amountCapturable: 0,
+      amountCaptured: 0,
+      amountRefunded: 0,
+      amountRefundPending: 0,
+      captureMethod: input.captureMethod,
+      gatewayReference: null,
+      paymentMethodToken: 'token' in input.paymentMethod ? input.paymentMethod.token : null,
+      cardBrand: null,
+      cardLast4: 'card' in input.paymentMethod ? input.paymentMethod.card.number.slice(-4) : null,
+      customerEmail: input.customer?.email ?? null,
+      customerName: input.customer?.name ?? null,
+      description: input.description ?? null,
+      metadata: input.metadata ?? null,
+      failureCode: null,
+      failureMessage: null,
+      failureGatewayCode: null,
+      nextAction: null,
+      captures: [],
+      inFlight: null,
+      needsReview: false,
+    });
+    await this.tx.run(async (m) => {
+      await m.save(payment);
+      await this.timeline.add(m, payment, {
+        type: 'status_changed',
+        toStatus: payment.status,
+        message: `created on ${record.gateway} connection ${record.id}`,
+      });
+      await this.idempotency.attachResource(m, payment.id);
+    });
+
+    if ('card' in input.paymentMethod) {
+      payment = await this.tokenize(payment, gateway, connection, input.paymentMethod.card, input.customer);
+    }
+    payment = await this.authorize(payment, gateway, connection, input);
+    if (input.captureMethod === 'automatic' && payment.status === 'authorized') {
+      payment = await this.captures.capture(owner, payment.id, {}, context);
+    }
+    return payment;
+  }
+
+  /** Raw card data is sent once and never stored; only its last four digits stay with the attempt. */
+  private async tokenize(
+    payment: Payment,
+    gateway: PaymentGateway,
+    connection: GatewayConnection,
+    card: CardDetails,
+    customer?: CreatePaymentInput['customer'],
+  ): Promise<Payment> {
+    const attempt = await this.runner.begin({
+      operation: 'tokenize',
+      payment,
+      amount: null,
+      request: { card: { last4: card.number.slice(-4), exp_month: card.expMonth, exp_year: card.expYear } },
+    });
+    const { outcome, latencyMs } = await this.invoker.invoke('tokenize', connection.timeoutMs, () =>
+      gateway.tokenize(connection, { card, customer, idempotencyKey: attempt.idempotencyKey }),
+    );
+    const result = await this.tx.run(async (m) => {
+      const current = await this.ledger.lock(m, payment.id);
+      await this.timeline.recordCall(
+        m,
+        current,
+        attempt,
+        outcome.ok ? { ok: true } : { ok: false, error: outcome.error },
+        latencyMs,
+      );
+      if (!outcome.ok) {
+        // Nothing was charged: a card that cannot be tokenized fails the payment for good.
+        await this.ledger.fail(
+          m,
+          current,
+          outcome.error.indeterminate
+            ? new GatewayError('processing_error', { detail: outcome.error.message })
+            : outcome.error,
+        );
+        return { payment: current, failure: outcome.error };
+      }
+      current.paymentMethodToken = outcome.value.token;
+      current.cardBrand = outcome.value.card?.brand ?? null;
+      current.cardLast4 = outcome.value.card?.last4 ?? current.cardLast4;
+      return { payment: await m.save(current), failure: undefined };
+    });
+    if (result.failure) throw new PaymentFailedError(result.payment, result.failure);
+    return result.payment;
+  }
+
+  private authorize(
+    payment: Payment,
+    gateway: PaymentGateway,
+    connection: GatewayConnection,
+    input: CreatePaymentInput,
+  ): Promise<Payment> {
+    return this.runner.run(
+      {
+        operation: 'authorize',
+        payment,
+        amount: payment.amount,
+        request: {
+          token: payment.paymentMethodToken as string,
+          amount: payment.amount,
+          currency: payment.currency,
+          ...(input.customer ? { customer: input.customer } : {}),
+          ...(input.description !== undefined ? { description: input.description } : {}),
+          ...(input.metadata ? { metadata: input.metadata } : {}),
+        },
+        claim: (m) => this.ledger.moveTo(m, payment, 'authorizing'),
+      },
+      gateway,
+      connection,
+      (attempt, { outcome, latencyMs }) =>
+        this.outcomes.authorize(payment.id, attempt, outcome, { latencyMs, raise: true }),
+    );
+  }
+}

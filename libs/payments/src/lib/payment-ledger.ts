@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AuditService, type AuditActorContext } from '@payrail/audit';
+import { TransactionRunner } from '@payrail/database';
+import type { GatewayError, GatewayPaymentSnapshot } from '@payrail/plugin-sdk';
+import type { PaymentAttempt } from './entities/payment-attempt.entity';
+import { Payment } from './entities/payment.entity';
+import { PaymentChangeFeed } from './payment-changes';
+import { assertTransition, canTransition, fromGatewayStatus, type PaymentStatus } from './payment-status';
+import { PaymentTimeline } from './payment-timeline';
+
+export type MoneyAction = 'payment.captured' | 'payment.voided' | 'payment.refunded';
+
+/**
+ * Every write that changes a payment's state goes through here, inside the caller's
+ * transaction: the state machine is checked, the change is on the timeline and published.
+ */
+@Injectable()
+export class PaymentLedger {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly timeline: PaymentTimeline,
+    private readonly audit: AuditService,
+    readonly changes: PaymentChangeFeed,
+  ) {}
+
+  /** Reads the payment for update: on PostgreSQL the row stays locked until the transaction ends. */
+  lock(m: EntityManager, id: string): Promise<Payment> {
+    return m.findOneOrFail(Payment, {
+      where: { id },
+      ...(this.tx.postgres ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+  }
+
+  /** The one way a payment changes status; a move `TRANSITIONS` does not allow throws. */
+  async moveTo(m: EntityManager, payment: Payment, status: PaymentStatus, message?: string): Promise<void> {
+    const from = payment.status;
+    assertTransition(from, status);
+    payment.status = status;
+    await m.save(payment);
+    if (from !== status) {
+      await this.timeline.add(m, payment, {
+        type: 'status_changed',
+        fromStatus: from,
+        toStatus: status,
+        message: message ?? null,
+      });
+      await this.changes.publish(m, { kind: 'payment', payment, from, to: status });
+    }
+  }
+
+  /**
+   * A claim `UPDATE` moved the payment atomically (its status list comes from `claimableFrom`);
+   * this checks the move against the state machine and puts it on the timeline.
+   */
+  async claimed(m: EntityManager, payment: Payment, to: PaymentStatus, message: string): Promise<void> {
+    assertTransition(payment.status, to);
+    await this.timeline.add(m, payment, {
+      type: 'status_changed',
+      fromStatus: payment.status,
+      toStatus: to,
+      message,
+    });
+  }
+
+  /**
+   * Takes the gateway's view of the payment as the truth. A view the state machine cannot
+   * reach from here (the gateway and Payrail disagree) leaves the status alone and flags the
+   * payment for review instead.
+   */
+  async applySnapshot(
+    m: EntityManager,
+    payment: Payment,
+    snapshot: GatewayPaymentSnapshot,
+    options: { keepRefunds?: boolean } = {},
+  ): Promise<void> {
+    let status = fromGatewayStatus(snapshot.status);
+    if (status === 'authorizing') status = 'unknown';
+    if (!canTransition(payment.status, status)) {
+      payment.needsReview = true;
+      // A call under way cannot stay so once the gateway has answered: it is in doubt.
+      if (payment.status === 'authorizing' || payment.status === 'capturing')
+        await this.moveTo(m, payment, 'unknown', `the gateway reports ${snapshot.status}`);
+      else await m.save(payment);
+      await this.timeline.add(m, payment, {
+        type: 'status_changed',
+        fromStatus: payment.status,
+        toStatus: payment.status,
+        message: `the gateway reports ${snapshot.status}, which Payrail cannot reach from ${payment.status}; flagged for review`,
+      });
+      await this.changes.publish(m, {
+        kind: 'review_required',
+        payment,
+        reason: `the gateway reports ${snapshot.status} for a ${payment.status} payment`,
+      });
+      return;
+    }
+    payment.gatewayReference = snapshot.reference || payment.gatewayReference;
+    payment.amountCapturable = snapshot.amountCapturable;
+    payment.amountCaptured = snapshot.amountCaptured;
+    if (!options.keepRefunds)
+      payment.amountRefunded = Math.max(payment.amountRefunded, snapshot.amountRefunded);
+    payment.captures = snapshot.captures;
+    payment.nextAction = snapshot.nextAction ?? null;
+    if (snapshot.card?.brand) payment.cardBrand = snapshot.card.brand;
+    if (snapshot.card?.last4) payment.cardLast4 = snapshot.card.last4;
+    if (snapshot.failure) {
+      payment.failureCode = snapshot.failure.code;
+      payment.failureMessage = snapshot.failure.message;
+      payment.failureGatewayCode = snapshot.failure.gatewayCode ?? null;
+    }
+    await this.moveTo(m, payment, status);
+  }
+
+  async fail(m: EntityManager, payment: Payment, error: GatewayError): Promise<void> {
+    payment.failureCode = error.code;
+    payment.failureMessage = error.userMessage;
+    payment.failureGatewayCode = error.gatewayCode ?? null;
+    payment.amountCapturable = 0;
+    payment.inFlight = null;
+    await this.moveTo(m, payment, 'failed', error.userMessage);
+  }
+
+  /** One audit entry per money movement (or refused one), in the transaction that records it; calls still in doubt wait for recovery. */
+  auditMoney(
+    m: EntityManager,
+    context: AuditActorContext,
+    action: MoneyAction,
+    payment: Payment,
+    attempt: PaymentAttempt,
+    after: Record<string, unknown>,
+    failure?: GatewayError,
+  ) {
+    return this.audit.record(
+      {
+        ...context,
+        action,
+        outcome: failure ? 'failure' : 'success',
+        reason: failure ? `${failure.code}: ${failure.userMessage}` : null,
+        merchantId: payment.merchantId,
+        resource: { type: 'payment', id: payment.id },
+        change: {
+          after: {
+            ...after,
+            currency: payment.currency,
+            gateway: payment.gateway,
+            connectionId: payment.connectionId,
+            attemptId: attempt.id,
+          },
+        },
+      },
+      m,
+    );
+  }
+}

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { ApiError } from '@payrail/api-contract';
+import { SYSTEM_ACTOR, type AuditActorContext } from '@payrail/audit';
+import { newId } from '@payrail/database';
+import { ConnectionService } from '@payrail/gateways';
+import { AttemptRunner } from './attempt-runner';
+import { Payment } from './entities/payment.entity';
+import { Refund } from './entities/refund.entity';
+import { IdempotencyService } from './idempotency.service';
+import { refusalOf } from './payment-errors';
+import { connectionOf, validMoney } from './payment-inputs';
+import { PaymentOutcomes } from './payment-outcomes';
+import { PaymentReads } from './payment-reads';
+import { claimableFrom } from './payment-status';
+import type { PaymentOwner } from './payment-owner';
+
+const REFUNDABLE = claimableFrom('partially_refunded', 'refunded');
+
+/** Refunds of what was captured: reserved before the call, so concurrent refunds never take more than is left. */
+@Injectable()
+export class PaymentRefunds {
+  constructor(
+    private readonly connections: ConnectionService,
+    private readonly runner: AttemptRunner,
+    private readonly outcomes: PaymentOutcomes,
+    private readonly reads: PaymentReads,
+    private readonly idempotency: IdempotencyService,
+    @InjectRepository(Refund) private readonly refunds: Repository<Refund>,
+  ) {}
+
+  async refund(
+    owner: PaymentOwner,
+    id: string,
+    input: { amount?: number; reason?: string },
+    context: AuditActorContext = SYSTEM_ACTOR,
+  ): Promise<Refund> {
+    const payment = await this.reads.get(owner, id);
+    await this.idempotency.attachResource(undefined, payment.id);
+    const record = await connectionOf(this.connections, payment);
+    const gateway = this.connections.gatewayFor(record);
+    const amount =
+      input.amount ?? payment.amountCaptured - payment.amountRefunded - payment.amountRefundPending;
+    if (input.amount !== undefined) validMoney(input.amount, payment.currency, 'amount');
+    if (amount > 0 && amount < payment.amountCaptured && !gateway.capabilities.partialRefund) {
+      throw ApiError.invalid('amount', `${gateway.displayName} does not refund part of a payment`);
+    }
+    const connection = await this.connections.toGatewayConnection(record);
+    const refund = this.refunds.create({
+      id: newId('re'),
+      paymentId: id,
+      merchantId: payment.merchantId,
+      amount,
+      currency: payment.currency,
+      status: 'pending',
+      reason: input.reason ?? null,
+      gatewayReference: null,
+      failureCode: null,
+      failureMessage: null,
+    });
+    return this.runner.run(
+      {
+        operation: 'refund',
+        payment,
+        amount,
+        refundId: refund.id,
+        request: {
+          reference: payment.gatewayReference ?? '',
+          amount,
+          currency: payment.currency,
+          refundId: refund.id,
+          ...(input.reason !== undefined ? { reason: input.reason } : {}),
+          captures: payment.captures,
+        },
+        claim: async (m) => {
+          // The reservation makes concurrent refunds safe: none can take more than is left.
+          const claimed = await m
+            .createQueryBuilder()
+            .update(Payment)
+            .set({
+              amountRefundPending: () => `amount_refund_pending + ${Number(amount)}`,
+              version: () => 'version + 1',
+            })
+            .where(
+              'id = :id AND status IN (:...from) AND amount_captured - amount_refunded - amount_refund_pending >= :amount AND :amount > 0',
+              { id, from: REFUNDABLE, amount },
+            )
+            .execute();
+          if (claimed.affected !== 1)
+            throw refusalOf(await m.findOneByOrFail(Payment, { id }), 'refund', amount);
+          await m.save(refund);
+        },
+      },
+      gateway,
+      connection,
+      (attempt, { outcome, latencyMs }) =>
+        this.outcomes.refund(id, refund.id, attempt, outcome, { latencyMs, raise: true, context }),
+    );
+  }
+}
