@@ -203,13 +203,7 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
       let order: Order;
       if (request.token.startsWith(HANDLE_PREFIX)) {
         const handle = this.handles.get(request.token);
-        if (!handle || handle.expiresAt < Date.now())
-          return fail(
-            new GatewayError('invalid_request', {
-              param: 'token',
-              detail: 'the card handle is unknown or expired; tokenize the card again',
-            }),
-          );
+        if (!handle || handle.expiresAt < Date.now()) return this.recallCardOrder(orders, request, currency);
         if (handle.usedBy && handle.usedBy !== request.idempotencyKey)
           return fail(
             new GatewayError('invalid_request', {
@@ -281,6 +275,47 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
       }
       return succeed(snapshot);
     });
+  }
+
+  /**
+   * A card handle lives in this process only, so after a restart the authorization cannot be
+   * sent again. PayPal replays a request id it has seen: asked again under the same id, it
+   * answers with the order the first call made, or (the first call never arrived) makes a new
+   * order with no card, which holds no money and is proof that none was made.
+   */
+  private async recallCardOrder(
+    orders: OrdersController,
+    request: AuthorizeRequest,
+    currency: string,
+  ): Promise<Outcome<GatewayPaymentSnapshot>> {
+    const { result: order } = await orders.createOrder({
+      body: {
+        intent: CheckoutPaymentIntent.Authorize,
+        purchaseUnits: [
+          {
+            referenceId: request.paymentId,
+            customId: request.attemptId,
+            amount: toPayPalMoney(request.amount.amount, currency),
+          },
+        ],
+      },
+      paypalRequestId: requestId(request.idempotencyKey),
+      prefer: REPRESENTATION,
+    });
+    const auth = order.purchaseUnits?.[0]?.payments?.authorizations?.[0];
+    if (!auth && !order.paymentSource?.card)
+      return fail(
+        new GatewayError('invalid_request', {
+          param: 'token',
+          absent: true,
+          detail:
+            'the card handle is unknown or expired and PayPal holds no order for this attempt; tokenize the card again',
+        }),
+      );
+    const snapshot = snapshotFromOrder(order);
+    if (snapshot.status === 'failed')
+      return fail(processorDecline(auth?.processorResponse?.responseCode, auth?.id));
+    return succeed(snapshot);
   }
 
   async capture(connection: GatewayConnection, request: CaptureRequest): Promise<Outcome<CaptureResult>> {
