@@ -88,6 +88,14 @@ if (wants('console')) {
   } else totals.failed += 1;
 }
 
+if (wants('bench')) {
+  // A small run of every benchmark scenario: it must complete and print its table (speed is not judged).
+  const env = postgresUrl ? { BENCH_DATABASE_URL: process.env.BENCH_DATABASE_URL || postgresUrl } : {};
+  totals[
+    step('benchmark smoke test', process.execPath, ['scripts/bench/smoke.mjs'], env) ? 'passed' : 'failed'
+  ] += 1;
+}
+
 if (wants('sqlite') || wants('postgres')) {
   // Last: no card number, CVC, gateway secret or token, or Payrail key in any test database or log.
   const scanned =

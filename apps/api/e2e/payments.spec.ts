@@ -190,14 +190,14 @@ describe(`payments API ${dbLabel}`, () => {
       expect((await api.request('GET', '/v1/payments?limit=100')).body.data.length).toBe(before);
     });
 
-    it('refuses a body over 100 kB', async () => {
+    it('refuses a body over 100 kB with 413', async () => {
       if (!api) return;
       const response = await api.request(
         'POST',
         '/v1/payments',
         manual({ description: 'x'.repeat(110_000) }),
       );
-      expect(response.status).toBe(400);
+      expect(response.status).toBe(413);
       expect(response.body.error.param).toBe('body');
     });
   });

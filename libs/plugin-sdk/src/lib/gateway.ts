@@ -28,6 +28,8 @@ export interface GatewayCapabilities {
   settlementReports: boolean;
   /** ISO 4217 codes the gateway accepts; `'*'` for "every code the money module knows". */
   currencies: readonly string[] | '*';
+  /** The largest amount, in minor units, the gateway takes in one payment; more is refused before any call. */
+  maxAmount?: number;
 }
 
 /**
