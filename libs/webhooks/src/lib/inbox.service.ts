@@ -192,7 +192,7 @@ export class InboxService implements WebhookInbox, OnModuleInit {
       .find({ where: { state: 'received', updatedAt: LessThan(cutoff) }, take: 100 });
     for (const row of stale) {
       // Touching the row restarts its minute, so it is offered once a minute at most.
-      await this.tx.run((m) => m.update(InboxEvent, { id: row.id }, { lastError: row.lastError }));
+      await this.tx.lazy((m) => m.update(InboxEvent, { id: row.id }, { lastError: row.lastError }));
       await this.jobs.enqueue(INBOUND_QUEUE, { inboxId: row.id });
     }
     if (stale.length) this.logger.warn(`offered ${stale.length} unapplied inbox events again`);
@@ -215,7 +215,7 @@ export class InboxService implements WebhookInbox, OnModuleInit {
     effect: WebhookEffect | null,
     error: string,
   ): Promise<void> {
-    await this.tx.run((m) =>
+    await this.tx.lazy((m) =>
       m.update(
         InboxEvent,
         { id },
