@@ -45,7 +45,8 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
   app.useBodyParser('urlencoded', { limit: '100kb', extended: false });
   app.use(requestContext(options.logger));
   app.use(helmet({ contentSecurityPolicy: false }));
-  app.set('trust proxy', 'loopback');
+  // Only the configured proxies may say who the client is (X-Forwarded-For) or that TLS was used.
+  app.set('trust proxy', config.trustProxy.length ? config.trustProxy : false);
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
