@@ -1,205 +1,226 @@
 #!/usr/bin/env node
-// `npm run bench`: authorize + capture through Payrail (HTTP API -> Stripe plugin -> Stripe
-// sandbox) against the same two calls made straight to the sandbox with the official SDK, same
-// load, one run. Prints JSON figures; it is not a pass/fail test. Loopback only, bounded.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+// `npm run bench`: where the time of a payment goes. Each scenario runs twice, one after the
+// other: the same gateway calls made straight to the sandbox with the official SDK, then through
+// Payrail (HTTP API -> plugin -> sandbox), on SQLite and on PostgreSQL (BENCH_DATABASE_URL, else
+// TEST_DATABASE_URL). It prints figures, never passes or fails on them. Loopback only, bounded.
+// BENCH_QUICK=1 runs a small version of every scenario (a smoke test).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Stripe from 'stripe';
 import { nxEnv } from './env.mjs';
+import {
+  cpuMs,
+  createApiKey,
+  freePort,
+  memoryMb,
+  scratchDatabase,
+  scrape,
+  settle,
+  start,
+  stop,
+  waitFor,
+} from './bench/processes.mjs';
+import { table } from './bench/report.mjs';
+import { directClients, pairs, payrailClient, reads } from './bench/scenarios.mjs';
+import { round, load } from './bench/stats.mjs';
 
-const OPERATIONS = Number(process.env.BENCH_OPERATIONS ?? 400);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const WARMUP = 30;
-const STRIPE_KEY = 'sk_test_PayrailSandbox000000000000000000000000';
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
-async function waitFor(url, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-}
-
-function rssMb(pid) {
-  try {
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-    return Math.round(kb / 1024);
-  } catch {
-    return null;
-  }
-}
-
-async function run(label, count, operation) {
-  const latencies = [];
-  let next = 0;
-  let failures = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < count) {
-        const i = next++;
-        const t0 = performance.now();
-        try {
-          await operation(i);
-          latencies.push(performance.now() - t0);
-        } catch (error) {
-          failures++;
-          if (failures <= 3) process.stderr.write(`${label} operation failed: ${error.message}\n`);
-        }
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p) =>
-    Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] * 10) / 10;
-  return {
-    operations: latencies.length,
-    failures,
-    seconds: Math.round(seconds * 100) / 100,
-    ops_per_s: Math.round((latencies.length / seconds) * 10) / 10,
-    median_ms: pct(50),
-    p99_ms: pct(99),
-  };
-}
+const QUICK = process.env.BENCH_QUICK === '1';
+// Operations per scenario; the quick run is a smoke test of every scenario, not a measurement.
+const SIZES = QUICK
+  ? { pairs1: 8, pairs32: 32, gateway32: 32, gets: 160, lists: 32, warmup: 2, maxSeconds: 6, settleMs: 1_500 }
+  : {
+      pairs1: 150,
+      pairs32: 640,
+      gateway32: 320,
+      gets: 3200,
+      lists: 320,
+      warmup: 20,
+      maxSeconds: 120,
+      settleMs: 8_000,
+    };
+const postgresUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || undefined;
+const root = join(import.meta.dirname, '..');
 
 const build = spawnSync(
   'npx',
   ['nx', 'run-many', '-t', 'build', '-p', 'api,sandbox', '--output-style=stream'],
-  { stdio: ['ignore', 'ignore', 'inherit'], env: nxEnv },
+  { stdio: ['ignore', 'ignore', 'inherit'], env: nxEnv, cwd: root },
 );
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-const [apiPort, stripePort, paypalPort, squarePort] = await Promise.all([
-  freePort(),
-  freePort(),
-  freePort(),
-  freePort(),
-]);
-const dataDir = mkdtempSync(join(tmpdir(), 'payrail-bench-'));
-const env = {
-  ...process.env,
-  PORT: String(apiPort),
-  HOST: '127.0.0.1',
-  PAYRAIL_DATA_DIR: dataDir,
-  PAYRAIL_SANDBOX: 'on',
-  PAYRAIL_SANDBOX_STRIPE_PORT: String(stripePort),
-  PAYRAIL_SANDBOX_PAYPAL_PORT: String(paypalPort),
-  PAYRAIL_SANDBOX_SQUARE_PORT: String(squarePort),
-  PAYRAIL_PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
-  LOG_LEVEL: 'warn',
-};
-delete env.DATABASE_URL;
-const children = [];
-const stopAll = () => children.forEach((c) => c.kill('SIGTERM'));
-process.on('exit', stopAll);
-try {
-  children.push(spawn(process.execPath, ['dist/apps/sandbox/main.js'], { env, stdio: 'ignore' }));
-  await waitFor(`http://127.0.0.1:${stripePort}/v1/charges`);
-  const api = spawn(process.execPath, ['dist/apps/api/main.js'], {
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(api);
-  await waitFor(`http://127.0.0.1:${apiPort}/health/ready`);
-  const cli = spawnSync(
-    process.execPath,
-    ['dist/apps/api/cli.js', 'api-key', 'create', '--merchant', 'default', '--mode', 'test'],
-    { env, encoding: 'utf8' },
-  );
-  const apiKey = cli.stdout.trim().split('\n').pop();
-  if (!apiKey?.startsWith('pr_test_')) throw new Error(`could not create an API key: ${cli.stderr}`);
+const children = new Set();
+const begun = Date.now();
+const elapsed = () => `[${Math.round((Date.now() - begun) / 1000)} s]`;
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
 
-  const post = async (path, body, key) => {
-    const response = await fetch(`http://127.0.0.1:${apiPort}${path}`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${apiKey}`,
-        'content-type': 'application/json',
-        'idempotency-key': key,
-      },
-      body: JSON.stringify(body),
-    });
-    const json = await response.json();
-    if (response.status >= 300) throw new Error(`${path} answered ${response.status}: ${json.error?.code}`);
-    return json;
+/** One side of a scenario, with what the API and the sandbox spent on it. */
+async function phase(ctx, label, operation, count, concurrency) {
+  await settle(ctx.api.pid, { maxMs: SIZES.settleMs });
+  const before = { api: cpuMs(ctx.api.pid), sandbox: cpuMs(ctx.sandbox.pid), db: await scrape(ctx.apiUrl) };
+  const result = await load({ label, count, concurrency, operation, maxSeconds: SIZES.maxSeconds });
+  // Webhooks the sandbox sends back are part of the load: their intake is counted too.
+  await settle(ctx.api.pid, { maxMs: SIZES.settleMs });
+  const after = { api: cpuMs(ctx.api.pid), sandbox: cpuMs(ctx.sandbox.pid), db: await scrape(ctx.apiUrl) };
+  const per = (a, b) => (result.operations ? round((b - a) / result.operations, 2) : null);
+  return {
+    ...result,
+    api_cpu_ms_per_op: per(before.api, after.api),
+    sandbox_cpu_ms_per_op: per(before.sandbox, after.sandbox),
+    statements_per_op: per(before.db.statements, after.db.statements),
+    commits_per_op: per(before.db.commits, after.db.commits),
+    loop_max_ms: round(after.db.loop_max_ms),
+    loop_p99_ms: round(after.db.loop_p99_ms),
+    ...memoryMb(ctx.api.pid),
   };
-  const viaPayrail = async (i) => {
-    const payment = await post(
-      '/v1/payments',
-      {
-        amount: 1000 + (i % 100),
-        currency: 'usd',
-        gateway: 'stripe',
-        capture_method: 'manual',
-        payment_method: { token: 'pm_card_visa' },
-      },
-      `bench-auth-${i}-${apiPort}`,
-    );
-    const captured = await post(`/v1/payments/${payment.id}/capture`, {}, `bench-cap-${i}-${apiPort}`);
-    if (captured.status !== 'captured') throw new Error(`payment ended ${captured.status}`);
-  };
-  const stripe = new Stripe(STRIPE_KEY, {
-    host: '127.0.0.1',
-    port: stripePort,
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
-  const direct = async (i) => {
-    const intent = await stripe.paymentIntents.create(
-      {
-        amount: 1000 + (i % 100),
-        currency: 'usd',
-        capture_method: 'manual',
-        payment_method: 'pm_card_visa',
-        confirm: true,
-      },
-      { idempotencyKey: `direct-auth-${i}-${stripePort}` },
-    );
-    const captured = await stripe.paymentIntents.capture(
-      intent.id,
-      {},
-      { idempotencyKey: `direct-cap-${i}-${stripePort}` },
-    );
-    if (captured.status !== 'succeeded') throw new Error(`intent ended ${captured.status}`);
-  };
-
-  await run('warm-up direct', WARMUP, (i) => direct(1_000_000 + i));
-  await run('warm-up payrail', WARMUP, (i) => viaPayrail(1_000_000 + i));
-  const directResult = await run('direct', OPERATIONS, direct);
-  const payrailResult = await run('payrail', OPERATIONS, viaPayrail);
-  const result = {
-    benchmark: 'authorize + capture, Stripe sandbox',
-    load: {
-      operations: OPERATIONS,
-      concurrency: CONCURRENCY,
-      database: 'sqlite (embedded default)',
-      node: process.version,
-    },
-    direct_sdk: directResult,
-    through_payrail: { ...payrailResult, api_rss_mb: rssMb(api.pid) },
-    ratio_ops_per_s: Math.round((payrailResult.ops_per_s / directResult.ops_per_s) * 1000) / 1000,
-  };
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-} finally {
-  stopAll();
-  rmSync(dataDir, { recursive: true, force: true });
 }
+
+async function scenario(ctx, rows, { name, concurrency, count, paths, collect }) {
+  const tag = `${ctx.database[0]}${rows.length}`;
+  process.stderr.write(
+    `${elapsed()} ${ctx.database}: ${name} at concurrency ${concurrency} (${count} operations)\n`,
+  );
+  const ids = { direct: [], payrail: [] };
+  const keep = (side) => async (i, timed) => {
+    const id = await paths[side](i, timed);
+    if (collect) ids[side].push(id);
+  };
+  const warm = Math.min(SIZES.warmup, count);
+  await load({
+    label: `${name} warm-up`,
+    count: warm,
+    concurrency,
+    operation: (i, t) => keep('direct')(1e6 + i, t),
+  });
+  await load({
+    label: `${name} warm-up`,
+    count: warm,
+    concurrency,
+    operation: (i, t) => keep('payrail')(1e6 + i, t),
+  });
+  const direct = await phase(ctx, `${name} direct`, keep('direct'), count, concurrency);
+  const payrail = await phase(ctx, `${name} payrail`, keep('payrail'), count, concurrency);
+  rows.push({
+    database: ctx.database,
+    scenario: name,
+    concurrency,
+    direct,
+    payrail,
+    ratio: direct.ops_per_s ? round(payrail.ops_per_s / direct.ops_per_s, 3) : null,
+    added_per_request: {
+      median_ms: round(payrail.request.median_ms - direct.request.median_ms),
+      p99_ms: round(payrail.request.p99_ms - direct.request.p99_ms),
+    },
+  });
+  return ids;
+}
+
+async function runOn(database, databaseUrl, rows) {
+  const [apiPort, stripe, paypal, square] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  const dataDir = mkdtempSync(join(tmpdir(), 'payrail-bench-'));
+  const scratch = databaseUrl ? await scratchDatabase(databaseUrl, `payrail_bench_${process.pid}`) : null;
+  const env = {
+    ...process.env,
+    PORT: String(apiPort),
+    HOST: '127.0.0.1',
+    PAYRAIL_DATA_DIR: dataDir,
+    PAYRAIL_SANDBOX: 'on',
+    PAYRAIL_SANDBOX_STRIPE_PORT: String(stripe),
+    PAYRAIL_SANDBOX_PAYPAL_PORT: String(paypal),
+    PAYRAIL_SANDBOX_SQUARE_PORT: String(square),
+    PAYRAIL_PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
+    PAYRAIL_CONSOLE_DIR: 'off',
+    PAYRAIL_COUNT_STATEMENTS: 'on',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    DATABASE_URL: scratch?.url ?? '',
+  };
+  delete env.REDIS_URL;
+  const ctx = { database, apiUrl: `http://127.0.0.1:${apiPort}` };
+  try {
+    ctx.sandbox = start('the sandboxes', 'dist/apps/sandbox/main.js', env);
+    children.add(ctx.sandbox);
+    await waitFor(`http://127.0.0.1:${stripe}/v1/charges`);
+    ctx.api = start('the API', 'dist/apps/api/main.js', env, process.env.BENCH_API_FLAGS?.split(' ') ?? []);
+    children.add(ctx.api);
+    await waitFor(`${ctx.apiUrl}/health/ready`);
+    process.stderr.write(`${elapsed()} ${database}: the API is ready\n`);
+    const api = payrailClient(ctx.apiUrl, createApiKey(env));
+    const sdk = directClients({ stripe, paypal, square });
+    const stripePairs = pairs('stripe', api, sdk, `${database}1`);
+    await scenario(ctx, rows, {
+      name: 'stripe authorize+capture',
+      concurrency: 1,
+      count: SIZES.pairs1,
+      paths: stripePairs,
+    });
+    const ids = await scenario(ctx, rows, {
+      name: 'stripe authorize+capture',
+      concurrency: 32,
+      count: SIZES.pairs32,
+      paths: pairs('stripe', api, sdk, `${database}32`),
+      collect: true,
+    });
+    for (const gateway of ['paypal', 'square'])
+      await scenario(ctx, rows, {
+        name: `${gateway} authorize+capture`,
+        concurrency: 32,
+        count: SIZES.gateway32,
+        paths: pairs(gateway, api, sdk, `${database}${gateway}`),
+      });
+    const read = reads(api, sdk, ids);
+    await scenario(ctx, rows, {
+      name: 'GET /v1/payments/{id}',
+      concurrency: 32,
+      count: SIZES.gets,
+      paths: read.get,
+    });
+    await scenario(ctx, rows, {
+      name: 'GET /v1/payments?limit=100',
+      concurrency: 32,
+      count: SIZES.lists,
+      paths: read.list,
+    });
+  } finally {
+    await Promise.all([ctx.api, ctx.sandbox].map(stop));
+    [ctx.api, ctx.sandbox].forEach((child) => children.delete(child));
+    await scratch
+      ?.drop()
+      .catch((error) => process.stderr.write(`could not drop the bench database: ${error.message}\n`));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const rows = [];
+const started = Date.now();
+await runOn('sqlite', undefined, rows);
+if (postgresUrl) await runOn('postgres', postgresUrl, rows);
+else process.stderr.write('PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL to include it\n');
+
+const result = {
+  benchmark: 'Payrail against the same calls made straight to the sandboxes with the official SDKs',
+  quick: QUICK,
+  node: process.version,
+  started_at: new Date(started).toISOString(),
+  seconds: Math.round((Date.now() - started) / 1000),
+  notes: [
+    'ops: authorize+capture pairs, or single reads; a request is one HTTP call through Payrail or one SDK step direct',
+    'added/req: Payrail request latency minus the direct request latency, at the same percentile',
+    'commits/op and stmts/op: counted by the API (PAYRAIL_COUNT_STATEMENTS=on), webhook intake included',
+    'API CPU ms/op (direct): what the API spent meanwhile on the webhooks the sandbox sent for the direct calls',
+  ],
+  scenarios: rows,
+};
+const outDir = join(root, 'tmp', 'bench');
+mkdirSync(outDir, { recursive: true });
+const file = join(
+  outDir,
+  `bench-${new Date(started).toISOString().replace(/[:.]/g, '-')}${QUICK ? '-quick' : ''}.json`,
+);
+writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+process.stdout.write(`\n${table(rows)}\n\nJSON: ${file}\n`);

@@ -6,3 +6,6 @@ export const nxEnv = {
   NX_TUI: 'false',
   NX_SKIP_NX_CACHE: process.env.NX_SKIP_NX_CACHE ?? 'false',
 };
+
+// Node flags the API runs with under `npm start` and `npm run bench`.
+export const apiNodeFlags = ['--enable-source-maps'];

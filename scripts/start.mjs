@@ -2,7 +2,7 @@
 // `npm start`: builds the API, the console (and the gateway sandboxes), then runs them on the embedded defaults:
 // SQLite in ./data, sandboxes on 12111-12113 unless PAYRAIL_SANDBOX=off.
 import { spawn, spawnSync } from 'node:child_process';
-import { nxEnv } from './env.mjs';
+import { apiNodeFlags, nxEnv } from './env.mjs';
 
 const sandbox =
   (process.env.PAYRAIL_SANDBOX ?? (process.env.NODE_ENV === 'production' ? 'off' : 'on')) !== 'off';
@@ -16,7 +16,7 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 
 const children = [];
 const run = (name, file) => {
-  const child = spawn(process.execPath, ['--enable-source-maps', file], {
+  const child = spawn(process.execPath, [...apiNodeFlags, file], {
     stdio: 'inherit',
     env: process.env,
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import IORedis from 'ioredis';
 import { ApiKeyService } from '@payrail/identity';
-import { dbLabel, startTestApi, type TestApi } from './harness';
+import { dbLabel, describeDb, startTestApi, type TestApi } from './harness';
 
 const signIn = (api: TestApi, email: string, headers: Record<string, string> = {}) =>
   fetch(`${api.url}/admin/auth/login`, {
@@ -25,26 +25,26 @@ async function attemptsUntilLimited(max: number, next: (i: number) => Promise<Re
   return { allowed: max, answer: null, body: null };
 }
 
-let direct: TestApi | null;
-let proxied: TestApi | null;
-
-beforeAll(async () => {
-  direct = await startTestApi();
-  // Loopback is the trusted proxy here; each request says which client it forwards.
-  proxied = await startTestApi({
-    env: { PAYRAIL_TRUST_PROXY: '127.0.0.1, ::1', PAYRAIL_API_KEY_RATE_LIMIT: '5/1m' },
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await direct?.close();
-  await proxied?.close();
-});
+let direct: TestApi;
+let proxied: TestApi;
 
 const test = (name: string, fn: (direct: TestApi, proxied: TestApi) => Promise<void>) =>
-  it(name, async () => (direct && proxied ? fn(direct, proxied) : undefined), 60_000);
+  it(name, async () => fn(direct, proxied), 60_000);
 
-describe(`limits that hold ${dbLabel}`, () => {
+describeDb(`limits that hold ${dbLabel}`, () => {
+  beforeAll(async () => {
+    direct = await startTestApi();
+    // Loopback is the trusted proxy here; each request says which client it forwards.
+    proxied = await startTestApi({
+      env: { PAYRAIL_TRUST_PROXY: '127.0.0.1, ::1', PAYRAIL_API_KEY_RATE_LIMIT: '5/1m' },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await direct?.close();
+    await proxied?.close();
+  });
+
   test('ten emails from one address are limited (credential stuffing), whatever X-Forwarded-For says', async (api) => {
     const emails = Array.from({ length: 10 }, (_, i) => `stuffing${i}@example.com`);
     // A client on loopback, no proxy configured: the header it invents changes nothing.
@@ -118,12 +118,12 @@ describe(`limits that hold ${dbLabel}`, () => {
 });
 
 const redisUrl = process.env['REDIS_URL_TEST'];
-const describeRedis = redisUrl ? describe : describe.skip;
+const describeRedis = redisUrl ? describeDb : describe.skip;
 
 describeRedis(`limits shared through Redis (REDIS_URL_TEST) ${dbLabel}`, () => {
   const prefix = `payrail-limits-${randomBytes(4).toString('hex')}`;
-  let one: TestApi | null;
-  let two: TestApi | null;
+  let one: TestApi;
+  let two: TestApi;
   let redis: IORedis;
 
   beforeAll(async () => {
@@ -142,7 +142,7 @@ describeRedis(`limits shared through Redis (REDIS_URL_TEST) ${dbLabel}`, () => {
   });
 
   const shared = (name: string, fn: (one: TestApi, two: TestApi) => Promise<void>) =>
-    it(name, async () => (one && two ? fn(one, two) : undefined), 60_000);
+    it(name, async () => fn(one, two), 60_000);
 
   shared('two instances share one allowance per address, kept in Redis', async (one, two) => {
     for (let i = 0; i < 10; i++) expect((await signIn(one, `shared${i}@example.com`)).status).toBe(401);

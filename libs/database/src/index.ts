@@ -4,3 +4,4 @@ export * from './lib/columns';
 export * from './lib/migration-types';
 export * from './lib/unique-violation';
 export * from './lib/transaction-runner';
+export * from './lib/statement-counter';

@@ -90,6 +90,17 @@ describe('toGatewayError', () => {
     });
   });
 
+  it('takes a capture refused for its reused invoice id as no verdict: the first capture reached PayPal', () => {
+    const error = toGatewayError(
+      paypalError(422, {
+        name: 'UNPROCESSABLE_ENTITY',
+        message: 'm',
+        details: [{ issue: 'DUPLICATE_INVOICE_ID' }],
+      }),
+    );
+    expect(error).toMatchObject({ keyReused: true, indeterminate: true });
+  });
+
   it('turns a timeout into gateway_timeout, indeterminate', () => {
     const error = toGatewayError(
       Object.assign(new Error('timeout of 300ms exceeded'), { code: 'ECONNABORTED' }),

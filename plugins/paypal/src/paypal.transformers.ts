@@ -184,6 +184,8 @@ export function toGatewayError(error: unknown): GatewayError {
       gatewayRequestId: body?.debug_id ?? error.headers?.['paypal-debug-id'],
       gatewayStatus: status,
       indeterminate: status >= 500,
+      // PayPal refuses a second capture with the attempt's invoice id: the first one reached it.
+      keyReused: candidates.includes('DUPLICATE_INVOICE_ID'),
       param: field,
       detail: redactText(`PayPal answered ${status}${words.length ? `: ${words.join(' ')}` : ''}`),
     });

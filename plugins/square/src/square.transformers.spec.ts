@@ -202,8 +202,15 @@ describe('Square error table', () => {
     expect(error.code).toBe(expected);
     expect(error.gatewayCode).toBe(code);
     expect(error.gatewayStatus).toBe(status);
-    expect(error.indeterminate).toBe(status >= 500);
+    // A reused key means the first call reached Square: never a definite answer.
+    expect(error.indeterminate).toBe(status >= 500 || code === 'IDEMPOTENCY_KEY_REUSED');
     expect(error.message).toContain(code);
+  });
+
+  it('says a key reused with other data is no verdict on the first call', () => {
+    const error = toGatewayError(squareError('IDEMPOTENCY_KEY_REUSED', 400));
+    expect(error).toMatchObject({ keyReused: true, indeterminate: true });
+    expect(toGatewayError(squareError('CARD_DECLINED', 402))).toMatchObject({ keyReused: false });
   });
 });
 

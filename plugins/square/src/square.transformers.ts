@@ -270,6 +270,8 @@ export function toGatewayError(error: unknown, timedOut = false): GatewayError {
       gatewayStatus: error.statusCode,
       reference: payment?.id,
       param: first?.field,
+      // A key reused with other data means the first call reached Square, whatever it did.
+      keyReused: first?.code === 'IDEMPOTENCY_KEY_REUSED',
       indeterminate: error.statusCode >= 500 || code === 'gateway_timeout',
       detail: redactText(
         `Square answered ${error.statusCode} ${first?.code ?? ''}: ${first?.detail ?? error.message}`,

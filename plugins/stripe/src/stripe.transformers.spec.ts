@@ -378,6 +378,17 @@ describe('toGatewayError', () => {
     ).toBe(false);
   });
 
+  it('never takes "keys can only be used with the same parameters" for a verdict on the first call', () => {
+    const error = toGatewayError({
+      type: 'StripeIdempotencyError',
+      rawType: 'idempotency_error',
+      statusCode: 400,
+      message:
+        'Keys for idempotent requests can only be used with the same parameters they were first used with.',
+    });
+    expect(error).toMatchObject({ keyReused: true, indeterminate: true });
+  });
+
   it('says already_captured when capture or void meets a succeeded intent', () => {
     const error = {
       type: 'StripeInvalidRequestError',

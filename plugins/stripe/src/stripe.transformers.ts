@@ -159,7 +159,10 @@ export function toGatewayError(error: unknown, operation?: 'capture' | 'void' | 
     code = 'already_captured';
   }
   const status = error.statusCode;
+  // The key was used before with other parameters: the first call reached Stripe, whatever it did.
+  const keyReused = error.rawType === 'idempotency_error' || error.type === 'StripeIdempotencyError';
   const indeterminate =
+    keyReused ||
     key === 'network:timeout' ||
     key === 'network:connection' ||
     key === 'code:idempotency_key_in_use' ||
@@ -172,6 +175,7 @@ export function toGatewayError(error: unknown, operation?: 'capture' | 'void' | 
     gatewayStatus: status,
     reference: error.payment_intent?.id,
     indeterminate,
+    keyReused,
     param: error.param,
     detail: permission ? `the Stripe key lacks ${permission}: ${message}` : message || undefined,
   });

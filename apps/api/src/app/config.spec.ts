@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, KNOWN_PLUGINS, loadConfig } from './config';
 
 describe('configuration', () => {
   it('defaults to port 3000, ./data and SQLite', () => {
@@ -6,7 +6,9 @@ describe('configuration', () => {
     expect(config.port).toBe(3000);
     expect(config.dataDir).toMatch(/data$/);
     expect(config.databaseUrl).toBeUndefined();
-    expect(config.plugins).toEqual(['stripe', 'paypal', 'square']);
+    // Every installed plugin is enabled unless PAYRAIL_PLUGINS narrows it.
+    expect(config.plugins).toEqual([...KNOWN_PLUGINS]);
+    expect(config.plugins).toEqual(expect.arrayContaining(['stripe', 'paypal', 'square']));
   });
 
   it.each([

@@ -50,6 +50,8 @@ export interface PayrailConfig {
   auditRetentionDays: number;
   /** A test-only crash point (never in production). */
   faultInjection?: string;
+  /** Counts database statements and commits for the benchmark (`payrail_db_*` metrics). */
+  countStatements: boolean;
 }
 
 export class ConfigError extends Error {
@@ -245,6 +247,7 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     recoveryIntervalMs: integer(env, 'PAYRAIL_RECOVERY_INTERVAL_MS', 60000, 100, 3600000),
     auditRetentionDays: integer(env, 'PAYRAIL_AUDIT_RETENTION_DAYS', 400, 365, 36500),
     faultInjection,
+    countStatements: oneOf(env, 'PAYRAIL_COUNT_STATEMENTS', 'off', ['on', 'off']) === 'on',
   };
 }
 

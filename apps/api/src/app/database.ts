@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { AUDIT_ENTITIES } from '@payrail/audit';
+import { STATEMENT_COUNTER } from '@payrail/database';
 import { GATEWAY_ENTITIES } from '@payrail/gateways';
 import { IDENTITY_ENTITIES } from '@payrail/identity';
 import { JOB_ENTITIES } from '@payrail/jobs';
@@ -30,6 +31,7 @@ export function dataSourceOptions(
     migrationsRun: overrides.runMigrations ?? true,
     synchronize: false,
     logging: false as const,
+    ...(config.countStatements ? { logger: STATEMENT_COUNTER } : {}),
   };
   if (config.databaseUrl) {
     return {

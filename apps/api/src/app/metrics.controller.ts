@@ -1,8 +1,10 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { collectDefaultMetrics, Gauge, register } from 'prom-client';
 import { Public } from '@payrail/identity';
+import { STATEMENT_COUNTER } from '@payrail/database';
 import { JobQueue } from '@payrail/jobs';
+import { PAYRAIL_CONFIG, type PayrailConfig } from './config';
 
 let defaultsCollected = false;
 
@@ -11,7 +13,10 @@ let defaultsCollected = false;
 @Public()
 @Controller('metrics')
 export class MetricsController {
-  constructor(private readonly jobs: JobQueue) {
+  constructor(
+    private readonly jobs: JobQueue,
+    @Inject(PAYRAIL_CONFIG) config: PayrailConfig,
+  ) {
     if (!defaultsCollected) {
       collectDefaultMetrics();
       defaultsCollected = true;
@@ -30,6 +35,19 @@ export class MetricsController {
         }
       },
     });
+    register.removeSingleMetric('payrail_db_statements');
+    if (config.countStatements)
+      new Gauge({
+        name: 'payrail_db_statements',
+        help: 'Database statements sent, commits and rollbacks since start (PAYRAIL_COUNT_STATEMENTS=on)',
+        labelNames: ['kind'],
+        collect() {
+          const counts = STATEMENT_COUNTER.snapshot();
+          this.set({ kind: 'statement' }, counts.statements);
+          this.set({ kind: 'commit' }, counts.commits);
+          this.set({ kind: 'rollback' }, counts.rollbacks);
+        },
+      });
   }
 
   @Get()

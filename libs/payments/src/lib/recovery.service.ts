@@ -11,8 +11,10 @@ import { AttemptRunner, type CallResults } from './attempt-runner';
 import { PaymentAttempt } from './entities/payment-attempt.entity';
 import { Payment } from './entities/payment.entity';
 import { PaymentChangeFeed } from './payment-changes';
+import { PaymentLedger } from './payment-ledger';
 import { PaymentOutcomes } from './payment-outcomes';
 import { PaymentTimeline } from './payment-timeline';
+import { judgeResend, judgeSync, type RecoveryVerdict } from './recovery-verdict';
 
 /** How long past the gateway timeout a still-pending call counts as orphaned by a crash. */
 export const ORPHAN_GRACE_MS = 5_000;
@@ -55,6 +57,7 @@ export class RecoveryService {
     private readonly runner: AttemptRunner,
     private readonly outcomes: PaymentOutcomes,
     private readonly timeline: PaymentTimeline,
+    private readonly ledger: PaymentLedger,
     private readonly changes: PaymentChangeFeed,
     @InjectRepository(PaymentAttempt) private readonly attempts: Repository<PaymentAttempt>,
     @InjectRepository(Payment) private readonly paymentRows: Repository<Payment>,
@@ -114,7 +117,11 @@ export class RecoveryService {
     );
     const resend = <O extends MoneyOperation>(operation: O) =>
       this.runner.call(operation, gateway, connection, attempt, payment).then((i) => i.outcome);
-    const sync = () => this.runner.sync(gateway, connection, payment.gatewayReference ?? '');
+    const sync = (reference = payment.gatewayReference ?? '') =>
+      this.runner.sync(gateway, connection, reference);
+    // Anything but a settled verdict leaves the attempt in doubt: later, or for a person now.
+    const undecided = (verdict: { kind: 'retry' | 'review'; reason: string }) =>
+      this.reschedule(attempt, payment, verdict.reason, verdict.kind === 'review');
 
     switch (attempt.operation) {
       case 'tokenize':
@@ -134,55 +141,65 @@ export class RecoveryService {
         return 'settled';
       }
       case 'authorize': {
-        const outcome = payment.gatewayReference ? await sync() : await resend('authorize');
-        if (!outcome.ok && outcome.error.indeterminate)
-          return this.reschedule(attempt, payment, outcome.error.message);
-        await this.outcomes.authorize(payment.id, attempt, outcome);
+        // With a reference the gateway can be asked; without one, the same request under the
+        // same key makes the gateway answer what the first call did (or act now, once).
+        let verdict = payment.gatewayReference
+          ? judgeSync(await sync())
+          : judgeResend(await resend('authorize'), false);
+        if (verdict.kind === 'sync') {
+          const declined = verdict.error;
+          const synced = judgeSync(await sync(verdict.reference));
+          // The gateway's object shows the refusal: that is the evidence the failure needs.
+          verdict =
+            synced.kind === 'settle' && synced.outcome.ok && synced.outcome.value.status === 'failed'
+              ? { kind: 'settle', outcome: { ok: false, error: declined } }
+              : synced;
+        }
+        if (verdict.kind !== 'settle') return undecided(asUndecided(verdict));
+        await this.outcomes.authorize(payment.id, attempt, verdict.outcome);
         return 'settled';
       }
       case 'capture': {
-        const synced = await sync();
-        if (!synced.ok && synced.error.indeterminate)
-          return this.reschedule(attempt, payment, synced.error.message);
+        const synced = judgeSync(await sync());
+        if (synced.kind !== 'settle' || !synced.outcome.ok) return undecided(asUndecided(synced));
+        const view = synced.outcome.value;
         const took =
-          synced.ok &&
-          (synced.value.captures.some((c) => c.attemptId === attempt.id) ||
-            synced.value.amountCaptured > payment.amountCaptured);
-        let outcome: Outcome<GatewayPaymentSnapshot> = synced;
-        if (!took && synced.ok && synced.value.amountCapturable > 0) {
-          outcome = await resend('capture');
-          if (!outcome.ok && outcome.error.indeterminate)
-            return this.reschedule(attempt, payment, outcome.error.message);
+          view.captures.some((c) => c.attemptId === attempt.id) ||
+          view.amountCaptured > payment.amountCaptured;
+        let outcome: Outcome<GatewayPaymentSnapshot> = synced.outcome;
+        if (!took && view.amountCapturable > 0) {
+          const verdict = judgeResend(await resend('capture'), true);
+          if (verdict.kind !== 'settle') return undecided(asUndecided(verdict));
+          outcome = verdict.outcome;
         }
         await this.outcomes.capture(payment.id, attempt, outcome);
         return 'settled';
       }
       case 'void': {
-        const synced = await sync();
-        if (!synced.ok && synced.error.indeterminate)
-          return this.reschedule(attempt, payment, synced.error.message);
-        let outcome: Outcome<GatewayPaymentSnapshot> = synced;
-        if (synced.ok && synced.value.status === 'authorized') {
-          outcome = await resend('void');
-          if (!outcome.ok && outcome.error.indeterminate)
-            return this.reschedule(attempt, payment, outcome.error.message);
+        const synced = judgeSync(await sync());
+        if (synced.kind !== 'settle' || !synced.outcome.ok) return undecided(asUndecided(synced));
+        let outcome: Outcome<GatewayPaymentSnapshot> = synced.outcome;
+        if (synced.outcome.value.status === 'authorized') {
+          const verdict = judgeResend(await resend('void'), true);
+          if (verdict.kind !== 'settle') return undecided(asUndecided(verdict));
+          outcome = verdict.outcome;
         }
         await this.outcomes.void(payment.id, attempt, outcome);
         return 'settled';
       }
       case 'refund': {
         const refundId = attempt.refundId ?? '';
-        const synced = await sync();
-        if (!synced.ok && synced.error.indeterminate)
-          return this.reschedule(attempt, payment, synced.error.message);
-        const found = synced.ok ? synced.value.refunds.find((r) => r.attemptId === attempt.id) : undefined;
+        const synced = judgeSync(await sync());
+        if (synced.kind !== 'settle' || !synced.outcome.ok) return undecided(asUndecided(synced));
+        // Every plugin tags its refunds with the attempt, so no refund tagged so is proof it was not made.
+        const found = synced.outcome.value.refunds.find((r) => r.attemptId === attempt.id);
         let outcome: Outcome<CallResults['refund']>;
         if (found) {
           outcome = succeed(found);
         } else {
-          outcome = await resend('refund');
-          if (!outcome.ok && outcome.error.indeterminate)
-            return this.reschedule(attempt, payment, outcome.error.message);
+          const verdict = judgeResend(await resend('refund'), true);
+          if (verdict.kind !== 'settle') return undecided(asUndecided(verdict));
+          outcome = verdict.outcome;
         }
         await this.outcomes.refund(payment.id, refundId, attempt, outcome);
         return 'settled';
@@ -190,12 +207,18 @@ export class RecoveryService {
     }
   }
 
+  /**
+   * Leaves the attempt in doubt: tried again on the backoff schedule, or (the schedule is spent,
+   * or `now`: asking again cannot tell more) flagged for review with the alert. A payment whose
+   * call was under way is `unknown` from then on, never `failed`.
+   */
   private async reschedule(
     attempt: PaymentAttempt,
     payment: Payment,
     reason: string,
+    now = false,
   ): Promise<'unknown' | 'review'> {
-    const tries = attempt.recoveryTries + 1;
+    const tries = now ? RECOVERY_BACKOFF_MS.length + 1 : attempt.recoveryTries + 1;
     const delay = RECOVERY_BACKOFF_MS[tries - 1];
     await this.tx.run(async (m) => {
       await m.update(
@@ -208,24 +231,48 @@ export class RecoveryService {
         },
       );
       if (delay === undefined) {
-        await m.update(Payment, { id: payment.id }, { needsReview: true });
-        await this.timeline.add(m, payment, {
+        const current = await this.ledger.lock(m, payment.id);
+        if (current.status === 'authorizing' || current.status === 'capturing')
+          await this.ledger.moveTo(m, current, 'unknown', reason.slice(0, 500));
+        current.needsReview = true;
+        await m.save(current);
+        await this.timeline.add(m, current, {
           type: 'recovery',
           attemptId: attempt.id,
           outcome: 'unknown',
-          message: `gave up after ${tries} tries (${reason}); flagged for review`,
+          message:
+            `${now ? 'stopped' : `gave up after ${tries} tries`} (${reason}); flagged for review`.slice(
+              0,
+              500,
+            ),
         });
         // The alert: a `payment.review_required` event for the merchant's endpoints, in this transaction.
-        await this.changes.publish(m, { kind: 'review_required', payment, reason });
+        await this.changes.publish(m, { kind: 'review_required', payment: current, reason });
       }
     });
     if (delay === undefined) {
       flaggedForReview.inc({ gateway: payment.gateway });
       this.logger.error(
-        `ALERT payment ${payment.id} flagged for review: recovery gave up after ${tries} tries (${reason})`,
+        `ALERT payment ${payment.id} flagged for review: recovery ${now ? 'stopped' : `gave up after ${tries} tries`} (${reason})`,
       );
     }
     return delay === undefined ? 'review' : 'unknown';
+  }
+}
+
+/** A verdict that did not settle, as the reason to try later or to ask a person. */
+function asUndecided(verdict: RecoveryVerdict<unknown>): { kind: 'retry' | 'review'; reason: string } {
+  switch (verdict.kind) {
+    case 'retry':
+    case 'review':
+      return verdict;
+    case 'sync':
+      return { kind: 'review', reason: verdict.error.message };
+    case 'settle':
+      return {
+        kind: 'review',
+        reason: verdict.outcome.ok ? 'unexpected answer' : verdict.outcome.error.message,
+      };
   }
 }
 

@@ -164,6 +164,13 @@ export interface GatewayErrorDetails {
   indeterminate?: boolean;
   /** Which request parameter was wrong, for `invalid_request`. */
   param?: string;
+  /**
+   * The gateway refused an idempotency key it had already seen with other parameters: the
+   * first call reached it, so this says nothing about that call's outcome (always indeterminate).
+   */
+  keyReused?: boolean;
+  /** The gateway confirmed it holds nothing made by this request (a replay under its key found nothing). */
+  absent?: boolean;
   /** A developer-facing explanation; must already be free of card data and secrets. */
   detail?: string;
 }
@@ -183,6 +190,8 @@ export class GatewayError extends Error {
   readonly reference?: string;
   readonly indeterminate: boolean;
   readonly param?: string;
+  readonly keyReused: boolean;
+  readonly absent: boolean;
 
   constructor(
     readonly code: GatewayErrorCode,
@@ -198,8 +207,10 @@ export class GatewayError extends Error {
     this.gatewayRequestId = details.gatewayRequestId;
     this.gatewayStatus = details.gatewayStatus;
     this.reference = details.reference;
-    this.indeterminate = details.indeterminate ?? code === 'gateway_timeout';
+    this.keyReused = details.keyReused ?? false;
+    this.indeterminate = this.keyReused || (details.indeterminate ?? code === 'gateway_timeout');
     this.param = details.param;
+    this.absent = details.absent ?? false;
   }
 
   toJSON() {

@@ -1,0 +1,53 @@
+import type { Logger } from 'typeorm';
+
+export interface StatementCounts {
+  /** Statements other than transaction control. */
+  statements: number;
+  /** Transactions that committed. */
+  commits: number;
+  rollbacks: number;
+}
+
+const CONTROL = /^\s*(BEGIN|START TRANSACTION|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b/i;
+
+/**
+ * Counts the statements the process sends to its database, for the benchmark's per-operation
+ * figures. It is a TypeORM logger (TypeORM reports every query to its logger), installed only
+ * when asked for; statements that bypass TypeORM call `count` themselves.
+ */
+export class StatementCounter implements Logger {
+  private readonly totals: StatementCounts = { statements: 0, commits: 0, rollbacks: 0 };
+
+  count(sql: string): void {
+    const control = CONTROL.exec(sql)?.[1]?.toUpperCase();
+    if (!control) this.totals.statements++;
+    else if (control === 'COMMIT') this.totals.commits++;
+    else if (control === 'ROLLBACK' && !/TO SAVEPOINT/i.test(sql)) this.totals.rollbacks++;
+  }
+
+  snapshot(): StatementCounts {
+    return { ...this.totals };
+  }
+
+  logQuery(query: string): void {
+    this.count(query);
+  }
+  logQueryError(): void {
+    // Failed statements were counted when they were sent.
+  }
+  logQuerySlow(): void {
+    // Not a statement of its own.
+  }
+  logSchemaBuild(): void {
+    // Schema building is not part of the request path.
+  }
+  logMigration(): void {
+    // Migrations are not part of the request path.
+  }
+  log(): void {
+    // TypeORM's own notices are not statements.
+  }
+}
+
+/** The process's counter; it counts only once the data source is given it as its logger. */
+export const STATEMENT_COUNTER = new StatementCounter();
