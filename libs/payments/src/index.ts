@@ -16,6 +16,7 @@ export * from './lib/recovery.service';
 export * from './lib/idempotency.service';
 export * from './lib/idempotency.interceptor';
 export * from './lib/error-response';
+export * from './lib/query-params';
 export * from './lib/payment.presenter';
 export * from './lib/payments.module';
 export * from './lib/webhook-intake.service';

@@ -4,5 +4,6 @@ export * from './lib/errors';
 export * from './lib/gateway';
 export * from './lib/plugin';
 export * from './lib/endpoint';
+export * from './lib/cards';
 export * from './lib/redact';
 export * from './lib/descriptor';

@@ -179,6 +179,7 @@ export class SquareGateway implements PaymentGateway, WebhookRegistrar {
     settlementReports: true,
     // Square takes only the currency of the seller's country (USD, CAD, GBP, AUD, JPY, EUR).
     currencies: ['USD', 'CAD', 'GBP', 'AUD', 'JPY', 'EUR'],
+    maxAmount: 99_999_999,
   };
 
   constructor(@Optional() @Inject(SQUARE_PLUGIN_OPTIONS) private readonly options: SquarePluginOptions = {}) {

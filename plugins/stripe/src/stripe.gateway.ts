@@ -165,6 +165,7 @@ export class StripeGateway implements PaymentGateway, WebhookRegistrar {
     webhooks: true,
     settlementReports: true,
     currencies: '*',
+    maxAmount: 99_999_999,
   };
 
   /** One SDK client per connection and key; rebuilt only when the key, endpoint or timeout changes. */

@@ -1,6 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { Response } from 'express';
 import {
@@ -11,6 +10,7 @@ import {
 } from '@payrail/api-contract';
 import { AuditInputError, AuditService, type AuditEntry, type AuditFilters } from '@payrail/audit';
 import { CurrentAdmin, merchantFilter, RequirePolicy, type AdminPrincipal } from '@payrail/identity';
+import { QueryInteger } from '@payrail/payments';
 
 export class AuditQuery {
   @IsOptional()
@@ -57,7 +57,7 @@ export class AuditQuery {
   to?: string;
 
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt({ message: 'limit must be a whole number from 1 to 500' })
   @Min(1, { message: 'limit must be a whole number from 1 to 500' })
   @Max(500, { message: 'limit must be a whole number from 1 to 500' })

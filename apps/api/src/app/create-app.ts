@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { loadKeyring } from '@payrail/secrets';
 import { AppModule } from './app.module';
+import { BODY_LIMITS, bodyReader } from './body-reader';
 import { BootstrapService } from './bootstrap.service';
 import { serveConsole } from './console-static';
 import type { PayrailConfig } from './config';
@@ -39,13 +40,14 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
         announce: options.announce ?? ((message) => options.logger.warn(message)),
       },
     }),
-    { rawBody: true, logger: new JsonLogger(options.logger), abortOnError: false },
+    // Bodies are read by `bodyReader`, after the request has its id, so every refusal carries it.
+    { bodyParser: false, logger: new JsonLogger(options.logger), abortOnError: false },
   );
-  app.useBodyParser('json', { limit: '100kb' });
-  app.useBodyParser('urlencoded', { limit: '100kb', extended: false });
-  app.use(requestContext(options.logger));
   app.use(helmet({ contentSecurityPolicy: false }));
-  app.set('trust proxy', 'loopback');
+  app.use(requestContext(options.logger));
+  app.use(bodyReader(BODY_LIMITS, (req) => !req.path.startsWith('/webhooks/')));
+  // Only the configured proxies may say who the client is (X-Forwarded-For) or that TLS was used.
+  app.set('trust proxy', config.trustProxy.length ? config.trustProxy : false);
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

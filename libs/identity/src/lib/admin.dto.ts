@@ -7,6 +7,7 @@ import {
   IsEmail,
   IsIn,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -121,6 +122,7 @@ export class CreateUserDto {
   @IsArray()
   @ArrayMinSize(1, { message: 'roles must hold at least one role assignment' })
   @ArrayMaxSize(50)
+  @IsObject({ each: true, message: 'roles must each be an object with a role' })
   @ValidateNested({ each: true })
   @Type(() => RoleGrantDto)
   roles!: RoleGrantDto[];

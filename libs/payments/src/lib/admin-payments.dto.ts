@@ -5,6 +5,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -14,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PAYMENT_STATUSES } from './payment-status';
+import { QueryInteger } from './query-params';
 
 const AMOUNT = 'must be a non-negative integer in the currency minor unit';
 
@@ -31,24 +33,24 @@ export class AdminPaymentListQuery {
   @IsOptional() @IsISO8601({}, { message: 'from must be an ISO 8601 date or date-time' }) from?: string;
   @IsOptional() @IsISO8601({}, { message: 'to must be an ISO 8601 date or date-time' }) to?: string;
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt({ message: `amount_min ${AMOUNT}` })
   @Min(0, { message: `amount_min ${AMOUNT}` })
   amount_min?: number;
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt({ message: `amount_max ${AMOUNT}` })
   @Min(0, { message: `amount_max ${AMOUNT}` })
   amount_max?: number;
   @IsOptional() @IsString() @MaxLength(320) customer_email?: string;
   @IsOptional() @IsString() @MaxLength(200) q?: string;
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt({ message: 'page must be an integer from 1' })
   @Min(1, { message: 'page must be an integer from 1' })
   page?: number;
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt({ message: 'page_size must be an integer from 1 to 100' })
   @Min(1, { message: 'page_size must be an integer from 1 to 100' })
   @Max(100, { message: 'page_size must be an integer from 1 to 100' })
@@ -90,7 +92,10 @@ export class TerminalPaymentDto {
   @IsString() @Length(3, 3, { message: 'currency must be a three-letter ISO 4217 code' }) currency!: string;
   @IsIn(['automatic', 'manual'], { message: 'capture_method must be automatic or manual' }) capture_method!:
     'automatic' | 'manual';
-  @ValidateNested() @Type(() => TerminalCardDto) card!: TerminalCardDto;
+  @IsObject({ message: 'card must be an object with number, exp_month, exp_year and cvc' })
+  @ValidateNested()
+  @Type(() => TerminalCardDto)
+  card!: TerminalCardDto;
   @IsOptional() @IsEmail({}, { message: 'customer_email must be an email address' }) customer_email?: string;
   @IsOptional() @IsString() @MaxLength(1000) description?: string;
 }

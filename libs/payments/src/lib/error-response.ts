@@ -69,35 +69,6 @@ export function toErrorResponse(error: unknown): ErrorResponse {
                 : 'invalid_request';
     return { status, body: { error: { type, code, message: text } }, unexpected: status >= 500 };
   }
-  const e = error as { type?: string; status?: number; statusCode?: number };
-  if (e?.type === 'entity.too.large') {
-    return {
-      status: 400,
-      body: {
-        error: {
-          type: 'invalid_request_error',
-          code: 'body_too_large',
-          message: 'the request body is larger than 100 kB',
-          param: 'body',
-        },
-      },
-      unexpected: false,
-    };
-  }
-  if (e?.type === 'entity.parse.failed') {
-    return {
-      status: 400,
-      body: {
-        error: {
-          type: 'invalid_request_error',
-          code: 'body_invalid',
-          message: 'the request body is not valid JSON',
-          param: 'body',
-        },
-      },
-      unexpected: false,
-    };
-  }
   return {
     status: 500,
     body: {

@@ -52,12 +52,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
             const response = toErrorResponse(error);
             const acted = await this.idempotency.hasResource(record);
             // A request refused before it did anything is not remembered: the key may be used again.
+            // A validation refusal never did anything, even on a payment the key already points at;
+            // a gateway's own refusal names the payment it was made for.
+            const refusedAsInvalid =
+              response.status === 400 &&
+              response.body.error.type === 'invalid_request_error' &&
+              !response.body.error.payment_id;
             if (
-              !acted &&
-              (response.status === 400 ||
-                response.status === 404 ||
-                response.status === 409 ||
-                response.unexpected)
+              refusedAsInvalid ||
+              (!acted &&
+                (response.status === 400 ||
+                  response.status === 404 ||
+                  response.status === 409 ||
+                  response.unexpected))
             )
               await this.idempotency.abandon(record);
             else await this.idempotency.complete(record, response.status, response.body);

@@ -85,6 +85,13 @@ export class PaymentCreation {
         param: 'currency',
       });
     }
+    const maxAmount = gateway.capabilities.maxAmount;
+    if (maxAmount !== undefined && input.amount > maxAmount)
+      throw ApiError.invalid(
+        'amount',
+        `${gateway.displayName} takes at most ${maxAmount} minor units in one payment`,
+        'amount_too_large',
+      );
     if ('card' in input.paymentMethod && !gateway.capabilities.tokenization) {
       throw ApiError.invalid(
         'payment_method.card',

@@ -22,6 +22,7 @@ import {
 } from 'class-validator';
 import { luhnValid } from '@payrail/plugin-sdk';
 import { PAYMENT_STATUSES } from './payment-status';
+import { QueryInteger } from './query-params';
 
 function IsStringMap(options?: ValidationOptions) {
   return (object: object, propertyName: string) =>
@@ -106,10 +107,16 @@ export class PaymentMethodDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(300)
+  // Every gateway's tokens are ids like pm_card_visa, cnon:card-nonce-ok or a vault id; refusing
+  // anything else here keeps a malformed one from becoming a failed payment at the gateway.
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_:.-]*$/, {
+    message: 'token must be a gateway token such as pm_card_visa or cnon:… (letters, digits, _ : . -)',
+  })
   token?: string;
 
   @ApiPropertyOptional({ type: CardDto })
   @IsOptional()
+  @IsObject({ message: 'card must be an object with number, exp_month and exp_year' })
   @ValidateNested()
   @Type(() => CardDto)
   card?: CardDto;
@@ -165,6 +172,7 @@ export class CreatePaymentDto {
 
   @ApiPropertyOptional({ type: CustomerDto })
   @IsOptional()
+  @IsObject({ message: 'customer must be an object with email and/or name' })
   @ValidateNested()
   @Type(() => CustomerDto)
   customer?: CustomerDto;
@@ -234,7 +242,7 @@ export class ListPaymentsQuery {
 
   @ApiPropertyOptional({ default: 10, maximum: 100 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt({ message: 'limit must be an integer from 1 to 100' })
   @Min(1, { message: 'limit must be an integer from 1 to 100' })
   @Max(100, { message: 'limit must be an integer from 1 to 100' })

@@ -28,6 +28,8 @@ export interface GatewayCapabilities {
   settlementReports: boolean;
   /** ISO 4217 codes the gateway accepts; `'*'` for "every code the money module knows". */
   currencies: readonly string[] | '*';
+  /** The largest amount, in minor units, the gateway takes in one payment; more is refused before any call. */
+  maxAmount?: number;
 }
 
 /**
@@ -167,6 +169,16 @@ export interface RefundRequest {
   reason?: string;
   /** What has been captured so far, for gateways that refund per capture. */
   captures: GatewayCaptureRecord[];
+  /**
+   * Where the core reserved this refund, for gateways that refund per capture: the amount to
+   * take from each capture (they add up to `amount`). Absent: the plugin chooses.
+   */
+  parts?: RefundPart[];
+}
+
+export interface RefundPart {
+  captureReference: string;
+  amount: number;
 }
 
 export interface CaptureResult {

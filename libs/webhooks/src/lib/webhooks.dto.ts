@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -12,6 +11,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { QueryInteger } from '@payrail/payments';
 
 export class CreateWebhookEndpointDto {
   @ApiProperty({ example: 'https://shop.example.com/payrail/webhooks' })
@@ -100,7 +100,7 @@ export class InboxQueryDto {
   gateway_event_id?: string;
 
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
   @Max(100)
@@ -129,7 +129,7 @@ export class DeliveryQueryDto {
   state?: 'pending' | 'sending' | 'succeeded' | 'retrying' | 'dead';
 
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
   @Max(100)
