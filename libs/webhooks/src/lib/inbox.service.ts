@@ -151,12 +151,14 @@ export class InboxService implements WebhookInbox, OnModuleInit {
     const row = await this.get(id, merchantIds);
     const inTransaction = this.jobs.backend === 'database';
     const job = { inboxId: id, replay: row.replays + 1 };
-    await this.tx.run(async (m) => {
+    // The answer is the row as the replay left it: by the time it is sent, the job may have run.
+    const replayed = await this.tx.run(async (m) => {
       await m.update(InboxEvent, { id }, { state: 'received', replays: row.replays + 1, lastError: null });
       if (inTransaction) await this.jobs.enqueue(INBOUND_QUEUE, job, {}, m);
+      return m.findOneByOrFail(InboxEvent, { id });
     });
     if (!inTransaction) await this.jobs.enqueue(INBOUND_QUEUE, job);
-    return this.get(id, merchantIds);
+    return replayed;
   }
 
   async get(id: string, merchantIds: string[] | 'all'): Promise<InboxEvent> {
