@@ -1,8 +1,8 @@
-import { dbLabel, startTestApi, type TestApi } from './harness';
+import { dbLabel, describeDb, startTestApi, type TestApi } from './harness';
 import { ConsoleClient, controlClock, OWNER, totp } from './identity-support';
 import { AuditService } from '@payrail/audit';
 
-let api: TestApi | null;
+let api: TestApi;
 let clock: ReturnType<typeof controlClock>;
 let owner: ConsoleClient;
 let ownerMfa: { secret: string; recoveryCodes: string[] };
@@ -10,7 +10,6 @@ const MIN = 60_000;
 
 beforeAll(async () => {
   api = await startTestApi();
-  if (!api) return;
   clock = controlClock(api.app);
   owner = new ConsoleClient(api);
   const login = await owner.login(OWNER.email, OWNER.password);
@@ -28,7 +27,6 @@ const test = (name: string, fn: (api: TestApi) => Promise<void>, timeout = 30_00
   it(
     name,
     async () => {
-      if (!api) return;
       await fn(api);
     },
     timeout,
@@ -56,7 +54,7 @@ async function auditActions(resourceId: string): Promise<string[]> {
   return page.items.map((e) => `${e.action}:${e.outcome}`);
 }
 
-describe(`console identity ${dbLabel}`, () => {
+describeDb(`console identity ${dbLabel}`, () => {
   test('the first owner must enrol MFA before any admin route, then reaches them', async (api) => {
     const fresh = new ConsoleClient(api);
     const login = await fresh.login(OWNER.email, OWNER.password);
@@ -353,7 +351,7 @@ describe(`console identity ${dbLabel}`, () => {
   });
 });
 
-describe(`merchant API keys ${dbLabel}`, () => {
+describeDb(`merchant API keys ${dbLabel}`, () => {
   test('scopes: a read-only key reads but cannot create, capture or refund, and is told which scope', async (api) => {
     const created = await owner.request('POST', '/admin/api-keys', {
       merchant_id: api.merchantId,

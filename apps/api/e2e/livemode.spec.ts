@@ -4,7 +4,7 @@ import { ApiKeyService } from '@payrail/identity';
 import { ConnectionService } from '@payrail/gateways';
 import { OutboxService } from '@payrail/webhooks';
 import { adminSession, type AdminRequest } from './admin-session';
-import { dbLabel, startTestApi, type TestApi } from './harness';
+import { dbLabel, describeDb, startTestApi, type TestApi } from './harness';
 
 /** A loopback receiver that keeps the event types it was sent, per path. */
 async function startReceiver() {
@@ -46,7 +46,7 @@ const manual = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-let api: TestApi | null;
+let api: TestApi;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let liveSecret: string;
 let admin: AdminRequest;
@@ -57,7 +57,6 @@ beforeAll(async () => {
     memory: true,
     env: { PAYRAIL_JOB_POLL_MS: '50', PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'on' },
   });
-  if (!api) return;
   liveSecret = (await api.app.get(ApiKeyService).create({ merchantId: api.merchantId, mode: 'live' })).secret;
   admin = (await adminSession(api, [{ role: 'owner', merchantId: null }])).request;
 }, 60_000);
@@ -67,8 +66,7 @@ afterAll(async () => {
   await receiver.close();
 });
 
-const test = (name: string, fn: (api: TestApi) => Promise<void>) =>
-  it(name, async () => (api ? fn(api) : undefined), 40_000);
+const test = (name: string, fn: (api: TestApi) => Promise<void>) => it(name, async () => fn(api), 40_000);
 
 /** A request with the merchant's live-mode key. */
 const live = (
@@ -79,7 +77,7 @@ const live = (
   headers: Record<string, string> = {},
 ) => api.request(method, path, body, { authorization: `Bearer ${liveSecret}`, ...headers });
 
-describe(`test and live data never mix ${dbLabel}`, () => {
+describeDb(`test and live data never mix ${dbLabel}`, () => {
   let liveConnectionId: string;
   let testPaymentId: string;
   let livePaymentId: string;

@@ -1,15 +1,19 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startStripeSandbox, STRIPE_SANDBOX_DEFAULTS, type StripeSandbox } from '@payrail/sandbox/stripe';
-import { testDatabaseKind } from '@payrail/testing';
+import {
+  describeWithDatabase,
+  provisionTestDatabase,
+  testDatabaseKind,
+  type TestDatabase,
+} from '@payrail/testing';
 import { freePort } from './sandboxes';
 
 /**
- * The crash test: the built API, as a child process on SQLite, is killed (SIGKILL, by the
- * test-only fault point) after Stripe's sandbox accepted a capture and before Payrail
- * committed it. Restarted, its recovery job must settle the payment with no second capture.
+ * The crash test: the built API, as a child process on this run's database, is killed
+ * (SIGKILL, by the test-only fault point) after Stripe's sandbox accepted a capture and before
+ * Payrail committed it. Restarted, its recovery job must settle the payment with no second capture.
  */
 function workspaceRoot(): string {
   let dir = __dirname;
@@ -18,9 +22,8 @@ function workspaceRoot(): string {
 }
 
 const root = workspaceRoot();
-const run = testDatabaseKind() === 'sqlite';
 let sandbox: StripeSandbox;
-let dataDir: string;
+let database: TestDatabase | undefined;
 let port: number;
 let child: ChildProcess | null = null;
 let apiKey = '';
@@ -30,7 +33,7 @@ const baseEnv = () => ({
   NODE_ENV: 'test',
   PORT: String(port),
   HOST: '127.0.0.1',
-  PAYRAIL_DATA_DIR: dataDir,
+  PAYRAIL_DATA_DIR: database!.dataDir,
   PAYRAIL_PLUGINS: 'stripe',
   PAYRAIL_SANDBOX: 'on',
   PAYRAIL_SANDBOX_HOST: '127.0.0.1',
@@ -43,7 +46,8 @@ const baseEnv = () => ({
   PAYRAIL_RECOVERY_INTERVAL_MS: '500',
   PAYRAIL_JOB_POLL_MS: '100',
   LOG_LEVEL: 'warn',
-  DATABASE_URL: '',
+  // PostgreSQL: a schema of its own, chosen by the URL's search_path, shared by both starts.
+  DATABASE_URL: database!.databaseUrl ?? '',
   REDIS_URL: '',
 });
 
@@ -94,7 +98,6 @@ const stripe = async (path: string) => {
 };
 
 beforeAll(async () => {
-  if (!run) return;
   const build = spawnSync('npx', ['nx', 'build', 'api'], {
     cwd: root,
     env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', NX_TUI: 'false' },
@@ -103,7 +106,7 @@ beforeAll(async () => {
   if (build.status !== 0)
     throw new Error(`nx build api failed: ${build.stdout.slice(-3000)}${build.stderr.slice(-3000)}`);
   sandbox = await startStripeSandbox({ port: 0 });
-  dataDir = mkdtempSync(join(tmpdir(), 'payrail-kill9-'));
+  database = await provisionTestDatabase();
   port = await freePort();
   const created = spawnSync(
     process.execPath,
@@ -115,71 +118,67 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  if (!run) return;
   child?.kill('SIGKILL');
   await sandbox?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await database?.drop();
 });
 
-describe('recovery after the API is killed mid-capture (sqlite, built API)', () => {
-  it('settles the payment after a restart, and the gateway shows exactly one capture', async () => {
-    if (!run) {
-      process.stdout.write(
-        'the kill -9 recovery spec runs on SQLite only (the built API gets its own data folder)\n',
+describeWithDatabase()(
+  `recovery after the API is killed mid-capture (${testDatabaseKind()}, built API)`,
+  () => {
+    it('settles the payment after a restart, and the gateway shows exactly one capture', async () => {
+      child = await startApi({ PAYRAIL_FAULT_INJECTION: 'after_gateway_capture' });
+      const created = await api('POST', '/v1/payments', {
+        amount: 4321,
+        currency: 'usd',
+        capture_method: 'manual',
+        payment_method: { token: 'pm_card_visa' },
+      });
+      expect(created.status).toBe(201);
+      expect(created.body.status).toBe('authorized');
+      const paymentId = created.body.id as string;
+      const intent = created.body.gateway_reference as string;
+
+      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+        child!.once('exit', (_code, signal) => resolve(signal)),
       );
-      return;
-    }
-    child = await startApi({ PAYRAIL_FAULT_INJECTION: 'after_gateway_capture' });
-    const created = await api('POST', '/v1/payments', {
-      amount: 4321,
-      currency: 'usd',
-      capture_method: 'manual',
-      payment_method: { token: 'pm_card_visa' },
-    });
-    expect(created.status).toBe(201);
-    expect(created.body.status).toBe('authorized');
-    const paymentId = created.body.id as string;
-    const intent = created.body.gateway_reference as string;
+      await expect(api('POST', `/v1/payments/${paymentId}/capture`, {})).rejects.toThrow();
+      expect(await exited).toBe('SIGKILL');
+      // Stripe captured; Payrail never committed it.
+      expect((await stripe(`/v1/payment_intents/${intent}`)).status).toBe('succeeded');
 
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      child!.once('exit', (_code, signal) => resolve(signal)),
-    );
-    await expect(api('POST', `/v1/payments/${paymentId}/capture`, {})).rejects.toThrow();
-    expect(await exited).toBe('SIGKILL');
-    // Stripe captured; Payrail never committed it.
-    expect((await stripe(`/v1/payment_intents/${intent}`)).status).toBe('succeeded');
-
-    child = await startApi();
-    const deadline = Date.now() + 30_000;
-    let payment: any;
-    while (Date.now() < deadline) {
-      payment = (await api('GET', `/v1/payments/${paymentId}`)).body;
+      child = await startApi();
+      const deadline = Date.now() + 30_000;
+      let payment: any;
+      while (Date.now() < deadline) {
+        payment = (await api('GET', `/v1/payments/${paymentId}`)).body;
+        const timeline = (await api('GET', `/v1/payments/${paymentId}/events`)).body.data as Array<{
+          type: string;
+        }>;
+        if (payment.status === 'captured' && timeline.some((e) => e.type === 'recovery')) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(payment).toMatchObject({ status: 'captured', amount_captured: 4321 });
       const timeline = (await api('GET', `/v1/payments/${paymentId}/events`)).body.data as Array<{
         type: string;
+        operation: string | null;
+        outcome: string | null;
       }>;
-      if (payment.status === 'captured' && timeline.some((e) => e.type === 'recovery')) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    expect(payment).toMatchObject({ status: 'captured', amount_captured: 4321 });
-    const timeline = (await api('GET', `/v1/payments/${paymentId}/events`)).body.data as Array<{
-      type: string;
-      operation: string | null;
-      outcome: string | null;
-    }>;
-    expect(timeline.some((e) => e.type === 'recovery' && e.operation === 'capture')).toBe(true);
+      expect(timeline.some((e) => e.type === 'recovery' && e.operation === 'capture')).toBe(true);
 
-    const charges = (await stripe(`/v1/charges?payment_intent=${intent}`)).data as Array<{
-      amount_captured: number;
-      captured: boolean;
-    }>;
-    expect(charges).toHaveLength(1);
-    expect(charges[0]).toMatchObject({ captured: true, amount_captured: 4321 });
-    const captureEvents = (
-      (await stripe('/v1/events?limit=100')).data as Array<{
-        type: string;
-        data: { object: { payment_intent?: string } };
-      }>
-    ).filter((e) => e.type === 'charge.captured' && e.data.object.payment_intent === intent);
-    expect(captureEvents.length).toBeLessThanOrEqual(1);
-  }, 90_000);
-});
+      const charges = (await stripe(`/v1/charges?payment_intent=${intent}`)).data as Array<{
+        amount_captured: number;
+        captured: boolean;
+      }>;
+      expect(charges).toHaveLength(1);
+      expect(charges[0]).toMatchObject({ captured: true, amount_captured: 4321 });
+      const captureEvents = (
+        (await stripe('/v1/events?limit=100')).data as Array<{
+          type: string;
+          data: { object: { payment_intent?: string } };
+        }>
+      ).filter((e) => e.type === 'charge.captured' && e.data.object.payment_intent === intent);
+      expect(captureEvents.length).toBeLessThanOrEqual(1);
+    }, 90_000);
+  },
+);

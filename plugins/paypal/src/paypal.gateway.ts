@@ -31,6 +31,7 @@ import {
   type HealthReport,
   type Outcome,
   type PaymentGateway,
+  type RefundPart,
   type RefundRequest,
   type RefundResult,
   type SettlementRecord,
@@ -358,58 +359,40 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
     });
   }
 
-  /** PayPal refunds per capture: the amount is taken from the newest captures first. */
+  /**
+   * PayPal refunds per capture: the amount is taken from the captures the core reserved it
+   * against (`parts`), else from the newest captures with room first.
+   */
   async refund(connection: GatewayConnection, request: RefundRequest): Promise<Outcome<RefundResult>> {
     const currency = request.amount.currency.toUpperCase();
     const refused = checkAmount(request.amount.amount, currency);
     if (refused) return fail(refused);
     return this.run(connection, async (call) => {
-      const before = await this.snapshot(call, request.reference);
-      const refundedPerCapture = new Map<string, number>();
-      for (const r of before.refunds)
-        if (r.status !== 'failed' && r.captureReference)
-          refundedPerCapture.set(
-            r.captureReference,
-            (refundedPerCapture.get(r.captureReference) ?? 0) + r.amount,
-          );
-      const open = [...before.captures]
-        .reverse()
-        .map((c) => ({ capture: c, left: c.amount - (refundedPerCapture.get(c.reference) ?? 0) }))
-        .filter((c) => c.left > 0);
-      const refundable = open.reduce((sum, c) => sum + c.left, 0);
-      if (before.amountCaptured === 0)
-        return fail(
-          new GatewayError('invalid_request', {
-            detail: 'nothing has been captured, so nothing can be refunded',
-          }),
-        );
-      if (refundable === 0)
-        return fail(new GatewayError('already_refunded', { reference: request.reference }));
-      if (request.amount.amount > refundable)
-        return fail(
-          new GatewayError('amount_too_large', {
-            param: 'amount',
-            detail: `at most ${refundable} minor units are left to refund`,
-          }),
-        );
+      let parts = request.parts;
+      if (!parts?.length) {
+        const chosen = await this.chooseCaptures(call, request);
+        if (!chosen.ok) return chosen;
+        parts = chosen.value;
+      }
       const payments = new PaymentsController(call.client);
-      let remaining = request.amount.amount;
       const made: { id: string; amount: number; status: string | undefined; capture: string }[] = [];
-      for (const { capture, left } of open) {
-        if (remaining === 0) break;
-        const part = Math.min(left, remaining);
+      for (const part of parts) {
         const { result } = await payments.refundCapturedPayment({
-          captureId: capture.reference,
-          paypalRequestId: requestId(request.idempotencyKey, made.length ? capture.reference : undefined),
+          captureId: part.captureReference,
+          paypalRequestId: requestId(request.idempotencyKey, made.length ? part.captureReference : undefined),
           prefer: REPRESENTATION,
           body: {
-            amount: toPayPalMoney(part, currency),
+            amount: toPayPalMoney(part.amount, currency),
             customId: request.attemptId,
             ...(request.reason ? { noteToPayer: request.reason.slice(0, 255) } : {}),
           },
         });
-        made.push({ id: result.id ?? '', amount: part, status: result.status, capture: capture.reference });
-        remaining -= part;
+        made.push({
+          id: result.id ?? '',
+          amount: part.amount,
+          status: result.status,
+          capture: part.captureReference,
+        });
       }
       const snapshot = await this.snapshot(call, request.reference);
       const first = made[0];
@@ -425,6 +408,46 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
         },
       });
     });
+  }
+
+  /** Where a refund with no reservation is taken from: PayPal's own view of what each capture has left. */
+  private async chooseCaptures(call: PayPalCall, request: RefundRequest): Promise<Outcome<RefundPart[]>> {
+    const before = await this.snapshot(call, request.reference);
+    const refundedPerCapture = new Map<string, number>();
+    for (const r of before.refunds)
+      if (r.status !== 'failed' && r.captureReference)
+        refundedPerCapture.set(
+          r.captureReference,
+          (refundedPerCapture.get(r.captureReference) ?? 0) + r.amount,
+        );
+    const open = [...before.captures]
+      .reverse()
+      .map((c) => ({ capture: c, left: c.amount - (refundedPerCapture.get(c.reference) ?? 0) }))
+      .filter((c) => c.left > 0);
+    const refundable = open.reduce((sum, c) => sum + c.left, 0);
+    if (before.amountCaptured === 0)
+      return fail(
+        new GatewayError('invalid_request', {
+          detail: 'nothing has been captured, so nothing can be refunded',
+        }),
+      );
+    if (refundable === 0) return fail(new GatewayError('already_refunded', { reference: request.reference }));
+    if (request.amount.amount > refundable)
+      return fail(
+        new GatewayError('amount_too_large', {
+          param: 'amount',
+          detail: `at most ${refundable} minor units are left to refund`,
+        }),
+      );
+    let remaining = request.amount.amount;
+    const parts: RefundPart[] = [];
+    for (const { capture, left } of open) {
+      if (remaining === 0) break;
+      const part = Math.min(left, remaining);
+      parts.push({ captureReference: capture.reference, amount: part });
+      remaining -= part;
+    }
+    return succeed(parts);
   }
 
   async sync(connection: GatewayConnection, request: SyncRequest): Promise<Outcome<GatewayPaymentSnapshot>> {

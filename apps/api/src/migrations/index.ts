@@ -3,6 +3,7 @@ import { AuditTrail1767000000000 } from './1767000000000-audit-trail';
 import { IdentityAccess1768000000000 } from './1768000000000-identity-access';
 import { JobsAndWebhooks1770000000000 } from './1770000000000-jobs-and-webhooks';
 import { LivemodeSeparation1770600000000 } from './1770600000000-livemode-separation';
+import { RefundCaptureParts1770700000000 } from './1770700000000-refund-capture-parts';
 
 /** Every migration, in order. Later migrations are appended here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   IdentityAccess1768000000000,
   JobsAndWebhooks1770000000000,
   LivemodeSeparation1770600000000,
+  RefundCaptureParts1770700000000,
 ];

@@ -3,6 +3,7 @@ import type {
   CaptureRequest,
   Customer,
   GatewayCaptureRecord,
+  RefundPart,
   RefundRequest,
   VoidRequest,
 } from '@payrail/plugin-sdk';
@@ -40,6 +41,8 @@ export interface StoredRequests {
     refundId: string;
     reason?: string;
     captures: GatewayCaptureRecord[];
+    /** The captures this refund was reserved against, on a gateway that refunds per capture. */
+    parts?: RefundPart[];
   };
 }
 
@@ -103,6 +106,7 @@ export function gatewayRequestOf<O extends MoneyOperation>(
         amount: { amount: s.amount ?? attempt.amount ?? 0, currency },
         ...(s.reason !== undefined ? { reason: s.reason } : {}),
         captures: s.captures ?? payment.captures,
+        ...(s.parts ? { parts: s.parts } : {}),
       };
       return request as GatewayRequests[O];
     }

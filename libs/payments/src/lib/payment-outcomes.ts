@@ -10,7 +10,7 @@ import type { Payment } from './entities/payment.entity';
 import { Refund } from './entities/refund.entity';
 import { PaymentFailedError } from './payment-errors';
 import { PaymentLedger } from './payment-ledger';
-import type { PaymentStatus } from './payment-status';
+import { canTransition, type PaymentStatus } from './payment-status';
 import { PaymentTimeline } from './payment-timeline';
 
 export interface ApplyOptions {
@@ -203,14 +203,23 @@ export class PaymentOutcomes {
     });
   }
 
-  /** The status a successful refund leaves; a capture under way settles the status itself when it ends. */
+  /**
+   * The status a successful refund leaves. A capture under way settles the status itself when
+   * it ends, and a payment the gateway's own view already moved on (a webhook announced the
+   * last of several racing refunds first) keeps its status: only the amounts change.
+   */
   private async afterRefund(m: EntityManager, payment: Payment): Promise<void> {
-    if (payment.status === 'capturing' || payment.status === 'unknown') {
+    const fully = payment.amountRefunded >= payment.amountCaptured && payment.amountCapturable === 0;
+    const next: PaymentStatus = fully ? 'refunded' : 'partially_refunded';
+    if (
+      payment.status === 'capturing' ||
+      payment.status === 'unknown' ||
+      !canTransition(payment.status, next)
+    ) {
       await m.save(payment);
       return;
     }
-    const fully = payment.amountRefunded >= payment.amountCaptured && payment.amountCapturable === 0;
-    await this.ledger.moveTo(m, payment, fully ? 'refunded' : 'partially_refunded');
+    await this.ledger.moveTo(m, payment, next);
   }
 
   /** Records the call and applies its outcome in one transaction; a failure is raised only after the commit. */

@@ -1,19 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
 import { SYSTEM_ACTOR, type AuditActorContext } from '@payrail/audit';
 import { newId } from '@payrail/database';
 import { ConnectionService } from '@payrail/gateways';
+import type { StoredRequests } from './attempt-requests';
 import { AttemptRunner } from './attempt-runner';
 import { Payment } from './entities/payment.entity';
 import { Refund } from './entities/refund.entity';
 import { IdempotencyService } from './idempotency.service';
 import { refusalOf } from './payment-errors';
 import { connectionOf, validMoney } from './payment-inputs';
+import { PaymentLedger } from './payment-ledger';
 import { PaymentOutcomes } from './payment-outcomes';
 import { PaymentReads } from './payment-reads';
 import { claimableFrom } from './payment-status';
+import { allocateRefund } from './refund-allocation';
 import type { PaymentOwner } from './payment-owner';
 
 const REFUNDABLE = claimableFrom('partially_refunded', 'refunded');
@@ -25,6 +28,7 @@ export class PaymentRefunds {
     private readonly connections: ConnectionService,
     private readonly runner: AttemptRunner,
     private readonly outcomes: PaymentOutcomes,
+    private readonly ledger: PaymentLedger,
     private readonly reads: PaymentReads,
     private readonly idempotency: IdempotencyService,
     @InjectRepository(Refund) private readonly refunds: Repository<Refund>,
@@ -58,22 +62,38 @@ export class PaymentRefunds {
       gatewayReference: null,
       failureCode: null,
       failureMessage: null,
+      parts: null,
     });
+    const request: StoredRequests['refund'] = {
+      reference: payment.gatewayReference ?? '',
+      amount,
+      currency: payment.currency,
+      refundId: refund.id,
+      ...(input.reason !== undefined ? { reason: input.reason } : {}),
+      captures: payment.captures,
+    };
     return this.runner.run(
       {
         operation: 'refund',
         payment,
         amount,
         refundId: refund.id,
-        request: {
-          reference: payment.gatewayReference ?? '',
-          amount,
-          currency: payment.currency,
-          refundId: refund.id,
-          ...(input.reason !== undefined ? { reason: input.reason } : {}),
-          captures: payment.captures,
-        },
+        request,
         claim: async (m) => {
+          // The payment's row is held (PostgreSQL) or transactions run one at a time (SQLite):
+          // concurrent refunds allocate one after another and never pick the same capture's room.
+          const current = await this.ledger.lock(m, id);
+          if (gateway.capabilities.multipleCaptures && current.captures.length) {
+            const held = await m.find(Refund, {
+              where: { paymentId: id, status: In(['pending', 'unknown', 'succeeded']) },
+            });
+            const parts = allocateRefund(current.captures, held, amount);
+            if (!parts) throw refusalOf(current, 'refund', amount);
+            refund.parts = parts;
+            // Stored with the attempt (written after the claim), so a retry sends the same split.
+            request.parts = parts;
+            request.captures = current.captures;
+          }
           // The reservation makes concurrent refunds safe: none can take more than is left.
           const claimed = await m
             .createQueryBuilder()

@@ -169,6 +169,16 @@ export interface RefundRequest {
   reason?: string;
   /** What has been captured so far, for gateways that refund per capture. */
   captures: GatewayCaptureRecord[];
+  /**
+   * Where the core reserved this refund, for gateways that refund per capture: the amount to
+   * take from each capture (they add up to `amount`). Absent: the plugin chooses.
+   */
+  parts?: RefundPart[];
+}
+
+export interface RefundPart {
+  captureReference: string;
+  amount: number;
 }
 
 export interface CaptureResult {

@@ -1,5 +1,6 @@
 import { Column, Entity, Index } from 'typeorm';
 import { BaseRecord, moneyColumn } from '@payrail/database';
+import type { RefundPart } from '@payrail/plugin-sdk';
 
 export type RefundStatus = 'pending' | 'succeeded' | 'failed' | 'unknown';
 
@@ -32,4 +33,8 @@ export class Refund extends BaseRecord {
 
   @Column({ name: 'failure_message', type: 'varchar', length: 500, nullable: true })
   failureMessage!: string | null;
+
+  /** On a gateway that refunds per capture: how much this refund takes from each capture. */
+  @Column({ type: 'simple-json', nullable: true })
+  parts!: RefundPart[] | null;
 }
