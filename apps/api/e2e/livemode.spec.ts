@@ -2,7 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiKeyService } from '@payrail/identity';
 import { ConnectionService } from '@payrail/gateways';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { OutboxService } from '@payrail/webhooks';
+import { LivemodeSeparation1770600000000 } from '../src/migrations/1770600000000-livemode-separation';
 import { adminSession, type AdminRequest } from './admin-session';
 import { dbLabel, describeDb, startTestApi, type TestApi } from './harness';
 
@@ -81,6 +84,7 @@ describeDb(`test and live data never mix ${dbLabel}`, () => {
   let liveConnectionId: string;
   let testPaymentId: string;
   let livePaymentId: string;
+  const endpointIds = { test: '', live: '' };
 
   test('a live key gets 403 livemode_mismatch for a connection or gateway that exists only in test mode', async (api) => {
     const byId = await live(api, 'POST', '/v1/payments', manual({ connection_id: api.memoryConnectionId }));
@@ -195,6 +199,8 @@ describeDb(`test and live data never mix ${dbLabel}`, () => {
     });
     expect(liveEndpoint.status).toBe(201);
     expect(liveEndpoint.body.mode).toBe('live');
+    endpointIds.test = testEndpoint.body.id;
+    endpointIds.live = liveEndpoint.body.id;
 
     // Each key sees its own mode's endpoints only; the other's is not found.
     const testEndpoints = await api.request('GET', '/v1/webhook_endpoints');
@@ -242,5 +248,36 @@ describeDb(`test and live data never mix ${dbLabel}`, () => {
     const bad = await admin('GET', '/admin/payments?mode=sandbox');
     expect(bad.status).toBe(400);
     expect(bad.body.error.param).toBe('mode');
+  });
+
+  test('the migration gives existing endpoints and events the mode of what made them', async (api) => {
+    const refund = await live(api, 'POST', `/v1/payments/${livePaymentId}/refunds`, { amount: 100 });
+    expect(refund.status).toBe(201);
+    const dataSource = api.app.get<DataSource>(getDataSourceToken());
+    // Back to the schema before the migration (no mode anywhere), with this data in it, and forward again.
+    const runner = dataSource.createQueryRunner();
+    try {
+      const migration = new LivemodeSeparation1770600000000();
+      await migration.down(runner);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    const endpoints: Array<{ id: string; mode: string }> = await dataSource.query(
+      'SELECT id, mode FROM webhook_endpoints',
+    );
+    expect(Object.fromEntries(endpoints.map((e) => [e.id, e.mode]))).toEqual({
+      [endpointIds.test]: 'test',
+      [endpointIds.live]: 'live',
+    });
+    const events: Array<{ resource_id: string; mode: string }> = await dataSource.query(
+      'SELECT resource_id, mode FROM webhook_outbox',
+    );
+    const modeOf = (resourceId: string) => [
+      ...new Set(events.filter((e) => e.resource_id === resourceId).map((e) => e.mode)),
+    ];
+    expect(modeOf(testPaymentId)).toEqual(['test']);
+    expect(modeOf(livePaymentId)).toEqual(['live']);
+    expect(modeOf(refund.body.id)).toEqual(['live']);
   });
 });

@@ -1,4 +1,5 @@
 export * from './lib/currencies';
+export * from './lib/published-currencies';
 export * from './lib/money';
 export * from './lib/errors';
 export * from './lib/gateway';

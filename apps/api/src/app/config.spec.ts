@@ -32,6 +32,12 @@ describe('configuration', () => {
     ['PAYRAIL_JOB_POLL_MS', '0', /PAYRAIL_JOB_POLL_MS/],
     ['PAYRAIL_METRICS_TOKEN', 'short', /PAYRAIL_METRICS_TOKEN is '\(hidden\)': expected 16 to 512 printable/],
     ['PAYRAIL_METRICS_TOKEN', 'a token with spaces in it', /PAYRAIL_METRICS_TOKEN .*without spaces/],
+    ['PAYRAIL_TRUST_PROXY', 'loopback', /PAYRAIL_TRUST_PROXY is 'loopback': expected .*addresses or CIDRs/],
+    ['PAYRAIL_TRUST_PROXY', '10.0.0.1,10.0.0.0/33', /PAYRAIL_TRUST_PROXY .*CIDRs/],
+    ['PAYRAIL_TRUST_PROXY', '256.1.1.1', /PAYRAIL_TRUST_PROXY/],
+    ['PAYRAIL_TRUST_PROXY', '0x7f.1', /PAYRAIL_TRUST_PROXY/],
+    ['PAYRAIL_API_KEY_RATE_LIMIT', '1000', /PAYRAIL_API_KEY_RATE_LIMIT is '1000': expected off, or requests/],
+    ['PAYRAIL_API_KEY_RATE_LIMIT', '0/s', /PAYRAIL_API_KEY_RATE_LIMIT/],
   ])('refuses a bad %s and names it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
@@ -50,5 +56,28 @@ describe('configuration', () => {
   it('never echoes a password in its message', () => {
     expect(() => loadConfig({ PAYRAIL_ADMIN_PASSWORD: 'hunter2' })).toThrow(/\(hidden\)/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://u:secretpw@h/db' })).not.toThrow(/secretpw/);
+  });
+
+  it('trusts no proxy unless told, and reads a list of addresses and CIDRs', () => {
+    expect(loadConfig({}).trustProxy).toEqual([]);
+    expect(loadConfig({ PAYRAIL_TRUST_PROXY: ' 10.0.0.5, 10.1.0.0/16 ,fd00::/8,::1' }).trustProxy).toEqual([
+      '10.0.0.5',
+      '10.1.0.0/16',
+      'fd00::/8',
+      '::1',
+    ]);
+  });
+
+  it('limits each API key to 1,000 requests a second unless configured otherwise', () => {
+    expect(loadConfig({}).apiKeyRateLimit).toEqual({ limit: 1000, windowMs: 1000 });
+    expect(loadConfig({ PAYRAIL_API_KEY_RATE_LIMIT: '50000/1m' }).apiKeyRateLimit).toEqual({
+      limit: 50000,
+      windowMs: 60_000,
+    });
+    expect(loadConfig({ PAYRAIL_API_KEY_RATE_LIMIT: '500/10s' }).apiKeyRateLimit).toEqual({
+      limit: 500,
+      windowMs: 10_000,
+    });
+    expect(loadConfig({ PAYRAIL_API_KEY_RATE_LIMIT: 'off' }).apiKeyRateLimit).toBeNull();
   });
 });

@@ -230,7 +230,7 @@ export class PaymentOutcomes {
     options: ApplyOptions,
     change: (m: EntityManager, payment: Payment) => Promise<Applied<T>>,
   ): Promise<T> {
-    const applied = await this.tx.run(async (m) => {
+    const applied = await this.tx.lazy(async (m) => {
       const payment = await this.ledger.lock(m, paymentId);
       await this.timeline.recordCall(m, payment, attempt, outcome, options.latencyMs ?? null);
       return change(m, payment);

@@ -21,7 +21,8 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-export type CardBrand = 'visa' | 'mastercard' | 'amex' | 'discover' | 'diners' | 'jcb' | 'unionpay' | 'unknown';
+export type CardBrand =
+  'visa' | 'mastercard' | 'amex' | 'discover' | 'diners' | 'jcb' | 'unionpay' | 'unknown';
 
 /** IIN prefixes, most specific first; each gateway's sandbox maps the result onto its own names. */
 const BRAND_PREFIXES: ReadonlyArray<readonly [RegExp, CardBrand]> = [
