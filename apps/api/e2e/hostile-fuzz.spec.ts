@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 const test = (name: string, fn: (api: TestApi) => Promise<void>) =>
-  it(name, async () => (api ? fn(api) : undefined), 150_000);
+  it(name, async () => (api ? fn(api) : undefined), 300_000);
 
 const LONE_SURROGATES = ['\ud800', '\udbff', '\udc00', '\udfff'];
 const TRICKY = [
