@@ -68,8 +68,12 @@ describe('configuration', () => {
     ]);
   });
 
-  it('limits each API key to 1,000 requests a second unless configured otherwise', () => {
-    expect(loadConfig({}).apiKeyRateLimit).toEqual({ limit: 1000, windowMs: 1000 });
+  it('limits each API key to 60,000 requests a minute unless configured otherwise', () => {
+    expect(loadConfig({}).apiKeyRateLimit).toEqual({ limit: 60000, windowMs: 60_000 });
+    expect(loadConfig({ PAYRAIL_API_KEY_RATE_LIMIT: '1000/s' }).apiKeyRateLimit).toEqual({
+      limit: 1000,
+      windowMs: 1000,
+    });
     expect(loadConfig({ PAYRAIL_API_KEY_RATE_LIMIT: '50000/1m' }).apiKeyRateLimit).toEqual({
       limit: 50000,
       windowMs: 60_000,
