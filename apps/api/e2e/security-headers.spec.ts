@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminSession, type AdminRequest } from './admin-session';
-import { dbLabel, startTestApi, type TestApi } from './harness';
+import { dbLabel, describeDb, startTestApi, type TestApi } from './harness';
 
 // Built at run time, so nothing here looks like a stored credential.
 const METRICS_TOKEN = `metrics-${'7'.repeat(24)}`;
 
-let api: TestApi | null;
+let api: TestApi;
 let admin: AdminRequest;
 let consoleDir: string;
 
@@ -22,7 +22,7 @@ beforeAll(async () => {
     memory: true,
     env: { PAYRAIL_CONSOLE_DIR: consoleDir, PAYRAIL_METRICS_TOKEN: METRICS_TOKEN },
   });
-  if (api) admin = (await adminSession(api, [{ role: 'owner', merchantId: null }])).request;
+  admin = (await adminSession(api, [{ role: 'owner', merchantId: null }])).request;
 }, 60_000);
 
 afterAll(async () => {
@@ -30,8 +30,7 @@ afterAll(async () => {
   rmSync(consoleDir, { recursive: true, force: true });
 });
 
-const test = (name: string, fn: (api: TestApi) => Promise<void>) =>
-  it(name, async () => (api ? fn(api) : undefined), 40_000);
+const test = (name: string, fn: (api: TestApi) => Promise<void>) => it(name, async () => fn(api), 40_000);
 
 const directive = (headers: Headers, name: string) =>
   (headers.get('content-security-policy') ?? '')
@@ -47,7 +46,7 @@ function expectHardened(path: string, headers: Headers): void {
   expect([path, directive(headers, 'frame-ancestors')]).toEqual([path, ["'none'"]]);
 }
 
-describe(`security headers on every answer ${dbLabel}`, () => {
+describeDb(`security headers on every answer ${dbLabel}`, () => {
   test('every /v1 and /admin answer, success or error, is hardened and never stored by a cache', async (api) => {
     const answers: Array<[string, Headers]> = [];
     const merchant = async (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
