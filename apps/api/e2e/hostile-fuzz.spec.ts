@@ -35,7 +35,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-const test = (name: string, fn: (api: TestApi) => Promise<void>) => it(name, async () => fn(api), 150_000);
+const test = (name: string, fn: (api: TestApi) => Promise<void>) => it(name, async () => fn(api), 300_000);
 
 const LONE_SURROGATES = ['\ud800', '\udbff', '\udc00', '\udfff'];
 const TRICKY = [
