@@ -92,6 +92,15 @@ describeDb(`limits that hold ${dbLabel}`, () => {
     expect(failures.allowed).toBe(20);
   });
 
+  test('an address already refused cannot keep an account’s owner out', async (_direct, api) => {
+    const attacker = { 'x-forwarded-for': '192.0.2.66' };
+    const spent = await attemptsUntilLimited(30, (i) => signIn(api, `filler${i}@example.com`, attacker));
+    expect(spent.allowed).toBe(20);
+    for (let i = 0; i < 30; i++) expect((await signIn(api, 'victim@example.com', attacker)).status).toBe(429);
+    // The owner, from elsewhere, is told about the password, not about a limit.
+    expect((await signIn(api, 'victim@example.com', { 'x-forwarded-for': '192.0.2.67' })).status).toBe(401);
+  });
+
   test('/v1 answers carry RateLimit-Limit, -Remaining and -Reset for the key', async (api) => {
     const first = await api.request('GET', '/v1/payments');
     expect(first.status).toBe(200);
