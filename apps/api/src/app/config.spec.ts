@@ -30,6 +30,8 @@ describe('configuration', () => {
     ['PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK', 'yes', /PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK is 'yes'/],
     ['PAYRAIL_FAULT_INJECTION', 'everywhere', /PAYRAIL_FAULT_INJECTION .*after_gateway_capture/],
     ['PAYRAIL_JOB_POLL_MS', '0', /PAYRAIL_JOB_POLL_MS/],
+    ['PAYRAIL_METRICS_TOKEN', 'short', /PAYRAIL_METRICS_TOKEN is '\(hidden\)': expected 16 to 512 printable/],
+    ['PAYRAIL_METRICS_TOKEN', 'a token with spaces in it', /PAYRAIL_METRICS_TOKEN .*without spaces/],
     ['PAYRAIL_TRUST_PROXY', 'loopback', /PAYRAIL_TRUST_PROXY is 'loopback': expected .*addresses or CIDRs/],
     ['PAYRAIL_TRUST_PROXY', '10.0.0.1,10.0.0.0/33', /PAYRAIL_TRUST_PROXY .*CIDRs/],
     ['PAYRAIL_TRUST_PROXY', '256.1.1.1', /PAYRAIL_TRUST_PROXY/],
@@ -66,8 +68,12 @@ describe('configuration', () => {
     ]);
   });
 
-  it('limits each API key to 1,000 requests a second unless configured otherwise', () => {
-    expect(loadConfig({}).apiKeyRateLimit).toEqual({ limit: 1000, windowMs: 1000 });
+  it('limits each API key to 60,000 requests a minute unless configured otherwise', () => {
+    expect(loadConfig({}).apiKeyRateLimit).toEqual({ limit: 60000, windowMs: 60_000 });
+    expect(loadConfig({ PAYRAIL_API_KEY_RATE_LIMIT: '1000/s' }).apiKeyRateLimit).toEqual({
+      limit: 1000,
+      windowMs: 1000,
+    });
     expect(loadConfig({ PAYRAIL_API_KEY_RATE_LIMIT: '50000/1m' }).apiKeyRateLimit).toEqual({
       limit: 50000,
       windowMs: 60_000,

@@ -1,13 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GATEWAY_DESCRIPTOR, type GatewayDescriptor } from '../lib/descriptor';
 import { redactText } from '../lib/redact';
-
-function workspaceRoot(from: string): string {
-  for (let dir = from; dir !== dirname(dir); dir = dirname(dir))
-    if (existsSync(join(dir, 'nx.json'))) return dir;
-  throw new Error(`no nx.json above ${from}`);
-}
+import { workspaceRoot } from './workspace-root';
 
 function matchesImport(pattern: string, name: string): boolean {
   return pattern.endsWith('/*') ? name.startsWith(pattern.slice(0, -1)) : pattern === name;

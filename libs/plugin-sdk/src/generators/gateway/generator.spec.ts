@@ -2,12 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-
-function workspaceRoot(from: string): string {
-  for (let dir = from; dir !== dirname(dir); dir = dirname(dir))
-    if (existsSync(join(dir, 'nx.json'))) return dir;
-  throw new Error(`no nx.json above ${from}`);
-}
+import { workspaceRoot } from '../../testing/workspace-root';
 
 const root = workspaceRoot(__dirname);
 const env = {
