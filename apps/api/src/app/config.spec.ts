@@ -27,6 +27,7 @@ describe('configuration', () => {
     ['PAYRAIL_WEBHOOK_RETRY_SCHEDULE_MS', '1m,5m', /PAYRAIL_WEBHOOK_RETRY_SCHEDULE_MS .*milliseconds/],
     ['PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK', 'yes', /PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK is 'yes'/],
     ['PAYRAIL_FAULT_INJECTION', 'everywhere', /PAYRAIL_FAULT_INJECTION .*after_gateway_capture/],
+    ['PAYRAIL_FAULT_INJECTION_HITS', 'all', /PAYRAIL_FAULT_INJECTION_HITS .*whole number/],
     ['PAYRAIL_JOB_POLL_MS', '0', /PAYRAIL_JOB_POLL_MS/],
   ])('refuses a bad %s and names it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
