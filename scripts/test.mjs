@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npm test`: lint (module boundaries included), then every spec on SQLite, then the database
-// specs again on PostgreSQL (TEST_DATABASE_URL, else Testcontainers where Docker answers, else
-// skipped with the reason printed). Ends with one line: "N passed, N failed".
+// specs again on PostgreSQL (TEST_DATABASE_URL, else Testcontainers where Docker answers). A
+// suite whose database or Redis cannot be had is reported as skipped (jest's skip), with the
+// reason printed once here. Each step and the run end with "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { nxEnv } from './env.mjs';
+import { probePostgres, probeRedis, verdictEnv } from '../libs/testing/probe-services.mjs';
 
 const root = join(import.meta.dirname, '..');
 const out = join(root, 'tmp', 'test-results');
@@ -29,6 +31,14 @@ function step(name, command, args, env = {}) {
   return result.status === 0;
 }
 
+/** A step that is one check: it counts as one passed or one failed, and says so like a jest step. */
+function check(name, command, args, env = {}) {
+  const ok = step(name, command, args, env);
+  totals[ok ? 'passed' : 'failed'] += 1;
+  process.stdout.write(`${name}: ${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed, 0 skipped\n`);
+  return ok;
+}
+
 function jest(name, args, env = {}) {
   const file = join(out, `${name.replace(/\W+/g, '-')}.json`);
   step(name, 'npx', ['jest', '--ci', '--json', `--outputFile=${file}`, ...args], env);
@@ -39,69 +49,86 @@ function jest(name, args, env = {}) {
   const report = JSON.parse(readFileSync(file, 'utf8'));
   totals.passed += report.numPassedTests;
   totals.failed += report.numFailedTests + report.numRuntimeErrorTestSuites;
-  totals.skipped += report.numPendingTests + report.numTodoTests;
-  process.stdout.write(`${name}: ${report.numPassedTests} passed, ${report.numFailedTests} failed\n`);
+  const skipped = report.numPendingTests + report.numTodoTests;
+  totals.skipped += skipped;
+  process.stdout.write(
+    `${name}: ${report.numPassedTests} passed, ${report.numFailedTests + report.numRuntimeErrorTestSuites} failed, ${skipped} skipped\n`,
+  );
 }
 
 const only = process.argv.slice(2);
 const wants = (name) => only.length === 0 || only.includes(name);
 
 if (wants('lint')) {
-  if (!step('lint', 'npx', ['nx', 'run-many', '-t', 'lint', '--output-style=stream'])) totals.failed += 1;
-  else totals.passed += 1;
-  if (!step('format', 'npx', ['prettier', '--check', '.', '--log-level', 'warn'])) totals.failed += 1;
-  else totals.passed += 1;
-  if (!step('module boundaries refuse a violation', process.execPath, ['scripts/check-boundaries.mjs']))
-    totals.failed += 1;
-  else totals.passed += 1;
+  check('lint', 'npx', ['nx', 'run-many', '-t', 'lint', '--output-style=stream']);
+  check('format', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']);
+  check('module boundaries refuse a violation', process.execPath, ['scripts/check-boundaries.mjs']);
 }
 
 const postgresUrl = process.env.TEST_DATABASE_URL;
+// Probed once for the whole run and said once here; the specs read the verdicts from the
+// environment instead of probing per file (see libs/testing/src/lib/availability.ts).
+let verdicts = {};
+if (wants('sqlite') || wants('postgres')) {
+  const [postgres, redis] = await Promise.all([probePostgres(postgresUrl), probeRedis()]);
+  for (const [what, verdict] of [
+    ['the PostgreSQL pass', postgres],
+    ['the BullMQ (Redis) specs', redis],
+  ])
+    if (!verdict.available) process.stdout.write(`\n${what}: skipped, ${verdict.reason}\n`);
+  verdicts = verdictEnv(postgres, redis);
+}
 if (wants('sqlite')) {
   // TEST_DATABASE_URL is withheld here so the database specs run on SQLite; PostgreSQL has its own pass below.
   jest('specs on SQLite', ['--maxWorkers=2', '--ignoreProjects', 'console'], {
+    ...verdicts,
+    // Suites that only run on PostgreSQL are skipped here and run in the PostgreSQL pass.
+    PAYRAIL_PROBED_POSTGRES: 'PostgreSQL-only suites run in the PostgreSQL pass',
     PAYRAIL_TEST_DB: 'sqlite',
     TEST_DATABASE_URL: '',
     PAYRAIL_TEST_ARTIFACTS: artifacts,
   });
 }
 if (wants('postgres')) {
-  if (!postgresUrl)
-    process.stdout.write(
-      '\nTEST_DATABASE_URL is not set: the PostgreSQL pass tries Testcontainers and is skipped, with the reason, where no Docker engine answers.\n',
-    );
   jest(
     'database specs on PostgreSQL',
     ['--maxWorkers=2', '--selectProjects', 'api', 'audit', 'secrets', 'jobs'],
-    { PAYRAIL_TEST_DB: 'postgres', TEST_DATABASE_URL: postgresUrl ?? '', PAYRAIL_TEST_ARTIFACTS: artifacts },
+    {
+      ...verdicts,
+      PAYRAIL_TEST_DB: 'postgres',
+      TEST_DATABASE_URL: postgresUrl ?? '',
+      PAYRAIL_TEST_ARTIFACTS: artifacts,
+    },
   );
+}
+
+if (wants('clone')) {
+  // A fresh clone of HEAD with nothing beside it runs the sandbox and gateway suites green: the
+  // repository carries every file its specs read.
+  check('a fresh clone passes on its own', process.execPath, ['scripts/check-clean-clone.mjs']);
 }
 
 if (wants('console')) {
   // The console: its unit specs in jsdom, then the browser suite in Chromium against the built console.
   jest('console unit specs', ['-c', 'apps/console/jest.config.ts', '--maxWorkers=2']);
-  if (step('build the console', 'npx', ['nx', 'build', 'console', '--output-style=stream'])) {
+  if (check('build the console', 'npx', ['nx', 'build', 'console', '--output-style=stream'])) {
     jest('console in Chromium', ['-c', 'apps/console-e2e/browser.jest.config.ts'], {
       PAYRAIL_TEST_DB: 'sqlite',
       TEST_DATABASE_URL: '',
     });
-  } else totals.failed += 1;
+  }
 }
 
 if (wants('bench')) {
   // A small run of every benchmark scenario: it must complete and print its table (speed is not judged).
   const env = postgresUrl ? { BENCH_DATABASE_URL: process.env.BENCH_DATABASE_URL || postgresUrl } : {};
-  totals[
-    step('benchmark smoke test', process.execPath, ['scripts/bench/smoke.mjs'], env) ? 'passed' : 'failed'
-  ] += 1;
+  check('benchmark smoke test', process.execPath, ['scripts/bench/smoke.mjs'], env);
 }
 
 if (wants('sqlite') || wants('postgres')) {
   // Last: no card number, CVC, gateway secret or token, or Payrail key in any test database or log.
-  const scanned =
-    step('leak scan self-test', process.execPath, ['scripts/leak-scan.mjs', '--self-test']) &&
-    step('leak scan of test databases and logs', process.execPath, ['scripts/leak-scan.mjs', artifacts]);
-  totals[scanned ? 'passed' : 'failed'] += 1;
+  if (check('leak scan self-test', process.execPath, ['scripts/leak-scan.mjs', '--self-test']))
+    check('leak scan of test databases and logs', process.execPath, ['scripts/leak-scan.mjs', artifacts]);
 }
 
 process.stdout.write(`\n${failures.length ? `failed steps: ${failures.join(', ')}` : 'all steps passed'}\n`);

@@ -6,7 +6,7 @@ import {
   type PolicySubject,
   type Role,
 } from '@payrail/identity';
-import { dbLabel, startTestApi, type TestApi } from './harness';
+import { dbLabel, describeDb, startTestApi, type TestApi } from './harness';
 import { ConsoleClient, controlClock, OWNER, type ConsoleResponse } from './identity-support';
 
 /*
@@ -129,11 +129,10 @@ const FIXTURES: Record<string, Fixture> = {
 
 const IDENTITY_CONTROLLERS = ['UsersController', 'MerchantsController', 'ApiKeysController'];
 
-let world: World | null = null;
+let world: World;
 
 beforeAll(async () => {
   const api = await startTestApi();
-  if (!api) return;
   const clock = controlClock(api.app);
   const owner = new ConsoleClient(api);
   await owner.login(OWNER.email, OWNER.password);
@@ -183,9 +182,8 @@ function expected(role: Role, fixture: Pick<Fixture, 'action' | 'subject'>, side
 
 const classify = (r: ConsoleResponse) => (r.status >= 200 && r.status < 300 ? '2xx' : String(r.status));
 
-describe(`access matrix ${dbLabel}`, () => {
+describeDb(`access matrix ${dbLabel}`, () => {
   it.each(rows)('%s as %s on a %s record', async (route, role, side) => {
-    if (!world) return;
     const fixture = FIXTURES[route];
     const request = await fixture.request(world, side);
     const response = await world.clients[role].request(request.method, request.path, request.body);
@@ -197,7 +195,6 @@ describe(`access matrix ${dbLabel}`, () => {
   });
 
   it('covers every id-bearing route of the identity controllers', () => {
-    if (!world) return;
     const idRoutes = listRouteAccess(world.api.app)
       .filter((r) => IDENTITY_CONTROLLERS.includes(r.controller) && r.path.includes('/:'))
       .map((r) => `${r.method} ${r.path}`);
@@ -206,7 +203,6 @@ describe(`access matrix ${dbLabel}`, () => {
   });
 
   it.each(ROLES)('the test-mode virtual terminal as %s follows the Terminal grant', async (role) => {
-    if (!world) return;
     const allowed = roleAllows(role, 'create', 'Terminal');
     const client = world.clients[role];
     const options = await client.request('GET', '/admin/terminal');
@@ -218,7 +214,6 @@ describe(`access matrix ${dbLabel}`, () => {
   });
 
   it('every other id-bearing admin route answers an unknown id with 403 or 404 per role, never 2xx', async () => {
-    if (!world) return;
     const others = listRouteAccess(world.api.app).filter(
       (r) =>
         r.path.startsWith('/admin/') &&

@@ -1,14 +1,13 @@
 import { ConnectionService } from '@payrail/gateways';
 import { AdminPaymentsService } from '@payrail/payments';
-import { dbLabel, startTestApi, type TestApi } from './harness';
+import { dbLabel, describeDb, startTestApi, type TestApi } from './harness';
 
-let api: TestApi | null;
+let api: TestApi;
 let service: AdminPaymentsService;
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   api = await startTestApi({ memory: true });
-  if (!api) return;
   service = api.app.get(AdminPaymentsService);
   const pay = async (name: string, body: Record<string, unknown>) => {
     const response = await api!.request('POST', '/v1/payments', {
@@ -31,12 +30,12 @@ afterAll(async () => {
 
 const test = (name: string, fn: (api: TestApi) => Promise<void>) =>
   it(name, async () => {
-    if (api) await fn(api);
+    await fn(api);
   });
 
 const page = { page: 1, pageSize: 25 };
 
-describe(`the console's payment search ${dbLabel}`, () => {
+describeDb(`the console's payment search ${dbLabel}`, () => {
   test('finds by status, amount range, customer email (any case) and id or description', async () => {
     const idsOf = async (filter: Parameters<AdminPaymentsService['search']>[1]) =>
       (await service.search('all', filter)).data.map((p) => p.id).sort();

@@ -2,15 +2,14 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { computeAuditHash, GENESIS_HASH } from '@payrail/audit';
 import { adminSession, type AdminRequest } from './admin-session';
-import { dbLabel, startTestApi, type TestApi } from './harness';
+import { dbLabel, describeDb, startTestApi, type TestApi } from './harness';
 
-let api: TestApi | null;
+let api: TestApi;
 let auditor: AdminRequest;
 let owner: AdminRequest;
 
 beforeAll(async () => {
   api = await startTestApi({ memory: true });
-  if (!api) return;
   ({ request: owner } = await adminSession(api, [{ role: 'owner', merchantId: null }]));
   ({ request: auditor } = await adminSession(api, [{ role: 'auditor', merchantId: null }]));
   // A little history: three connections, one disabled, and a captured payment.
@@ -43,14 +42,14 @@ const test = (name: string, fn: (api: TestApi) => Promise<void>) =>
   it(
     name,
     async () => {
-      if (api) await fn(api);
+      await fn(api);
     },
     30_000,
   );
 
 const sql = (api: TestApi, text: string) => api.app.get<DataSource>(getDataSourceToken()).query(text);
 
-describe(`audit trail admin API ${dbLabel}`, () => {
+describeDb(`audit trail admin API ${dbLabel}`, () => {
   test('lists newest first with filters and cursor pagination', async () => {
     const all = await auditor('GET', '/admin/audit?limit=500');
     expect(all.status).toBe(200);
@@ -86,7 +85,6 @@ describe(`audit trail admin API ${dbLabel}`, () => {
     ['cursor=abc', 'cursor'],
     ['action=DROP%20TABLE', 'action'],
   ])('refuses %s with 400 naming the parameter', async (query, param) => {
-    if (!api) return;
     const res = await auditor('GET', `/admin/audit?${query}`);
     expect(res.status).toBe(400);
     expect(res.body.error.param).toBe(param);

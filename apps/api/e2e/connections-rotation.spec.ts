@@ -7,14 +7,14 @@ import { ConnectionService } from '@payrail/gateways';
 import { Keyring, masterKeyFrom, rewrapAll, SecretBox } from '@payrail/secrets';
 import { rotateMasterKey, rotationKeyring } from '../src/app/master-key-rotation';
 import { EndpointsService } from '@payrail/webhooks';
-import { dbLabel, startTestApi, type TestApi } from './harness';
+import { dbLabel, describeDb, startTestApi, type TestApi } from './harness';
 
 const ROWS = Number(process.env['PAYRAIL_ROTATION_ROWS'] ?? 300);
 const OLD = randomBytes(32).toString('base64');
 const NEW = randomBytes(32).toString('base64');
 const secretOf = (i: number) => `mem_test_rotationSecret${String(i).padStart(6, '0')}`;
 
-let api: TestApi | null;
+let api: TestApi;
 const savedPrevious = process.env['PAYRAIL_MASTER_KEY_PREVIOUS'];
 
 beforeAll(async () => {
@@ -32,9 +32,8 @@ afterAll(async () => {
   await api?.close();
 });
 
-describe(`master-key rotation ${dbLabel}`, () => {
+describeDb(`master-key rotation ${dbLabel}`, () => {
   it(`re-wraps ${ROWS} connections under the new key while payments keep flowing, and everything still decrypts`, async () => {
-    if (!api) return;
     const connections = api.app.get(ConnectionService);
     const transactions = api.app.get(TransactionRunner);
     const dataSource = api.app.get<DataSource>(getDataSourceToken());

@@ -3,18 +3,17 @@ import type { DataSource } from 'typeorm';
 import { newId } from '@payrail/database';
 import { Merchant } from '@payrail/identity';
 import { adminSession, type AdminRequest } from './admin-session';
-import { dbLabel, startTestApi, type TestApi } from './harness';
+import { dbLabel, describeDb, startTestApi, type TestApi } from './harness';
 
 const KEY = 'mem_test_connectionSpecSecret0042';
 const NEW_KEY = 'mem_test_rotatedCredential9911';
 
-let api: TestApi | null;
+let api: TestApi;
 let owner: AdminRequest;
 let ownerId: string;
 
 beforeAll(async () => {
   api = await startTestApi({ memory: true });
-  if (!api) return;
   ({ request: owner, userId: ownerId } = await adminSession(api, [{ role: 'owner', merchantId: null }]));
 }, 60_000);
 
@@ -26,7 +25,7 @@ const test = (name: string, fn: (api: TestApi) => Promise<void>) =>
   it(
     name,
     async () => {
-      if (api) await fn(api);
+      await fn(api);
     },
     30_000,
   );
@@ -36,7 +35,7 @@ const rawRows = async (api: TestApi, sql: string, params: unknown[] = []) =>
 const auditOf = async (api: TestApi, resourceId: string) =>
   (await owner('GET', `/admin/audit?resource_id=${resourceId}&order=asc`)).body.data as any[];
 
-describe(`connections admin API ${dbLabel}`, () => {
+describeDb(`connections admin API ${dbLabel}`, () => {
   test('lists installed plugins with their fields and capabilities', async () => {
     const res = await owner('GET', '/admin/plugins');
     expect(res.status).toBe(200);
@@ -156,7 +155,6 @@ describe(`connections admin API ${dbLabel}`, () => {
       /unknown parameter/,
     ],
   ])('refuses %s with 400 naming the field, and stores nothing', async (_name, body, param, message) => {
-    if (!api) return;
     const before = (await owner('GET', `/admin/connections?merchant_id=${api.merchantId}`)).body.data.length;
     const res = await owner('POST', '/admin/connections', {
       merchant_id: api.merchantId,

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { adminSession } from './admin-session';
-import { dbLabel, type TestApi } from './harness';
+import { dbLabel, describeDb, type TestApi } from './harness';
 import { startSandboxedApi, type SandboxedApi } from './sandboxes';
 
-let env: SandboxedApi | null;
+let env: SandboxedApi;
 
 beforeAll(async () => {
   env = await startSandboxedApi();
@@ -13,12 +13,10 @@ afterAll(async () => {
   await env?.close();
 });
 
-/** Skips (with the reason already printed) when this run's database is not available. */
 const test = (name: string, fn: (api: TestApi) => Promise<void>, timeout = 20_000) =>
   it(
     name,
     async () => {
-      if (!env) return;
       await fn(env.api);
     },
     timeout,
@@ -110,153 +108,164 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000)
   }
 }
 
-describe.each(GATEWAYS)(`the $code sandbox through the payments API ${dbLabel}`, ({ code, ok, declines }) => {
-  const paymentIds: string[] = [];
+describeDb.each(GATEWAYS)(
+  `the $code sandbox through the payments API ${dbLabel}`,
+  ({ code, ok, declines }) => {
+    const paymentIds: string[] = [];
 
-  test('authorizes, captures part, refunds and ends with the right status', async (api) => {
-    const created = await api.request('POST', '/v1/payments', manual(code, ok));
-    expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({
-      status: 'authorized',
-      amount: 10000,
-      amount_capturable: 10000,
-      gateway: code,
+    test('authorizes, captures part, refunds and ends with the right status', async (api) => {
+      const created = await api.request('POST', '/v1/payments', manual(code, ok));
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({
+        status: 'authorized',
+        amount: 10000,
+        amount_capturable: 10000,
+        gateway: code,
+      });
+      const id = created.body.id;
+      paymentIds.push(id);
+      if (code === 'paypal') {
+        const first = await api.request('POST', `/v1/payments/${id}/capture`, { amount: 3000, final: false });
+        expect(first.status).toBe(200);
+        expect(first.body).toMatchObject({ amount_captured: 3000 });
+        const second = await api.request('POST', `/v1/payments/${id}/capture`, { amount: 3000, final: true });
+        expect(second.status).toBe(200);
+        expect(second.body).toMatchObject({
+          status: 'captured',
+          amount_captured: 6000,
+          amount_capturable: 0,
+        });
+        const refund = await api.request('POST', `/v1/payments/${id}/refunds`, { amount: 2000 });
+        expect(refund.status).toBe(201);
+        expect(refund.body).toMatchObject({ object: 'refund', amount: 2000 });
+        const after = await api.request('GET', `/v1/payments/${id}`);
+        expect(after.body).toMatchObject({ status: 'partially_refunded', amount_refunded: 2000 });
+        return;
+      }
+      const captured = await api.request('POST', `/v1/payments/${id}/capture`, { amount: 6000 });
+      expect(captured.status).toBe(200);
+      expect(captured.body).toMatchObject({
+        status: 'captured',
+        amount_captured: 6000,
+        amount_capturable: 0,
+      });
+      const r1 = await api.request('POST', `/v1/payments/${id}/refunds`, { amount: 2000 });
+      expect(r1.status).toBe(201);
+      expect(r1.body).toMatchObject({ object: 'refund', amount: 2000 });
+      expect((await api.request('GET', `/v1/payments/${id}`)).body.status).toBe('partially_refunded');
+      const r2 = await api.request('POST', `/v1/payments/${id}/refunds`, { amount: 4000 });
+      expect(r2.status).toBe(201);
+      expect(r2.body).toMatchObject({ object: 'refund', amount: 4000 });
+      const done = await api.request('GET', `/v1/payments/${id}`);
+      expect(done.body).toMatchObject({ status: 'refunded', amount_refunded: 6000 });
     });
-    const id = created.body.id;
-    paymentIds.push(id);
-    if (code === 'paypal') {
-      const first = await api.request('POST', `/v1/payments/${id}/capture`, { amount: 3000, final: false });
-      expect(first.status).toBe(200);
-      expect(first.body).toMatchObject({ amount_captured: 3000 });
-      const second = await api.request('POST', `/v1/payments/${id}/capture`, { amount: 3000, final: true });
-      expect(second.status).toBe(200);
-      expect(second.body).toMatchObject({ status: 'captured', amount_captured: 6000, amount_capturable: 0 });
-      const refund = await api.request('POST', `/v1/payments/${id}/refunds`, { amount: 2000 });
-      expect(refund.status).toBe(201);
-      expect(refund.body).toMatchObject({ object: 'refund', amount: 2000 });
-      const after = await api.request('GET', `/v1/payments/${id}`);
-      expect(after.body).toMatchObject({ status: 'partially_refunded', amount_refunded: 2000 });
-      return;
+
+    test('voids an authorization', async (api) => {
+      const created = await api.request('POST', '/v1/payments', manual(code, ok, { amount: 1500 }));
+      expect(created.status).toBe(201);
+      const voided = await api.request('POST', `/v1/payments/${created.body.id}/void`, {});
+      expect(voided.status).toBe(200);
+      expect(voided.body.status).toBe('voided');
+    });
+
+    for (const decline of declines) {
+      test(`declines ${decline.trigger} with 402 ${decline.code}`, async (api) => {
+        const declined = await api.request(
+          'POST',
+          '/v1/payments',
+          manual(code, decline.payment_method, { amount: 1200 }),
+        );
+        expect(declined.status).toBe(402);
+        expect(declined.body.error).toMatchObject({ type: 'card_error', code: decline.code });
+        expect(typeof declined.body.error.message).toBe('string');
+        expect(declined.body.error.message.length).toBeGreaterThan(10);
+        expect(declined.body.error.message).not.toMatch(/CCREJECT|cnon:|pm_card|processor:/);
+      });
     }
-    const captured = await api.request('POST', `/v1/payments/${id}/capture`, { amount: 6000 });
-    expect(captured.status).toBe(200);
-    expect(captured.body).toMatchObject({ status: 'captured', amount_captured: 6000, amount_capturable: 0 });
-    const r1 = await api.request('POST', `/v1/payments/${id}/refunds`, { amount: 2000 });
-    expect(r1.status).toBe(201);
-    expect(r1.body).toMatchObject({ object: 'refund', amount: 2000 });
-    expect((await api.request('GET', `/v1/payments/${id}`)).body.status).toBe('partially_refunded');
-    const r2 = await api.request('POST', `/v1/payments/${id}/refunds`, { amount: 4000 });
-    expect(r2.status).toBe(201);
-    expect(r2.body).toMatchObject({ object: 'refund', amount: 4000 });
-    const done = await api.request('GET', `/v1/payments/${id}`);
-    expect(done.body).toMatchObject({ status: 'refunded', amount_refunded: 6000 });
-  });
 
-  test('voids an authorization', async (api) => {
-    const created = await api.request('POST', '/v1/payments', manual(code, ok, { amount: 1500 }));
-    expect(created.status).toBe(201);
-    const voided = await api.request('POST', `/v1/payments/${created.body.id}/void`, {});
-    expect(voided.status).toBe(200);
-    expect(voided.body.status).toBe('voided');
-  });
-
-  for (const decline of declines) {
-    test(`declines ${decline.trigger} with 402 ${decline.code}`, async (api) => {
-      const declined = await api.request(
-        'POST',
-        '/v1/payments',
-        manual(code, decline.payment_method, { amount: 1200 }),
-      );
-      expect(declined.status).toBe(402);
-      expect(declined.body.error).toMatchObject({ type: 'card_error', code: decline.code });
-      expect(typeof declined.body.error.message).toBe('string');
-      expect(declined.body.error.message.length).toBeGreaterThan(10);
-      expect(declined.body.error.message).not.toMatch(/CCREJECT|cnon:|pm_card|processor:/);
+    test('replays the first payment for a repeated Idempotency-Key', async (api) => {
+      const key = randomUUID();
+      const body = manual(code, ok, { amount: 1300 });
+      const first = await api.request('POST', '/v1/payments', body, { 'idempotency-key': key });
+      expect(first.status).toBe(201);
+      const again = await api.request('POST', '/v1/payments', body, { 'idempotency-key': key });
+      expect(again.status).toBe(201);
+      expect(again.body.id).toBe(first.body.id);
+      const list = await api.request('GET', '/v1/payments?limit=100');
+      expect(list.body.data.filter((p: { id: string }) => p.id === first.body.id)).toHaveLength(1);
     });
-  }
 
-  test('replays the first payment for a repeated Idempotency-Key', async (api) => {
-    const key = randomUUID();
-    const body = manual(code, ok, { amount: 1300 });
-    const first = await api.request('POST', '/v1/payments', body, { 'idempotency-key': key });
-    expect(first.status).toBe(201);
-    const again = await api.request('POST', '/v1/payments', body, { 'idempotency-key': key });
-    expect(again.status).toBe(201);
-    expect(again.body.id).toBe(first.body.id);
-    const list = await api.request('GET', '/v1/payments?limit=100');
-    expect(list.body.data.filter((p: { id: string }) => p.id === first.body.id)).toHaveLength(1);
-  });
-
-  test('refuses a forged webhook with 400', async (api) => {
-    const created = await api.request('POST', '/v1/payments', manual(code, ok, { amount: 1100 }));
-    expect(created.status).toBe(201);
-    const connectionId = created.body.connection_id;
-    expect(connectionId).toBeTruthy();
-    const forged = await fetch(`${api.url}/webhooks/${connectionId}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`,
-        'x-square-hmacsha256-signature': 'Zm9yZ2Vk',
-        'paypal-transmission-id': randomUUID(),
-        'paypal-transmission-time': new Date().toISOString(),
-        'paypal-transmission-sig': 'Zm9yZ2Vk',
-        'paypal-cert-url': 'https://example.com/cert.pem',
-        'paypal-auth-algo': 'SHA256withRSA',
-      },
-      body: JSON.stringify({
-        id: 'evt_forged',
-        type: 'payment.updated',
-        event_type: 'PAYMENT.CAPTURE.COMPLETED',
-        data: { object: { id: created.body.gateway_reference ?? 'x' } },
-      }),
+    test('refuses a forged webhook with 400', async (api) => {
+      const created = await api.request('POST', '/v1/payments', manual(code, ok, { amount: 1100 }));
+      expect(created.status).toBe(201);
+      const connectionId = created.body.connection_id;
+      expect(connectionId).toBeTruthy();
+      const forged = await fetch(`${api.url}/webhooks/${connectionId}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`,
+          'x-square-hmacsha256-signature': 'Zm9yZ2Vk',
+          'paypal-transmission-id': randomUUID(),
+          'paypal-transmission-time': new Date().toISOString(),
+          'paypal-transmission-sig': 'Zm9yZ2Vk',
+          'paypal-cert-url': 'https://example.com/cert.pem',
+          'paypal-auth-algo': 'SHA256withRSA',
+        },
+        body: JSON.stringify({
+          id: 'evt_forged',
+          type: 'payment.updated',
+          event_type: 'PAYMENT.CAPTURE.COMPLETED',
+          data: { object: { id: created.body.gateway_reference ?? 'x' } },
+        }),
+      });
+      expect(forged.status).toBe(400);
     });
-    expect(forged.status).toBe(400);
-  });
 
-  test('the sandbox delivers signed webhooks that the API accepts', async (api) => {
-    const created = await api.request('POST', '/v1/payments', manual(code, ok, { amount: 1600 }));
-    expect(created.status).toBe(201);
-    const sandbox = env![code];
-    const path =
-      code === 'stripe'
-        ? '/_sandbox/webhook_deliveries'
-        : code === 'paypal'
-          ? '/_sandbox/deliveries'
-          : '/_sandbox/webhooks/deliveries';
-    const delivered = await waitFor(async () => {
-      const body = (await (await fetch(`${sandbox.url}${path}`)).json()) as unknown;
-      const rows = (
-        Array.isArray(body)
-          ? body
-          : ((body as { data?: unknown[]; deliveries?: unknown[] }).data ??
-            (body as { deliveries?: unknown[] }).deliveries ??
-            [])
-      ) as Array<Record<string, unknown>>;
-      return rows.find(
-        (r) =>
-          JSON.stringify(r).includes(created.body.connection_id) &&
-          [r['status'], r['status_code'], r['statusCode'], r['lastResult']].includes(200),
-      );
+    test('the sandbox delivers signed webhooks that the API accepts', async (api) => {
+      const created = await api.request('POST', '/v1/payments', manual(code, ok, { amount: 1600 }));
+      expect(created.status).toBe(201);
+      const sandbox = env![code];
+      const path =
+        code === 'stripe'
+          ? '/_sandbox/webhook_deliveries'
+          : code === 'paypal'
+            ? '/_sandbox/deliveries'
+            : '/_sandbox/webhooks/deliveries';
+      const delivered = await waitFor(async () => {
+        const body = (await (await fetch(`${sandbox.url}${path}`)).json()) as unknown;
+        const rows = (
+          Array.isArray(body)
+            ? body
+            : ((body as { data?: unknown[]; deliveries?: unknown[] }).data ??
+              (body as { deliveries?: unknown[] }).deliveries ??
+              [])
+        ) as Array<Record<string, unknown>>;
+        return rows.find(
+          (r) =>
+            JSON.stringify(r).includes(created.body.connection_id) &&
+            [r['status'], r['status_code'], r['statusCode'], r['lastResult']].includes(200),
+        );
+      });
+      expect(delivered).toBeDefined();
     });
-    expect(delivered).toBeDefined();
-  });
 
-  // A PayPal event carries no payment snapshot; the intake then asks the gateway for the payment's state.
-  test('records a signed webhook delivered by the sandbox on the timeline', async (api) => {
-    const created = await api.request('POST', '/v1/payments', manual(code, ok, { amount: 1400 }));
-    expect(created.status).toBe(201);
-    const id = created.body.id;
-    await api.request('POST', `/v1/payments/${id}/capture`, {});
-    const webhook = await waitFor(async () => {
-      const events = await api.request('GET', `/v1/payments/${id}/events`);
-      return events.body.data.find((e: { type: string }) => e.type === 'webhook');
-    });
-    expect(webhook).toBeDefined();
-  }, 20_000);
-});
+    // A PayPal event carries no payment snapshot; the intake then asks the gateway for the payment's state.
+    test('records a signed webhook delivered by the sandbox on the timeline', async (api) => {
+      const created = await api.request('POST', '/v1/payments', manual(code, ok, { amount: 1400 }));
+      expect(created.status).toBe(201);
+      const id = created.body.id;
+      await api.request('POST', `/v1/payments/${id}/capture`, {});
+      const webhook = await waitFor(async () => {
+        const events = await api.request('GET', `/v1/payments/${id}/events`);
+        return events.body.data.find((e: { type: string }) => e.type === 'webhook');
+      });
+      expect(webhook).toBeDefined();
+    }, 20_000);
+  },
+);
 
-describe(`gateway-specific rules ${dbLabel}`, () => {
+describeDb(`gateway-specific rules ${dbLabel}`, () => {
   test('refuses a raw card for Square with 400 naming payment_method.card, before any call', async (api) => {
     const before = (await (
       await fetch(`${env!.square.url}/_sandbox/webhooks/deliveries`)
@@ -271,7 +280,7 @@ describe(`gateway-specific rules ${dbLabel}`, () => {
   });
 });
 
-describe(`installed plugins ${dbLabel}`, () => {
+describeDb(`installed plugins ${dbLabel}`, () => {
   test('GET /admin/plugins shows each plugin, SDK and gateway API version', async (api) => {
     const { request: owner } = await adminSession(api, [{ role: 'owner', merchantId: null }]);
     const res = await owner('GET', '/admin/plugins');

@@ -5,7 +5,12 @@ import { Writable } from 'node:stream';
 import { ApiKeyService, MerchantService } from '@payrail/identity';
 import { ConnectionService } from '@payrail/gateways';
 import { InMemoryGateway, InMemoryGatewayPlugin } from '@payrail/plugin-sdk/testing';
-import { provisionTestDatabase, testDatabaseKind, type TestDatabase } from '@payrail/testing';
+import {
+  describeWithDatabase,
+  provisionTestDatabase,
+  testDatabaseKind,
+  type TestDatabase,
+} from '@payrail/testing';
 import { loadConfig, type PayrailConfig } from '../src/app/config';
 import { createApp } from '../src/app/create-app';
 import { createRootLogger } from '../src/app/logging';
@@ -37,22 +42,26 @@ export interface TestApiOptions {
   memory?: boolean;
   plugins?: DynamicModule[];
   env?: Record<string, string>;
+  /** Start on this database and leave it in place on close (a restart of the same instance). */
+  database?: TestDatabase;
 }
 
 /** Where the database suite runs now, in a title: `(sqlite)` or `(postgres)`. */
 export const dbLabel = `(${testDatabaseKind()})`;
 
 /**
- * Boots the API on a free port against a fresh database: SQLite in a temp folder, or
- * PostgreSQL (`PAYRAIL_TEST_DB=postgres`) from TEST_DATABASE_URL or Testcontainers.
- * Returns null, having printed why, when PostgreSQL was asked for and none can be had.
+ * `describe` for suites that need this run's database; a jest skip, with the reason printed
+ * once, when PostgreSQL was asked for and none can be had.
  */
-export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi | null> {
-  const database = await provisionTestDatabase();
-  if ('skipped' in database) {
-    process.stdout.write(`${database.skipped}\n`);
-    return null;
-  }
+export const describeDb = describeWithDatabase();
+
+/**
+ * Boots the API on a free port against a fresh database: SQLite in a temp folder, or
+ * PostgreSQL (`PAYRAIL_TEST_DB=postgres`) from TEST_DATABASE_URL or Testcontainers. Call it
+ * inside `describeDb`, which skips the suite when that database cannot be had.
+ */
+export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
+  const database = options.database ?? (await provisionTestDatabase());
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -128,7 +137,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     close: async () => {
       await keepTestArtifacts({ app, database, logs });
       await app.close();
-      await database.drop();
+      if (!options.database) await database.drop();
     },
   };
 }

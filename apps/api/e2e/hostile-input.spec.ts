@@ -1,19 +1,17 @@
 import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { ConnectionService } from '@payrail/gateways';
-import { dbLabel } from './harness';
+import { dbLabel, describeDb } from './harness';
 import { rowCounts } from './row-counts';
 import { startSandboxedApi, type SandboxedApi } from './sandboxes';
 
-let sandboxed: SandboxedApi | null;
+let sandboxed: SandboxedApi;
 let stripeConnection: string;
 
 beforeAll(async () => {
   sandboxed = await startSandboxedApi();
-  if (sandboxed) {
-    const connections = sandboxed.api.app.get(ConnectionService);
-    stripeConnection = (await connections.resolve(sandboxed.api.merchantId, { gateway: 'stripe' })).id;
-  }
+  const connections = sandboxed.api.app.get(ConnectionService);
+  stripeConnection = (await connections.resolve(sandboxed.api.merchantId, { gateway: 'stripe' })).id;
 }, 90_000);
 
 afterAll(async () => {
@@ -21,7 +19,7 @@ afterAll(async () => {
 });
 
 const test = (name: string, fn: (s: SandboxedApi) => Promise<void>) =>
-  it(name, async () => (sandboxed ? fn(sandboxed) : undefined), 60_000);
+  it(name, async () => fn(sandboxed), 60_000);
 
 interface Answer {
   status: number;
@@ -106,7 +104,7 @@ function expectRefused(answer: Answer, status: number, code: string, param: stri
 const deepArray = '['.repeat(20_000) + ']'.repeat(20_000);
 const deepObject = `{"metadata":${'{"a":'.repeat(5_000)}"x"${'}'.repeat(5_000)}}`;
 
-describe(`hostile request bodies get a clear 4xx and change nothing ${dbLabel}`, () => {
+describeDb(`hostile request bodies get a clear 4xx and change nothing ${dbLabel}`, () => {
   test('deeply nested JSON, before and after authentication', async (s) => {
     const before = await rowCounts(s.api.app);
     const targets: Array<[string, Record<string, string>]> = [

@@ -1,8 +1,8 @@
 import { RecoveryService } from '@payrail/payments';
 import { IN_MEMORY_TIMEOUT_TOKEN } from '@payrail/plugin-sdk/testing';
-import { dbLabel, startTestApi, type TestApi } from './harness';
+import { dbLabel, describeDb, startTestApi, type TestApi } from './harness';
 
-let api: TestApi | null;
+let api: TestApi;
 
 beforeAll(async () => {
   api = await startTestApi({ memory: true });
@@ -19,9 +19,8 @@ const body = (amount = 5000) => ({
   payment_method: { token: 'tok_ok' },
 });
 
-describe(`Idempotency-Key and recovery ${dbLabel}`, () => {
+describeDb(`Idempotency-Key and recovery ${dbLabel}`, () => {
   it('replays the first response for the same key and body, without a second gateway call', async () => {
-    if (!api) return;
     const memory = api.memory!;
     const before = memory.performed['authorize'] ?? 0;
     const first = await api.request('POST', '/v1/payments', body(), { 'idempotency-key': 'order-1001' });
@@ -34,7 +33,6 @@ describe(`Idempotency-Key and recovery ${dbLabel}`, () => {
   });
 
   it('answers 422 idempotency_mismatch for the same key with another body or path, with no gateway call', async () => {
-    if (!api) return;
     const memory = api.memory!;
     await api.request('POST', '/v1/payments', body(), { 'idempotency-key': 'order-1002' });
     const calls = memory.received['authorize'];
@@ -49,7 +47,6 @@ describe(`Idempotency-Key and recovery ${dbLabel}`, () => {
   });
 
   it('sends 50 concurrent identical requests to the gateway exactly once', async () => {
-    if (!api) return;
     const memory = api.memory!;
     memory.latencyMs = 150;
     const before = memory.received['authorize'] ?? 0;
@@ -70,7 +67,6 @@ describe(`Idempotency-Key and recovery ${dbLabel}`, () => {
   }, 60_000);
 
   it('keeps keys per merchant, and forgets a key whose request failed validation', async () => {
-    if (!api) return;
     const invalid = await api.request(
       'POST',
       '/v1/payments',
@@ -83,7 +79,6 @@ describe(`Idempotency-Key and recovery ${dbLabel}`, () => {
   });
 
   it('never refunds more than was captured under 20 concurrent partial refunds', async () => {
-    if (!api) return;
     const memory = api.memory!;
     const { body: payment } = await api.request('POST', '/v1/payments', {
       ...body(10000),
@@ -110,7 +105,6 @@ describe(`Idempotency-Key and recovery ${dbLabel}`, () => {
   }, 60_000);
 
   it('leaves a timed-out authorization unknown, then recovery settles it from the gateway with no second charge', async () => {
-    if (!api) return;
     const memory = api.memory!;
     const before = memory.performed['authorize'] ?? 0;
     const created = await api.request('POST', '/v1/payments', {

@@ -7,8 +7,9 @@ import { JobQueue } from '@payrail/jobs';
 import { PaymentAttempt } from '@payrail/payments';
 import { IN_MEMORY_TIMEOUT_TOKEN } from '@payrail/plugin-sdk/testing';
 import { OutboxEvent } from '@payrail/webhooks';
+import { describeWithDatabaseAndRedis } from '@payrail/testing';
 import { adminSession, type AdminRequest } from './admin-session';
-import { dbLabel, startTestApi, type TestApi } from './harness';
+import { dbLabel, describeDb, startTestApi, type TestApi } from './harness';
 
 const until = async <T>(probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
@@ -20,7 +21,7 @@ const until = async <T>(probe: () => Promise<T | undefined | false>, timeoutMs =
   throw new Error('condition not met in time');
 };
 
-let api: TestApi | null;
+let api: TestApi;
 let admin: AdminRequest;
 
 beforeAll(async () => {
@@ -28,17 +29,16 @@ beforeAll(async () => {
     memory: true,
     env: { PAYRAIL_JOB_POLL_MS: '50', PAYRAIL_RECOVERY_INTERVAL_MS: '200' },
   });
-  if (api) admin = (await adminSession(api, [{ role: 'owner', merchantId: null }])).request;
+  admin = (await adminSession(api, [{ role: 'owner', merchantId: null }])).request;
 }, 60_000);
 
 afterAll(async () => {
   await api?.close();
 });
 
-const test = (name: string, fn: (api: TestApi) => Promise<void>) =>
-  it(name, async () => (api ? fn(api) : undefined), 30_000);
+const test = (name: string, fn: (api: TestApi) => Promise<void>) => it(name, async () => fn(api), 30_000);
 
-describe(`jobs: admin view and the recovery schedule ${dbLabel}`, () => {
+describeDb(`jobs: admin view and the recovery schedule ${dbLabel}`, () => {
   test('lists the queues, shows a dead job, and retries it by hand', async (api) => {
     const jobs = api.app.get(JobQueue);
     let healthy = false;
@@ -167,20 +167,13 @@ describe(`jobs: admin view and the recovery schedule ${dbLabel}`, () => {
   });
 });
 
-describe('the API on the BullMQ job queue', () => {
+describeWithDatabaseAndRedis()(`the API on the BullMQ job queue ${dbLabel}`, () => {
   it('applies a webhook delivered 5 times once, with jobs in Redis', async () => {
-    const redisUrl = process.env['REDIS_URL_TEST'];
-    if (!redisUrl) {
-      process.stdout.write(
-        'BullMQ API spec skipped: REDIS_URL_TEST is not set (e.g. redis://127.0.0.1:6379)\n',
-      );
-      return;
-    }
+    const redisUrl = process.env['REDIS_URL_TEST'] as string;
     const bull = await startTestApi({
       memory: true,
       env: { REDIS_URL: redisUrl, PAYRAIL_QUEUE_PREFIX: `payrail-e2e-${randomBytes(4).toString('hex')}` },
     });
-    if (!bull) return;
     try {
       const created = await bull.request('POST', '/v1/payments', {
         amount: 2600,

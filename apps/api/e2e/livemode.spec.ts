@@ -2,9 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiKeyService } from '@payrail/identity';
 import { ConnectionService } from '@payrail/gateways';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { OutboxService } from '@payrail/webhooks';
+import { LivemodeSeparation1770600000000 } from '../src/migrations/1770600000000-livemode-separation';
 import { adminSession, type AdminRequest } from './admin-session';
-import { dbLabel, startTestApi, type TestApi } from './harness';
+import { dbLabel, describeDb, startTestApi, type TestApi } from './harness';
 
 /** A loopback receiver that keeps the event types it was sent, per path. */
 async function startReceiver() {
@@ -46,7 +49,7 @@ const manual = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-let api: TestApi | null;
+let api: TestApi;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let liveSecret: string;
 let admin: AdminRequest;
@@ -57,7 +60,6 @@ beforeAll(async () => {
     memory: true,
     env: { PAYRAIL_JOB_POLL_MS: '50', PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'on' },
   });
-  if (!api) return;
   liveSecret = (await api.app.get(ApiKeyService).create({ merchantId: api.merchantId, mode: 'live' })).secret;
   admin = (await adminSession(api, [{ role: 'owner', merchantId: null }])).request;
 }, 60_000);
@@ -67,8 +69,7 @@ afterAll(async () => {
   await receiver.close();
 });
 
-const test = (name: string, fn: (api: TestApi) => Promise<void>) =>
-  it(name, async () => (api ? fn(api) : undefined), 40_000);
+const test = (name: string, fn: (api: TestApi) => Promise<void>) => it(name, async () => fn(api), 40_000);
 
 /** A request with the merchant's live-mode key. */
 const live = (
@@ -79,10 +80,11 @@ const live = (
   headers: Record<string, string> = {},
 ) => api.request(method, path, body, { authorization: `Bearer ${liveSecret}`, ...headers });
 
-describe(`test and live data never mix ${dbLabel}`, () => {
+describeDb(`test and live data never mix ${dbLabel}`, () => {
   let liveConnectionId: string;
   let testPaymentId: string;
   let livePaymentId: string;
+  const endpointIds = { test: '', live: '' };
 
   test('a live key gets 403 livemode_mismatch for a connection or gateway that exists only in test mode', async (api) => {
     const byId = await live(api, 'POST', '/v1/payments', manual({ connection_id: api.memoryConnectionId }));
@@ -197,6 +199,8 @@ describe(`test and live data never mix ${dbLabel}`, () => {
     });
     expect(liveEndpoint.status).toBe(201);
     expect(liveEndpoint.body.mode).toBe('live');
+    endpointIds.test = testEndpoint.body.id;
+    endpointIds.live = liveEndpoint.body.id;
 
     // Each key sees its own mode's endpoints only; the other's is not found.
     const testEndpoints = await api.request('GET', '/v1/webhook_endpoints');
@@ -244,5 +248,36 @@ describe(`test and live data never mix ${dbLabel}`, () => {
     const bad = await admin('GET', '/admin/payments?mode=sandbox');
     expect(bad.status).toBe(400);
     expect(bad.body.error.param).toBe('mode');
+  });
+
+  test('the migration gives existing endpoints and events the mode of what made them', async (api) => {
+    const refund = await live(api, 'POST', `/v1/payments/${livePaymentId}/refunds`, { amount: 100 });
+    expect(refund.status).toBe(201);
+    const dataSource = api.app.get<DataSource>(getDataSourceToken());
+    // Back to the schema before the migration (no mode anywhere), with this data in it, and forward again.
+    const runner = dataSource.createQueryRunner();
+    try {
+      const migration = new LivemodeSeparation1770600000000();
+      await migration.down(runner);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    const endpoints: Array<{ id: string; mode: string }> = await dataSource.query(
+      'SELECT id, mode FROM webhook_endpoints',
+    );
+    expect(Object.fromEntries(endpoints.map((e) => [e.id, e.mode]))).toEqual({
+      [endpointIds.test]: 'test',
+      [endpointIds.live]: 'live',
+    });
+    const events: Array<{ resource_id: string; mode: string }> = await dataSource.query(
+      'SELECT resource_id, mode FROM webhook_outbox',
+    );
+    const modeOf = (resourceId: string) => [
+      ...new Set(events.filter((e) => e.resource_id === resourceId).map((e) => e.mode)),
+    ];
+    expect(modeOf(testPaymentId)).toEqual(['test']);
+    expect(modeOf(livePaymentId)).toEqual(['live']);
+    expect(modeOf(refund.body.id)).toEqual(['live']);
   });
 });

@@ -1,6 +1,6 @@
-import { dbLabel, startTestApi, type TestApi } from './harness';
+import { dbLabel, describeDb, startTestApi, type TestApi } from './harness';
 
-let api: TestApi | null;
+let api: TestApi;
 
 beforeAll(async () => {
   api = await startTestApi({ memory: true });
@@ -15,7 +15,6 @@ const test = (name: string, fn: (api: TestApi) => Promise<void>, timeout?: numbe
   it(
     name,
     async () => {
-      if (!api) return;
       await fn(api);
     },
     timeout,
@@ -35,7 +34,7 @@ const manual = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-describe(`payments API ${dbLabel}`, () => {
+describeDb(`payments API ${dbLabel}`, () => {
   test('answers health and docs', async (api) => {
     expect((await api.request('GET', '/health/live')).status).toBe(200);
     const ready = await api.request('GET', '/health/ready');
@@ -179,7 +178,6 @@ describe(`payments API ${dbLabel}`, () => {
       ['unknown capture method', manual({ capture_method: 'later' }), 'capture_method'],
     ];
     it.each(cases)('%s', async (_name, body, param) => {
-      if (!api) return;
       const before = (await api.request('GET', '/v1/payments?limit=100')).body.data.length;
       const response = await api.request('POST', '/v1/payments', body, {
         'idempotency-key': `bad-${param}-${Math.random()}`,
@@ -191,7 +189,6 @@ describe(`payments API ${dbLabel}`, () => {
     });
 
     it('refuses a body over 100 kB with 413', async () => {
-      if (!api) return;
       const response = await api.request(
         'POST',
         '/v1/payments',

@@ -1,9 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Client } from 'pg';
 import { fromGatewayStatus, type FaultPoint } from '@payrail/payments';
 import type { GatewayConnection, GatewayPaymentSnapshot, PaymentGateway } from '@payrail/plugin-sdk';
 import { PAYPAL_DESCRIPTOR, PayPalGateway } from '@payrail/plugin-paypal';
@@ -12,7 +9,12 @@ import { STRIPE_DESCRIPTOR, StripeGateway } from '@payrail/plugin-stripe';
 import { startPayPalSandbox, type PayPalSandbox } from '@payrail/sandbox/paypal';
 import { startSquareSandbox, type SquareSandbox } from '@payrail/sandbox/square';
 import { startStripeSandbox, type StripeSandbox } from '@payrail/sandbox/stripe';
-import { testDatabaseKind } from '@payrail/testing';
+import {
+  describeWithDatabase,
+  provisionTestDatabase,
+  testDatabaseKind,
+  type TestDatabase,
+} from '@payrail/testing';
 import { freePort } from './sandboxes';
 
 /**
@@ -58,7 +60,6 @@ const caseId = (c: Case) => `${c.gateway}_${c.operation}_${c.point}`;
 
 const root = workspaceRoot();
 const postgres = testDatabaseKind() === 'postgres';
-const databaseGiven = !postgres || !!process.env['TEST_DATABASE_URL'];
 const cases = postgres ? ALL.filter((c) => POSTGRES_SUBSET.includes(`${c.operation}_${c.point}`)) : ALL;
 /** One crash per operation and point: the three gateways' calls all wait at the point, then the process dies. */
 const crashes = [...new Set(cases.map((c) => `${c.operation}_${c.point}`))].map((key) => ({
@@ -75,9 +76,7 @@ const PAYMENT_METHODS: Record<Gateway, Record<string, unknown>> = {
 let stripe: StripeSandbox;
 let paypal: PayPalSandbox;
 let square: SquareSandbox;
-let dataDir: string;
-let databaseUrl = '';
-let dropDatabase: (() => Promise<void>) | undefined;
+let database: TestDatabase | undefined;
 let port: number;
 let child: ChildProcess | null = null;
 let apiKey = '';
@@ -89,7 +88,7 @@ const baseEnv = () => ({
   NODE_ENV: 'test',
   PORT: String(port),
   HOST: '127.0.0.1',
-  PAYRAIL_DATA_DIR: dataDir,
+  PAYRAIL_DATA_DIR: database!.dataDir,
   PAYRAIL_PLUGINS: 'stripe,paypal,square',
   PAYRAIL_SANDBOX: 'on',
   PAYRAIL_SANDBOX_HOST: '127.0.0.1',
@@ -104,7 +103,8 @@ const baseEnv = () => ({
   PAYRAIL_RECOVERY_INTERVAL_MS: '500',
   PAYRAIL_JOB_POLL_MS: '100',
   LOG_LEVEL: 'warn',
-  DATABASE_URL: databaseUrl,
+  // PostgreSQL: a schema of its own, chosen by the URL's search_path, shared by every start.
+  DATABASE_URL: database!.databaseUrl ?? '',
   REDIS_URL: '',
 });
 
@@ -228,139 +228,117 @@ const settled = (p: any, refunds: Array<{ status: string }>) =>
   (!['requires_payment_method', 'authorizing', 'capturing', 'unknown'].includes(p.status) &&
     refunds.every((r) => r.status === 'succeeded' || r.status === 'failed'));
 
-(databaseGiven ? describe : describe.skip)(
-  `kill -9 of the built API mid-operation (${testDatabaseKind()})`,
-  () => {
+describeWithDatabase()(`kill -9 of the built API mid-operation (${testDatabaseKind()})`, () => {
+  beforeAll(async () => {
+    const build = spawnSync('npx', ['nx', 'build', 'api'], {
+      cwd: root,
+      env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', NX_TUI: 'false' },
+      encoding: 'utf8',
+    });
+    if (build.status !== 0)
+      throw new Error(`nx build api failed: ${build.stdout.slice(-3000)}${build.stderr.slice(-3000)}`);
+    [stripe, paypal, square] = await Promise.all([
+      startStripeSandbox({ port: 0 }),
+      startPayPalSandbox({ port: 0 }),
+      startSquareSandbox({ port: 0 }),
+    ]);
+    const provisioned = await provisionTestDatabase();
+    if ('skipped' in provisioned) throw new Error(provisioned.skipped);
+    database = provisioned;
+    port = await freePort();
+    const created = spawnSync(
+      process.execPath,
+      [join(root, 'dist/apps/api/cli.js'), 'api-key', 'create', '--merchant', 'default', '--mode', 'test'],
+      { cwd: root, env: baseEnv(), encoding: 'utf8' },
+    );
+    if (created.status !== 0) throw new Error(`api-key create failed: ${created.stderr}`);
+    apiKey = created.stdout.trim().split('\n').at(-1)!.trim();
+  }, 240_000);
+
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await Promise.all([stripe?.close(), paypal?.close(), square?.close()]);
+    await database?.drop();
+  });
+
+  describe('the crash', () => {
+    it.each(crashes)(
+      '$key on every gateway: the API dies with all three calls at the fault point',
+      crash,
+      90_000,
+    );
+  });
+
+  describe('after a restart', () => {
+    let payments: Map<string, any>;
+    let refundsOf: Map<string, Array<{ status: string; amount: number }>>;
+    let timelines: Map<string, Array<{ type: string; message: string | null }>>;
+
     beforeAll(async () => {
-      const build = spawnSync('npx', ['nx', 'build', 'api'], {
-        cwd: root,
-        env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', NX_TUI: 'false' },
-        encoding: 'utf8',
-      });
-      if (build.status !== 0)
-        throw new Error(`nx build api failed: ${build.stdout.slice(-3000)}${build.stderr.slice(-3000)}`);
-      [stripe, paypal, square] = await Promise.all([
-        startStripeSandbox({ port: 0 }),
-        startPayPalSandbox({ port: 0 }),
-        startSquareSandbox({ port: 0 }),
-      ]);
-      dataDir = mkdtempSync(join(tmpdir(), 'payrail-kill9-'));
-      if (postgres) {
-        // The built API gets a database of its own, dropped afterwards.
-        const server = process.env['TEST_DATABASE_URL'] as string;
-        const name = `payrail_kill9_${randomBytes(4).toString('hex')}`;
-        const admin = new Client({ connectionString: server });
-        await admin.connect();
-        await admin.query(`CREATE DATABASE ${name}`);
-        await admin.end();
-        const url = new URL(server);
-        url.pathname = `/${name}`;
-        databaseUrl = url.toString();
-        dropDatabase = async () => {
-          const c = new Client({ connectionString: server });
-          await c.connect();
-          await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          await c.end();
-        };
+      child = await startApi();
+      // The payments whose creation the crash cut off are found by the case named in their metadata.
+      const listed = (await api('GET', '/v1/payments?limit=100')).body.data as any[];
+      for (const c of cases) {
+        const found = listed.find((p) => p.metadata?.kill9_case === caseId(c));
+        if (found && !paymentOf.has(c.label)) paymentOf.set(c.label, found.id);
       }
-      port = await freePort();
-      const created = spawnSync(
-        process.execPath,
-        [join(root, 'dist/apps/api/cli.js'), 'api-key', 'create', '--merchant', 'default', '--mode', 'test'],
-        { cwd: root, env: baseEnv(), encoding: 'utf8' },
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        payments = new Map();
+        refundsOf = new Map();
+        timelines = new Map();
+        for (const [label, id] of paymentOf) {
+          payments.set(label, (await api('GET', `/v1/payments/${id}`)).body);
+          refundsOf.set(label, (await api('GET', `/v1/payments/${id}/refunds`)).body.data);
+          timelines.set(label, (await api('GET', `/v1/payments/${id}/events`)).body.data);
+        }
+        const done = [...paymentOf.keys()].every((l) => settled(payments.get(l), refundsOf.get(l)!));
+        if (done || Date.now() > deadline) break;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }, 120_000);
+
+    it.each(cases)('$label: ends as the gateway holds it, or flagged for review', async (c) => {
+      const payment = payments.get(c.label);
+      expect(payment).toBeDefined();
+      const refunds = refundsOf.get(c.label)!;
+      const timeline = timelines.get(c.label)!;
+      expect(settled(payment, refunds)).toBe(true);
+      // Recovery looked at it after the restart.
+      expect(timeline.some((e) => e.type === 'recovery')).toBe(true);
+      if (payment.needs_review) {
+        expect(
+          timeline.some((e) => e.type === 'recovery' && /flagged for review/.test(e.message ?? '')),
+        ).toBe(true);
+        expect(payment.status).not.toBe('failed');
+        return;
+      }
+      if (!payment.gateway_reference) {
+        // Only a PayPal card authorization that never reached PayPal ends without a reference:
+        // its card lived in the killed process; PayPal holds no authorization for the payment.
+        expect(c).toMatchObject({ gateway: 'paypal', operation: 'authorize', point: 'before' });
+        expect(payment.status).toBe('failed');
+        const orders = [...paypal.store.orders.values()].filter((o) => o.unit.reference_id === payment.id);
+        expect(orders.every((o) => o.authorizationIds.length === 0 && !o.source)).toBe(true);
+        return;
+      }
+      const view = await gatewayView(c.gateway, payment.gateway_reference);
+      expect(payment.status).toBe(fromGatewayStatus(view.status));
+      expect(payment.amount_captured).toBe(view.amountCaptured);
+      expect(payment.amount_refunded).toBe(view.amountRefunded);
+      expect(refunds.filter((r) => r.status === 'succeeded').reduce((s, r) => s + r.amount, 0)).toBe(
+        view.amountRefunded,
       );
-      if (created.status !== 0) throw new Error(`api-key create failed: ${created.stderr}`);
-      apiKey = created.stdout.trim().split('\n').at(-1)!.trim();
-    }, 240_000);
-
-    afterAll(async () => {
-      child?.kill('SIGKILL');
-      await Promise.all([stripe?.close(), paypal?.close(), square?.close()]);
-      await dropDatabase?.();
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      // Exactly one gateway object for each money movement, whatever recovery sent again.
+      expect(view.captures.length).toBeLessThanOrEqual(1);
+      expect(view.refunds.filter((r) => r.status !== 'failed').length).toBe(c.operation === 'refund' ? 1 : 0);
+      const expected: Record<Operation, string> = {
+        authorize: 'authorized',
+        capture: 'captured',
+        void: 'voided',
+        refund: 'partially_refunded',
+      };
+      expect(payment.status).toBe(expected[c.operation]);
     });
-
-    describe('the crash', () => {
-      it.each(crashes)(
-        '$key on every gateway: the API dies with all three calls at the fault point',
-        crash,
-        90_000,
-      );
-    });
-
-    describe('after a restart', () => {
-      let payments: Map<string, any>;
-      let refundsOf: Map<string, Array<{ status: string; amount: number }>>;
-      let timelines: Map<string, Array<{ type: string; message: string | null }>>;
-
-      beforeAll(async () => {
-        child = await startApi();
-        // The payments whose creation the crash cut off are found by the case named in their metadata.
-        const listed = (await api('GET', '/v1/payments?limit=100')).body.data as any[];
-        for (const c of cases) {
-          const found = listed.find((p) => p.metadata?.kill9_case === caseId(c));
-          if (found && !paymentOf.has(c.label)) paymentOf.set(c.label, found.id);
-        }
-        const deadline = Date.now() + 60_000;
-        for (;;) {
-          payments = new Map();
-          refundsOf = new Map();
-          timelines = new Map();
-          for (const [label, id] of paymentOf) {
-            payments.set(label, (await api('GET', `/v1/payments/${id}`)).body);
-            refundsOf.set(label, (await api('GET', `/v1/payments/${id}/refunds`)).body.data);
-            timelines.set(label, (await api('GET', `/v1/payments/${id}/events`)).body.data);
-          }
-          const done = [...paymentOf.keys()].every((l) => settled(payments.get(l), refundsOf.get(l)!));
-          if (done || Date.now() > deadline) break;
-          await new Promise((r) => setTimeout(r, 300));
-        }
-      }, 120_000);
-
-      it.each(cases)('$label: ends as the gateway holds it, or flagged for review', async (c) => {
-        const payment = payments.get(c.label);
-        expect(payment).toBeDefined();
-        const refunds = refundsOf.get(c.label)!;
-        const timeline = timelines.get(c.label)!;
-        expect(settled(payment, refunds)).toBe(true);
-        // Recovery looked at it after the restart.
-        expect(timeline.some((e) => e.type === 'recovery')).toBe(true);
-        if (payment.needs_review) {
-          expect(
-            timeline.some((e) => e.type === 'recovery' && /flagged for review/.test(e.message ?? '')),
-          ).toBe(true);
-          expect(payment.status).not.toBe('failed');
-          return;
-        }
-        if (!payment.gateway_reference) {
-          // Only a PayPal card authorization that never reached PayPal ends without a reference:
-          // its card lived in the killed process; PayPal holds no authorization for the payment.
-          expect(c).toMatchObject({ gateway: 'paypal', operation: 'authorize', point: 'before' });
-          expect(payment.status).toBe('failed');
-          const orders = [...paypal.store.orders.values()].filter((o) => o.unit.reference_id === payment.id);
-          expect(orders.every((o) => o.authorizationIds.length === 0 && !o.source)).toBe(true);
-          return;
-        }
-        const view = await gatewayView(c.gateway, payment.gateway_reference);
-        expect(payment.status).toBe(fromGatewayStatus(view.status));
-        expect(payment.amount_captured).toBe(view.amountCaptured);
-        expect(payment.amount_refunded).toBe(view.amountRefunded);
-        expect(refunds.filter((r) => r.status === 'succeeded').reduce((s, r) => s + r.amount, 0)).toBe(
-          view.amountRefunded,
-        );
-        // Exactly one gateway object for each money movement, whatever recovery sent again.
-        expect(view.captures.length).toBeLessThanOrEqual(1);
-        expect(view.refunds.filter((r) => r.status !== 'failed').length).toBe(
-          c.operation === 'refund' ? 1 : 0,
-        );
-        const expected: Record<Operation, string> = {
-          authorize: 'authorized',
-          capture: 'captured',
-          void: 'voided',
-          refund: 'partially_refunded',
-        };
-        expect(payment.status).toBe(expected[c.operation]);
-      });
-    });
-  },
-);
+  });
+});

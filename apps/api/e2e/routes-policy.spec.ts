@@ -1,8 +1,8 @@
 import type { Express } from 'express';
 import { listRouteAccess } from '@payrail/identity';
-import { dbLabel, startTestApi, type TestApi } from './harness';
+import { dbLabel, describeDb, startTestApi, type TestApi } from './harness';
 
-let api: TestApi | null;
+let api: TestApi;
 
 beforeAll(async () => {
   api = await startTestApi({ memory: true });
@@ -26,9 +26,8 @@ function expressRoutes(app: Express): string[] {
   return out;
 }
 
-describe(`every route declares its access ${dbLabel}`, () => {
+describeDb(`every route declares its access ${dbLabel}`, () => {
   it('no route of the running app is without @Public, @ApiKeyAuth, @RequirePolicy or @Authenticated', () => {
-    if (!api) return;
     const routes = listRouteAccess(api.app);
     expect(routes.length).toBeGreaterThan(20);
     const undeclared = routes
@@ -38,7 +37,6 @@ describe(`every route declares its access ${dbLabel}`, () => {
   });
 
   it('the scan sees every route Express serves, so none escapes it', () => {
-    if (!api) return;
     const scanned = new Set(listRouteAccess(api.app).map((r) => `${r.method} ${r.path}`));
     const served = expressRoutes(api.app.getHttpAdapter().getInstance() as Express).filter(
       (r) => !/^(GET|HEAD) \/docs/.test(r),
@@ -48,7 +46,6 @@ describe(`every route declares its access ${dbLabel}`, () => {
   });
 
   it('the public routes are exactly the intended ones', () => {
-    if (!api) return;
     const open = listRouteAccess(api.app)
       .filter((r) => r.access === 'public')
       .map((r) => `${r.method} ${r.path}`);
@@ -71,7 +68,6 @@ describe(`every route declares its access ${dbLabel}`, () => {
   });
 
   it('/v1 routes need a merchant key, /admin routes a console session', () => {
-    if (!api) return;
     for (const route of listRouteAccess(api.app)) {
       if (route.path.startsWith('/v1/'))
         expect(`${route.method} ${route.path} ${route.access}`).toMatch(/ api_key$/);
@@ -82,7 +78,6 @@ describe(`every route declares its access ${dbLabel}`, () => {
   });
 
   it('an anonymous request to an admin route is refused', async () => {
-    if (!api) return;
     const anonymous = await fetch(`${api.url}/admin/users`);
     expect(anonymous.status).toBe(401);
   });

@@ -30,9 +30,9 @@ export async function freePort(): Promise<number> {
 /**
  * Starts the Stripe, PayPal and Square sandboxes on free ports and the API with
  * PAYRAIL_SANDBOX=on, so the default merchant gets a test connection to each, with its
- * webhooks registered at the API's own URL. Returns null when the test database is unavailable.
+ * webhooks registered at the API's own URL. Call it inside `describeDb`.
  */
-export async function startSandboxedApi(env: Record<string, string> = {}): Promise<SandboxedApi | null> {
+export async function startSandboxedApi(env: Record<string, string> = {}): Promise<SandboxedApi> {
   const [stripe, paypal, square] = await Promise.all([
     startStripeSandbox({ port: 0 }),
     startPayPalSandbox({ port: 0 }),
@@ -56,10 +56,6 @@ export async function startSandboxedApi(env: Record<string, string> = {}): Promi
         ...env,
       },
     });
-    if (!api) {
-      await closeSandboxes();
-      return null;
-    }
     return {
       api,
       stripe,

@@ -4,22 +4,21 @@ import { AuditService } from '@payrail/audit';
 import { JobQueue } from '@payrail/jobs';
 import { OutboxEvent } from '@payrail/webhooks';
 import { adminSession, type AdminRequest } from './admin-session';
-import { dbLabel, startTestApi, type TestApi } from './harness';
+import { dbLabel, describeDb, startTestApi, type TestApi } from './harness';
 
-let api: TestApi | null;
+let api: TestApi;
 let admin: AdminRequest;
 
 beforeAll(async () => {
   api = await startTestApi({ memory: true, env: { PAYRAIL_JOB_POLL_MS: '50' } });
-  if (api) admin = (await adminSession(api, [{ role: 'owner', merchantId: null }])).request;
+  admin = (await adminSession(api, [{ role: 'owner', merchantId: null }])).request;
 }, 60_000);
 
 afterAll(async () => {
   await api?.close();
 });
 
-const test = (name: string, fn: (api: TestApi) => Promise<void>) =>
-  it(name, async () => (api ? fn(api) : undefined), 30_000);
+const test = (name: string, fn: (api: TestApi) => Promise<void>) => it(name, async () => fn(api), 30_000);
 
 const authorized = async (api: TestApi) => {
   const created = await api.request('POST', '/v1/payments', {
@@ -61,7 +60,7 @@ const deliver = async (
 
 const settle = (api: TestApi) => api.app.get(JobQueue).drain({ timeoutMs: 15_000 });
 
-describe(`inbound webhooks through the inbox ${dbLabel}`, () => {
+describeDb(`inbound webhooks through the inbox ${dbLabel}`, () => {
   test('5 concurrent deliveries of one event are stored once and change the payment once', async (api) => {
     const payment = await authorized(api);
     captureAtGateway(api, payment.gateway_reference);

@@ -1,16 +1,13 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { AuditService } from '@payrail/audit';
 import { PaymentsService } from '@payrail/payments';
-import { testDatabaseKind } from '@payrail/testing';
+import { provisionTestDatabase } from '@payrail/testing';
 import { OutboxEvent, verifySignature } from '@payrail/webhooks';
 import { adminSession, type AdminRequest } from './admin-session';
-import { dbLabel, startTestApi, type TestApi } from './harness';
+import { dbLabel, describeDb, startTestApi, type TestApi } from './harness';
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -63,14 +60,14 @@ const paymentBody = (amount: number) => ({
   payment_method: { token: 'tok_ok' },
 });
 
-let api: TestApi | null;
+let api: TestApi;
 let admin: AdminRequest;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
 beforeAll(async () => {
   receiver = await startReceiver();
   api = await startTestApi({ memory: true, env: TEST_ENV });
-  if (api) admin = (await adminSession(api, [{ role: 'owner', merchantId: null }])).request;
+  admin = (await adminSession(api, [{ role: 'owner', merchantId: null }])).request;
 }, 60_000);
 
 afterAll(async () => {
@@ -78,10 +75,9 @@ afterAll(async () => {
   await receiver.close();
 });
 
-const test = (name: string, fn: (api: TestApi) => Promise<void>) =>
-  it(name, async () => (api ? fn(api) : undefined), 40_000);
+const test = (name: string, fn: (api: TestApi) => Promise<void>) => it(name, async () => fn(api), 40_000);
 
-describe(`outbound webhooks to merchants ${dbLabel}`, () => {
+describeDb(`outbound webhooks to merchants ${dbLabel}`, () => {
   let endpoint: { id: string; secret: string };
 
   test('registers an endpoint and shows its signing secret once', async (api) => {
@@ -109,7 +105,6 @@ describe(`outbound webhooks to merchants ${dbLabel}`, () => {
     ['https://[::ffff:192.168.0.1]/hook', 'url', /private/],
     ['ftp://example.com/hook', 'url', /https/],
   ])('refuses to register %s, naming the parameter', async (url, param, message) => {
-    if (!api) return;
     const refused = await api.request('POST', '/v1/webhook_endpoints', { url, event_types: ['*'] });
     expect(refused.status).toBe(400);
     expect(refused.body.error.param).toBe(param);
@@ -226,22 +221,18 @@ describe(`outbound webhooks to merchants ${dbLabel}`, () => {
   });
 });
 
-describe(`the outbox survives a crash between commit and delivery ${dbLabel}`, () => {
+describeDb(`the outbox survives a crash between commit and delivery ${dbLabel}`, () => {
   it('delivers after a restart what was committed before it', async () => {
-    if (testDatabaseKind() !== 'sqlite') {
-      process.stdout.write(
-        'outbox restart spec runs on SQLite only: the test harness gives every PostgreSQL start a fresh schema\n',
-      );
-      return;
-    }
-    const dataDir = mkdtempSync(join(tmpdir(), 'payrail-outbox-'));
+    // Both processes run on one database (and data folder), as a restarted instance would.
+    const database = await provisionTestDatabase();
     const hook = await startReceiver();
     try {
       // The first process commits payments and their outbox rows, but dies before any delivery (no jobs run in it).
-      const first = (await startTestApi({
+      const first = await startTestApi({
         memory: true,
-        env: { ...TEST_ENV, PAYRAIL_DATA_DIR: dataDir, PAYRAIL_JOBS: 'off' },
-      }))!;
+        database,
+        env: { ...TEST_ENV, PAYRAIL_JOBS: 'off' },
+      });
       const registered = await first.request('POST', '/v1/webhook_endpoints', {
         url: `${hook.url}/in`,
         event_types: ['payment.captured'],
@@ -253,7 +244,7 @@ describe(`the outbox survives a crash between commit and delivery ${dbLabel}`, (
       expect(hook.received).toHaveLength(0);
       await first.app.close();
 
-      const second = (await startTestApi({ memory: true, env: { ...TEST_ENV, PAYRAIL_DATA_DIR: dataDir } }))!;
+      const second = await startTestApi({ memory: true, database, env: TEST_ENV });
       try {
         const got = await until(async () =>
           hook.received.find((r) => JSON.parse(r.body).data.object.id === payment.body.id),
@@ -268,7 +259,7 @@ describe(`the outbox survives a crash between commit and delivery ${dbLabel}`, (
       }
     } finally {
       await hook.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await database.drop();
     }
   }, 60_000);
 });

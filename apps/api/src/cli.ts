@@ -28,7 +28,7 @@ const USAGE = `usage: npm run payrail -- <command>
   migrate                                             run pending database migrations
   api-key create --merchant <id|default> --mode test|live [--name <name>]
                                                       create a merchant secret key (printed once, alone on the last line)
-  api-key revoke <key id>                             revoke a key at once
+  api-key revoke <key id>                             revoke a key (a running API refuses it within a second)
   recover                                             settle every payment call left in doubt now
   rotate-master-key                                   generate a new master key and print the steps to roll it out
   rotate-master-key --new-key-env <NAME> [--batch-size <n>]

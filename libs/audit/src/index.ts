@@ -7,3 +7,4 @@ export * from './lib/audit-retention';
 export { AUDIT_OPTIONS } from './lib/audit.module-definition';
 export * from './lib/audit.service';
 export * from './lib/audit.module';
+export * from './lib/audit-trail.migration';

@@ -5,3 +5,4 @@ export * from './lib/migration-types';
 export * from './lib/unique-violation';
 export * from './lib/transaction-runner';
 export * from './lib/statement-counter';
+export * from './lib/wal-flusher';

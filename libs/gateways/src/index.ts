@@ -4,3 +4,4 @@ export * from './lib/connection.service';
 export * from './lib/gateways.module';
 export * from './lib/connection.presenter';
 export * from './lib/connections.controller';
+export * from './lib/string-map.validator';

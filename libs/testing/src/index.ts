@@ -1,1 +1,3 @@
+export * from './lib/availability';
 export * from './lib/test-database';
+export * from './lib/test-data-source';

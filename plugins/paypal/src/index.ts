@@ -6,5 +6,5 @@ export {
   type PayPalConnectionValues,
   type PayPalPluginOptions,
 } from './paypal.gateway';
-export { PAYPAL_CURRENCIES, PAYPAL_ERROR_TABLE, type PayPalErrorCode } from './paypal.transformers';
+export { PAYPAL_ERROR_TABLE, type PayPalErrorCode } from './paypal.transformers';
 export { PAYPAL_DESCRIPTOR } from './paypal.descriptor';

@@ -12,6 +12,8 @@ import {
   fromDecimalString,
   GatewayError,
   redactText,
+  PAYPAL_CURRENCIES,
+  PAYPAL_WHOLE_UNIT_CURRENCIES,
   toDecimalString,
   type GatewayCaptureRecord,
   type GatewayErrorCode,
@@ -19,37 +21,6 @@ import {
   type GatewayPaymentStatus,
   type GatewayRefundRecord,
 } from '@payrail/plugin-sdk';
-
-/** Currencies PayPal takes for payments (PayPal's currency-codes reference). */
-export const PAYPAL_CURRENCIES = [
-  'AUD',
-  'BRL',
-  'CAD',
-  'CNY',
-  'CZK',
-  'DKK',
-  'EUR',
-  'HKD',
-  'HUF',
-  'ILS',
-  'JPY',
-  'MYR',
-  'MXN',
-  'TWD',
-  'NZD',
-  'NOK',
-  'PHP',
-  'PLN',
-  'GBP',
-  'SGD',
-  'SEK',
-  'CHF',
-  'THB',
-  'USD',
-] as const;
-
-/** PayPal takes these in whole units only, although ISO 4217 gives HUF and TWD two decimals. */
-const WHOLE_UNIT_CURRENCIES = ['HUF', 'JPY', 'TWD'];
 
 /**
  * Every PayPal error code Payrail knows, onto the taxonomy: `details[].issue` codes, the
@@ -232,7 +203,7 @@ function parseBody(body: unknown): unknown {
 
 export function toPayPalMoney(amount: number, currency: string): { currencyCode: string; value: string } {
   let value = toDecimalString(amount, currency);
-  if (WHOLE_UNIT_CURRENCIES.includes(currency)) value = value.replace(/\.0+$/, '');
+  if (PAYPAL_WHOLE_UNIT_CURRENCIES.includes(currency)) value = value.replace(/\.0+$/, '');
   return { currencyCode: currency, value };
 }
 
@@ -259,7 +230,7 @@ export function checkAmount(amount: number, currency: string): GatewayError | un
     });
   }
   if (
-    WHOLE_UNIT_CURRENCIES.includes(currency.toUpperCase()) &&
+    PAYPAL_WHOLE_UNIT_CURRENCIES.includes(currency.toUpperCase()) &&
     /\.\d*[1-9]/.test(toDecimalString(amount, currency))
   ) {
     return new GatewayError('invalid_request', {

@@ -4,7 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@payrail/audit';
 import { AuditRetentionSchedule } from './audit-retention.schedule';
 import { GatewaysModule } from '@payrail/gateways';
-import { IdentityModule } from '@payrail/identity';
+import { IdentityModule, RateLimitModule } from '@payrail/identity';
 import { JobsModule } from '@payrail/jobs';
 import { PaymentsModule, RecoveryJobsModule, requestValidationPipe } from '@payrail/payments';
 import type { Keyring } from '@payrail/secrets';
@@ -37,6 +37,11 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(options.config, options.keyring),
         TypeOrmModule.forRoot(dataSourceOptions(options.config, { schema: options.schema })),
+        RateLimitModule.forRoot({
+          redisUrl: options.config.redisUrl,
+          prefix: options.config.queuePrefix,
+          apiKeyRequests: options.config.apiKeyRateLimit,
+        }),
         IdentityModule,
         GatewaysModule,
         PaymentsModule,

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, KNOWN_PLUGINS, loadConfig } from './config';
 
 describe('configuration', () => {
   it('defaults to port 3000, ./data and SQLite', () => {
@@ -6,7 +6,9 @@ describe('configuration', () => {
     expect(config.port).toBe(3000);
     expect(config.dataDir).toMatch(/data$/);
     expect(config.databaseUrl).toBeUndefined();
-    expect(config.plugins).toEqual(['stripe', 'paypal', 'square']);
+    // Every installed plugin is enabled unless PAYRAIL_PLUGINS narrows it.
+    expect(config.plugins).toEqual([...KNOWN_PLUGINS]);
+    expect(config.plugins).toEqual(expect.arrayContaining(['stripe', 'paypal', 'square']));
   });
 
   it.each([
@@ -29,6 +31,12 @@ describe('configuration', () => {
     ['PAYRAIL_FAULT_INJECTION', 'everywhere', /PAYRAIL_FAULT_INJECTION .*after_gateway_capture/],
     ['PAYRAIL_FAULT_INJECTION_HITS', 'all', /PAYRAIL_FAULT_INJECTION_HITS .*whole number/],
     ['PAYRAIL_JOB_POLL_MS', '0', /PAYRAIL_JOB_POLL_MS/],
+    ['PAYRAIL_TRUST_PROXY', 'loopback', /PAYRAIL_TRUST_PROXY is 'loopback': expected .*addresses or CIDRs/],
+    ['PAYRAIL_TRUST_PROXY', '10.0.0.1,10.0.0.0/33', /PAYRAIL_TRUST_PROXY .*CIDRs/],
+    ['PAYRAIL_TRUST_PROXY', '256.1.1.1', /PAYRAIL_TRUST_PROXY/],
+    ['PAYRAIL_TRUST_PROXY', '0x7f.1', /PAYRAIL_TRUST_PROXY/],
+    ['PAYRAIL_API_KEY_RATE_LIMIT', '1000', /PAYRAIL_API_KEY_RATE_LIMIT is '1000': expected off, or requests/],
+    ['PAYRAIL_API_KEY_RATE_LIMIT', '0/s', /PAYRAIL_API_KEY_RATE_LIMIT/],
   ])('refuses a bad %s and names it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
@@ -47,5 +55,32 @@ describe('configuration', () => {
   it('never echoes a password in its message', () => {
     expect(() => loadConfig({ PAYRAIL_ADMIN_PASSWORD: 'hunter2' })).toThrow(/\(hidden\)/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://u:secretpw@h/db' })).not.toThrow(/secretpw/);
+  });
+
+  it('trusts no proxy unless told, and reads a list of addresses and CIDRs', () => {
+    expect(loadConfig({}).trustProxy).toEqual([]);
+    expect(loadConfig({ PAYRAIL_TRUST_PROXY: ' 10.0.0.5, 10.1.0.0/16 ,fd00::/8,::1' }).trustProxy).toEqual([
+      '10.0.0.5',
+      '10.1.0.0/16',
+      'fd00::/8',
+      '::1',
+    ]);
+  });
+
+  it('limits each API key to 60,000 requests a minute unless configured otherwise', () => {
+    expect(loadConfig({}).apiKeyRateLimit).toEqual({ limit: 60000, windowMs: 60_000 });
+    expect(loadConfig({ PAYRAIL_API_KEY_RATE_LIMIT: '1000/s' }).apiKeyRateLimit).toEqual({
+      limit: 1000,
+      windowMs: 1000,
+    });
+    expect(loadConfig({ PAYRAIL_API_KEY_RATE_LIMIT: '50000/1m' }).apiKeyRateLimit).toEqual({
+      limit: 50000,
+      windowMs: 60_000,
+    });
+    expect(loadConfig({ PAYRAIL_API_KEY_RATE_LIMIT: '500/10s' }).apiKeyRateLimit).toEqual({
+      limit: 500,
+      windowMs: 10_000,
+    });
+    expect(loadConfig({ PAYRAIL_API_KEY_RATE_LIMIT: 'off' }).apiKeyRateLimit).toBeNull();
   });
 });

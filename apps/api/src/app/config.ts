@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { FAULT_POINTS } from '@payrail/payments';
 import { sandboxPortVariable } from '@payrail/plugin-sdk';
 import { INSTALLED } from './plugins';
@@ -30,6 +31,13 @@ export interface PayrailConfig {
   redisUrl?: string;
   /** Key prefix of the BullMQ queues in Redis. */
   queuePrefix: string;
+  /**
+   * The proxies (addresses or CIDRs) whose `X-Forwarded-For` / `-Proto` are believed; empty: none,
+   * so the client address is the connection's. Non-empty also means a TLS-terminating proxy may be in front.
+   */
+  trustProxy: string[];
+  /** Requests per API key per window (`RateLimit-*` headers, 429 past it); null: no per-key limit. */
+  apiKeyRateLimit: { limit: number; windowMs: number } | null;
   /** Whether this process runs background jobs and the webhook relay. */
   jobs: boolean;
   jobPollMs: number;
@@ -76,6 +84,50 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
 }
 
 /** The installed gateway plugins' codes, from their descriptors. */
+/** `PAYRAIL_TRUST_PROXY`: comma-separated addresses or CIDRs (IPv4 or IPv6), normalised. */
+function trustProxy(env: Env): string[] {
+  const raw = env['PAYRAIL_TRUST_PROXY'];
+  if (raw === undefined || raw.trim() === '') return [];
+  const expected =
+    'a comma-separated list of proxy addresses or CIDRs, e.g. 10.0.0.5,10.1.0.0/16,fd00::/8 (unset: trust none)';
+  return raw.split(',').map((entry) => {
+    const item = entry.trim();
+    // Dotted decimal or IPv6 only: no '10' or '0x7f.1' shorthands that name another address than they seem.
+    const plain = (address: string) =>
+      ipaddr.IPv4.isValidFourPartDecimal(address) || ipaddr.IPv6.isValid(address);
+    try {
+      if (item.includes('/') && plain(item.slice(0, item.indexOf('/')))) {
+        const [address, bits] = ipaddr.parseCIDR(item);
+        return `${address.toString()}/${bits}`;
+      }
+      if (plain(item)) return ipaddr.parse(item).toString();
+    } catch {
+      // falls through to the error naming the variable
+    }
+    throw new ConfigError('PAYRAIL_TRUST_PROXY', expected, raw);
+  });
+}
+
+/**
+ * `PAYRAIL_API_KEY_RATE_LIMIT`: `off`, or `<requests>/<window>` with the window in s or m (`1000/s`,
+ * `50000/1m`). The default, 60,000 a minute, averages 1,000 a second and lets bursts through, so a
+ * benchmark's bounded run is never throttled.
+ */
+function apiKeyRateLimit(env: Env): { limit: number; windowMs: number } | null {
+  const raw = env['PAYRAIL_API_KEY_RATE_LIMIT'] || '60000/1m';
+  if (raw === 'off') return null;
+  const match = /^(\d{1,9})\/(\d{0,4})(s|m)$/.exec(raw);
+  const limit = Number(match?.[1]);
+  const count = match?.[2] ? Number(match[2]) : 1;
+  if (!match || limit < 1 || count < 1)
+    throw new ConfigError(
+      'PAYRAIL_API_KEY_RATE_LIMIT',
+      'off, or requests per window such as 1000/s or 50000/1m',
+      raw,
+    );
+  return { limit, windowMs: count * (match[3] === 'm' ? 60_000 : 1000) };
+}
+
 export const KNOWN_PLUGINS: readonly string[] = INSTALLED.map((d) => d.code);
 
 /** Reads and validates the environment; a bad value throws a `ConfigError` that names the variable. */
@@ -197,6 +249,8 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
         : resolve(env['PAYRAIL_CONSOLE_DIR'] || './dist/apps/console/browser'),
     redisUrl,
     queuePrefix: env['PAYRAIL_QUEUE_PREFIX'] || 'payrail',
+    trustProxy: trustProxy(env),
+    apiKeyRateLimit: apiKeyRateLimit(env),
     jobs: oneOf(env, 'PAYRAIL_JOBS', 'on', ['on', 'off']) === 'on',
     jobPollMs: integer(env, 'PAYRAIL_JOB_POLL_MS', 1000, 10, 60000),
     webhookAllowHttpLoopback,

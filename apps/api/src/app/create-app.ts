@@ -46,7 +46,8 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(requestContext(options.logger));
   app.use(bodyReader(BODY_LIMITS, (req) => !req.path.startsWith('/webhooks/')));
-  app.set('trust proxy', 'loopback');
+  // Only the configured proxies may say who the client is (X-Forwarded-For) or that TLS was used.
+  app.set('trust proxy', config.trustProxy.length ? config.trustProxy : false);
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

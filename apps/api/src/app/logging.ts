@@ -32,7 +32,9 @@ export function createRootLogger(level: string, destination?: pino.DestinationSt
         },
       },
     },
-    destination,
+    // Written asynchronously: lines that arrive while a write is under way go out with the next one,
+    // so a busy API never waits on its log; what is still buffered is written when the process exits.
+    destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }
 

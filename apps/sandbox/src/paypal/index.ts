@@ -6,7 +6,6 @@ export {
   type RecordedExchange,
 } from './paypal-sandbox';
 export { PAYPAL_ISSUES, type PayPalIssue } from './paypal-errors';
-export { PAYPAL_CURRENCIES } from './paypal-store';
 export type { SignedDelivery, DeliveryRecord, WebhookEnvelope } from './paypal-webhooks';
 export { PayPalSpecValidator, PAYPAL_FIELDS_NEWER_THAN_SPEC, type SpecViolation } from './paypal-openapi';
 export { PAYPAL_SANDBOX } from './sandbox.descriptor';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { luhnValid } from '@payrail/plugin-sdk';
+import { cardBrand as sdkCardBrand, luhnValid, type CardBrand } from '@payrail/plugin-sdk';
 import {
   DESCRIPTION_OVERRIDES,
   issueError,
@@ -159,14 +159,16 @@ const EVENT_TYPES: Record<string, string> = {
 const MAX_CAPTURES = 10;
 const MAX_WEBHOOKS = 10;
 
-function cardBrand(digits: string): string {
-  if (/^4/.test(digits)) return 'VISA';
-  if (/^(5[1-5]|2[2-7])/.test(digits)) return 'MASTERCARD';
-  if (/^3[47]/.test(digits)) return 'AMEX';
-  if (/^(6011|65|64[4-9])/.test(digits)) return 'DISCOVER';
-  if (/^35/.test(digits)) return 'JCB';
-  return 'UNKNOWN';
-}
+/** PayPal's names for the brands; the others it reports as UNKNOWN. */
+const PAYPAL_BRANDS: Readonly<Partial<Record<CardBrand, string>>> = {
+  visa: 'VISA',
+  mastercard: 'MASTERCARD',
+  amex: 'AMEX',
+  discover: 'DISCOVER',
+  jcb: 'JCB',
+};
+
+const cardBrand = (digits: string): string => PAYPAL_BRANDS[sdkCardBrand(digits)] ?? 'UNKNOWN';
 
 function optionalString(
   body: Record<string, unknown>,

@@ -1,37 +1,13 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { currencyExponent, fromDecimalString, MoneyError, toDecimalString } from '@payrail/plugin-sdk';
+import {
+  currencyExponent,
+  fromDecimalString,
+  MoneyError,
+  PAYPAL_CURRENCIES,
+  PAYPAL_WHOLE_UNIT_CURRENCIES,
+  toDecimalString,
+} from '@payrail/plugin-sdk';
 import { issueError } from './paypal-errors';
-
-/** Currencies PayPal accepts for payments (PayPal's currency-codes page). */
-export const PAYPAL_CURRENCIES = [
-  'AUD',
-  'BRL',
-  'CAD',
-  'CNY',
-  'CZK',
-  'DKK',
-  'EUR',
-  'HKD',
-  'HUF',
-  'ILS',
-  'JPY',
-  'MYR',
-  'MXN',
-  'TWD',
-  'NZD',
-  'NOK',
-  'PHP',
-  'PLN',
-  'GBP',
-  'SGD',
-  'SEK',
-  'CHF',
-  'THB',
-  'USD',
-] as const;
-
-/** PayPal takes these in whole units although ISO 4217 gives HUF and TWD two decimals. */
-export const WHOLE_UNIT_CURRENCIES = ['HUF', 'JPY', 'TWD'];
 
 export interface Amount {
   /** ISO 4217 minor units. */
@@ -41,7 +17,7 @@ export interface Amount {
 
 export function renderMoney(amount: Amount): { currency_code: string; value: string } {
   let value = toDecimalString(amount.minor, amount.currency);
-  if (WHOLE_UNIT_CURRENCIES.includes(amount.currency)) value = value.replace(/\.0+$/, '');
+  if (PAYPAL_WHOLE_UNIT_CURRENCIES.includes(amount.currency)) value = value.replace(/\.0+$/, '');
   return { currency_code: amount.currency, value };
 }
 
@@ -57,7 +33,7 @@ export function parseMoney(input: unknown, field: string, allowZero = false): Am
     throw issueError('INVALID_CURRENCY_CODE', { field: `${field}/currency_code`, value: currency });
   if (!/^((-?[0-9]+)|(-?([0-9]+)?[.][0-9]+))$/.test(value) || value.length > 32)
     throw issueError('INVALID_PARAMETER_SYNTAX', { field: `${field}/value`, value });
-  if (WHOLE_UNIT_CURRENCIES.includes(currency) && /\.\d*[1-9]/.test(value))
+  if (PAYPAL_WHOLE_UNIT_CURRENCIES.includes(currency) && /\.\d*[1-9]/.test(value))
     throw issueError('DECIMALS_NOT_SUPPORTED', { field: `${field}/value`, value });
   let minor: number;
   try {

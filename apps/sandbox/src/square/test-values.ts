@@ -2,6 +2,8 @@
  * Square's documented sandbox test values: fixed nonces and card-on-file ids with their
  * outcomes, and the client-side card values the Web Payments SDK turns into nonces.
  */
+import { cardBrand, type CardBrand } from '@payrail/plugin-sdk';
+
 export interface TestCard {
   brand:
     'VISA' | 'MASTERCARD' | 'AMERICAN_EXPRESS' | 'DISCOVER' | 'DISCOVER_DINERS' | 'JCB' | 'CHINA_UNIONPAY';
@@ -45,15 +47,16 @@ export const FIXED_CARDS_ON_FILE: Readonly<Record<string, () => TestCard>> = {
   'ccof:customer-card-id-rejected-expiration': () => visa('INVALID_EXPIRATION'),
 };
 
-const BRANDS: ReadonlyArray<[RegExp, TestCard['brand']]> = [
-  [/^4/, 'VISA'],
-  [/^5[1-5]/, 'MASTERCARD'],
-  [/^3[47]/, 'AMERICAN_EXPRESS'],
-  [/^30/, 'DISCOVER_DINERS'],
-  [/^6011/, 'DISCOVER'],
-  [/^35/, 'JCB'],
-  [/^62/, 'CHINA_UNIONPAY'],
-];
+/** Square's names for the brands it takes; a card of any other brand is refused. */
+const SQUARE_BRANDS: Readonly<Partial<Record<CardBrand, TestCard['brand']>>> = {
+  visa: 'VISA',
+  mastercard: 'MASTERCARD',
+  amex: 'AMERICAN_EXPRESS',
+  discover: 'DISCOVER',
+  diners: 'DISCOVER_DINERS',
+  jcb: 'JCB',
+  unionpay: 'CHINA_UNIONPAY',
+};
 
 export interface CardEntry {
   card_number?: string;
@@ -73,7 +76,7 @@ export interface CardEntry {
 export function cardFromEntry(entry: CardEntry): TestCard | string {
   const digits = (entry.card_number ?? '4111111111111111').replace(/[ -]/g, '');
   if (!/^\d{13,19}$/.test(digits)) return 'card_number must be 13 to 19 digits';
-  const brand = BRANDS.find(([pattern]) => pattern.test(digits))?.[1];
+  const brand = SQUARE_BRANDS[cardBrand(digits)];
   if (!brand) return 'card_number is not a card brand Square accepts';
   const expMonth = entry.exp_month ?? 12;
   const expYear = entry.exp_year ?? farYear();

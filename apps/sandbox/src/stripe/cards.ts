@@ -1,4 +1,5 @@
 /** Documented Stripe test cards (see docs/gateways.md) and what each does in the sandbox. */
+import { cardBrand, luhnValid } from '@payrail/plugin-sdk';
 
 export interface CardDecline {
   code: string;
@@ -163,33 +164,10 @@ export function testTokenNumber(token: string): string | undefined {
   return TEST_PAYMENT_METHODS[`pm_card_${token.slice(4)}`];
 }
 
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
-}
-
-export function brandOf(number: string): string {
-  if (/^4/.test(number)) return 'visa';
-  if (/^(5[1-5]|2[2-7])/.test(number)) return 'mastercard';
-  if (/^3[47]/.test(number)) return 'amex';
-  if (/^(6011|65|64[4-9])/.test(number)) return 'discover';
-  if (/^(30|36|38)/.test(number)) return 'diners';
-  if (/^35/.test(number)) return 'jcb';
-  if (/^62/.test(number)) return 'unionpay';
-  return 'unknown';
-}
+// The one Luhn check; Stripe's brand names are Payrail's own, so the shared detector answers as is.
+export { luhnValid };
 
 /** What a card number does: a documented test card, or an ordinary approving card of its brand. */
 export function behaviourOf(number: string): CardBehaviour {
-  return TEST_CARDS[number] ?? { brand: brandOf(number), funding: 'credit', country: 'US' };
+  return TEST_CARDS[number] ?? { brand: cardBrand(number), funding: 'credit', country: 'US' };
 }

@@ -1,20 +1,20 @@
 import { DataSource } from 'typeorm';
 import { TransactionRunner } from '@payrail/database';
 import {
-  auditTrailMigration,
-  DATABASE_KINDS,
-  openTestDatabase,
-  type TestDatabase,
-} from '../testing/test-databases';
+  describeEachDatabase,
+  describeWithPostgres,
+  openTestDataSource,
+  type DatabaseKind,
+  type TestDataSource,
+} from '@payrail/testing';
 import { AUDIT_ENTITIES } from './audit.module';
 import { AuditService } from './audit.service';
+import { AuditTrail1767000000000 } from './audit-trail.migration';
 
-const postgres = Boolean(process.env['TEST_DATABASE_URL']);
-if (!postgres) {
-  console.info('Skipping the PostgreSQL append-only trigger specs: TEST_DATABASE_URL is not set.');
-}
+const openTestDatabase = (kind: DatabaseKind) =>
+  openTestDataSource(kind, { entities: AUDIT_ENTITIES, migrations: [AuditTrail1767000000000] });
 
-describe.each(DATABASE_KINDS)('the audit trail migration on %s', (kind) => {
+describeEachDatabase('the audit trail migration on %s', (kind) => {
   it('creates both tables, and down removes them again', async () => {
     const db = await openTestDatabase(kind);
     try {
@@ -33,8 +33,8 @@ describe.each(DATABASE_KINDS)('the audit trail migration on %s', (kind) => {
   });
 });
 
-(postgres ? describe : describe.skip)('on PostgreSQL the audit tables are append-only', () => {
-  let db: TestDatabase;
+describeWithPostgres()('on PostgreSQL the audit tables are append-only', () => {
+  let db: TestDataSource;
 
   beforeAll(async () => {
     db = await openTestDatabase('postgres');
@@ -109,7 +109,7 @@ describe.each(DATABASE_KINDS)('the audit trail migration on %s', (kind) => {
       url: (db.dataSource.options as { url: string }).url,
       schema: 'tenant_a',
       entities: AUDIT_ENTITIES,
-      migrations: [auditTrailMigration()],
+      migrations: [AuditTrail1767000000000],
     }).initialize();
     try {
       await inSchema.runMigrations();

@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TransactionRunner } from '@payrail/database';
-import { auditTrailMigration } from '../testing/test-databases';
 import { AUDIT_ENTITIES, AuditModule } from './audit.module';
 import { AuditService } from './audit.service';
+import { AuditTrail1767000000000 } from './audit-trail.migration';
 
 /** What the host app does: one TransactionRunner for every module. */
 @Global()
@@ -32,7 +32,7 @@ describe('AuditModule', () => {
           type: 'better-sqlite3',
           database: join(dir, 'test.sqlite'),
           entities: AUDIT_ENTITIES,
-          migrations: [auditTrailMigration()],
+          migrations: [AuditTrail1767000000000],
           migrationsRun: true,
         }),
         HostDatabaseModule,

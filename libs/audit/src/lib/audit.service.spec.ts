@@ -1,10 +1,17 @@
 import { TransactionRunner } from '@payrail/database';
 import type { DataSource } from 'typeorm';
-import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../testing/test-databases';
+import {
+  describeEachDatabase,
+  openTestDataSource,
+  type DatabaseKind,
+  type TestDataSource as TestDatabase,
+} from '@payrail/testing';
 import { AuditCheckpoint } from './audit-checkpoint.entity';
 import { AuditEntry } from './audit-entry.entity';
 import { computeAuditHash, GENESIS_HASH } from './audit-hash';
 import type { AuditEntryJson } from './audit-format';
+import { AuditTrail1767000000000 } from './audit-trail.migration';
+import { AUDIT_ENTITIES } from './audit.module';
 import { AuditService } from './audit.service';
 import { AuditInputError, type AuditRecordInput } from './audit.types';
 
@@ -48,7 +55,10 @@ async function at<T>(when: Date, work: () => Promise<T>): Promise<T> {
   }
 }
 
-describe.each(DATABASE_KINDS)('AuditService on %s', (kind) => {
+const openTestDatabase = (kind: DatabaseKind) =>
+  openTestDataSource(kind, { entities: AUDIT_ENTITIES, migrations: [AuditTrail1767000000000] });
+
+describeEachDatabase('AuditService on %s', (kind) => {
   let db: TestDatabase;
   let dataSource: DataSource;
   let runner: TransactionRunner;

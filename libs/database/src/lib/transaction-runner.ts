@@ -1,25 +1,91 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { WalFlusher } from './wal-flusher';
+
+export interface TransactionOptions {
+  /**
+   * `flushed` (the default): on disk when `run` resolves, as a commit before a gateway call or
+   * before a webhook is acknowledged must be. `lazy`: atomic and safe from a process crash at
+   * once, on disk with the next flushed commit or within about a second; for what recovery
+   * rebuilds from the gateway after a power loss (outcomes, idempotency records, job and
+   * delivery bookkeeping). Commits reach the disk in order, so a flushed commit makes every
+   * earlier lazy one durable too.
+   */
+  durability?: 'flushed' | 'lazy';
+}
+
+/** A lazy commit on SQLite reaches the disk within this long. */
+export const LAZY_FLUSH_MS = 1_000;
 
 /**
  * Runs units of work in a transaction. SQLite has one connection, on which TypeORM would nest
  * concurrent transactions as savepoints of each other; there they are run one at a time.
+ * SQLite commits without a sync of its own (WAL, synchronous=NORMAL): a flushed commit waits for
+ * a sync of the log done on the thread pool, so the event loop never blocks on the disk and
+ * concurrent commits share one sync. PostgreSQL syncs its own commits; a lazy one is an
+ * asynchronous commit there.
  */
 @Injectable()
-export class TransactionRunner {
+export class TransactionRunner implements OnModuleDestroy {
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly wal: WalFlusher | null;
+  private lazyPending = false;
+  private readonly timer: NodeJS.Timeout | null = null;
 
-  constructor(@InjectDataSource() readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource() readonly dataSource: DataSource) {
+    const file = this.postgres ? undefined : (dataSource.options.database as string | undefined);
+    this.wal = file && file !== ':memory:' ? new WalFlusher(`${file}-wal`) : null;
+    if (this.wal) {
+      this.timer = setInterval(() => {
+        if (!this.lazyPending) return;
+        this.lazyPending = false;
+        void this.flush();
+      }, LAZY_FLUSH_MS);
+      this.timer.unref();
+    }
+  }
 
   get postgres(): boolean {
     return this.dataSource.options.type === 'postgres';
   }
 
-  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (this.postgres) return this.dataSource.transaction(work);
+  run<T>(work: (manager: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const lazy = options.durability === 'lazy';
+    if (this.postgres)
+      return this.dataSource.transaction(
+        lazy
+          ? async (m) => {
+              await m.query('SET LOCAL synchronous_commit TO OFF');
+              return work(m);
+            }
+          : work,
+      );
     const result = this.queue.then(() => this.dataSource.transaction(work));
     this.queue = result.catch(() => undefined);
-    return result;
+    if (lazy) {
+      this.lazyPending = true;
+      return result;
+    }
+    return result.then(async (value) => {
+      await this.flush();
+      return value;
+    });
+  }
+
+  /** `run` with `durability: 'lazy'`. */
+  lazy<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.run(work, { durability: 'lazy' });
+  }
+
+  /** Resolves once everything committed so far is on disk. */
+  async flush(): Promise<void> {
+    await this.wal?.flush();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (this.lazyPending) await this.flush().catch(() => undefined);
+    await this.wal?.close();
   }
 }

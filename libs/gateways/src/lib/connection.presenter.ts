@@ -39,7 +39,7 @@ export function presentPlugin(gateway: PaymentGateway, descriptor?: GatewayDescr
     code: gateway.code,
     display_name: gateway.displayName,
     version: gateway.version,
-    sdk: descriptor ? { package: descriptor.sdk.package, version: descriptor.sdk.version } : null,
+    sdk: descriptor?.sdk ? { package: descriptor.sdk.package, version: descriptor.sdk.version } : null,
     api_version: descriptor
       ? { value: descriptor.apiVersion.value, header: descriptor.apiVersion.header ?? null }
       : null,

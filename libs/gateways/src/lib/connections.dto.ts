@@ -1,39 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsBoolean,
-  IsIn,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  registerDecorator,
-  ValidateIf,
-  type ValidationOptions,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsStringMap } from './string-map.validator';
 
 /** Field values by key: strings only, a bounded number of them. */
-function IsValues(options?: ValidationOptions) {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isValues',
-      target: object.constructor,
-      propertyName,
-      options: {
-        message: `${propertyName} must be an object of at most 30 string values (keys up to 60 characters, values up to 2000)`,
-        ...options,
-      },
-      validator: {
-        validate: (value: unknown) =>
-          !!value &&
-          typeof value === 'object' &&
-          !Array.isArray(value) &&
-          Object.keys(value).length <= 30 &&
-          Object.entries(value).every(
-            ([k, v]) => k.length > 0 && k.length <= 60 && typeof v === 'string' && v.length <= 2000,
-          ),
-      },
-    });
-}
+const IsValues = () => IsStringMap({ maxEntries: 30, maxKeyLength: 60, maxValueLength: 2000 });
 
 export class CreateConnectionDto {
   @ApiProperty({ example: 'mer_…' })

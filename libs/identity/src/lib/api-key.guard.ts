@@ -2,7 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import type { Request, Response } from 'express';
 import { ApiError } from '@payrail/api-contract';
 import type { ApiKey } from './api-key.entity';
-import { ApiKeyFailureLimiter } from './api-key-limiter';
+import { ApiKeyFailureLimiter, ApiKeyRequestLimiter } from './api-key-limiter';
 import { ApiKeyService, type ApiKeyScope } from './api-key.service';
 
 export interface ApiKeyRequest extends Request {
@@ -12,13 +12,15 @@ export interface ApiKeyRequest extends Request {
 
 /**
  * Authenticates `/v1` routes with a merchant secret key and checks its scopes. Never says which
- * part of a bad key was wrong; repeated failures from one address get 429.
+ * part of a bad key was wrong; repeated failures from one address get 429, and so does a key past
+ * its request limit.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly keys: ApiKeyService,
     private readonly limiter: ApiKeyFailureLimiter,
+    private readonly requests: ApiKeyRequestLimiter,
   ) {}
 
   canActivate(context: ExecutionContext): Promise<boolean> {
@@ -39,6 +41,7 @@ export class ApiKeyGuard implements CanActivate {
           message: 'a valid secret API key is required: Authorization: Bearer pr_test_… or pr_live_…',
         });
       }
+      await this.requests.count(authenticated.key.id, res);
       req.merchantId = authenticated.merchant.id;
       req.apiKey = authenticated.key;
     }

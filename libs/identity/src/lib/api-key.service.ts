@@ -34,6 +34,13 @@ export interface AuthenticatedKey {
 
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
+/**
+ * How long an authenticated key is trusted without reading it again. A revocation made through
+ * this process takes effect at once; one made by another instance within this long.
+ */
+export const API_KEY_CACHE_MS = 1_000;
+const API_KEY_CACHE_MAX = 10_000;
+
 function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
@@ -41,6 +48,11 @@ function hashSecret(secret: string): string {
 /** Merchant API keys: shown once, stored as a SHA-256 hash (they carry 190 bits of randomness). */
 @Injectable()
 export class ApiKeyService {
+  /** Authenticated keys by secret hash, so a request reads no key row while its entry is fresh. */
+  private readonly recent = new Map<string, { value: AuthenticatedKey; until: number }>();
+  /** Bumped by every change, so a read that raced a revocation is not cached. */
+  private generation = 0;
+
   constructor(
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     @InjectRepository(Merchant) private readonly merchants: Repository<Merchant>,
@@ -89,16 +101,33 @@ export class ApiKeyService {
   /** The key and its merchant, or null for any key that is unknown, revoked or expired: callers can't tell which. */
   async authenticate(secret: string): Promise<AuthenticatedKey | null> {
     if (!/^pr_(test|live)_[A-Za-z0-9]{32,64}$/.test(secret)) return null;
-    const key = await this.keys.findOneBy({ secretHash: hashSecret(secret), revokedAt: IsNull() });
-    if (!key || (key.expiresAt && key.expiresAt.getTime() <= this.clock.now().getTime())) return null;
+    const secretHash = hashSecret(secret);
+    const now = this.clock.now();
+    const cached = this.recent.get(secretHash);
+    if (cached && cached.until > now.getTime()) {
+      const { key } = cached.value;
+      if (!key.expiresAt || key.expiresAt.getTime() > now.getTime()) return cached.value;
+    }
+    this.recent.delete(secretHash);
+    const generation = this.generation;
+    const key = await this.keys.findOneBy({ secretHash, revokedAt: IsNull() });
+    if (!key || (key.expiresAt && key.expiresAt.getTime() <= now.getTime())) return null;
     const merchant = await this.merchants.findOneBy({ id: key.merchantId });
     if (!merchant) return null;
-    const now = this.clock.now();
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000) {
       key.lastUsedAt = now;
       await this.keys.update({ id: key.id }, { lastUsedAt: now });
     }
+    if (generation !== this.generation) return { key, merchant };
+    if (this.recent.size >= API_KEY_CACHE_MAX) this.recent.clear();
+    this.recent.set(secretHash, { value: { key, merchant }, until: now.getTime() + API_KEY_CACHE_MS });
     return { key, merchant };
+  }
+
+  /** Forgets what was cached of a key, so a change to it holds from the next request. */
+  private forget(id: string): void {
+    this.generation++;
+    for (const [hash, entry] of this.recent) if (entry.value.key.id === id) this.recent.delete(hash);
   }
 
   async revoke(id: string, by: KeyActor = {}): Promise<ApiKey> {
@@ -107,6 +136,7 @@ export class ApiKeyService {
     if (!key.revokedAt) {
       key.revokedAt = this.clock.now();
       await this.keys.update({ id }, { revokedAt: key.revokedAt });
+      this.forget(id);
       await this.audit.record({
         actor: by.actorId ? { type: 'user', id: by.actorId } : { type: 'system' },
         action: 'api_key.revoked',

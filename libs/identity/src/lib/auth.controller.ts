@@ -1,6 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import {
   ApiError,
@@ -14,7 +13,7 @@ import type { ConsoleRequest } from './access.guard';
 import { needsMfa } from './access.guard';
 import type { AdminPrincipal } from './admin-principal';
 import { ChangePasswordDto, LoginDto, MfaCodeDto, MfaVerifyDto, PasswordResetDto } from './admin.dto';
-import { AUTH_RATE_LIMITS, AuthThrottlerGuard } from './auth-throttler.guard';
+import { AuthRateLimits } from './auth-rate-limits';
 import { Authenticated, BeforeMfa, CurrentAdmin, Public } from './auth.decorators';
 import { Clock } from './clock';
 import type { ConsoleSession } from './console-session.entity';
@@ -36,13 +35,12 @@ export class AuthController {
     private readonly sessions: SessionService,
     private readonly audit: IdentityAudit,
     private readonly clock: Clock,
+    private readonly limits: AuthRateLimits,
   ) {}
 
   @Post('auth/login')
   @Public()
   @HttpCode(200)
-  @UseGuards(AuthThrottlerGuard)
-  @Throttle({ default: AUTH_RATE_LIMITS.login })
   @ApiOperation({
     summary:
       'Sign in with email and password (and a TOTP code when MFA is enrolled); sets the session cookie',
@@ -52,6 +50,7 @@ export class AuthController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<AdminMeResponse> {
+    const succeeded = await this.limits.signIn(req, body.email);
     const origin = requestOrigin(req);
     const user = await this.users.checkPassword(body.email, body.password, origin);
     let mfaVerified = false;
@@ -59,6 +58,7 @@ export class AuthController {
       await this.users.verifyMfa(user, body.code, body.recovery_code, origin);
       mfaVerified = true;
     }
+    await succeeded();
     // A fresh session id at every sign-in; whatever session the browser carried ends.
     const previous = await this.sessions.resolve(sessionToken(req));
     if ('session' in previous) await this.sessions.revoke(previous.session.id, 'replaced_by_login');
@@ -119,10 +119,9 @@ export class AuthController {
   @Post('auth/mfa/enroll')
   @BeforeMfa()
   @HttpCode(200)
-  @UseGuards(AuthThrottlerGuard)
-  @Throttle({ default: AUTH_RATE_LIMITS.mfa })
   @ApiOperation({ summary: 'Start TOTP enrolment: a secret, its otpauth:// URI and a QR code' })
   async enroll(@Req() req: ConsoleRequest): Promise<MfaEnrollResponse> {
+    await this.limits.mfa(req, (req.consoleSession as ConsoleSession).id);
     const started = await this.users.beginMfaEnrolment(req.consoleUser as User);
     return { secret: started.secret, otpauth_uri: started.otpauthUri, qr_data_url: started.qrDataUrl };
   }
@@ -130,12 +129,11 @@ export class AuthController {
   @Post('auth/mfa/enroll/confirm')
   @BeforeMfa()
   @HttpCode(200)
-  @UseGuards(AuthThrottlerGuard)
-  @Throttle({ default: AUTH_RATE_LIMITS.mfa })
   @ApiOperation({
     summary: 'Finish enrolment with a first code; returns one-time recovery codes and verifies this session',
   })
   async confirm(@Req() req: ConsoleRequest, @Body() body: MfaCodeDto): Promise<MfaConfirmResponse> {
+    await this.limits.mfa(req, (req.consoleSession as ConsoleSession).id);
     const user = await this.users.get((req.consoleUser as User).id);
     const codes = await this.users.confirmMfaEnrolment(user, body.code, requestOrigin(req));
     await this.sessions.markMfaVerified((req.consoleSession as ConsoleSession).id);
@@ -145,10 +143,9 @@ export class AuthController {
   @Post('auth/mfa/verify')
   @BeforeMfa()
   @HttpCode(200)
-  @UseGuards(AuthThrottlerGuard)
-  @Throttle({ default: AUTH_RATE_LIMITS.mfa })
   @ApiOperation({ summary: 'Verify a TOTP code (or a recovery code) for this session' })
   async verify(@Req() req: ConsoleRequest, @Body() body: MfaVerifyDto): Promise<AdminMeResponse> {
+    await this.limits.mfa(req, (req.consoleSession as ConsoleSession).id);
     const user = await this.users.get((req.consoleUser as User).id);
     if (!!body.code === !!body.recovery_code) {
       throw ApiError.invalid('code', 'send exactly one of code or recovery_code');
@@ -188,10 +185,9 @@ export class AuthController {
   @Post('auth/password-reset')
   @Public()
   @HttpCode(200)
-  @UseGuards(AuthThrottlerGuard)
-  @Throttle({ default: AUTH_RATE_LIMITS.passwordReset })
   @ApiOperation({ summary: 'Set a new password with a one-time reset token an admin issued' })
   async resetPassword(@Req() req: Request, @Body() body: PasswordResetDto): Promise<{ changed: true }> {
+    await this.limits.passwordReset(req);
     await this.users.resetPassword(body.token, body.new_password, requestOrigin(req));
     return { changed: true };
   }

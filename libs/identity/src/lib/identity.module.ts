@@ -1,15 +1,14 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessGuard } from './access.guard';
 import { ApiKeysController } from './api-keys.controller';
 import { AuthController } from './auth.controller';
-import { AuthThrottlerGuard } from './auth-throttler.guard';
+import { AuthRateLimits } from './auth-rate-limits';
 import { ConsoleUsersService } from './console-users.service';
 import { MerchantsController } from './merchants.controller';
 import { UsersController } from './users.controller';
-import { ApiKeyFailureLimiter } from './api-key-limiter';
+import { ApiKeyFailureLimiter, ApiKeyRequestLimiter } from './api-key-limiter';
 import { ApiKey } from './api-key.entity';
 import { ApiKeyService } from './api-key.service';
 import { ApiKeyGuard } from './api-key.guard';
@@ -30,20 +29,19 @@ export const IDENTITY_ENTITIES = [Merchant, ApiKey, User, RoleAssignment, Consol
  * every route of the app is `@Public()`, `@ApiKeyAuth()`, or a console route with a policy.
  */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature(IDENTITY_ENTITIES),
-    ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: 10 }]),
-  ],
+  // The limiters' counters come from the app's global RateLimitModule (memory or Redis).
+  imports: [TypeOrmModule.forFeature(IDENTITY_ENTITIES)],
   controllers: [AuthController, UsersController, MerchantsController, ApiKeysController],
   providers: [
     Clock,
     ConsoleUsersService,
-    AuthThrottlerGuard,
+    AuthRateLimits,
     ApiKeyService,
     MerchantService,
     OwnerBootstrapService,
     ApiKeyGuard,
     ApiKeyFailureLimiter,
+    ApiKeyRequestLimiter,
     SessionService,
     IdentityAudit,
     AccessGuard,
@@ -56,6 +54,7 @@ export const IDENTITY_ENTITIES = [Merchant, ApiKey, User, RoleAssignment, Consol
     OwnerBootstrapService,
     ApiKeyGuard,
     ApiKeyFailureLimiter,
+    ApiKeyRequestLimiter,
     SessionService,
   ],
 })

@@ -48,6 +48,8 @@ export class BullMqJobQueue extends JobQueue {
   private readonly definitions = new Map<string, Definition>();
   private readonly bullQueues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
+  /** BullMQ leaves a connection it was handed open on close, so each worker's is quit in `stop`. */
+  private readonly workerConnections: Redis[] = [];
   private readonly connection: Redis;
   private readonly prefix: string;
 
@@ -98,7 +100,7 @@ export class BullMqJobQueue extends JobQueue {
           });
         },
         {
-          connection: this.connection.duplicate(),
+          connection: this.workerConnection(),
           prefix: this.prefix,
           concurrency: definition.options.concurrency,
           lockDuration: Math.min(definition.options.leaseMs, 10 * 60_000),
@@ -117,8 +119,15 @@ export class BullMqJobQueue extends JobQueue {
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
   }
 
+  private workerConnection(): Redis {
+    const connection = this.connection.duplicate();
+    this.workerConnections.push(connection);
+    return connection;
+  }
+
   async stop(): Promise<void> {
     await Promise.all(this.workers.splice(0).map((w) => w.close()));
+    await Promise.all(this.workerConnections.splice(0).map((c) => c.quit().catch(() => undefined)));
     await Promise.all([...this.bullQueues.values()].map((q) => q.close()));
     this.bullQueues.clear();
     await this.connection.quit().catch(() => undefined);

@@ -242,7 +242,7 @@ export class DatabaseJobQueue extends JobQueue {
   }
 
   private claim(queue: string, room: number, leaseMs: number): Promise<Job[]> {
-    return this.tx.run(async (m) => {
+    return this.tx.lazy(async (m) => {
       const now = new Date();
       const query = m
         .getRepository(Job)
@@ -297,7 +297,9 @@ export class DatabaseJobQueue extends JobQueue {
         }
       : { state: 'completed' as JobState, lockedUntil: null, lastError: null, finishedAt: now };
     // Only while the claim holds: a job taken over after its lease lapsed belongs to the new worker.
-    await this.tx.run((m) => m.update(Job, { id: job.id, state: 'active', attempts: job.attempts }, changes));
+    await this.tx.lazy((m) =>
+      m.update(Job, { id: job.id, state: 'active', attempts: job.attempts }, changes),
+    );
     if (dead)
       this.logger.error(
         `job ${job.id} (${job.queue}) is dead after ${job.attempts} tries: ${failure?.message}`,
@@ -309,7 +311,7 @@ export class DatabaseJobQueue extends JobQueue {
     if (Date.now() - this.lastPurge < PURGE_EVERY_MS) return;
     this.lastPurge = Date.now();
     const cutoff = new Date(Date.now() - COMPLETED_RETENTION_MS);
-    await this.tx.run((m) =>
+    await this.tx.lazy((m) =>
       m
         .createQueryBuilder()
         .delete()

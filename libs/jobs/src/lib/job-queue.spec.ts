@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { TransactionRunner } from '@payrail/database';
-import { provisionTestDatabase, testDatabaseKind, type TestDatabase } from '@payrail/testing';
+import {
+  describeWithDatabase,
+  describeWithRedis,
+  provisionTestDatabase,
+  testDatabaseKind,
+} from '@payrail/testing';
 import { BullMqJobQueue } from './bullmq-job-queue';
 import { DatabaseJobQueue } from './database-job-queue';
 import { Job } from './job.entity';
@@ -15,10 +20,8 @@ interface Backend {
   dataSource?: DataSource;
 }
 
-async function databaseBackend(): Promise<Backend | string> {
-  const database = await provisionTestDatabase();
-  if ('skipped' in database) return database.skipped;
-  const db = database as TestDatabase;
+async function databaseBackend(): Promise<Backend> {
+  const db = await provisionTestDatabase();
   const dataSource = await new DataSource(
     db.databaseUrl
       ? {
@@ -55,9 +58,8 @@ async function databaseBackend(): Promise<Backend | string> {
   };
 }
 
-function bullBackend(): Backend | string {
-  const redisUrl = process.env['REDIS_URL_TEST'];
-  if (!redisUrl) return 'BullMQ job specs skipped: REDIS_URL_TEST is not set (e.g. redis://127.0.0.1:6379)';
+function bullBackend(): Backend {
+  const redisUrl = process.env['REDIS_URL_TEST'] as string;
   const prefix = `payrail-test-${randomBytes(4).toString('hex')}`;
   const queues: JobQueue[] = [];
   return {
@@ -82,18 +84,21 @@ const until = async (check: () => Promise<boolean>, timeoutMs = 10_000) => {
   throw new Error('condition not met in time');
 };
 
-function describeJobQueue(label: string, makeBackend: () => Promise<Backend | string> | Backend | string) {
-  describe(`job queue on ${label}`, () => {
-    let backend: Backend | null = null;
+/** `describeWhere` skips the suite (jest's skip) when its store cannot be had. */
+function describeJobQueue(
+  label: string,
+  describeWhere: typeof describe,
+  makeBackend: () => Promise<Backend> | Backend,
+) {
+  describeWhere(`job queue on ${label}`, () => {
+    let backend: Backend | undefined;
     beforeAll(async () => {
-      const made = await makeBackend();
-      if (typeof made === 'string') process.stdout.write(`${made}\n`);
-      else backend = made;
+      backend = await makeBackend();
     }, 60_000);
     afterAll(async () => backend?.close());
 
     const test = (name: string, fn: (backend: Backend) => Promise<void>) =>
-      it(name, async () => (backend ? fn(backend) : undefined), 30_000);
+      it(name, async () => fn(backend!), 30_000);
 
     test('runs an enqueued job once and shows it completed', async (b) => {
       const q = await b.open();
@@ -190,19 +195,17 @@ function describeJobQueue(label: string, makeBackend: () => Promise<Backend | st
   });
 }
 
-describeJobQueue('the database', databaseBackend);
-describeJobQueue('BullMQ (Redis)', bullBackend);
+describeJobQueue('the database', describeWithDatabase(), databaseBackend);
+describeJobQueue('BullMQ (Redis)', describeWithRedis(), bullBackend);
 
-describe('database job queue specifics', () => {
-  let backend: Backend | null = null;
+describeWithDatabase()('database job queue specifics', () => {
+  let backend: Backend;
   beforeAll(async () => {
-    const made = await databaseBackend();
-    if (typeof made !== 'string') backend = made;
+    backend = await databaseBackend();
   }, 60_000);
   afterAll(async () => backend?.close());
 
   it('enqueues inside a transaction: a rolled-back change leaves no job', async () => {
-    if (!backend) return;
     const q = await backend.open();
     q.define('atomic', async () => undefined);
     const tx = new TransactionRunner(backend.dataSource!);
@@ -217,7 +220,6 @@ describe('database job queue specifics', () => {
   });
 
   it('deletes completed jobs after a week and keeps dead ones', async () => {
-    if (!backend) return;
     const q = await backend.open();
     q.define('old', async () => undefined);
     const done = await q.enqueue('old', {});
@@ -232,7 +234,6 @@ describe('database job queue specifics', () => {
   });
 
   it('takes over a job whose worker died while its claim lapsed', async () => {
-    if (!backend) return;
     const q = await backend.open();
     let runs = 0;
     q.define('orphan', async () => void runs++);

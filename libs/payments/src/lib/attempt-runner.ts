@@ -48,7 +48,10 @@ export class AttemptRunner {
     private readonly invoker: GatewayInvoker,
   ) {}
 
-  /** Writes the attempt (and whatever the step claims) before the gateway is called, so its key survives a crash. */
+  /**
+   * Writes the attempt (and whatever the step claims) before the gateway is called, so its key
+   * survives a crash: a flushed commit, on disk with every lazy one before it when this resolves.
+   */
   begin<O extends AttemptOperation>(plan: AttemptPlan<O>): Promise<PaymentAttempt> {
     return this.tx.run(async (m) => {
       await plan.claim?.(m);

@@ -37,7 +37,9 @@ export function requestFingerprint(method: string, path: string, body: unknown):
 /**
  * Stripe's semantics for the merchant's `Idempotency-Key`: the same key and request replay the
  * first response; the same key with another request is a 422; a concurrent duplicate waits
- * for the first to finish and replays it, or gets a 409 — it never reaches a gateway.
+ * for the first to finish and replays it, or gets a 409 — it never reaches a gateway. Its writes
+ * are lazy commits: the attempt's commit before a gateway call puts them on disk, and a completion
+ * lost to a power cut leaves the key in progress on a payment that recovery settles.
  */
 @Injectable()
 export class IdempotencyService {
@@ -76,7 +78,7 @@ export class IdempotencyService {
         expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
       });
       try {
-        await this.tx.run((m) => m.insert(IdempotencyRecord, record));
+        await this.tx.lazy((m) => m.insert(IdempotencyRecord, record));
         return { kind: 'new', record };
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
@@ -84,7 +86,7 @@ export class IdempotencyService {
       const existing = await this.records.findOneBy({ merchantId, key });
       if (!existing) continue; // purged between the insert and the read
       if (existing.expiresAt.getTime() <= Date.now()) {
-        await this.tx.run((m) =>
+        await this.tx.lazy((m) =>
           m.delete(IdempotencyRecord, { id: existing.id, expiresAt: LessThan(new Date()) }),
         );
         continue;
@@ -114,7 +116,7 @@ export class IdempotencyService {
           });
         }
         // The first request died before it did anything: this one takes over.
-        const taken = await this.tx.run((m) =>
+        const taken = await this.tx.lazy((m) =>
           m.update(
             IdempotencyRecord,
             { id: existing.id, lockedAt: existing.lockedAt, state: 'in_progress' },
@@ -136,7 +138,7 @@ export class IdempotencyService {
   }
 
   async complete(record: IdempotencyRecord, status: number, body: unknown): Promise<void> {
-    await this.tx.run((m) =>
+    await this.tx.lazy((m) =>
       m.update(
         IdempotencyRecord,
         { id: record.id },
@@ -147,7 +149,7 @@ export class IdempotencyService {
 
   /** Forgets a key whose request did nothing (refused by validation), so it may be used again. */
   async abandon(record: IdempotencyRecord): Promise<void> {
-    await this.tx.run((m) => m.delete(IdempotencyRecord, { id: record.id }));
+    await this.tx.lazy((m) => m.delete(IdempotencyRecord, { id: record.id }));
   }
 
   async hasResource(record: IdempotencyRecord): Promise<boolean> {
@@ -160,11 +162,13 @@ export class IdempotencyService {
     const recordId = this.scope.getStore()?.recordId;
     if (!recordId) return;
     if (manager) await manager.update(IdempotencyRecord, { id: recordId }, { resourceId });
-    else await this.tx.run((m) => m.update(IdempotencyRecord, { id: recordId }, { resourceId }));
+    else await this.tx.lazy((m) => m.update(IdempotencyRecord, { id: recordId }, { resourceId }));
   }
 
   async purgeExpired(): Promise<number> {
-    const result = await this.tx.run((m) => m.delete(IdempotencyRecord, { expiresAt: LessThan(new Date()) }));
+    const result = await this.tx.lazy((m) =>
+      m.delete(IdempotencyRecord, { expiresAt: LessThan(new Date()) }),
+    );
     return result.affected ?? 0;
   }
 }

@@ -130,7 +130,7 @@ export class PaymentCreation {
       inFlight: null,
       needsReview: false,
     });
-    await this.tx.run(async (m) => {
+    await this.tx.lazy(async (m) => {
       await m.save(payment);
       await this.timeline.add(m, payment, {
         type: 'status_changed',
@@ -167,7 +167,7 @@ export class PaymentCreation {
     const { outcome, latencyMs } = await this.invoker.invoke('tokenize', connection.timeoutMs, () =>
       gateway.tokenize(connection, { card, customer, idempotencyKey: attempt.idempotencyKey }),
     );
-    const result = await this.tx.run(async (m) => {
+    const result = await this.tx.lazy(async (m) => {
       const current = await this.ledger.lock(m, payment.id);
       await this.timeline.recordCall(
         m,

@@ -238,7 +238,7 @@ export class PaymentOutcomes {
     change: (m: EntityManager, payment: Payment) => Promise<Applied<T>>,
     settled: (m: EntityManager, payment: Payment) => Promise<T> = async (_m, payment) => payment as T,
   ): Promise<T> {
-    const applied = await this.tx.run(async (m) => {
+    const applied = await this.tx.lazy(async (m) => {
       const payment = await this.ledger.lock(m, paymentId);
       // Two recoveries (the start-up sweep and the scheduled one) may settle the same attempt;
       // under the payment's lock the second finds it settled and changes nothing.

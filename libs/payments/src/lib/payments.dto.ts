@@ -20,32 +20,10 @@ import {
   registerDecorator,
   type ValidationOptions,
 } from 'class-validator';
+import { IsStringMap } from '@payrail/gateways';
 import { luhnValid } from '@payrail/plugin-sdk';
 import { PAYMENT_STATUSES } from './payment-status';
 import { QueryInteger } from './query-params';
-
-function IsStringMap(options?: ValidationOptions) {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isStringMap',
-      target: object.constructor,
-      propertyName,
-      options: {
-        message: `${propertyName} must be an object of at most 50 string values (keys up to 40 characters, values up to 500)`,
-        ...options,
-      },
-      validator: {
-        validate: (value: unknown) =>
-          !!value &&
-          typeof value === 'object' &&
-          !Array.isArray(value) &&
-          Object.keys(value).length <= 50 &&
-          Object.entries(value).every(
-            ([k, v]) => k.length > 0 && k.length <= 40 && typeof v === 'string' && v.length <= 500,
-          ),
-      },
-    });
-}
 
 function IsCardNumber(options?: ValidationOptions) {
   return (object: object, propertyName: string) =>
@@ -185,7 +163,7 @@ export class CreatePaymentDto {
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
   @IsOptional()
-  @IsStringMap()
+  @IsStringMap({ maxEntries: 50, maxKeyLength: 40, maxValueLength: 500 })
   metadata?: Record<string, string>;
 }
 

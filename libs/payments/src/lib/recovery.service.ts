@@ -116,7 +116,7 @@ export class RecoveryService {
     if (!record) return this.reschedule(attempt, payment, 'its connection no longer exists');
     const gateway = this.connections.gatewayFor(record);
     const connection = await this.connections.toGatewayConnection(record);
-    await this.tx.run((m) =>
+    await this.tx.lazy((m) =>
       this.timeline.add(m, payment, {
         type: 'recovery',
         operation: attempt.operation,
@@ -229,7 +229,7 @@ export class RecoveryService {
   ): Promise<'unknown' | 'review'> {
     const tries = now ? RECOVERY_BACKOFF_MS.length + 1 : attempt.recoveryTries + 1;
     const delay = RECOVERY_BACKOFF_MS[tries - 1];
-    await this.tx.run(async (m) => {
+    await this.tx.lazy(async (m) => {
       await m.update(
         PaymentAttempt,
         { id: attempt.id },

@@ -128,7 +128,7 @@ export class WebhookIntakeService {
   ): Promise<WebhookEffect> {
     const skip = async (outcome: WebhookEffect['outcome'], paymentId: string | null, message: string) => {
       const effect: WebhookEffect = { outcome, paymentId, fromStatus: null, toStatus: null, message };
-      if (within) await this.tx.run((m) => within(m, effect));
+      if (within) await this.tx.lazy((m) => within(m, effect));
       return effect;
     };
     if (!event.reference) return skip('no_payment', null, `${event.gatewayType}: names no payment`);
@@ -146,7 +146,7 @@ export class WebhookIntakeService {
     const snapshot = event.snapshot ?? (await this.snapshotOf(record, event.reference));
     if (!snapshot)
       return skip('no_state', found.id, `${event.gatewayType}: the gateway did not say the payment's state`);
-    return this.tx.run(async (m) => {
+    return this.tx.lazy(async (m) => {
       const payment = await this.ledger.lock(m, found.id);
       const from = payment.status;
       const next = fromGatewayStatus(snapshot.status);

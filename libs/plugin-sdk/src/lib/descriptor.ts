@@ -35,8 +35,8 @@ export interface GatewayDescriptor {
   readonly displayName: string;
   /** The plugin's own version. */
   readonly version: string;
-  /** The official SDK the plugin is built on. */
-  readonly sdk: { readonly package: string; readonly version: string };
+  /** The official SDK the plugin is built on; null while it speaks HTTP itself (a generated skeleton). */
+  readonly sdk: { readonly package: string; readonly version: string } | null;
   readonly apiVersion: GatewayApiVersion;
   /** The plugin's Nest module, with this descriptor provided for discovery. */
   module(): DynamicModule;

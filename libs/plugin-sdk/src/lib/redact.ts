@@ -1,3 +1,5 @@
+import { luhnValid } from './cards';
+
 /**
  * The one redactor: masks what must never reach a log, an error, an audit entry or a stored
  * gateway response. Card numbers (Luhn-valid, 13–19 digits) keep their first 6 and last 4,
@@ -27,22 +29,6 @@ let secretPatterns: readonly RegExp[] = BASE_PATTERNS;
 export function registerSecretPatterns(code: string, patterns: readonly RegExp[]): void {
   gatewayPatterns.set(code, patterns);
   secretPatterns = [...BASE_PATTERNS, ...[...gatewayPatterns.values()].flat()];
-}
-
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return false;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
 }
 
 export function maskPan(digits: string): string {

@@ -21,7 +21,7 @@ import type {
   VoidRequest,
   WebhookRequest,
 } from '../lib/gateway';
-import { luhnValid } from '../lib/redact';
+import { luhnValid } from '../lib/cards';
 import { RegisterGateway } from '../lib/plugin';
 import { defineGateway, GATEWAY_DESCRIPTOR, type GatewayDescriptor } from '../lib/descriptor';
 import { resolveEndpoint } from '../lib/endpoint';

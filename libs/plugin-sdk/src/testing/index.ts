@@ -1,3 +1,4 @@
 export * from './conformance';
 export * from './in-memory-gateway';
 export * from './descriptor-checks';
+export * from './workspace-root';

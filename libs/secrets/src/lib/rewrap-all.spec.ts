@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource, Table, type EntityManager } from 'typeorm';
 import { TransactionRunner } from '@payrail/database';
-import { DATABASE_KINDS, openConnectionsDatabase, type TestDatabase } from '../testing/test-databases';
+import {
+  describeEachDatabase,
+  openTestDataSource,
+  type DatabaseKind,
+  type TestDataSource as TestDatabase,
+} from '@payrail/testing';
 import { rewrapAll, type RewrapResult, type TransactionScope } from './rewrap-all';
 import { Keyring, masterKeyFrom, SecretBox, type MasterKey } from './secret-box';
 
@@ -12,7 +17,26 @@ const secretsOf = (i: number) => ({
 });
 const id = (i: number) => `conn_${String(i).padStart(4, '0')}`;
 
-describe.each(DATABASE_KINDS)('rewrapAll on %s', (kind) => {
+/** A fresh database with the one table rewrapAll walks. */
+const openConnectionsDatabase = (kind: DatabaseKind) =>
+  openTestDataSource(kind, {
+    prepare: async (dataSource) => {
+      const runner = dataSource.createQueryRunner();
+      await runner.createTable(
+        new Table({
+          name: 'gateway_connections',
+          columns: [
+            { name: 'id', type: 'varchar', length: '40', isPrimary: true },
+            { name: 'gateway', type: 'varchar', length: '40' },
+            { name: 'secret_values', type: 'text' },
+          ],
+        }),
+      );
+      await runner.release();
+    },
+  });
+
+describeEachDatabase('rewrapAll on %s', (kind) => {
   let db: TestDatabase;
   let dataSource: DataSource;
   let oldKey: MasterKey;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { testDatabaseKind } from './availability';
 
 export type TestDatabaseKind = 'sqlite' | 'postgres';
 
@@ -16,49 +17,47 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** Which database this run's integration specs use: `PAYRAIL_TEST_DB=postgres`, else SQLite. */
-export function testDatabaseKind(): TestDatabaseKind {
-  return process.env['PAYRAIL_TEST_DB'] === 'postgres' ? 'postgres' : 'sqlite';
-}
-
 let container: { getConnectionUri(): string; stop(): Promise<unknown> } | undefined;
 let containerFailure: string | undefined;
 
-/** TEST_DATABASE_URL first; else a Testcontainers PostgreSQL where a Docker engine answers; else null with the reason. */
-async function postgresUrl(): Promise<{ url: string } | { skipped: string }> {
+/**
+ * TEST_DATABASE_URL first; else a Testcontainers PostgreSQL. Suites only get here when
+ * `postgresAvailability()` said one can be had, so a failure now is a failure, not a skip.
+ */
+export async function postgresUrl(): Promise<string> {
   const given = process.env['TEST_DATABASE_URL'];
-  if (given) return { url: given };
-  if (containerFailure) return { skipped: containerFailure };
+  if (given) return given;
+  if (containerFailure) throw new Error(containerFailure);
   if (!container) {
     try {
       const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
       container = await new PostgreSqlContainer('postgres:16-alpine').start();
     } catch (error) {
-      containerFailure = `PostgreSQL run skipped: TEST_DATABASE_URL is not set and no Docker engine answered for Testcontainers (${(error as Error).message.split('\n')[0]})`;
-      return { skipped: containerFailure };
+      containerFailure = `Testcontainers could not start PostgreSQL: ${(error as Error).message.split('\n')[0]}`;
+      throw new Error(containerFailure);
     }
   }
-  return { url: container.getConnectionUri() };
+  return container.getConnectionUri();
 }
 
-/** A fresh, empty database for one suite. */
-export async function provisionTestDatabase(
-  kind = testDatabaseKind(),
-): Promise<TestDatabase | { skipped: string }> {
+/** A fresh, empty database for one suite (wrap the suite in `describeWithDatabase()`). */
+export async function provisionTestDatabase(kind = testDatabaseKind()): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'payrail-test-'));
   const removeDir = () => rmSync(dataDir, { recursive: true, force: true });
   if (kind === 'sqlite') return { kind, dataDir, drop: async () => removeDir() };
-  const found = await postgresUrl();
-  if ('skipped' in found) {
+  let baseUrl: string;
+  try {
+    baseUrl = await postgresUrl();
+  } catch (error) {
     removeDir();
-    return found;
+    throw error;
   }
   const schema = `test_${randomBytes(6).toString('hex')}`;
-  const client = new Client({ connectionString: found.url });
+  const client = new Client({ connectionString: baseUrl });
   await client.connect();
   await client.query(`CREATE SCHEMA "${schema}"`);
   await client.end();
-  const url = new URL(found.url);
+  const url = new URL(baseUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
   return {
     kind,
@@ -66,7 +65,7 @@ export async function provisionTestDatabase(
     schema,
     dataDir,
     drop: async () => {
-      const c = new Client({ connectionString: found.url });
+      const c = new Client({ connectionString: baseUrl });
       await c.connect();
       await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await c.end();

@@ -151,12 +151,14 @@ export class InboxService implements WebhookInbox, OnModuleInit {
     const row = await this.get(id, merchantIds);
     const inTransaction = this.jobs.backend === 'database';
     const job = { inboxId: id, replay: row.replays + 1 };
-    await this.tx.run(async (m) => {
+    // The answer is the row as the replay left it: by the time it is sent, the job may have run.
+    const replayed = await this.tx.run(async (m) => {
       await m.update(InboxEvent, { id }, { state: 'received', replays: row.replays + 1, lastError: null });
       if (inTransaction) await this.jobs.enqueue(INBOUND_QUEUE, job, {}, m);
+      return m.findOneByOrFail(InboxEvent, { id });
     });
     if (!inTransaction) await this.jobs.enqueue(INBOUND_QUEUE, job);
-    return this.get(id, merchantIds);
+    return replayed;
   }
 
   async get(id: string, merchantIds: string[] | 'all'): Promise<InboxEvent> {
@@ -192,7 +194,7 @@ export class InboxService implements WebhookInbox, OnModuleInit {
       .find({ where: { state: 'received', updatedAt: LessThan(cutoff) }, take: 100 });
     for (const row of stale) {
       // Touching the row restarts its minute, so it is offered once a minute at most.
-      await this.tx.run((m) => m.update(InboxEvent, { id: row.id }, { lastError: row.lastError }));
+      await this.tx.lazy((m) => m.update(InboxEvent, { id: row.id }, { lastError: row.lastError }));
       await this.jobs.enqueue(INBOUND_QUEUE, { inboxId: row.id });
     }
     if (stale.length) this.logger.warn(`offered ${stale.length} unapplied inbox events again`);
@@ -215,7 +217,7 @@ export class InboxService implements WebhookInbox, OnModuleInit {
     effect: WebhookEffect | null,
     error: string,
   ): Promise<void> {
-    await this.tx.run((m) =>
+    await this.tx.lazy((m) =>
       m.update(
         InboxEvent,
         { id },

@@ -243,7 +243,7 @@ export class OutboxService implements OnModuleInit, OnApplicationBootstrap, OnMo
       .find({ where: { state: 'pending' }, order: { id: 'ASC' }, take: 100 });
     for (const event of pending) {
       try {
-        await this.tx.run(async (m) => {
+        await this.tx.lazy(async (m) => {
           const taken = await m.update(
             OutboxEvent,
             { id: event.id, state: 'pending' },
@@ -308,7 +308,7 @@ export class OutboxService implements OnModuleInit, OnApplicationBootstrap, OnMo
   }
 
   private claim(id: string): Promise<WebhookDelivery | null> {
-    return this.tx.run(async (m) => {
+    return this.tx.lazy(async (m) => {
       const now = new Date();
       const claimed = await m
         .createQueryBuilder()
@@ -343,7 +343,7 @@ export class OutboxService implements OnModuleInit, OnApplicationBootstrap, OnMo
     const wait = this.schedule[delivery.attempts - 1];
     const dead = !result.ok && (final || wait === undefined);
     const now = new Date();
-    await this.tx.run(async (m) => {
+    await this.tx.lazy(async (m) => {
       await m.insert(WebhookDeliveryAttempt, {
         id: newId('wha'),
         deliveryId: delivery.id,

@@ -1,0 +1,123 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { workspaceRoot } from '../../testing/workspace-root';
+
+const root = workspaceRoot(__dirname);
+const env = {
+  ...process.env,
+  NX_NO_CLOUD: 'true',
+  NX_DAEMON: 'false',
+  NX_TUI: 'false',
+  FORCE_COLOR: '0',
+  CI: 'true',
+};
+let workspace: string;
+
+/** Runs a command in the copy; its output is the failure message when it fails. */
+function run(command: string, args: string[]): string {
+  const result = spawnSync(command, args, {
+    cwd: workspace,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const output = `${result.stdout}\n${result.stderr}`;
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${output.slice(-6000)}`);
+  return output;
+}
+
+const read = (path: string) => readFileSync(join(workspace, path), 'utf8');
+
+// The generator is proven where it is used: on a copy of this workspace (its files as git sees
+// them, node_modules linked), through the real `nx g`, lint and jest.
+describe('nx g @payrail/plugin-sdk:gateway', () => {
+  beforeAll(() => {
+    workspace = mkdtempSync(join(tmpdir(), 'payrail-gateway-'));
+    const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+      cwd: root,
+      encoding: 'utf8',
+    })
+      .split('\0')
+      .filter(Boolean);
+    for (const file of files) {
+      if (!existsSync(join(root, file))) continue; // deleted in the working tree
+      mkdirSync(dirname(join(workspace, file)), { recursive: true });
+      copyFileSync(join(root, file), join(workspace, file));
+    }
+    symlinkSync(join(root, 'node_modules'), join(workspace, 'node_modules'), 'dir');
+    run('npx', [
+      'nx',
+      'g',
+      '@payrail/plugin-sdk:gateway',
+      'zebrapay',
+      '--displayName=Zebra Pay',
+      '--no-interactive',
+    ]);
+  }, 120_000);
+
+  afterAll(() => {
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('lays out the plugin and its sandbox, and registers each once', () => {
+    for (const file of [
+      'plugins/zebrapay/src/zebrapay.descriptor.ts',
+      'plugins/zebrapay/src/zebrapay.plugin.ts',
+      'plugins/zebrapay/src/zebrapay.gateway.ts',
+      'plugins/zebrapay/src/zebrapay.transformers.ts',
+      'plugins/zebrapay/src/zebrapay.webhooks.ts',
+      'plugins/zebrapay/src/zebrapay.settlements.ts',
+      'plugins/zebrapay/src/zebrapay.gateway.spec.ts',
+      'plugins/zebrapay/README.md',
+      'apps/sandbox/src/zebrapay/server.ts',
+      'apps/sandbox/src/zebrapay/sandbox.descriptor.ts',
+      'apps/sandbox/src/zebrapay/README.md',
+    ])
+      expect(existsSync(join(workspace, file))).toBe(true);
+    const project = JSON.parse(read('plugins/zebrapay/project.json'));
+    expect(project).toMatchObject({
+      name: 'plugin-zebrapay',
+      tags: ['type:plugin', 'gateway:zebrapay'],
+      metadata: { gatewaySdk: [] },
+    });
+    const paths = JSON.parse(read('tsconfig.base.json')).compilerOptions.paths;
+    expect(paths['@payrail/plugin-zebrapay']).toEqual(['plugins/zebrapay/src/index.ts']);
+    expect(paths['@payrail/sandbox/zebrapay']).toEqual(['apps/sandbox/src/zebrapay/index.ts']);
+    expect(read('apps/api/src/app/plugins.ts').match(/ZEBRAPAY_DESCRIPTOR/g)).toHaveLength(2);
+    expect(read('apps/sandbox/src/sandboxes.ts').match(/ZEBRAPAY_SANDBOX/g)).toHaveLength(2);
+    // The next free sandbox port, and the display name where people read it.
+    expect(read('plugins/zebrapay/src/zebrapay.descriptor.ts')).toMatch(/defaultPort: 12114,[\s\S]*/);
+    expect(read('plugins/zebrapay/src/zebrapay.descriptor.ts')).toContain("displayName: 'Zebra Pay'");
+  });
+
+  it('refuses a second gateway of the same name', () => {
+    expect(() =>
+      run('npx', ['nx', 'g', '@payrail/plugin-sdk:gateway', 'zebrapay', '--no-interactive']),
+    ).toThrow(/already exists/);
+  }, 60_000);
+
+  it('builds and lints clean, module boundaries included', () => {
+    run('npx', ['tsc', '-p', 'plugins/zebrapay/tsconfig.spec.json', '--noEmit']);
+    run('npx', ['tsc', '-p', 'apps/sandbox/tsconfig.app.json', '--noEmit']);
+    run('npx', ['nx', 'run-many', '-t', 'lint', '-p', 'plugin-zebrapay,sandbox', '--skip-nx-cache']);
+  }, 180_000);
+
+  it('passes the conformance kit against its own sandbox, and the API seeds a connection to it', () => {
+    const plugin = run('npx', ['jest', '-c', 'plugins/zebrapay/jest.config.ts', '--ci', '--verbose']);
+    expect(plugin).toMatch(/Zebra Pay gateway conformance/);
+    // Every test ran and passed: nothing failed, nothing skipped.
+    expect(plugin).toMatch(/Tests:\s+(\d+) passed, \1 total/);
+    const api = run('npx', [
+      'jest',
+      '-c',
+      'apps/api/jest.config.ts',
+      '--ci',
+      '--verbose',
+      'sandbox-connections',
+    ]);
+    expect(api).toMatch(/zebrapay: seeds the credentials and port its sandbox accepts/);
+  }, 180_000);
+});

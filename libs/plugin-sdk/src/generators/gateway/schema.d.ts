@@ -1,0 +1,5 @@
+export interface GatewayGeneratorSchema {
+  name: string;
+  displayName?: string;
+  port?: number;
+}
