@@ -27,13 +27,22 @@ function luhnValid(digits) {
   return sum % 10 === 0;
 }
 
-/** The sandboxes' default credentials: test values, but stored sealed, so never in clear. */
+/** The sandboxes' default credentials, as each gateway's descriptor states them: test values, but stored sealed, so never in clear. */
 function sandboxDefaults() {
-  const source = readFileSync(join(root, 'apps/api/src/app/sandbox-connections.ts'), 'utf8');
-  return [...source.matchAll(/(secretKey|clientSecret|accessToken):\s*'([^']{8,})'/g)].map((m) => ({
-    what: `sandbox default ${m[1]}`,
-    literal: m[2],
-  }));
+  const plugins = join(root, 'plugins');
+  const descriptors = readdirSync(plugins).flatMap((gateway) =>
+    readdirSync(join(plugins, gateway, 'src'))
+      .filter((file) => file.endsWith('.descriptor.ts'))
+      .map((file) => join(plugins, gateway, 'src', file)),
+  );
+  return descriptors.flatMap((file) =>
+    [...readFileSync(file, 'utf8').matchAll(/(secretKey|clientSecret|accessToken):\s*'([^']{8,})'/g)].map(
+      (m) => ({
+        what: `sandbox default ${m[1]}`,
+        literal: m[2],
+      }),
+    ),
+  );
 }
 
 const PATTERNS = [

@@ -95,9 +95,9 @@ function refresh(folder, overrides) {
       );
     }
     writeFileSync(join(vendored, gateway, 'source.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    if (manifest.apiVersion)
+    if (manifest.apiVersion?.value)
       process.stdout.write(
-        `${gateway}: source.json keeps apiVersion ${manifest.apiVersion}; change it if this commit is another API release\n`,
+        `${gateway}: source.json states API version ${manifest.apiVersion.value}; change it if this commit is another release\n`,
       );
   }
 }

@@ -21,3 +21,34 @@ export function infoVersion(file) {
   const version = info && /^[ \t]+version:[ \t]*['"]?([^'"\n]+?)['"]?[ \t]*$/m.exec(info[1]);
   return version?.[1] ?? null;
 }
+
+/**
+ * The gateway API version a vendored folder describes, by its `source.json` rule: a stated
+ * `value`, or a file's `info.version` taken whole (`info.version`) or as its major (`major`,
+ * giving `v2`). Null when it cannot be read.
+ */
+export function vendoredApiVersion(gateway, specsDir = vendoredSpecs) {
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(specsDir, gateway, 'source.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+  const rule = manifest.apiVersion;
+  if (!rule) return null;
+  if (rule.value) return { value: rule.value, source: `${gateway}/source.json` };
+  let version;
+  try {
+    version = infoVersion(join(specsDir, gateway, rule.file));
+  } catch {
+    return null;
+  }
+  if (!version) return null;
+  const file = manifest.files.find((f) => f.name === rule.file);
+  const source = `${gateway}/${rule.file}${file?.commit ? ` @ ${file.commit.slice(0, 7)}` : ''}`;
+  if (rule.take === 'major') {
+    const major = /^v?(\d+)/.exec(version);
+    return major ? { value: `v${major[1]}`, source } : null;
+  }
+  return { value: version, source };
+}

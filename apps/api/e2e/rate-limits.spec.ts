@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import IORedis from 'ioredis';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { ApiKeyService } from '@payrail/identity';
 import { dbLabel, describeDb, startTestApi, type TestApi } from './harness';
 
@@ -90,6 +92,15 @@ describeDb(`limits that hold ${dbLabel}`, () => {
     expect(failures.allowed).toBe(20);
   });
 
+  test('an address already refused cannot keep an account’s owner out', async (_direct, api) => {
+    const attacker = { 'x-forwarded-for': '192.0.2.66' };
+    const spent = await attemptsUntilLimited(30, (i) => signIn(api, `filler${i}@example.com`, attacker));
+    expect(spent.allowed).toBe(20);
+    for (let i = 0; i < 30; i++) expect((await signIn(api, 'victim@example.com', attacker)).status).toBe(429);
+    // The owner, from elsewhere, is told about the password, not about a limit.
+    expect((await signIn(api, 'victim@example.com', { 'x-forwarded-for': '192.0.2.67' })).status).toBe(401);
+  });
+
   test('/v1 answers carry RateLimit-Limit, -Remaining and -Reset for the key', async (api) => {
     const first = await api.request('GET', '/v1/payments');
     expect(first.status).toBe(200);
@@ -99,6 +110,33 @@ describeDb(`limits that hold ${dbLabel}`, () => {
     expect(remaining).toBeGreaterThanOrEqual(0);
     expect(remaining).toBeLessThan(60000);
     expect(Number(first.headers.get('ratelimit-reset'))).toBeGreaterThanOrEqual(1);
+  });
+
+  test('counting requests writes nothing to the database', async (api) => {
+    const dataSource = api.app.get<DataSource>(getDataSourceToken());
+    const writes: string[] = [];
+    const createQueryRunner = dataSource.createQueryRunner.bind(dataSource);
+    dataSource.createQueryRunner = (mode) => {
+      const runner = createQueryRunner(mode);
+      const query = runner.query.bind(runner);
+      runner.query = ((sql: string, ...rest: unknown[]) => {
+        if (/^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i.test(sql)) writes.push(sql);
+        return (query as (...args: unknown[]) => Promise<unknown>)(sql, ...rest);
+      }) as typeof runner.query;
+      return runner;
+    };
+    try {
+      await api.request('GET', '/v1/payments'); // the key's last-used time, written at most once a minute
+      writes.length = 0;
+      for (let i = 0; i < 30; i++) expect((await api.request('GET', '/v1/payments')).status).toBe(200);
+      for (let i = 0; i < 25; i++)
+        await api.request('GET', '/v1/payments', undefined, {
+          authorization: 'Bearer pr_test_definitelynotavalidkey0000000000',
+        });
+      expect(writes).toEqual([]);
+    } finally {
+      dataSource.createQueryRunner = createQueryRunner;
+    }
   });
 
   test('a key past its configured request limit gets 429 with Retry-After; another key does not', async (_direct, api) => {

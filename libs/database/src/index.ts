@@ -6,3 +6,4 @@ export * from './lib/unique-violation';
 export * from './lib/transaction-runner';
 export * from './lib/statement-counter';
 export * from './lib/wal-flusher';
+export * from './lib/insert-row';

@@ -31,6 +31,8 @@ describe('configuration', () => {
     ['PAYRAIL_FAULT_INJECTION', 'everywhere', /PAYRAIL_FAULT_INJECTION .*after_gateway_capture/],
     ['PAYRAIL_FAULT_INJECTION_HITS', 'all', /PAYRAIL_FAULT_INJECTION_HITS .*whole number/],
     ['PAYRAIL_JOB_POLL_MS', '0', /PAYRAIL_JOB_POLL_MS/],
+    ['PAYRAIL_METRICS_TOKEN', 'short', /PAYRAIL_METRICS_TOKEN is '\(hidden\)': expected 16 to 512 printable/],
+    ['PAYRAIL_METRICS_TOKEN', 'a token with spaces in it', /PAYRAIL_METRICS_TOKEN .*without spaces/],
     ['PAYRAIL_TRUST_PROXY', 'loopback', /PAYRAIL_TRUST_PROXY is 'loopback': expected .*addresses or CIDRs/],
     ['PAYRAIL_TRUST_PROXY', '10.0.0.1,10.0.0.0/33', /PAYRAIL_TRUST_PROXY .*CIDRs/],
     ['PAYRAIL_TRUST_PROXY', '256.1.1.1', /PAYRAIL_TRUST_PROXY/],

@@ -52,6 +52,8 @@ export interface PayrailConfig {
   faultInjection?: string;
   /** Counts database statements and commits for the benchmark (`payrail_db_*` metrics). */
   countStatements: boolean;
+  /** When set, `/metrics` answers only `Authorization: Bearer <this token>`. */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -204,6 +206,13 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
       'a comma-separated list of waits in milliseconds, e.g. 60000,300000',
       scheduleRaw,
     );
+  const metricsToken = env['PAYRAIL_METRICS_TOKEN'] || undefined;
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,512}$/.test(metricsToken))
+    throw new ConfigError(
+      'PAYRAIL_METRICS_TOKEN',
+      '16 to 512 printable characters without spaces (openssl rand -hex 32)',
+      '(hidden)',
+    );
   const faultInjection = env['PAYRAIL_FAULT_INJECTION'] || undefined;
   if (
     faultInjection !== undefined &&
@@ -259,6 +268,7 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     auditRetentionDays: integer(env, 'PAYRAIL_AUDIT_RETENTION_DAYS', 400, 365, 36500),
     faultInjection,
     countStatements: oneOf(env, 'PAYRAIL_COUNT_STATEMENTS', 'off', ['on', 'off']) === 'on',
+    metricsToken,
   };
 }
 

@@ -11,6 +11,7 @@ import { BootstrapService } from './bootstrap.service';
 import { serveConsole } from './console-static';
 import type { PayrailConfig } from './config';
 import { JsonLogger, requestContext } from './logging';
+import { securityHeaders } from './security-headers';
 
 export interface CreateAppOptions {
   logger: Logger;
@@ -43,7 +44,15 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
     // Bodies are read by `bodyReader`, after the request has its id, so every refusal carries it.
     { bodyParser: false, logger: new JsonLogger(options.logger), abortOnError: false },
   );
-  app.use(helmet({ contentSecurityPolicy: false }));
+  // Helmet sends nosniff, Referrer-Policy and the rest; the CSP and Cache-Control are Payrail's own, per path.
+  app.use(
+    helmet({
+      contentSecurityPolicy: false,
+      frameguard: { action: 'deny' },
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+  app.use(securityHeaders());
   app.use(requestContext(options.logger));
   app.use(bodyReader(BODY_LIMITS, (req) => !req.path.startsWith('/webhooks/')));
   // Only the configured proxies may say who the client is (X-Forwarded-For) or that TLS was used.

@@ -1,4 +1,7 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Controller, Get, Header, Inject, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ApiError } from '@payrail/api-contract';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { collectDefaultMetrics, Gauge, register } from 'prom-client';
 import { Public } from '@payrail/identity';
@@ -8,15 +11,20 @@ import { PAYRAIL_CONFIG, type PayrailConfig } from './config';
 
 let defaultsCollected = false;
 
+const digest = (token: string) => createHash('sha256').update(token).digest();
+
 /** Prometheus metrics in the text format: webhook, delivery and recovery counters, job queue depth, and the process's own. */
 @ApiExcludeController()
 @Public()
 @Controller('metrics')
 export class MetricsController {
+  private readonly tokenDigest: Buffer | null;
+
   constructor(
     private readonly jobs: JobQueue,
     @Inject(PAYRAIL_CONFIG) config: PayrailConfig,
   ) {
+    this.tokenDigest = config.metricsToken ? digest(config.metricsToken) : null;
     if (!defaultsCollected) {
       collectDefaultMetrics();
       defaultsCollected = true;
@@ -52,7 +60,19 @@ export class MetricsController {
 
   @Get()
   @Header('content-type', register.contentType)
-  metrics(): Promise<string> {
+  metrics(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
+    if (this.tokenDigest) {
+      const given = /^Bearer (\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
+      // Digests of equal length, so the comparison takes the same time whatever was sent.
+      if (!given || !timingSafeEqual(digest(given), this.tokenDigest)) {
+        res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+        throw new ApiError(401, {
+          type: 'authentication_error',
+          code: 'unauthenticated',
+          message: '/metrics needs Authorization: Bearer <PAYRAIL_METRICS_TOKEN>',
+        });
+      }
+    }
     return register.metrics();
   }
 }

@@ -9,5 +9,7 @@ export const PAYPAL_SANDBOX = defineSandbox({
     clientId: PAYPAL_SANDBOX_DEFAULTS.clientId,
     clientSecret: PAYPAL_SANDBOX_DEFAULTS.clientSecret,
   },
+  // PayPal versions by path: the sandbox serves Orders v2 and Payments v2.
+  apiVersion: 'v2',
   start: (options) => startPayPalSandbox(options),
 });

@@ -81,6 +81,13 @@ export function hintOf(value: string): string {
   return value.length <= 8 ? '****' : `****${value.slice(-4)}`;
 }
 
+/**
+ * How long a connection read is reused. A change made through this process takes effect at once;
+ * one made by another instance within this long.
+ */
+export const CONNECTION_CACHE_MS = 1_000;
+const CACHE_MAX = 1_000;
+
 const MODE_MARK = /^[a-z]{2,6}_(test|live)_/i;
 
 /**
@@ -89,6 +96,13 @@ const MODE_MARK = /^[a-z]{2,6}_(test|live)_/i;
  */
 @Injectable()
 export class ConnectionService {
+  /** Resolutions and lookups read in the last second, by what was asked: the payment path reads no connection row while fresh. */
+  private readonly recent = new Map<string, { record: GatewayConnectionRecord | null; until: number }>();
+  /** Opened secret values by connection and sealed text: a change of credentials seals anew, so it never matches. */
+  private readonly opened = new Map<string, Record<string, string>>();
+  /** Bumped by every change, so a read that raced one is not cached. */
+  private generation = 0;
+
   constructor(
     @InjectRepository(GatewayConnectionRecord)
     private readonly connections: Repository<GatewayConnectionRecord>,
@@ -112,6 +126,17 @@ export class ConnectionService {
    * one that exists only in the other mode is a 403 `livemode_mismatch`, never a fallback.
    */
   async resolve(
+    merchantId: string,
+    request: { connectionId?: string; gateway?: string; mode?: ConnectionMode },
+  ): Promise<GatewayConnectionRecord> {
+    const key = `resolve|${merchantId}|${request.connectionId ?? ''}|${request.gateway ?? ''}|${request.mode ?? ''}`;
+    const cached = this.fresh(key);
+    if (cached) return cached;
+    const generation = this.generation;
+    return this.remember(key, await this.resolveNow(merchantId, request), generation);
+  }
+
+  private async resolveNow(
     merchantId: string,
     request: { connectionId?: string; gateway?: string; mode?: ConnectionMode },
   ): Promise<GatewayConnectionRecord> {
@@ -208,12 +233,14 @@ export class ConnectionService {
     });
     this.applyValues(record, gateway, input.values);
     if (options.check !== false) record.credentialCheck = await this.check(record, gateway);
-    return this.tx.run(async (m) => {
-      if (record.isDefault) await this.clearDefault(m, record);
-      await m.save(record);
-      await this.record(m, context, 'connection.created', record, { after: this.auditView(record) });
-      return record;
-    });
+    return this.changed(async () =>
+      this.tx.run(async (m) => {
+        if (record.isDefault) await this.clearDefault(m, record);
+        await m.save(record);
+        await this.record(m, context, 'connection.created', record, { after: this.auditView(record) });
+        return record;
+      }),
+    );
   }
 
   /**
@@ -248,40 +275,48 @@ export class ConnectionService {
       input.enabled !== undefined && input.enabled !== record.enabled ? input.enabled : undefined;
     if (enabledChange !== undefined) record.enabled = enabledChange;
     if (credentialsChanged) record.credentialCheck = await this.check(record, gateway);
-    return this.tx.run(async (m) => {
-      if (record.isDefault) await this.clearDefault(m, record);
-      await m.save(record);
-      const after = this.auditView(record);
-      if (credentialsChanged) {
-        await this.record(m, context, 'connection.credentials_changed', record, {
-          before: {
-            secretHints: before.secretHints,
-            publicValues: before.publicValues,
-            baseUrl: before.baseUrl,
-          },
-          after: {
-            secretHints: after.secretHints,
-            publicValues: after.publicValues,
-            baseUrl: after.baseUrl,
-            changedFields,
-            credentialCheck: after.credentialCheck,
-          },
-        });
-      }
-      if (input.name !== undefined || input.isDefault !== undefined) {
-        await this.record(m, context, 'connection.updated', record, {
-          before: { name: before.name, isDefault: before.isDefault },
-          after: { name: after.name, isDefault: after.isDefault },
-        });
-      }
-      if (enabledChange !== undefined) {
-        await this.record(m, context, enabledChange ? 'connection.enabled' : 'connection.disabled', record, {
-          before: { enabled: !enabledChange },
-          after: { enabled: enabledChange },
-        });
-      }
-      return record;
-    });
+    return this.changed(async () =>
+      this.tx.run(async (m) => {
+        if (record.isDefault) await this.clearDefault(m, record);
+        await m.save(record);
+        const after = this.auditView(record);
+        if (credentialsChanged) {
+          await this.record(m, context, 'connection.credentials_changed', record, {
+            before: {
+              secretHints: before.secretHints,
+              publicValues: before.publicValues,
+              baseUrl: before.baseUrl,
+            },
+            after: {
+              secretHints: after.secretHints,
+              publicValues: after.publicValues,
+              baseUrl: after.baseUrl,
+              changedFields,
+              credentialCheck: after.credentialCheck,
+            },
+          });
+        }
+        if (input.name !== undefined || input.isDefault !== undefined) {
+          await this.record(m, context, 'connection.updated', record, {
+            before: { name: before.name, isDefault: before.isDefault },
+            after: { name: after.name, isDefault: after.isDefault },
+          });
+        }
+        if (enabledChange !== undefined) {
+          await this.record(
+            m,
+            context,
+            enabledChange ? 'connection.enabled' : 'connection.disabled',
+            record,
+            {
+              before: { enabled: !enabledChange },
+              after: { enabled: enabledChange },
+            },
+          );
+        }
+        return record;
+      }),
+    );
   }
 
   setEnabled(
@@ -301,18 +336,24 @@ export class ConnectionService {
   ): Promise<GatewayConnectionRecord> {
     const record = await this.findVisible(id, merchantIds);
     record.credentialCheck = await this.check(record, this.gatewayFor(record));
-    return this.tx.run(async (m) => {
-      await m.update(GatewayConnectionRecord, { id: record.id }, { credentialCheck: record.credentialCheck });
-      await this.record(
-        m,
-        context,
-        'connection.checked',
-        record,
-        { after: { credentialCheck: record.credentialCheck } },
-        record.credentialCheck?.valid ? 'success' : 'failure',
-      );
-      return record;
-    });
+    return this.changed(async () =>
+      this.tx.run(async (m) => {
+        await m.update(
+          GatewayConnectionRecord,
+          { id: record.id },
+          { credentialCheck: record.credentialCheck },
+        );
+        await this.record(
+          m,
+          context,
+          'connection.checked',
+          record,
+          { after: { credentialCheck: record.credentialCheck } },
+          record.credentialCheck?.valid ? 'success' : 'failure',
+        );
+        return record;
+      }),
+    );
   }
 
   /**
@@ -327,11 +368,13 @@ export class ConnectionService {
     const record = await this.findVisible(id, merchantIds);
     if (record.enabled)
       throw new ConnectionError('id', `connection '${id}' is enabled: disable it before deleting it`, 409);
-    return this.tx.run(async (m) => {
-      await m.delete(GatewayConnectionRecord, { id: record.id });
-      await this.record(m, context, 'connection.deleted', record, { before: this.auditView(record) });
-      return record;
-    });
+    return this.changed(async () =>
+      this.tx.run(async (m) => {
+        await m.delete(GatewayConnectionRecord, { id: record.id });
+        await this.record(m, context, 'connection.deleted', record, { before: this.auditView(record) });
+        return record;
+      }),
+    );
   }
 
   /** Merges new values into a connection (secrets are re-sealed), after checking them against the plugin's fields. */
@@ -342,22 +385,24 @@ export class ConnectionService {
   ): Promise<GatewayConnectionRecord> {
     const before = this.auditView(record);
     this.applyValues(record, this.gatewayFor(record), { ...this.storedValues(record), ...values });
-    return this.tx.run(async (m) => {
-      await m.save(record);
-      await this.record(m, context, 'connection.credentials_changed', record, {
-        before: { secretHints: before.secretHints, publicValues: before.publicValues },
-        after: {
-          secretHints: this.auditView(record).secretHints,
-          publicValues: record.publicValues,
-          changedFields: Object.keys(values),
-        },
-      });
-      return record;
-    });
+    return this.changed(async () =>
+      this.tx.run(async (m) => {
+        await m.save(record);
+        await this.record(m, context, 'connection.credentials_changed', record, {
+          before: { secretHints: before.secretHints, publicValues: before.publicValues },
+          after: {
+            secretHints: this.auditView(record).secretHints,
+            publicValues: record.publicValues,
+            changedFields: Object.keys(values),
+          },
+        });
+        return record;
+      }),
+    );
   }
 
   save(record: GatewayConnectionRecord): Promise<GatewayConnectionRecord> {
-    return this.connections.save(record);
+    return this.changed(() => this.connections.save(record));
   }
 
   findForMerchant(merchantId: string, gateway?: string): Promise<GatewayConnectionRecord[]> {
@@ -384,8 +429,12 @@ export class ConnectionService {
     });
   }
 
-  findById(id: string): Promise<GatewayConnectionRecord | null> {
-    return this.connections.findOneBy({ id });
+  async findById(id: string): Promise<GatewayConnectionRecord | null> {
+    const key = `id|${id}`;
+    const cached = this.fresh(key);
+    if (cached) return cached;
+    const generation = this.generation;
+    return this.remember(key, await this.connections.findOneBy({ id }), generation);
   }
 
   /** The connection, if it belongs to a merchant in `merchantIds`; else 404 (another merchant's connection is not revealed). */
@@ -401,8 +450,44 @@ export class ConnectionService {
 
   /** Every stored value by field key: public ones, and the opened secret ones (references stay references). */
   private storedValues(record: GatewayConnectionRecord): Record<string, string> {
-    const secret = JSON.parse(this.secrets.open(record.secretValues)) as Record<string, string>;
+    const key = `${record.id}|${record.secretValues}`;
+    let secret = this.opened.get(key);
+    if (!secret) {
+      secret = JSON.parse(this.secrets.open(record.secretValues)) as Record<string, string>;
+      if (this.opened.size >= CACHE_MAX) this.opened.clear();
+      this.opened.set(key, secret);
+    }
     return { ...record.publicValues, ...secret };
+  }
+
+  // ---- the cache of recent reads ----
+
+  private fresh(key: string): GatewayConnectionRecord | null {
+    const entry = this.recent.get(key);
+    if (!entry || entry.until <= Date.now() || !entry.record) return null;
+    // A copy, so a caller that changes its record never changes what others are given.
+    return Object.assign(new GatewayConnectionRecord(), entry.record);
+  }
+
+  private remember<T extends GatewayConnectionRecord | null>(key: string, record: T, generation: number): T {
+    if (record && generation === this.generation) {
+      if (this.recent.size >= CACHE_MAX) this.recent.clear();
+      this.recent.set(key, {
+        record: Object.assign(new GatewayConnectionRecord(), record),
+        until: Date.now() + CONNECTION_CACHE_MS,
+      });
+    }
+    return record;
+  }
+
+  /** Runs a change, and forgets every cached read once it has committed (or failed). */
+  private async changed<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } finally {
+      this.generation++;
+      this.recent.clear();
+    }
   }
 
   /** Asks the plugin about the credentials; a live key on a test connection (or the reverse) is refused. */

@@ -27,12 +27,11 @@ export class AuthRateLimits {
   async signIn(req: Request, email: unknown): Promise<() => Promise<void>> {
     const address = clientSubject(req.ip);
     const account = typeof email === 'string' ? email.trim().toLowerCase() : '';
-    const [byAddress, byEmail] = await Promise.all([
-      this.limiter.hit(AUTH_RATE_LIMITS.signInPerAddress, address),
-      this.limiter.hit(AUTH_RATE_LIMITS.signInPerEmail, account),
-    ]);
     const res = req.res as ResponseLike | undefined;
+    const byAddress = await this.limiter.hit(AUTH_RATE_LIMITS.signInPerAddress, address);
+    // A refused address does not count against the account too: it cannot keep an account's owner out.
     if (byAddress.exceeded) throw rateLimited(res, byAddress, 'too many sign-in attempts from this address');
+    const byEmail = await this.limiter.hit(AUTH_RATE_LIMITS.signInPerEmail, account);
     if (byEmail.exceeded) throw rateLimited(res, byEmail, 'too many sign-in attempts for this account');
     return async () => {
       await Promise.all([

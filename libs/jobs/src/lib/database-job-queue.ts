@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Brackets, type EntityManager } from 'typeorm';
-import { isUniqueViolation, newId, type TransactionRunner } from '@payrail/database';
+import { insertRow, isUniqueViolation, newId, type TransactionRunner } from '@payrail/database';
 import { Job } from './job.entity';
 import {
   clampLimit,
@@ -96,7 +96,7 @@ export class DatabaseJobQueue extends JobQueue {
         const existing = await m.findOneBy(Job, { uniqueKey: options.uniqueKey });
         if (existing) return existing.id;
       }
-      await m.insert(Job, job as unknown as Parameters<EntityManager['insert']>[1]);
+      await insertRow(m, Job, job as never);
       return job.id;
     };
     try {

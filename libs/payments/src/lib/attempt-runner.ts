@@ -75,7 +75,7 @@ export class AttemptRunner {
         recoveryTries: 0,
         nextRecoveryAt: new Date(Date.now() + FIRST_RECOVERY_DELAY_MS),
       });
-      await m.save(attempt);
+      await m.insert(PaymentAttempt, attempt as never);
       return attempt;
     });
   }

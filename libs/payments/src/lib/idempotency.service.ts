@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository, type EntityManager } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
-import { isUniqueViolation, newId, TransactionRunner } from '@payrail/database';
+import { insertRow, isUniqueViolation, newId, TransactionRunner } from '@payrail/database';
 import { IdempotencyRecord } from './entities/idempotency-record.entity';
 
 /** Keys are remembered at least this long. */
@@ -78,7 +78,7 @@ export class IdempotencyService {
         expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
       });
       try {
-        await this.tx.lazy((m) => m.insert(IdempotencyRecord, record));
+        await this.tx.lazy((m) => insertRow(m, IdempotencyRecord, record));
         return { kind: 'new', record };
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
-import { newId } from '@payrail/database';
+import { insertRow, newId } from '@payrail/database';
 import type { GatewayError } from '@payrail/plugin-sdk';
 import { PaymentAttempt } from './entities/payment-attempt.entity';
 import { PaymentEvent } from './entities/payment-event.entity';
@@ -17,7 +17,7 @@ export class PaymentTimeline {
   }
 
   async add(m: EntityManager, payment: Payment, event: Partial<PaymentEvent>): Promise<void> {
-    await m.insert(PaymentEvent, {
+    await insertRow(m, PaymentEvent, {
       id: newId('pev'),
       paymentId: payment.id,
       fromStatus: null,
@@ -30,7 +30,7 @@ export class PaymentTimeline {
       message: null,
       data: null,
       ...event,
-    } as unknown as Parameters<EntityManager['insert']>[1]);
+    } as never);
   }
 
   /** Settles the attempt's own row with the call's outcome and puts the call on the timeline. */

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Counter, register } from 'prom-client';
 import { LessThan, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
-import { isUniqueViolation, newId, TransactionRunner } from '@payrail/database';
+import { insertRow, isUniqueViolation, newId, TransactionRunner } from '@payrail/database';
 import { ConnectionService, GatewayRegistry, type GatewayConnectionRecord } from '@payrail/gateways';
 import { JobQueue, type JobContext } from '@payrail/jobs';
 import {
@@ -107,7 +107,7 @@ export class InboxService implements WebhookInbox, OnModuleInit {
       try {
         const inTransaction = this.jobs.backend === 'database';
         await this.tx.run(async (m) => {
-          await m.insert(InboxEvent, row as never);
+          await insertRow(m, InboxEvent, row as never);
           // On the database backend the job commits with the row.
           if (inTransaction) await this.jobs.enqueue(INBOUND_QUEUE, { inboxId: row.id }, {}, m);
         });

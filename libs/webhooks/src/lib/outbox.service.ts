@@ -9,7 +9,7 @@ import {
 import { Counter, register } from 'prom-client';
 import { Brackets, In, type EntityManager } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
-import { isUniqueViolation, newId, TransactionRunner } from '@payrail/database';
+import { insertRow, isUniqueViolation, newId, TransactionRunner } from '@payrail/database';
 import { JobQueue } from '@payrail/jobs';
 import { PaymentsService, presentPayment, presentRefund, type PaymentChange } from '@payrail/payments';
 import { EndpointsService } from './endpoints.service';
@@ -89,7 +89,7 @@ export class OutboxService implements OnModuleInit, OnApplicationBootstrap, OnMo
   /** The outbox row, in the change's own transaction. */
   async record(m: EntityManager, change: PaymentChange): Promise<void> {
     const { type, resourceId, data } = describe(change);
-    await m.insert(OutboxEvent, {
+    await insertRow(m, OutboxEvent, {
       id: newId('evt'),
       merchantId: change.payment.merchantId,
       mode: change.payment.mode,
@@ -256,7 +256,7 @@ export class OutboxService implements OnModuleInit, OnApplicationBootstrap, OnMo
           for (const endpoint of endpoints.filter(
             (e) => e.eventTypes.includes('*') || e.eventTypes.includes(event.type),
           )) {
-            await m.insert(WebhookDelivery, {
+            await insertRow(m, WebhookDelivery, {
               id: newId('whd'),
               eventId: event.id,
               endpointId: endpoint.id,
@@ -344,7 +344,7 @@ export class OutboxService implements OnModuleInit, OnApplicationBootstrap, OnMo
     const dead = !result.ok && (final || wait === undefined);
     const now = new Date();
     await this.tx.lazy(async (m) => {
-      await m.insert(WebhookDeliveryAttempt, {
+      await insertRow(m, WebhookDeliveryAttempt, {
         id: newId('wha'),
         deliveryId: delivery.id,
         attempt: delivery.attempts,
