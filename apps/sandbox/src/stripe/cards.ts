@@ -1,5 +1,6 @@
 /** Documented Stripe test cards (see docs/gateways.md) and what each does in the sandbox. */
-import { cardBrand, luhnValid } from '@payrail/plugin-sdk';
+// Stripe's brand names are Payrail's own, so the shared detector answers as is.
+import { cardBrand } from '@payrail/plugin-sdk';
 
 export interface CardDecline {
   code: string;
@@ -163,9 +164,6 @@ export function testTokenNumber(token: string): string | undefined {
   if (!token.startsWith('tok_')) return undefined;
   return TEST_PAYMENT_METHODS[`pm_card_${token.slice(4)}`];
 }
-
-// The one Luhn check; Stripe's brand names are Payrail's own, so the shared detector answers as is.
-export { luhnValid };
 
 /** What a card number does: a documented test card, or an ordinary approving card of its brand. */
 export function behaviourOf(number: string): CardBehaviour {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { behaviourOf, luhnValid, TEST_PAYMENT_METHODS, testTokenNumber } from './cards';
+import { luhnValid } from '@payrail/plugin-sdk';
+import { behaviourOf, TEST_PAYMENT_METHODS, testTokenNumber } from './cards';
 import { invalidRequest, parameterInvalid, parameterMissing, resourceMissing } from './errors';
 import { Params } from './form';
 import { nowSeconds, stripeId } from './ids';

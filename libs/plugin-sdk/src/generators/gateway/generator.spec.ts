@@ -75,6 +75,7 @@ describe('nx g @payrail/plugin-sdk:gateway', () => {
       'apps/sandbox/src/zebrapay/server.ts',
       'apps/sandbox/src/zebrapay/sandbox.descriptor.ts',
       'apps/sandbox/src/zebrapay/README.md',
+      'apps/sandbox/specs/zebrapay/source.json',
     ])
       expect(existsSync(join(workspace, file))).toBe(true);
     const project = JSON.parse(read('plugins/zebrapay/project.json'));
@@ -105,11 +106,14 @@ describe('nx g @payrail/plugin-sdk:gateway', () => {
     run('npx', ['nx', 'run-many', '-t', 'lint', '-p', 'plugin-zebrapay,sandbox', '--skip-nx-cache']);
   }, 180_000);
 
-  it('passes the conformance kit against its own sandbox, and the API seeds a connection to it', () => {
+  it('passes the conformance kit against its own sandbox, its versions read, and the API seeds a connection to it', () => {
     const plugin = run('npx', ['jest', '-c', 'plugins/zebrapay/jest.config.ts', '--ci', '--verbose']);
     expect(plugin).toMatch(/Zebra Pay gateway conformance/);
     // Every test ran and passed: nothing failed, nothing skipped.
     expect(plugin).toMatch(/Tests:\s+(\d+) passed, \1 total/);
+    // The version tooling can read every version the new gateway states.
+    run('node', ['scripts/gateways-check.mjs']);
+    run('node', ['scripts/vendor-gateway-specs.mjs', '--check']);
     const api = run('npx', [
       'jest',
       '-c',

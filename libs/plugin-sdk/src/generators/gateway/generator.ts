@@ -90,12 +90,19 @@ export async function gatewayGenerator(tree: Tree, options: GatewayGeneratorSche
   const pluginRoot = `plugins/${names.name}`;
   const sandboxRoot = `apps/sandbox/src/${names.name}`;
   const project = `plugin-${names.name}`;
-  if (tree.exists(pluginRoot) || tree.exists(sandboxRoot) || getProjects(tree).has(project))
+  if (
+    tree.exists(pluginRoot) ||
+    tree.exists(sandboxRoot) ||
+    tree.exists(`apps/sandbox/specs/${names.name}`) ||
+    getProjects(tree).has(project)
+  )
     throw new Error(`a gateway '${names.name}' already exists (${pluginRoot} or ${sandboxRoot})`);
 
   const substitutions = { ...names, tmpl: '' };
   generateFiles(tree, join(__dirname, 'files', 'plugin'), pluginRoot, substitutions);
   generateFiles(tree, join(__dirname, 'files', 'sandbox'), sandboxRoot, substitutions);
+  // Where the gateway's OpenAPI document will be vendored; `gateways:check` reads its version.
+  generateFiles(tree, join(__dirname, 'files', 'specs'), `apps/sandbox/specs/${names.name}`, substitutions);
   addProjectConfiguration(tree, project, {
     root: pluginRoot,
     sourceRoot: `${pluginRoot}/src`,
