@@ -21,6 +21,7 @@ import {
   type Reply,
   type Route,
 } from './sandbox-types';
+import { ExchangeRecorder, matchRoute, ReplayStore } from '../kit';
 import type { PayPalWorld, RememberedReply } from './world';
 import { paypalRenderers } from './render';
 import { paypalEvents } from './events';
@@ -43,8 +44,9 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
   for (const extra of options.clients ?? []) clients.set(extra.clientId, extra.clientSecret);
   const tokens = new Map<string, { clientId: string; expiresAt: number }>();
   const latency = new Map<string, number>();
-  const replies = new Map<string, RememberedReply>();
-  const exchanges: RecordedExchange[] = [];
+  const replies = new ReplayStore<RememberedReply>();
+  const recorder = new ExchangeRecorder<RecordedExchange>(Boolean(options.record));
+  const exchanges = recorder.list;
   const deliveries: DeliveryRecord[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -438,15 +440,14 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
       ...reply.headers,
       'content-length': Buffer.byteLength(text),
     };
-    if (options.record && !path.startsWith('/_sandbox')) {
-      exchanges.push({
+    if (!path.startsWith('/_sandbox'))
+      recorder.record(() => ({
         method,
         path,
         status: reply.status,
         contentType: String(headers['content-type'] ?? ''),
         body: reply.body,
-      });
-    }
+      }));
     if (res.destroyed) return;
     res.writeHead(reply.status, headers);
     res.end(text);
@@ -478,7 +479,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
   function remember(route: Route, key: string, reply: Reply, error: boolean): void {
     if (error) {
       if (reply.status === 422)
-        replies.set(key, { kind: 'error', id: '', status: reply.status, body: reply.body });
+        replies.remember(key, { kind: 'error', id: '', status: reply.status, body: reply.body });
       return;
     }
     const body = reply.body as { id?: string } | undefined;
@@ -490,7 +491,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
           ? 'capture'
           : 'authorization';
     const resourceId = body?.id ?? (route.operation === 'authorizations.void' ? undefined : undefined);
-    replies.set(key, { kind, id: resourceId ?? '', status: reply.status });
+    replies.remember(key, { kind, id: resourceId ?? '', status: reply.status });
   }
 
   function officialDescriptions(error: PayPalHttpError, operation: string): void {
@@ -544,10 +545,9 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
         send(res, checkoutPage(method, url.searchParams), method, path);
         return;
       }
-      let match: RegExpExecArray | null = null;
-      const route = routes.find((r) => r.method === method && (match = r.pattern.exec(path)));
-      if (!route || !match) {
-        const known = routes.some((r) => r.pattern.test(path));
+      const found = matchRoute(routes, method, path);
+      if (!found.route) {
+        const known = found.pathKnown;
         send(
           res,
           {
@@ -565,7 +565,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
         );
         return;
       }
-      const params = (match as RegExpExecArray).slice(1);
+      const { route, params } = found;
       const clientId = route.public ? '' : authenticate(req);
       const delay = latency.get(clientId) ?? latency.get('*') ?? 0;
       if (delay > 0 && !route.public) {
@@ -674,7 +674,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
       tokens.clear();
       replies.clear();
       latency.clear();
-      exchanges.length = 0;
+      recorder.clear();
       deliveries.length = 0;
     },
     addClient(clientId, clientSecret) {

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { ReplayStore } from '../kit';
 import type { PayPalStore } from './paypal-store';
 import type { DeliveryRecord, PayPalWebhookSigner } from './paypal-webhooks';
 import type { PayPalSandboxOptions, RecordedExchange } from './sandbox-types';
@@ -24,7 +25,7 @@ export interface PayPalWorld {
   readonly tokens: Map<string, { clientId: string; expiresAt: number }>;
   /** Delay per client id (`*` for every client). */
   readonly latency: Map<string, number>;
-  readonly replies: Map<string, RememberedReply>;
+  readonly replies: ReplayStore<RememberedReply>;
   readonly exchanges: RecordedExchange[];
   readonly deliveries: DeliveryRecord[];
   readonly sockets: Set<Socket>;

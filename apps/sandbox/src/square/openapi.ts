@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { vendoredSpecDir } from '../kit/workspace';
+import { readVendoredSpec } from '../kit/specs';
 
 /**
  * Checks Square responses against the official OpenAPI document vendored in `apps/sandbox/specs/square`.
@@ -47,9 +45,7 @@ let loaded: SquareOpenApi | undefined;
 /** Loads and compiles the 3 MB document once per process (per jest test file). */
 export function loadSquareOpenApi(): SquareOpenApi {
   if (loaded) return loaded;
-  const document = JSON.parse(
-    readFileSync(join(vendoredSpecDir('square'), 'api.json'), 'utf8'),
-  ) as OpenApiDocument;
+  const document = readVendoredSpec<OpenApiDocument>('square', 'api.json');
   const errorCode = document.components.schemas['ErrorCode'] as { enum: string[] };
   errorCode.enum = [...errorCode.enum, ...NEWER_THAN_SPEC.errorCodes];
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });

@@ -9,6 +9,7 @@ import {
   type TestCard,
 } from './test-values';
 import type { WebhookHub } from './webhooks';
+import { canonicalJson, ReplayStore, requestFingerprint } from '../kit';
 
 export interface Money {
   amount: number;
@@ -154,11 +155,11 @@ function idempotencyKey(body: Json, max: number): string {
 
 /** Keyed answers: the same key and body replay the first answer; another body with it is refused. */
 class IdempotencyStore {
-  private readonly answers = new Map<string, { fingerprint: string; body: Json; status: number }>();
+  private readonly answers = new ReplayStore<{ fingerprint: string; body: Json; status: number }>();
 
   run(scope: string, key: string, request: Json, perform: () => Json): { status: number; body: Json } {
     const { idempotency_key: _key, ...rest } = request;
-    const fingerprint = createHash('sha256').update(canonical(rest)).digest('hex');
+    const fingerprint = requestFingerprint(canonicalJson(rest));
     const known = this.answers.get(`${scope}:${key}`);
     if (known) {
       if (known.fingerprint !== fingerprint)
@@ -173,13 +174,13 @@ class IdempotencyStore {
     }
     try {
       const body = perform();
-      this.answers.set(`${scope}:${key}`, { fingerprint, body: structuredClone(body), status: 200 });
+      this.answers.remember(`${scope}:${key}`, { fingerprint, body: structuredClone(body), status: 200 });
       return { status: 200, body };
     } catch (error) {
       // Declines are answers too: the nonce is spent, so a retry must see the same decline.
       if (error instanceof SquareApiError && error.errors[0]?.category === 'PAYMENT_METHOD_ERROR') {
         const { errors: _errors, ...extra } = error.body();
-        this.answers.set(`${scope}:${key}`, {
+        this.answers.remember(`${scope}:${key}`, {
           fingerprint,
           status: error.status,
           body: { ...structuredClone(extra), errors: error.errors },
@@ -188,16 +189,6 @@ class IdempotencyStore {
       throw error;
     }
   }
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object')
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Json)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(value);
 }
 
 interface ListQuery {

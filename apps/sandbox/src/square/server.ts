@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { insufficientScopes, invalid, notFound, SquareApiError, unauthorized } from './errors';
 import { page, SquareLedger } from './payments';
 import { WebhookHub, type WebhookDelivery } from './webhooks';
+import { ExchangeRecorder } from '../kit';
 
 /** Test credentials the sandbox accepts out of the box; Payrail's default Square connection uses them. */
 export const SQUARE_SANDBOX_DEFAULTS = Object.freeze({
@@ -80,7 +81,7 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
     hub,
     options.refundDelayMs ?? 100,
   );
-  const exchanges: RecordedExchange[] = [];
+  const recorder = new ExchangeRecorder<RecordedExchange>(Boolean(options.record));
   let latencyMs = 0;
   let outage = { count: 0, status: 500 };
   const pending = new Set<NodeJS.Timeout>();
@@ -344,14 +345,14 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
         answer = structuredClone(error.body());
       }
     }
-    if (options.record && !path.startsWith('/_sandbox/'))
-      exchanges.push({
+    if (!path.startsWith('/_sandbox/'))
+      recorder.record(() => ({
         method: req.method ?? 'GET',
         path,
         status,
         requestBody: raw ? body : undefined,
         responseBody: answer,
-      });
+      }));
     const send = () => {
       if (res.destroyed) return;
       const payload = JSON.stringify(answer);
@@ -388,7 +389,7 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
-    exchanges,
+    exchanges: recorder.list,
     deliveries: hub.deliveries,
     issueNonce: (entry = {}) => ledger.issueNonce(entry)['nonce'] as string,
     settle: () => ledger.settle().map((p) => p.id),

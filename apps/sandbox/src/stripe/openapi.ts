@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { parse } from 'yaml';
-import { vendoredSpecDir } from '../kit/workspace';
+import { readVendoredSpec } from '../kit/specs';
 import type { RecordedExchange } from './stripe-sandbox';
 
 /**
@@ -32,15 +29,14 @@ function withoutNullable(node: unknown): unknown {
 }
 
 /** Loads and compiles the vendored Stripe OpenAPI spec (`apps/sandbox/specs/stripe/spec3.yaml`); slow, so once per test file. */
-export function loadStripeOpenApi(specPath?: string): StripeOpenApiValidator {
-  const file = specPath ?? join(vendoredSpecDir('stripe'), 'spec3.yaml');
-  const spec = parse(readFileSync(file, 'utf8'), { maxAliasCount: -1 }) as {
+export function loadStripeOpenApi(): StripeOpenApiValidator {
+  const spec = readVendoredSpec<{
     paths: Record<
       string,
       Record<string, { responses: Record<string, { content?: Record<string, { schema?: Schema }> }> }>
     >;
     components: Schema;
-  };
+  }>('stripe', 'spec3.yaml');
   const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
   addFormats(ajv);
   ajv.addFormat('unix-time', true);

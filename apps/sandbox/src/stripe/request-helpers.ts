@@ -31,17 +31,6 @@ export function withoutSecret(endpoint: StripeObject): StripeObject {
   return copy;
 }
 
-export function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 export function createdFilter(params: Params): (item: StripeObject) => boolean {
   if (!params.has('created')) return () => true;
   const exact = params.raw['created'];

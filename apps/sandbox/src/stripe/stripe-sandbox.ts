@@ -1,17 +1,24 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { invalidRequest, parameterInvalid, StripeApiError } from './errors';
 import { parseForm, Params, type FormObject } from './form';
 import { stripeId } from './ids';
 import { StripeState, type RequestContext, type StripeObject } from './state';
+import {
+  canonicalJson,
+  ExchangeRecorder,
+  matchRoute,
+  ReplayStore,
+  requestFingerprint,
+  templatePattern,
+} from '../kit';
 import { WebhookDispatcher, type WebhookDeliveryAttempt } from './webhook-delivery';
 import {
   apiKey,
   headerValue,
   maskKey,
   withoutSecret,
-  canonical,
   createdFilter,
   expandPaths,
   faultError,
@@ -170,8 +177,6 @@ export interface StripeSandbox {
   close(): Promise<void>;
 }
 
-const ROUTE_PARAM = /\{([a-z_]+)\}/g;
-
 function route(
   method: Route['method'],
   template: string,
@@ -179,8 +184,7 @@ function route(
   access: Route['access'],
   handle: Route['handle'],
 ): Route {
-  const names = [...template.matchAll(ROUTE_PARAM)].map((m) => m[1]);
-  const pattern = new RegExp(`^${template.replace(ROUTE_PARAM, '([^/]+)')}$`);
+  const { pattern, names } = templatePattern(template);
   return { method, template, pattern, names, resource, access, handle };
 }
 
@@ -223,8 +227,8 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       });
     }
   });
-  const idempotency = new Map<string, IdempotentEntry>();
-  const exchanges: RecordedExchange[] = [];
+  const idempotency = new ReplayStore<IdempotentEntry>();
+  const recorder = new ExchangeRecorder<RecordedExchange>(Boolean(options.record));
   const faults: Fault[] = [];
   const pendingTimers = new Map<NodeJS.Timeout, () => void>();
   let latencyMs = 0;
@@ -487,17 +491,17 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       'stripe-version': String(req.headers['stripe-version'] ?? '2026-10-28.endive'),
       'cache-control': 'no-cache, no-store',
     };
-    const matched = routes.find((r) => r.method === method && r.pattern.test(url.pathname));
+    const found = matchRoute(routes, method, url.pathname);
+    const matched = found.route;
     const send = (status: number, body: unknown, extra: Record<string, string> = {}) => {
       const text = typeof body === 'string' ? body : JSON.stringify(body, null, 2);
-      if (options.record)
-        exchanges.push({
-          method,
-          path: url.pathname,
-          route: matched?.template,
-          status,
-          body: JSON.parse(text),
-        });
+      recorder.record(() => ({
+        method,
+        path: url.pathname,
+        route: matched?.template,
+        status,
+        body: JSON.parse(text),
+      }));
       res.writeHead(status, { ...headers, ...extra });
       res.end(text);
     };
@@ -556,10 +560,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       }
     }
     const pathParams = Object.fromEntries(
-      matched.names.map((name, i) => [
-        name,
-        decodeURIComponent(matched?.pattern.exec(url.pathname)?.[i + 1] ?? ''),
-      ]),
+      matched.names.map((name, i) => [name, 'params' in found ? (found.params[i] ?? '') : '']),
     );
     let form: FormObject;
     try {
@@ -586,9 +587,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
           }),
         );
       }
-      const fingerprint = createHash('sha256')
-        .update(`${method} ${url.pathname} ${canonical(form)}`)
-        .digest('hex');
+      const fingerprint = requestFingerprint(method, url.pathname, canonicalJson(form));
       const known = idempotency.get(scope);
       if (known && !known.done) {
         return sendError(
@@ -623,7 +622,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
         });
       }
       entry = { fingerprint, done: false };
-      idempotency.set(scope, entry);
+      idempotency.remember(scope, entry);
     }
 
     const ctx: RequestContext = { requestId, idempotencyKey, origin };
@@ -648,7 +647,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
     if (entry) {
       if (saved)
         Object.assign(entry, { done: true, status, body: JSON.stringify(body, null, 2), headers: extra });
-      else idempotency.delete(scope);
+      else idempotency.forget(scope);
     }
     if (res.destroyed) return;
     send(status, body, extra);
@@ -791,7 +790,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
     port,
     clientOptions: { host, port, protocol: 'http' },
     state,
-    exchanges,
+    exchanges: recorder.list,
     webhookAttempts: dispatcher.attempts,
     createRestrictedKey(permissions) {
       const key = `rk_test_${randomBytes(18).toString('hex')}`;
