@@ -29,6 +29,7 @@ describe('configuration', () => {
     ['PAYRAIL_WEBHOOK_RETRY_SCHEDULE_MS', '1m,5m', /PAYRAIL_WEBHOOK_RETRY_SCHEDULE_MS .*milliseconds/],
     ['PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK', 'yes', /PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK is 'yes'/],
     ['PAYRAIL_FAULT_INJECTION', 'everywhere', /PAYRAIL_FAULT_INJECTION .*after_gateway_capture/],
+    ['PAYRAIL_FAULT_INJECTION_HITS', 'all', /PAYRAIL_FAULT_INJECTION_HITS .*whole number/],
     ['PAYRAIL_JOB_POLL_MS', '0', /PAYRAIL_JOB_POLL_MS/],
     ['PAYRAIL_METRICS_TOKEN', 'short', /PAYRAIL_METRICS_TOKEN is '\(hidden\)': expected 16 to 512 printable/],
     ['PAYRAIL_METRICS_TOKEN', 'a token with spaces in it', /PAYRAIL_METRICS_TOKEN .*without spaces/],

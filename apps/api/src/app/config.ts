@@ -224,6 +224,13 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
       faultInjection,
     );
   }
+  const faultHits = env['PAYRAIL_FAULT_INJECTION_HITS'] || undefined;
+  if (faultHits !== undefined && (production || !/^[1-9]\d{0,2}$/.test(faultHits)))
+    throw new ConfigError(
+      'PAYRAIL_FAULT_INJECTION_HITS',
+      production ? 'unset in production (it is a test setting)' : 'a whole number from 1 to 999',
+      faultHits,
+    );
   return {
     port,
     host: env['HOST'] || '0.0.0.0',

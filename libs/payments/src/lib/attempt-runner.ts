@@ -88,13 +88,9 @@ export class AttemptRunner {
     attempt: PaymentAttempt,
     payment: Payment,
   ): Promise<Invocation<CallResults[O]>> {
-    faultPoint(`before_gateway_${operation}`);
-    const invocation = await this.invoker.invoke<CallResults[O]>(operation, connection.timeoutMs, () =>
+    return this.invoker.invoke<CallResults[O]>(operation, connection.timeoutMs, () =>
       this.send(operation, gateway, connection, attempt, payment),
     );
-    // The gateway has acted; nothing is committed yet. A crash here is what recovery must settle.
-    if (invocation.outcome.ok) faultPoint(`after_gateway_${operation}`);
-    return invocation;
   }
 
   /** Asks the gateway for its view of a payment. */
@@ -117,7 +113,11 @@ export class AttemptRunner {
     apply: (attempt: PaymentAttempt, invocation: Invocation<CallResults[O]>) => Promise<R>,
   ): Promise<R> {
     const attempt = await this.begin(plan);
+    // The attempt is committed and the gateway not yet called: recovery must find and send it.
+    await faultPoint(`before_gateway_${plan.operation}`);
     const invocation = await this.call(plan.operation, gateway, connection, attempt, plan.payment);
+    // The gateway has acted; nothing is committed yet: recovery must find out what it did.
+    if (invocation.outcome.ok) await faultPoint(`after_gateway_${plan.operation}`);
     return apply(attempt, invocation);
   }
 

@@ -3,7 +3,9 @@
  * when it reaches that point, so a test can prove recovery after a crash at the worst moment:
  * `before_gateway_<operation>` once the attempt is committed and before the call,
  * `after_gateway_<operation>` once the gateway has acted and before its answer is committed.
- * Configuration refuses the variable in production; it is ignored there as well.
+ * With `PAYRAIL_FAULT_INJECTION_HITS=<n>` the first calls to arrive wait there until the n-th
+ * arrives, so one crash leaves n operations at exactly that point.
+ * Configuration refuses both variables in production; they are ignored there as well.
  */
 export const FAULT_POINTS = (['authorize', 'capture', 'void', 'refund'] as const).flatMap((operation) => [
   `before_gateway_${operation}` as const,
@@ -12,7 +14,14 @@ export const FAULT_POINTS = (['authorize', 'capture', 'void', 'refund'] as const
 
 export type FaultPoint = (typeof FAULT_POINTS)[number];
 
-export function faultPoint(point: FaultPoint): void {
+let arrivals = 0;
+
+export async function faultPoint(point: FaultPoint): Promise<void> {
   if (process.env['NODE_ENV'] === 'production') return;
-  if (process.env['PAYRAIL_FAULT_INJECTION'] === point) process.kill(process.pid, 'SIGKILL');
+  if (process.env['PAYRAIL_FAULT_INJECTION'] !== point) return;
+  arrivals++;
+  if (arrivals >= (Number(process.env['PAYRAIL_FAULT_INJECTION_HITS']) || 1))
+    process.kill(process.pid, 'SIGKILL');
+  // Held until the crash: nothing after the fault point may run.
+  await new Promise<never>(() => undefined);
 }

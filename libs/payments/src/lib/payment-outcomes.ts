@@ -5,7 +5,7 @@ import { TransactionRunner } from '@payrail/database';
 import { GatewayError, type GatewayPaymentSnapshot, type Outcome } from '@payrail/plugin-sdk';
 import type { StoredRequests } from './attempt-requests';
 import type { CallResults } from './attempt-runner';
-import type { PaymentAttempt } from './entities/payment-attempt.entity';
+import { PaymentAttempt } from './entities/payment-attempt.entity';
 import type { Payment } from './entities/payment.entity';
 import { Refund } from './entities/refund.entity';
 import { PaymentFailedError } from './payment-errors';
@@ -137,70 +137,77 @@ export class PaymentOutcomes {
     options: ApplyOptions = {},
   ): Promise<Refund> {
     const context = options.context ?? SYSTEM_ACTOR;
-    return this.apply(paymentId, attempt, outcome, options, async (m, payment) => {
-      const refund = await m.findOneByOrFail(Refund, { id: refundId });
-      const before = refund.status;
-      const failure = outcome.ok
-        ? outcome.value.status === 'failed'
-          ? new GatewayError('processing_error', { detail: 'the gateway reported the refund failed' })
-          : undefined
-        : outcome.error.indeterminate
-          ? undefined
-          : outcome.error;
-      if (outcome.ok && !failure) {
-        refund.status = 'succeeded';
-        refund.gatewayReference = outcome.value.reference;
-        payment.amountRefundPending -= refund.amount;
-        payment.amountRefunded += refund.amount;
-        await this.afterRefund(m, payment);
-      } else if (!failure) {
-        refund.status = 'unknown';
-      } else {
-        refund.status = 'failed';
-        refund.failureCode = failure.code;
-        refund.failureMessage = failure.userMessage;
-        payment.amountRefundPending -= refund.amount;
-        await m.save(payment);
-      }
-      await m.save(refund);
-      if (refund.status === 'succeeded' || refund.status === 'failed') {
-        await this.ledger.auditMoney(
-          m,
-          context,
-          'payment.refunded',
-          payment,
-          attempt,
-          {
-            refundId: refund.id,
-            amount: refund.amount,
-            amountRefunded: payment.amountRefunded,
-            status: payment.status,
-          },
-          failure,
-        );
-      }
-      await this.timeline.add(m, payment, {
-        type: 'refund_changed',
-        fromStatus: before,
-        toStatus: refund.status,
-        attemptId: attempt.id,
-        data: { refund_id: refund.id, amount: refund.amount },
-      });
-      if (before !== refund.status)
-        await this.ledger.changes.publish(m, {
-          kind: 'refund',
-          payment,
-          refund,
-          from: before,
-          to: refund.status,
+    return this.apply(
+      paymentId,
+      attempt,
+      outcome,
+      options,
+      async (m, payment) => {
+        const refund = await m.findOneByOrFail(Refund, { id: refundId });
+        const before = refund.status;
+        const failure = outcome.ok
+          ? outcome.value.status === 'failed'
+            ? new GatewayError('processing_error', { detail: 'the gateway reported the refund failed' })
+            : undefined
+          : outcome.error.indeterminate
+            ? undefined
+            : outcome.error;
+        if (outcome.ok && !failure) {
+          refund.status = 'succeeded';
+          refund.gatewayReference = outcome.value.reference;
+          payment.amountRefundPending -= refund.amount;
+          payment.amountRefunded += refund.amount;
+          await this.afterRefund(m, payment);
+        } else if (!failure) {
+          refund.status = 'unknown';
+        } else {
+          refund.status = 'failed';
+          refund.failureCode = failure.code;
+          refund.failureMessage = failure.userMessage;
+          payment.amountRefundPending -= refund.amount;
+          await m.save(payment);
+        }
+        await m.save(refund);
+        if (refund.status === 'succeeded' || refund.status === 'failed') {
+          await this.ledger.auditMoney(
+            m,
+            context,
+            'payment.refunded',
+            payment,
+            attempt,
+            {
+              refundId: refund.id,
+              amount: refund.amount,
+              amountRefunded: payment.amountRefunded,
+              status: payment.status,
+            },
+            failure,
+          );
+        }
+        await this.timeline.add(m, payment, {
+          type: 'refund_changed',
+          fromStatus: before,
+          toStatus: refund.status,
+          attemptId: attempt.id,
+          data: { refund_id: refund.id, amount: refund.amount },
         });
-      // Only the gateway's own refusal is the merchant's error; a refund that "failed" at the gateway is a refund record.
-      return {
-        result: refund,
-        payment,
-        failure: refund.status === 'failed' && !outcome.ok ? failure : undefined,
-      };
-    });
+        if (before !== refund.status)
+          await this.ledger.changes.publish(m, {
+            kind: 'refund',
+            payment,
+            refund,
+            from: before,
+            to: refund.status,
+          });
+        // Only the gateway's own refusal is the merchant's error; a refund that "failed" at the gateway is a refund record.
+        return {
+          result: refund,
+          payment,
+          failure: refund.status === 'failed' && !outcome.ok ? failure : undefined,
+        };
+      },
+      (m) => m.findOneByOrFail(Refund, { id: refundId }),
+    );
   }
 
   /**
@@ -229,9 +236,15 @@ export class PaymentOutcomes {
     outcome: Outcome<unknown>,
     options: ApplyOptions,
     change: (m: EntityManager, payment: Payment) => Promise<Applied<T>>,
+    settled: (m: EntityManager, payment: Payment) => Promise<T> = async (_m, payment) => payment as T,
   ): Promise<T> {
     const applied = await this.tx.lazy(async (m) => {
       const payment = await this.ledger.lock(m, paymentId);
+      // Two recoveries (the start-up sweep and the scheduled one) may settle the same attempt;
+      // under the payment's lock the second finds it settled and changes nothing.
+      const stored = await m.findOneBy(PaymentAttempt, { id: attempt.id });
+      if (stored && (stored.status === 'succeeded' || stored.status === 'failed'))
+        return { result: await settled(m, payment), payment };
       await this.timeline.recordCall(m, payment, attempt, outcome, options.latencyMs ?? null);
       return change(m, payment);
     });

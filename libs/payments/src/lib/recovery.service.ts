@@ -64,8 +64,17 @@ export class RecoveryService {
     @Optional() @Inject(GATEWAY_TIMEOUT_MS) private readonly gatewayTimeoutMs = 30_000,
   ) {}
 
+  /** Sweeps of this process, one after another (the start-up sweep and the scheduled one would race). */
+  private sweeps: Promise<unknown> = Promise.resolve();
+
   /** Every attempt in doubt whose next try is due (all of them with `force`). */
-  async sweep(options: { force?: boolean; paymentId?: string } = {}): Promise<RecoveryReport> {
+  sweep(options: { force?: boolean; paymentId?: string } = {}): Promise<RecoveryReport> {
+    const run = this.sweeps.then(() => this.sweepNow(options));
+    this.sweeps = run.catch(() => undefined);
+    return run;
+  }
+
+  private async sweepNow(options: { force?: boolean; paymentId?: string }): Promise<RecoveryReport> {
     const forPayment = options.paymentId ? { paymentId: options.paymentId } : {};
     // A call still pending well past the gateway timeout has no process waiting for it any more (a crash).
     const orphanedBefore = new Date(Date.now() - this.gatewayTimeoutMs - ORPHAN_GRACE_MS);
