@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run gateways:check`: per installed gateway plugin, the API version its installed SDK pins,
+// `node scripts/gateways-check.mjs`: per installed gateway plugin, the API version its installed SDK pins,
 // the one its descriptor states, the one the vendored OpenAPI document describes and the one the
 // sandbox implements, and where they drift apart. Drift is information (exit 0); the exit code
 // is 1 only when a version cannot be read, because then the comparison itself is blind.

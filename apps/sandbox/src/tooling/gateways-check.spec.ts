@@ -28,7 +28,7 @@ const installedVersion = (pkg: string) =>
   (JSON.parse(readFileSync(join(root, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string })
     .version;
 
-describe('npm run gateways:check', () => {
+describe('the gateway version check (scripts/gateways-check.mjs)', () => {
   it('reads every version, names the vendored specs older than the SDKs, and exits 0 on drift', () => {
     const { status, report } = runCheck();
     expect(status).toBe(0);

@@ -111,7 +111,7 @@ export interface SandboxDescriptor {
   readonly defaultPort: number;
   /** The test connection values this sandbox accepts out of the box; the plugin's descriptor must match. */
   readonly connectionValues: Readonly<Record<string, string>>;
-  /** The gateway API version the sandbox implements; `npm run gateways:check` compares it with the SDK's. */
+  /** The gateway API version the sandbox implements; `node scripts/gateways-check.mjs` compares it with the SDK's. */
   readonly apiVersion?: string;
   start(options: { host?: string; port: number }): Promise<RunningSandbox>;
 }
