@@ -52,7 +52,7 @@ export function dataSourceOptions(
       db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 5000');
       // Commits don't sync on the event loop; the TransactionRunner syncs the log off it where a
-      // commit must be on disk (docs/decisions/0005-sqlite-commit-durability.md).
+      // commit must be on disk (docs/decisions/0006-sqlite-commit-durability.md).
       db.pragma('synchronous = NORMAL');
     },
   };
