@@ -25,82 +25,8 @@ import { SecretOnceComponent } from '../../shared/secret-once.component';
     SecretOnceComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  styles: `
-    td,
-    th {
-      padding: 8px;
-      text-align: left;
-      border-bottom: 1px solid var(--mat-sys-outline-variant);
-    }
-  `,
-  template: `
-    <div class="page">
-      <h1>API keys</h1>
-      <pr-problem [problem]="problem()" />
-      @if (canCreate()) {
-        <section class="card">
-          <form class="row" (ngSubmit)="create()" aria-label="New API key">
-            <mat-form-field>
-              <mat-label>Merchant</mat-label>
-              <mat-select name="merchant" [(ngModel)]="merchantId" required>
-                @for (m of merchants(); track m.id) {
-                  <mat-option [value]="m.id">{{ m.name }}</mat-option>
-                }
-              </mat-select>
-            </mat-form-field>
-            <mat-form-field
-              ><mat-label>Key name</mat-label><input matInput name="name" [(ngModel)]="name"
-            /></mat-form-field>
-            <mat-form-field>
-              <mat-label>Mode</mat-label>
-              <mat-select name="mode" [(ngModel)]="mode"
-                ><mat-option value="test">Test</mat-option
-                ><mat-option value="live">Live</mat-option></mat-select
-              >
-            </mat-form-field>
-            <button mat-flat-button type="submit" [disabled]="!merchantId">Create key</button>
-          </form>
-          @if (created(); as k) {
-            <pr-secret-once testId="new-secret" [secret]="k.secret" (done)="created.set(null)"
-              >Copy this secret now: it is shown only once.</pr-secret-once
-            >
-          }
-        </section>
-      }
-      <section class="card">
-        <table class="data" aria-label="API keys">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Key</th>
-              <th scope="col">Mode</th>
-              <th scope="col">Scopes</th>
-              <th scope="col">Last used</th>
-              <th scope="col">State</th>
-              <th scope="col"></th>
-            </tr>
-          </thead>
-          <tbody>
-            @for (k of keys(); track k.id) {
-              <tr>
-                <td>{{ k.name }}</td>
-                <td class="mono">{{ k.prefix }}…</td>
-                <td>{{ k.mode }}</td>
-                <td>{{ k.scopes.join(', ') }}</td>
-                <td>{{ k.last_used_at ? (k.last_used_at | date: 'short') : 'never' }}</td>
-                <td>{{ k.revoked_at ? 'revoked' : 'active' }}</td>
-                <td>
-                  @if (!k.revoked_at && canRevoke()) {
-                    <button mat-button type="button" (click)="revoke(k)">Revoke</button>
-                  }
-                </td>
-              </tr>
-            }
-          </tbody>
-        </table>
-      </section>
-    </div>
-  `,
+  styleUrl: './api-keys.page.scss',
+  templateUrl: './api-keys.page.html',
 })
 export class ApiKeysPage implements OnInit {
   private readonly api = inject(AdminApi);

@@ -13,38 +13,7 @@ import { SessionStore } from '../../core/session.store';
   imports: [FormsModule, MatFormFieldModule, MatInputModule, MatButtonModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './auth-layout.scss',
-  template: `
-    <main class="panel">
-      <div class="brand"><img src="favicon.svg" alt="" />Payrail console</div>
-      <h1>Sign in</h1>
-      @if (expired() && !error()) {
-        <div class="notice" role="status" data-testid="expired">
-          Your session expired. Sign in again to continue.
-        </div>
-      }
-      @if (error(); as message) {
-        <div class="notice error" role="alert" data-testid="login-error">{{ message }}</div>
-      }
-      <form (ngSubmit)="submit()" #f="ngForm">
-        <mat-form-field appearance="outline">
-          <mat-label>Email</mat-label>
-          <input matInput name="email" type="email" autocomplete="username" required [(ngModel)]="email" />
-        </mat-form-field>
-        <mat-form-field appearance="outline">
-          <mat-label>Password</mat-label>
-          <input
-            matInput
-            name="password"
-            type="password"
-            autocomplete="current-password"
-            required
-            [(ngModel)]="password"
-          />
-        </mat-form-field>
-        <button mat-flat-button type="submit" [disabled]="busy() || f.invalid">Sign in</button>
-      </form>
-    </main>
-  `,
+  templateUrl: './login.page.html',
 })
 export class LoginPage {
   private readonly auth = inject(AuthApi);

@@ -14,31 +14,7 @@ import { safeReturn } from './login.page';
   imports: [FormsModule, MatFormFieldModule, MatInputModule, MatButtonModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './auth-layout.scss',
-  template: `
-    <main class="panel">
-      <div class="brand"><img src="favicon.svg" alt="" />Payrail console</div>
-      <h1>Two-step verification</h1>
-      <p class="muted">Enter the 6-digit code from your authenticator app, or one of your recovery codes.</p>
-      @if (error(); as message) {
-        <div class="notice error" role="alert" data-testid="mfa-error">{{ message }}</div>
-      }
-      <form (ngSubmit)="submit()">
-        <mat-form-field appearance="outline">
-          <mat-label>Code</mat-label>
-          <input
-            matInput
-            name="code"
-            autocomplete="one-time-code"
-            inputmode="numeric"
-            required
-            [(ngModel)]="code"
-          />
-        </mat-form-field>
-        <button mat-flat-button type="submit" [disabled]="busy() || !code.trim()">Verify</button>
-      </form>
-      <p><button mat-button type="button" (click)="cancel()">Use another account</button></p>
-    </main>
-  `,
+  templateUrl: './mfa-verify.page.html',
 })
 export class MfaVerifyPage {
   private readonly auth = inject(AuthApi);
