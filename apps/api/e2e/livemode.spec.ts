@@ -250,6 +250,24 @@ describeDb(`test and live data never mix ${dbLabel}`, () => {
     expect(bad.body.error.param).toBe('mode');
   });
 
+  test("the dashboard shows one mode's payments at a time, never test and live summed", async () => {
+    const count = async (mode: string) =>
+      (await admin('GET', `/admin/payments?mode=${mode}&page_size=1`)).body.total as number;
+    const attempts = (dashboard: { gateways: Array<{ attempts: number }> }) =>
+      dashboard.gateways.reduce((sum, g) => sum + g.attempts, 0);
+    const liveDashboard = await admin('GET', '/admin/dashboard?mode=live');
+    expect(liveDashboard.status).toBe(200);
+    expect(liveDashboard.body.mode).toBe('live');
+    expect(attempts(liveDashboard.body)).toBe(await count('live'));
+    const testDashboard = await admin('GET', '/admin/dashboard');
+    expect(testDashboard.body.mode).toBe('test');
+    expect(attempts(testDashboard.body)).toBe(await count('test'));
+    expect(await count('live')).toBeGreaterThan(0);
+    const bad = await admin('GET', '/admin/dashboard?mode=both');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.param).toBe('mode');
+  });
+
   test('the migration gives existing endpoints and events the mode of what made them', async (api) => {
     const refund = await live(api, 'POST', `/v1/payments/${livePaymentId}/refunds`, { amount: 100 });
     expect(refund.status).toBe(201);

@@ -47,8 +47,10 @@ export interface AdminPaymentActionRequest {
   reason?: string;
 }
 
-/** `GET /admin/dashboard`: today (UTC) per gateway, and the latest failures. */
+/** `GET /admin/dashboard?mode=test|live`: today (UTC) per gateway, and the latest failures, of one mode. */
 export interface DashboardResource {
+  /** Test and live payments are never summed together: the dashboard shows one mode at a time. */
+  mode: 'test' | 'live';
   since: string;
   gateways: Array<{
     gateway: string;

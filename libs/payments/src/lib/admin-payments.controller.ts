@@ -22,6 +22,7 @@ import {
 import { AdminPaymentsService } from './admin-payments.service';
 import {
   AdminCaptureDto,
+  AdminDashboardQuery,
   AdminPaymentListQuery,
   AdminRefundDto,
   TerminalPaymentDto,
@@ -144,10 +145,14 @@ export class AdminPaymentsController {
   @Get('dashboard')
   @RequirePolicy('read', 'Dashboard')
   @ApiOperation({
-    summary: 'Today (UTC) per gateway: volume, attempts and success rate; the latest failures',
+    summary:
+      'Today (UTC) per gateway: volume, attempts and success rate; the latest failures (one mode, test by default)',
   })
-  dashboard(@CurrentAdmin() admin: AdminPrincipal): Promise<DashboardResource> {
-    return this.admin.dashboard(admin.merchantIds);
+  dashboard(
+    @CurrentAdmin() admin: AdminPrincipal,
+    @Query() query: AdminDashboardQuery,
+  ): Promise<DashboardResource> {
+    return this.admin.dashboard(admin.merchantIds, query.mode ?? 'test');
   }
 
   @Get('terminal')

@@ -19,6 +19,14 @@ import { QueryInteger } from './query-params';
 
 const AMOUNT = 'must be a non-negative integer in the currency minor unit';
 
+/** `GET /admin/dashboard`: one mode at a time, test unless asked, so test and live are never summed. */
+export class AdminDashboardQuery {
+  @ApiPropertyOptional({ enum: ['test', 'live'], default: 'test' })
+  @IsOptional()
+  @IsIn(['test', 'live'], { message: "mode must be 'test' or 'live'" })
+  mode?: 'test' | 'live';
+}
+
 export class AdminPaymentListQuery {
   @IsOptional() @IsString() merchant_id?: string;
   @ApiPropertyOptional({ enum: PAYMENT_STATUSES })

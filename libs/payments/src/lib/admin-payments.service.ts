@@ -88,9 +88,16 @@ export class AdminPaymentsService {
     return payment;
   }
 
-  async dashboard(merchantIds: string[] | 'all', now = new Date()): Promise<DashboardResource> {
+  async dashboard(
+    merchantIds: string[] | 'all',
+    mode: 'test' | 'live' = 'test',
+    now = new Date(),
+  ): Promise<DashboardResource> {
     const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-    const today = await this.scoped(merchantIds).andWhere('p.createdAt >= :since', { since }).getMany();
+    const today = await this.scoped(merchantIds)
+      .andWhere('p.mode = :mode', { mode })
+      .andWhere('p.createdAt >= :since', { since })
+      .getMany();
     const byGateway = new Map<
       string,
       DashboardResource['gateways'][number] & { amounts: Map<string, number> }
@@ -129,11 +136,13 @@ export class AdminPaymentsService {
       }))
       .sort((a, b) => a.gateway.localeCompare(b.gateway));
     const failures = await this.scoped(merchantIds)
+      .andWhere('p.mode = :mode', { mode })
       .andWhere('p.status = :failed', { failed: 'failed' })
       .orderBy('p.createdAt', 'DESC')
       .take(10)
       .getMany();
     return {
+      mode,
       since: since.toISOString(),
       gateways,
       recent_failures: failures.map((p) => ({

@@ -61,7 +61,7 @@ export class AdminApi {
     return firstValueFrom(this.http.delete<T>(path));
   }
 
-  dashboard = () => this.get<DashboardResource>('/admin/dashboard');
+  dashboard = (mode: 'test' | 'live') => this.get<DashboardResource>('/admin/dashboard', { mode });
   payments = (query: AdminPaymentListQuery) => this.get<AdminPaymentPageResource>('/admin/payments', query);
   payment = (id: string) => this.get<AdminPaymentDetailResource>(`/admin/payments/${encodeURIComponent(id)}`);
   capture = (id: string, amount?: number) =>

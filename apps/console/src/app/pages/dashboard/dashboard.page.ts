@@ -1,5 +1,6 @@
 import { DatePipe, PercentPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal, type OnInit } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
 import { RouterLink } from '@angular/router';
 import type { DashboardResource } from '@payrail/api-contract';
 import type { ChartConfiguration } from 'chart.js';
@@ -8,10 +9,20 @@ import { AdminApi } from '../../core/admin.api';
 import { toProblem, type ApiProblem } from '../../core/api-problem';
 import { MoneyPipe } from '../../shared/money.pipe';
 import { ProblemComponent } from '../../shared/problem.component';
+import { TestDataBadgeComponent } from '../../shared/test-data-badge.component';
 
 @Component({
   selector: 'pr-dashboard',
-  imports: [BaseChartDirective, RouterLink, DatePipe, PercentPipe, MoneyPipe, ProblemComponent],
+  imports: [
+    MatButtonModule,
+    BaseChartDirective,
+    RouterLink,
+    DatePipe,
+    PercentPipe,
+    MoneyPipe,
+    ProblemComponent,
+    TestDataBadgeComponent,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   // Chart.js loads with this page only.
   providers: [provideCharts(withDefaultRegisterables())],
@@ -22,6 +33,12 @@ export class DashboardPage implements OnInit {
   private readonly api = inject(AdminApi);
   readonly data = signal<DashboardResource | null>(null);
   readonly problem = signal<ApiProblem | null>(null);
+  /** Test and live figures are never summed: the page shows one mode, test until live is chosen. */
+  readonly mode = signal<'test' | 'live'>('test');
+  readonly modes = [
+    { value: 'test', label: 'Test' },
+    { value: 'live', label: 'Live' },
+  ] as const;
   readonly options: ChartConfiguration<'bar'>['options'] = {
     responsive: true,
     maintainAspectRatio: false,
@@ -40,8 +57,14 @@ export class DashboardPage implements OnInit {
   });
 
   async ngOnInit(): Promise<void> {
+    await this.show(this.mode());
+  }
+
+  async show(mode: 'test' | 'live'): Promise<void> {
+    this.mode.set(mode);
+    this.problem.set(null);
     try {
-      this.data.set(await this.api.dashboard());
+      this.data.set(await this.api.dashboard(mode));
     } catch (error) {
       this.problem.set(toProblem(error));
     }
