@@ -313,6 +313,8 @@ describe('the console in Chromium', () => {
       expect(secret.length).toBeGreaterThanOrEqual(16);
       const endpointRow = page.getByTestId('endpoint-row').filter({ hasText: hookUrl });
       await expect(endpointRow.textContent()).resolves.toContain(`…${secret.slice(-4)}`);
+      // Added from the console, the endpoint is a test-mode one, and says so.
+      await expect(endpointRow.getByTestId('test-data').count()).resolves.toBe(1);
       await page.getByRole('button', { name: 'Done' }).click();
       // The secret is gone once the panel closes; read the page only after it has.
       await page.getByTestId('endpoint-secret').waitFor({ state: 'detached' });

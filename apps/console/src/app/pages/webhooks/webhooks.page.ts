@@ -19,6 +19,7 @@ import { AdminApi } from '../../core/admin.api';
 import { toProblem, type ApiProblem } from '../../core/api-problem';
 import { SessionStore } from '../../core/session.store';
 import { ProblemComponent } from '../../shared/problem.component';
+import { TestDataBadgeComponent } from '../../shared/test-data-badge.component';
 import { SecretOnceComponent } from '../../shared/secret-once.component';
 
 /** The event types an endpoint can ask for (the API refuses others, naming them). */
@@ -43,6 +44,7 @@ const INBOX_STATES = ['received', 'applied', 'ignored', 'failed'];
 @Component({
   selector: 'pr-webhooks',
   imports: [
+    TestDataBadgeComponent,
     DatePipe,
     FormsModule,
     RouterLink,
