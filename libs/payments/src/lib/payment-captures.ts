@@ -6,7 +6,7 @@ import { AttemptRunner } from './attempt-runner';
 import { Payment } from './entities/payment.entity';
 import { IdempotencyService } from './idempotency.service';
 import { refusalOf } from './payment-errors';
-import { connectionOf, validMoney } from './payment-inputs';
+import { actionTarget, validMoney } from './payment-inputs';
 import { PaymentLedger } from './payment-ledger';
 import { PaymentOutcomes } from './payment-outcomes';
 import { PaymentReads } from './payment-reads';
@@ -34,10 +34,11 @@ export class PaymentCaptures {
     input: { amount?: number; final?: boolean },
     context: AuditActorContext = SYSTEM_ACTOR,
   ): Promise<Payment> {
-    const payment = await this.reads.get(owner, id);
-    await this.idempotency.attachResource(undefined, payment.id);
-    const record = await connectionOf(this.connections, payment);
-    const gateway = this.connections.gatewayFor(record);
+    const { payment, record, gateway } = await actionTarget(
+      { reads: this.reads, idempotency: this.idempotency, connections: this.connections },
+      owner,
+      id,
+    );
     const amount = input.amount ?? payment.amountCapturable;
     const final = input.final ?? true;
     if (input.amount !== undefined) validMoney(input.amount, payment.currency, 'amount');
@@ -94,10 +95,11 @@ export class PaymentCaptures {
   }
 
   async void(owner: PaymentOwner, id: string, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
-    const payment = await this.reads.get(owner, id);
-    await this.idempotency.attachResource(undefined, payment.id);
-    const record = await connectionOf(this.connections, payment);
-    const gateway = this.connections.gatewayFor(record);
+    const { payment, record, gateway } = await actionTarget(
+      { reads: this.reads, idempotency: this.idempotency, connections: this.connections },
+      owner,
+      id,
+    );
     if (!gateway.capabilities.void)
       throw ApiError.invalid('id', `${gateway.displayName} does not void authorizations`);
     const connection = await this.connections.toGatewayConnection(record);

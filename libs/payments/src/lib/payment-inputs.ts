@@ -1,7 +1,10 @@
 import { ApiError } from '@payrail/api-contract';
 import type { ConnectionService, GatewayConnectionRecord } from '@payrail/gateways';
-import { assertAmount, MoneyError, normalizeCurrency } from '@payrail/plugin-sdk';
+import { assertAmount, MoneyError, normalizeCurrency, type PaymentGateway } from '@payrail/plugin-sdk';
 import type { Payment } from './entities/payment.entity';
+import type { IdempotencyService } from './idempotency.service';
+import type { PaymentOwner } from './payment-owner';
+import type { PaymentReads } from './payment-reads';
 
 /** The currency's code once amount and currency are valid money; a 400 naming the parameter otherwise. */
 export function validMoney(amount: number, currency: string, param = 'amount'): string {
@@ -33,4 +36,19 @@ export async function connectionOf(
       message: `the payment's connection ${payment.connectionId} no longer exists`,
     });
   return record;
+}
+
+/**
+ * What a capture, void or refund acts on: the owner's payment (now tied to the request's
+ * Idempotency-Key), the connection it was made on and that connection's gateway.
+ */
+export async function actionTarget(
+  services: { reads: PaymentReads; idempotency: IdempotencyService; connections: ConnectionService },
+  owner: PaymentOwner,
+  id: string,
+): Promise<{ payment: Payment; record: GatewayConnectionRecord; gateway: PaymentGateway }> {
+  const payment = await services.reads.get(owner, id);
+  await services.idempotency.attachResource(undefined, payment.id);
+  const record = await connectionOf(services.connections, payment);
+  return { payment, record, gateway: services.connections.gatewayFor(record) };
 }

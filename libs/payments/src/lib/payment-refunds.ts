@@ -11,7 +11,7 @@ import { Payment } from './entities/payment.entity';
 import { Refund } from './entities/refund.entity';
 import { IdempotencyService } from './idempotency.service';
 import { refusalOf } from './payment-errors';
-import { connectionOf, validMoney } from './payment-inputs';
+import { actionTarget, validMoney } from './payment-inputs';
 import { PaymentLedger } from './payment-ledger';
 import { PaymentOutcomes } from './payment-outcomes';
 import { PaymentReads } from './payment-reads';
@@ -40,10 +40,11 @@ export class PaymentRefunds {
     input: { amount?: number; reason?: string },
     context: AuditActorContext = SYSTEM_ACTOR,
   ): Promise<Refund> {
-    const payment = await this.reads.get(owner, id);
-    await this.idempotency.attachResource(undefined, payment.id);
-    const record = await connectionOf(this.connections, payment);
-    const gateway = this.connections.gatewayFor(record);
+    const { payment, record, gateway } = await actionTarget(
+      { reads: this.reads, idempotency: this.idempotency, connections: this.connections },
+      owner,
+      id,
+    );
     const amount =
       input.amount ?? payment.amountCaptured - payment.amountRefunded - payment.amountRefundPending;
     if (input.amount !== undefined) validMoney(input.amount, payment.currency, 'amount');
