@@ -2,6 +2,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
+import { maskSmtpUrl, parseSmtpUrl, SmtpSettingsError } from '@payrail/notifications';
 import { FAULT_POINTS } from '@payrail/payments';
 import { sandboxPortVariable } from '@payrail/plugin-sdk';
 import { INSTALLED } from './plugins';
@@ -58,6 +59,8 @@ export interface PayrailConfig {
   metricsToken?: string;
   /** The API serves HTTPS itself (TLS 1.2 minimum, HSTS) with this PEM certificate and key. */
   tls?: { cert: string; key: string };
+  /** `PAYRAIL_SMTP_URL`: where email goes (alerts, receipts, support); unset: no email is sent. */
+  smtpUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -217,6 +220,15 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
       '16 to 512 printable characters without spaces (openssl rand -hex 32)',
       '(hidden)',
     );
+  const smtpUrl = env['PAYRAIL_SMTP_URL'] || undefined;
+  if (smtpUrl !== undefined) {
+    try {
+      parseSmtpUrl(smtpUrl);
+    } catch (error) {
+      if (!(error instanceof SmtpSettingsError)) throw error;
+      throw new ConfigError('PAYRAIL_SMTP_URL', error.message, maskSmtpUrl(smtpUrl));
+    }
+  }
   const faultInjection = env['PAYRAIL_FAULT_INJECTION'] || undefined;
   if (
     faultInjection !== undefined &&
@@ -288,6 +300,7 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     countStatements: oneOf(env, 'PAYRAIL_COUNT_STATEMENTS', 'off', ['on', 'off']) === 'on',
     metricsToken,
     tls,
+    smtpUrl,
   };
 }
 

@@ -6,6 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { httpMetrics } from '@payrail/monitoring';
 import { loadKeyring } from '@payrail/secrets';
 import { AppModule } from './app.module';
 import { BODY_LIMITS, bodyReader } from './body-reader';
@@ -71,6 +72,7 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
         config.tls || config.trustProxy.length ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     }),
   );
+  app.use(httpMetrics());
   app.use(securityHeaders());
   app.use(requestContext(options.logger));
   app.use(bodyReader(BODY_LIMITS, (req) => !req.path.startsWith('/webhooks/')));
