@@ -6,6 +6,7 @@ import { AuditRetentionSchedule } from './audit-retention.schedule';
 import { GatewaysModule } from '@payrail/gateways';
 import { IdentityModule, RateLimitModule } from '@payrail/identity';
 import { JobsModule } from '@payrail/jobs';
+import { PaymentSessionsModule } from '@payrail/payment-sessions';
 import { PaymentsModule, RecoveryJobsModule, requestValidationPipe } from '@payrail/payments';
 import type { Keyring } from '@payrail/secrets';
 import { WebhooksModule } from '@payrail/webhooks';
@@ -58,6 +59,7 @@ export class AppModule {
           runRelay: options.config.jobs,
         }),
         RecoveryJobsModule.forRoot({ intervalMs: options.config.recoveryIntervalMs }),
+        PaymentSessionsModule.forRoot({ publicUrl: options.config.publicUrl }),
         ...(options.plugins ?? pluginModules(options.config)),
       ],
       controllers: [HealthController, AuditController, MetricsController],
