@@ -6,6 +6,7 @@ import { AuditRetentionSchedule } from './audit-retention.schedule';
 import { GatewaysModule } from '@payrail/gateways';
 import { IdentityModule, RateLimitModule } from '@payrail/identity';
 import { JobsModule } from '@payrail/jobs';
+import { NotificationsModule } from '@payrail/notifications';
 import { PaymentSessionsModule } from '@payrail/payment-sessions';
 import { PaymentsModule, RecoveryJobsModule, requestValidationPipe } from '@payrail/payments';
 import type { Keyring } from '@payrail/secrets';
@@ -57,6 +58,10 @@ export class AppModule {
           allowHttpLoopback: options.config.webhookAllowHttpLoopback,
           retryScheduleMs: options.config.webhookRetryScheduleMs,
           runRelay: options.config.jobs,
+        }),
+        NotificationsModule.forRoot({
+          smtpUrl: options.config.smtpUrl,
+          allowHttpLoopback: options.config.webhookAllowHttpLoopback,
         }),
         RecoveryJobsModule.forRoot({ intervalMs: options.config.recoveryIntervalMs }),
         PaymentSessionsModule.forRoot({ publicUrl: options.config.publicUrl }),

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { httpMetrics } from '@payrail/monitoring';
 import { CheckoutCorsMiddleware } from '@payrail/payment-sessions';
 import { loadKeyring } from '@payrail/secrets';
 import type { NextFunction, Request, Response } from 'express';
@@ -54,6 +55,7 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
       referrerPolicy: { policy: 'no-referrer' },
     }),
   );
+  app.use(httpMetrics());
   app.use(securityHeaders());
   app.use(requestContext(options.logger));
   app.use(bodyReader(BODY_LIMITS, (req) => !req.path.startsWith('/webhooks/')));
