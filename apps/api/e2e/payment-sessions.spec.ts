@@ -235,13 +235,14 @@ describeDb(`payment sessions ${dbLabel}`, () => {
   });
 
   it('names what is wrong in a bad session request', async () => {
-    for (const [body, param] of [
+    const bad: Array<[Record<string, unknown>, string]> = [
       [{ amount: 0 }, 'amount'],
       [{ currency: 'us' }, 'currency'],
       [{ return_url: 'javascript:alert(1)' }, 'return_url'],
       [{ gateway: 'nope' }, 'gateway'],
       [{ expires_in: 999999 }, 'expires_in'],
-    ] as const) {
+    ];
+    for (const [body, param] of bad) {
       const res = await env.api.request('POST', '/v1/payment_sessions', {
         amount: 100,
         currency: 'usd',
