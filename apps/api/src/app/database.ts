@@ -11,6 +11,7 @@ import { PAYMENT_ENTITIES } from '@payrail/payments';
 import { SUPPORT_ENTITIES } from '@payrail/support';
 import { WEBHOOK_ENTITIES } from '@payrail/webhooks';
 import { MIGRATIONS } from '../migrations';
+import { PRIVACY_ENTITIES } from '../privacy/privacy-entities';
 import type { PayrailConfig } from './config';
 
 export const ENTITIES = [
@@ -22,6 +23,7 @@ export const ENTITIES = [
   ...WEBHOOK_ENTITIES,
   ...SUPPORT_ENTITIES,
   ...PAYMENT_SESSION_ENTITIES,
+  ...PRIVACY_ENTITIES,
 ];
 
 /** SQLite in the data folder by default; PostgreSQL from DATABASE_URL. Migrations run at start, never `synchronize`. */
@@ -58,6 +60,8 @@ export function dataSourceOptions(
       // Commits don't sync on the event loop; the TransactionRunner syncs the log off it where a
       // commit must be on disk (docs/decisions/0006-sqlite-commit-durability.md).
       db.pragma('synchronous = NORMAL');
+      // Deleted and overwritten content is zeroed in the file, so an erased value leaves no old page behind.
+      db.pragma('secure_delete = ON');
     },
   };
 }

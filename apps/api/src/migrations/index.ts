@@ -5,6 +5,7 @@ import { JobsAndWebhooks1770000000000 } from './1770000000000-jobs-and-webhooks'
 import { LivemodeSeparation1770600000000 } from './1770600000000-livemode-separation';
 import { RefundCaptureParts1770700000000 } from './1770700000000-refund-capture-parts';
 import { KnowledgeBase1771400000000 } from './1771400000000-knowledge-base';
+import { PrivacyRequests1771500000000 } from './1771500000000-privacy-requests';
 import { PaymentSessions1771800000000 } from './1771800000000-payment-sessions';
 
 /** Every migration, in order. Later migrations are appended here. */
@@ -16,5 +17,6 @@ export const MIGRATIONS = [
   LivemodeSeparation1770600000000,
   RefundCaptureParts1770700000000,
   KnowledgeBase1771400000000,
+  PrivacyRequests1771500000000,
   PaymentSessions1771800000000,
 ];
