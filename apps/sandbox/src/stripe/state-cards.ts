@@ -5,10 +5,10 @@ import { invalidRequest, parameterInvalid, parameterMissing, resourceMissing } f
 import { Params } from './form';
 import { nowSeconds, stripeId } from './ids';
 import { cardError, type CardRecord, type PaymentMethodRecord, type StripeObject } from './state-types';
-import { StripeLedger } from './state-ledger';
+import { StripeSettlements } from './state-settlement';
 
 /** Card details, tokens and PaymentMethods, as Stripe checks and stores them. */
-export class StripeCards extends StripeLedger {
+export class StripeCards extends StripeSettlements {
   // ---- cards, tokens and payment methods ----
 
   /** Checks raw card details as Stripe does when a token or PaymentMethod is created. */

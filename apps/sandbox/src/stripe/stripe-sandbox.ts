@@ -5,6 +5,7 @@ import { invalidRequest, parameterInvalid, StripeApiError } from './errors';
 import { parseForm, Params, type FormObject } from './form';
 import { stripeId } from './ids';
 import { StripeState, type RequestContext, type StripeObject } from './state';
+import type { StripeSettlements } from './state-settlement';
 import {
   canonicalJson,
   ExchangeRecorder,
@@ -13,6 +14,7 @@ import {
   requestFingerprint,
   templatePattern,
 } from '../kit';
+import { settlementControl } from './settlement-controls';
 import { WebhookDispatcher, type WebhookDeliveryAttempt } from './webhook-delivery';
 import {
   apiKey,
@@ -171,6 +173,8 @@ export interface StripeSandbox {
   authenticate(paymentIntentId: string, result?: 'succeed' | 'fail'): StripeObject;
   /** Makes every pending balance transaction available now. */
   settleBalance(): number;
+  /** The account's balance, payouts and settlement discrepancy controls (see README: settlement controls). */
+  readonly settlements: StripeSettlements;
   /** Moves asynchronous test refunds (pending / failing cards) to their final state now. */
   settleRefunds(): number;
   /** Stops the server, webhook deliveries and every pending timer. */
@@ -317,14 +321,13 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       const type = params.string('type');
       const source = params.string('source');
       const currency = params.string('currency');
-      const rows = state
-        .listBalanceTransactions()
-        .filter(
-          (t) =>
-            (!type || t.type === type) &&
-            (!source || t.source === source) &&
-            (!currency || t.currency === currency),
-        );
+      const payout = params.string('payout');
+      const rows = (payout ? state.payoutTransactions(payout) : state.listBalanceTransactions()).filter(
+        (t) =>
+          (!type || t.type === type) &&
+          (!source || t.source === source) &&
+          (!currency || t.currency === currency),
+      );
       return list(rows, params, '/v1/balance_transactions');
     }),
     route(
@@ -333,6 +336,22 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       'balance',
       'read',
       ({ params, path }) => (params.only(), state.retrieveBalanceTransaction(path['id'])),
+    ),
+    route('GET', '/v1/payouts', 'balance', 'read', ({ params }) => {
+      params.only(...LIST_PARAMS, 'status', 'arrival_date', 'destination');
+      const status = params.string('status');
+      return list(
+        state.listPayouts().filter((p) => !status || p.status === status),
+        params,
+        '/v1/payouts',
+      );
+    }),
+    route(
+      'GET',
+      '/v1/payouts/{id}',
+      'balance',
+      'read',
+      ({ params, path }) => (params.only(), state.retrievePayout(path['id'])),
     ),
     route('GET', '/v1/charges', 'charges', 'read', ({ params }) => {
       params.only(...LIST_PARAMS, 'payment_intent', 'customer', 'transfer_group');
@@ -740,6 +759,8 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
         return json(200, { settled: state.settleBalance() });
       if (method === 'POST' && path === '/_sandbox/refunds/settle')
         return json(200, { settled: state.settleRefunds(ctx) });
+      const settlement = settlementControl(state, method, path, input, ctx);
+      if (settlement) return json(settlement.status, settlement.body);
       if (method === 'GET' && path === '/_sandbox/webhook_deliveries')
         return json(200, { data: dispatcher.attempts });
       return json(404, {
@@ -812,6 +833,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       return state.authenticate(id, result === 'succeed', { requestId: stripeId('req', 14), origin });
     },
     settleBalance: () => state.settleBalance(),
+    settlements: state,
     settleRefunds: () => state.settleRefunds({ requestId: stripeId('req', 14), origin }),
     async close() {
       dispatcher.close();
