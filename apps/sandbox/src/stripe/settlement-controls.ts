@@ -46,10 +46,12 @@ export function settlementControl(
   switch (path.slice('/_sandbox/settlements/'.length)) {
     case 'payout':
       return ok({ object: 'list', data: state.payOut() });
-    case 'dispute':
-      return ok(
-        state.dispute(reference(input), input['amount'] === undefined ? undefined : integer(input, 'amount')),
-      );
+    case 'dispute': {
+      // A chargeback on the charge, lost at once: its amount and the dispute fee leave the balance.
+      const charge = state.transactionOf(reference(input)).source ?? '';
+      const dispute = state.openDispute(charge, String(input['reason'] ?? 'fraudulent'), false, ctx);
+      return ok(dispute);
+    }
     case 'fee':
       return ok(
         state.feeAdjustment(

@@ -3,9 +3,6 @@ import { nowSeconds, stripeId } from './ids';
 import { StripeLedger } from './state-ledger';
 import type { BalanceTransactionObject, StripeObject } from './state-types';
 
-/** What Stripe keeps for a lost dispute, per currency, in minor units (USD 15.00). */
-export const DISPUTE_FEE = 1500;
-
 export type PayoutObject = StripeObject & {
   amount: number;
   currency: string;
@@ -15,19 +12,18 @@ export type PayoutObject = StripeObject & {
 };
 
 /**
- * Payouts and the discrepancies a test injects into the balance: a dispute, a fee, an amount
- * off by some minor units, and rows hidden for good (missing) or until released (late). Hidden
+ * Payouts and the discrepancies a test injects into the balance: a fee, an amount off by some
+ * minor units, and rows hidden for good (missing) or until released (late). Hidden
  * rows are neither listed nor paid out.
  */
 export class StripeSettlements extends StripeLedger {
   readonly payouts = new Map<string, PayoutObject>();
-  readonly disputes = new Map<string, StripeObject>();
   /** Balance transaction id → the payout that carried it. */
   readonly paidBy = new Map<string, string>();
   private readonly hidden = new Map<string, 'missing' | 'late'>();
 
   override find(id: string): StripeObject | undefined {
-    return this.payouts.get(id) ?? this.disputes.get(id) ?? super.find(id);
+    return this.payouts.get(id) ?? super.find(id);
   }
 
   override listBalanceTransactions(): BalanceTransactionObject[] {
@@ -124,56 +120,6 @@ export class StripeSettlements extends StripeLedger {
       throw invalidRequest(`no captured charge or refund with a balance transaction for '${reference}'`, {
         param: 'payment_intent',
       });
-    return txn;
-  }
-
-  /** Books a lost dispute on a captured charge: the disputed amount leaves the balance, plus the dispute fee. */
-  dispute(reference: string, amount?: number): BalanceTransactionObject {
-    const charge = this.charges.get(this.transactionOf(reference).source ?? '');
-    if (!charge) throw invalidRequest(`'${reference}' is not a captured charge`, { param: 'payment_intent' });
-    const disputed = amount ?? charge.amount_captured;
-    if (!Number.isInteger(disputed) || disputed < 1 || disputed > charge.amount_captured)
-      throw invalidRequest('amount must be a whole number of minor units, at most what was captured', {
-        param: 'amount',
-      });
-    const id = stripeId('dp');
-    const txn = this.balanceTransaction({
-      amount: -disputed,
-      fee: DISPUTE_FEE,
-      currency: charge.currency,
-      type: 'adjustment',
-      reporting_category: 'dispute',
-      source: id,
-      description: `Chargeback withdrawal for ${charge.id}`,
-      availableNow: true,
-    });
-    txn.fee_details = [
-      {
-        amount: DISPUTE_FEE,
-        application: null,
-        currency: charge.currency,
-        description: 'Dispute fee',
-        type: 'stripe_fee',
-      },
-    ];
-    const dispute = this.track({
-      id,
-      object: 'dispute',
-      amount: disputed,
-      balance_transactions: [structuredClone(txn)],
-      charge: charge.id,
-      created: nowSeconds(),
-      currency: charge.currency,
-      evidence: {},
-      evidence_details: { due_by: null, has_evidence: false, past_due: false, submission_count: 0 },
-      is_charge_refundable: false,
-      livemode: false,
-      metadata: {},
-      payment_intent: charge.payment_intent,
-      reason: 'fraudulent',
-      status: 'lost',
-    });
-    this.disputes.set(id, dispute);
     return txn;
   }
 
