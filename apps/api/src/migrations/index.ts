@@ -4,6 +4,7 @@ import { IdentityAccess1768000000000 } from './1768000000000-identity-access';
 import { JobsAndWebhooks1770000000000 } from './1770000000000-jobs-and-webhooks';
 import { LivemodeSeparation1770600000000 } from './1770600000000-livemode-separation';
 import { RefundCaptureParts1770700000000 } from './1770700000000-refund-capture-parts';
+import { Reconciliation1771200000000 } from './1771200000000-reconciliation';
 
 /** Every migration, in order. Later migrations are appended here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   JobsAndWebhooks1770000000000,
   LivemodeSeparation1770600000000,
   RefundCaptureParts1770700000000,
+  Reconciliation1771200000000,
 ];
