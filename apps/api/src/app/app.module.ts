@@ -6,6 +6,7 @@ import { AuditRetentionSchedule } from './audit-retention.schedule';
 import { GatewaysModule } from '@payrail/gateways';
 import { IdentityModule, RateLimitModule } from '@payrail/identity';
 import { JobsModule } from '@payrail/jobs';
+import { NotificationsModule } from '@payrail/notifications';
 import { PaymentsModule, RecoveryJobsModule, requestValidationPipe } from '@payrail/payments';
 import type { Keyring } from '@payrail/secrets';
 import { WebhooksModule } from '@payrail/webhooks';
@@ -56,6 +57,10 @@ export class AppModule {
           allowHttpLoopback: options.config.webhookAllowHttpLoopback,
           retryScheduleMs: options.config.webhookRetryScheduleMs,
           runRelay: options.config.jobs,
+        }),
+        NotificationsModule.forRoot({
+          smtpUrl: options.config.smtpUrl,
+          allowHttpLoopback: options.config.webhookAllowHttpLoopback,
         }),
         RecoveryJobsModule.forRoot({ intervalMs: options.config.recoveryIntervalMs }),
         ...(options.plugins ?? pluginModules(options.config)),

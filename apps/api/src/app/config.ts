@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
+import { maskSmtpUrl, parseSmtpUrl, SmtpSettingsError } from '@payrail/notifications';
 import { FAULT_POINTS } from '@payrail/payments';
 import { sandboxPortVariable } from '@payrail/plugin-sdk';
 import { INSTALLED } from './plugins';
@@ -54,6 +55,8 @@ export interface PayrailConfig {
   countStatements: boolean;
   /** When set, `/metrics` answers only `Authorization: Bearer <this token>`. */
   metricsToken?: string;
+  /** `PAYRAIL_SMTP_URL`: where email goes (alerts, receipts, support); unset: no email is sent. */
+  smtpUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -213,6 +216,15 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
       '16 to 512 printable characters without spaces (openssl rand -hex 32)',
       '(hidden)',
     );
+  const smtpUrl = env['PAYRAIL_SMTP_URL'] || undefined;
+  if (smtpUrl !== undefined) {
+    try {
+      parseSmtpUrl(smtpUrl);
+    } catch (error) {
+      if (!(error instanceof SmtpSettingsError)) throw error;
+      throw new ConfigError('PAYRAIL_SMTP_URL', error.message, maskSmtpUrl(smtpUrl));
+    }
+  }
   const faultInjection = env['PAYRAIL_FAULT_INJECTION'] || undefined;
   if (
     faultInjection !== undefined &&
@@ -269,6 +281,7 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     faultInjection,
     countStatements: oneOf(env, 'PAYRAIL_COUNT_STATEMENTS', 'off', ['on', 'off']) === 'on',
     metricsToken,
+    smtpUrl,
   };
 }
 
