@@ -9,6 +9,7 @@ import { JobsModule } from '@payrail/jobs';
 import { NotificationsModule } from '@payrail/notifications';
 import { PaymentsModule, RecoveryJobsModule, requestValidationPipe } from '@payrail/payments';
 import type { Keyring } from '@payrail/secrets';
+import { ReconciliationModule } from '@payrail/reconciliation';
 import { WebhooksModule } from '@payrail/webhooks';
 import { BootstrapService, SEED_OPTIONS, type SeedOptions } from './bootstrap.service';
 import type { PayrailConfig } from './config';
@@ -63,6 +64,12 @@ export class AppModule {
           allowHttpLoopback: options.config.webhookAllowHttpLoopback,
         }),
         RecoveryJobsModule.forRoot({ intervalMs: options.config.recoveryIntervalMs }),
+        ReconciliationModule.forRoot({
+          scheduleIntervalMs: options.config.reconciliationIntervalMs,
+          settlementDelayMs: options.config.reconciliationSettlementDelayMs,
+          exportDir: options.config.exportDir,
+          runSchedule: options.config.jobs,
+        }),
         ...(options.plugins ?? pluginModules(options.config)),
       ],
       controllers: [HealthController, AuditController, MetricsController],

@@ -7,6 +7,7 @@ import { GATEWAY_ENTITIES } from '@payrail/gateways';
 import { IDENTITY_ENTITIES } from '@payrail/identity';
 import { JOB_ENTITIES } from '@payrail/jobs';
 import { PAYMENT_ENTITIES } from '@payrail/payments';
+import { RECONCILIATION_ENTITIES } from '@payrail/reconciliation';
 import { WEBHOOK_ENTITIES } from '@payrail/webhooks';
 import { MIGRATIONS } from '../migrations';
 import type { PayrailConfig } from './config';
@@ -18,6 +19,7 @@ export const ENTITIES = [
   ...AUDIT_ENTITIES,
   ...JOB_ENTITIES,
   ...WEBHOOK_ENTITIES,
+  ...RECONCILIATION_ENTITIES,
 ];
 
 /** SQLite in the data folder by default; PostgreSQL from DATABASE_URL. Migrations run at start, never `synchronize`. */

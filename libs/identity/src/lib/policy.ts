@@ -33,6 +33,8 @@ export const POLICY_SUBJECTS = [
   'Job',
   'Dashboard',
   'Terminal',
+  'Report',
+  'Reconciliation',
 ] as const;
 export type PolicySubject = (typeof POLICY_SUBJECTS)[number];
 
@@ -75,6 +77,7 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     Job: ['read', 'retry'],
     Dashboard: READ,
     Terminal: ['create'],
+    Report: ['read', 'export'],
   },
   platform_engineer: {
     Payment: READ,
@@ -95,6 +98,9 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     Connection: READ,
     Merchant: READ,
     Dashboard: READ,
+    Report: ['read', 'export'],
+    // Runs (`create`) and resolves exceptions (`update`).
+    Reconciliation: ['read', 'create', 'update'],
   },
   support: {
     Payment: READ,
@@ -118,6 +124,8 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     WebhookEndpoint: READ,
     WebhookDelivery: READ,
     Dashboard: READ,
+    Report: ['read', 'export'],
+    Reconciliation: READ,
   },
 };
 

@@ -72,7 +72,7 @@ export interface MatchRules {
 
 export interface MatchResult {
   /** `attempt:<id>`, `record:<dedup key>` or `payout:<id>`: what the result is about. */
-  subjectKey: string;
+  targetKey: string;
   kind: ResultKind;
   /** The rule and the values it compared. */
   reason: string;
@@ -87,11 +87,15 @@ export interface MatchResult {
   at: Date;
 }
 
-const RECORD_KIND_OF: Record<Movement['type'], GatewayRecord['kind']> = { capture: 'charge', refund: 'refund' };
+const RECORD_KIND_OF: Record<Movement['type'], GatewayRecord['kind']> = {
+  capture: 'charge',
+  refund: 'refund',
+};
 const GONE = new Set(['failed', 'reversed']);
 
 const byTimeThenKey = (a: GatewayRecord, b: GatewayRecord) =>
-  a.occurredAt.getTime() - b.occurredAt.getTime() || (a.dedupKey < b.dedupKey ? -1 : a.dedupKey > b.dedupKey ? 1 : 0);
+  a.occurredAt.getTime() - b.occurredAt.getTime() ||
+  (a.dedupKey < b.dedupKey ? -1 : a.dedupKey > b.dedupKey ? 1 : 0);
 
 function recordReference(record: GatewayRecord): string | null {
   return record.kind === 'refund' ? record.refundReference : record.captureReference;
@@ -100,7 +104,7 @@ function recordReference(record: GatewayRecord): string | null {
 /** The verdict on a movement paired with its record: agreement, or the first thing that differs. */
 export function judgePair(movement: Movement, record: GatewayRecord, rule: string): MatchResult {
   const base = {
-    subjectKey: `attempt:${movement.attemptId}`,
+    targetKey: `attempt:${movement.attemptId}`,
     movement,
     record,
     currency: movement.currency,
@@ -141,7 +145,7 @@ export function judgePair(movement: Movement, record: GatewayRecord, rule: strin
 
 function unpairedRecord(record: GatewayRecord, kind: ResultKind, reason: string): MatchResult {
   return {
-    subjectKey: `record:${record.dedupKey}`,
+    targetKey: `record:${record.dedupKey}`,
     kind,
     reason,
     record,
@@ -158,7 +162,7 @@ export function unpairedMovement(movement: Movement, rules: MatchRules): MatchRe
   const age = rules.now.getTime() - movement.at.getTime();
   const late = age >= rules.settlementDelayMs;
   return {
-    subjectKey: `attempt:${movement.attemptId}`,
+    targetKey: `attempt:${movement.attemptId}`,
     kind: late ? 'missing_at_gateway' : 'expected',
     reason: late
       ? `no gateway record for this ${movement.type} ${Math.floor(age / 3600_000)} h after it, past the settlement delay of ${Math.round(rules.settlementDelayMs / 3600_000)} h`
@@ -184,7 +188,11 @@ export interface GroupOutcome {
  * mismatch. A record left over is a duplicate when it repeats a paired one, else money Payrail
  * has no record of; a dispute on a payment Payrail knows is a status mismatch.
  */
-export function matchPayment(movements: readonly Movement[], records: readonly GatewayRecord[]): GroupOutcome {
+export function matchPayment(
+  movements: readonly Movement[],
+  records: readonly GatewayRecord[],
+  pairedElsewhere: readonly GatewayRecord[] = [],
+): GroupOutcome {
   const results: MatchResult[] = [];
   const paired = new Set<GatewayRecord>();
   const open = new Set(movements);
@@ -226,7 +234,7 @@ export function matchPayment(movements: readonly Movement[], records: readonly G
     if (found) pair(movement, found, 'paired by payment reference');
   }
 
-  const pairedRecords = [...paired];
+  const pairedRecords = [...paired, ...pairedElsewhere];
   for (const record of money) {
     if (paired.has(record)) continue;
     if (record.status === 'failed') continue;
@@ -240,7 +248,11 @@ export function matchPayment(movements: readonly Movement[], records: readonly G
     );
     if (twin) {
       results.push(
-        unpairedRecord(record, 'duplicate', `repeats gateway record ${twin.id} (${record.amount} ${record.currency})`),
+        unpairedRecord(
+          record,
+          'duplicate',
+          `repeats gateway record ${twin.id} (${record.amount} ${record.currency})`,
+        ),
       );
       continue;
     }
@@ -312,13 +324,17 @@ export function matchByAmount(
     if (best) {
       taken.add(best);
       results.push(
-        judgePair(movement, best, `matched on amount and currency within ${Math.round(bestGap / 60_000)} min`),
+        judgePair(
+          movement,
+          best,
+          `matched on amount and currency within ${Math.round(bestGap / 60_000)} min`,
+        ),
       );
     } else results.push(unpairedMovement(movement, rules));
   }
   const rest = left.filter((r) => !taken.has(r));
   // What is left still goes through the per-payment rules (duplicates, disputes, fees), with no movement.
-  if (rest.length) results.push(...matchPayment([], rest).results);
+  if (rest.length) results.push(...matchPayment([], rest, [...taken]).results);
   return results;
 }
 
@@ -326,7 +342,7 @@ export function matchByAmount(
 export function checkPayout(payout: GatewayPayout, entryNetSum: number, entryCount: number): MatchResult {
   const agrees = entryNetSum === payout.amount;
   return {
-    subjectKey: `payout:${payout.payoutId}`,
+    targetKey: `payout:${payout.payoutId}`,
     kind: agrees ? 'matched' : 'amount_mismatch',
     reason: agrees
       ? `${entryCount} entries add up to the payout's ${payout.amount} ${payout.currency}`
@@ -343,7 +359,7 @@ export function checkPayout(payout: GatewayPayout, entryNetSum: number, entryCou
 /** The line a result adds to the run's digest: only what the inputs decide, never ids or times of the run. */
 export function digestLine(result: MatchResult): string {
   return [
-    result.subjectKey,
+    result.targetKey,
     result.kind,
     result.record?.dedupKey ?? '',
     result.currency,

@@ -7,7 +7,15 @@ import { TransactionRunner } from '@payrail/database';
 import { Clock } from '@payrail/identity';
 import { ReconciliationException } from './entities/reconciliation-exception.entity';
 import { ReconciliationRun, type CurrencyTotals } from './entities/reconciliation-run.entity';
-import { GroupedStream, movementQuery, recordQuery, toMovement, toPayout, toRecord, type Window } from './ledger-reads';
+import {
+  GroupedStream,
+  movementQuery,
+  recordQuery,
+  toMovement,
+  toPayout,
+  toRecord,
+  type Window,
+} from './ledger-reads';
 import {
   checkPayout,
   digestLine,
@@ -131,7 +139,9 @@ export class ReconciliationRunner {
       }
     };
     const emit = async (results: MatchResult[]) => {
-      for (const r of results.sort((a, b) => (a.subjectKey < b.subjectKey ? -1 : a.subjectKey > b.subjectKey ? 1 : 0))) {
+      for (const r of results.sort((a, b) =>
+        a.targetKey < b.targetKey ? -1 : a.targetKey > b.targetKey ? 1 : 0,
+      )) {
         if (!belongs(r)) continue;
         counts[r.kind] += 1;
         hash.update(`${digestLine(r)}\n`);
@@ -158,8 +168,8 @@ export class ReconciliationRunner {
     const leftRecords: GatewayRecord[] = [];
     for (;;) {
       const [mk, rk] = await Promise.all([movements.peekKey(), records.peekKey()]);
-      if (mk === null && rk === null) break;
-      const key = mk === null ? rk! : rk === null ? mk : mk < rk ? mk : rk;
+      const key = mk === null ? rk : rk === null ? mk : mk < rk ? mk : rk;
+      if (key === null) break;
       const [ms, rs] = await Promise.all([movements.take(key), records.take(key)]);
       if (key === '') {
         // Neither side names a payment: only the fallback rule can pair them.
@@ -209,7 +219,9 @@ export class ReconciliationRunner {
         ORDER BY o.payout_id${this.sql.byteOrder}`,
       [w.connectionId, this.sql.date(w.from), this.sql.date(w.to)],
     )) as Record<string, unknown>[];
-    return rows.map((row) => checkPayout(toPayout(this.sql, row), Number(row['entries_net']), Number(row['entries'])));
+    return rows.map((row) =>
+      checkPayout(toPayout(this.sql, row), Number(row['entries_net']), Number(row['entries'])),
+    );
   }
 
   /** Gross, fees and net per currency of the gateway's records in the window (payouts aside): never summed across currencies. */
@@ -251,16 +263,18 @@ export class ReconciliationRunner {
       .getMany();
     if (!stale.length) return;
     const items = await this.dataSource.query(
-      `SELECT subject_key, kind FROM reconciliation_items WHERE connection_id = ${p(1)} AND subject_key IN (${stale
+      `SELECT target_key, kind FROM reconciliation_items WHERE connection_id = ${p(1)} AND target_key IN (${stale
         .map((_, i) => p(i + 2))
         .join(', ')})`,
-      [run.connectionId, ...stale.map((x) => x.subjectKey)],
+      [run.connectionId, ...stale.map((x) => x.targetKey)],
     );
     const now = this.clock.now();
-    const kindNow = new Map((items as Array<{ subject_key: string; kind: string }>).map((i) => [i.subject_key, i.kind]));
+    const kindNow = new Map(
+      (items as Array<{ target_key: string; kind: string }>).map((i) => [i.target_key, i.kind]),
+    );
     await this.tx.run(async (m) => {
       for (const x of stale) {
-        const note = `run ${run.id} finds ${kindNow.get(x.subjectKey) ?? 'nothing to reconcile'} here now`;
+        const note = `run ${run.id} finds ${kindNow.get(x.targetKey) ?? 'nothing to reconcile'} here now`;
         await m.update(ReconciliationException, x.id, {
           status: 'resolved',
           resolution: 'auto_matched',
@@ -274,7 +288,10 @@ export class ReconciliationRunner {
             action: 'reconciliation.exception_resolved',
             merchantId: x.merchantId,
             resource: { type: 'reconciliation_exception', id: x.id },
-            change: { before: { status: x.status, kind: x.kind }, after: { status: 'resolved', resolution: 'auto_matched' } },
+            change: {
+              before: { status: x.status, kind: x.kind },
+              after: { status: 'resolved', resolution: 'auto_matched' },
+            },
             reason: note,
           },
           m,

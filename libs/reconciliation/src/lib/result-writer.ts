@@ -43,7 +43,7 @@ export class ResultWriter {
     const rows = results.map((r) => [
       newId('rci'),
       this.run.connectionId,
-      r.subjectKey,
+      r.targetKey,
       this.run.id,
       r.kind,
       r.movement?.paymentId ?? null,
@@ -59,11 +59,11 @@ export class ResultWriter {
     ]);
     await this.sql.insertMany(
       m,
-      `INSERT INTO reconciliation_items (id, connection_id, subject_key, run_id, kind, payment_id, attempt_id,
+      `INSERT INTO reconciliation_items (id, connection_id, target_key, run_id, kind, payment_id, attempt_id,
         record_id, currency, payrail_amount, gateway_amount, fee, occurred_at, created_at, updated_at)`,
       15,
       rows,
-      `ON CONFLICT (connection_id, subject_key) DO UPDATE SET run_id = excluded.run_id, kind = excluded.kind,
+      `ON CONFLICT (connection_id, target_key) DO UPDATE SET run_id = excluded.run_id, kind = excluded.kind,
         payment_id = excluded.payment_id, attempt_id = excluded.attempt_id, record_id = excluded.record_id,
         currency = excluded.currency, payrail_amount = excluded.payrail_amount,
         gateway_amount = excluded.gateway_amount, fee = excluded.fee, occurred_at = excluded.occurred_at,
@@ -75,12 +75,15 @@ export class ResultWriter {
 
   private async writeExceptions(m: EntityManager, results: MatchResult[]): Promise<void> {
     const existing = await m.find(ReconciliationException, {
-      where: { connectionId: this.run.connectionId, subjectKey: In(results.map((r) => r.subjectKey)) },
+      where: { connectionId: this.run.connectionId, targetKey: In(results.map((r) => r.targetKey)) },
     });
-    const byKey = new Map(existing.map((e) => [`${e.subjectKey}|${e.kind}`, e]));
+    const byKey = new Map(existing.map((e) => [`${e.targetKey}|${e.kind}`, e]));
     const recordIds = results.map((r) => r.record?.id).filter((id): id is string => !!id);
     const raws = recordIds.length
-      ? await m.find(SettlementRecordRow, { where: { id: In(recordIds) }, select: ['id', 'raw', 'gatewayType'] })
+      ? await m.find(SettlementRecordRow, {
+          where: { id: In(recordIds) },
+          select: { id: true, raw: true, gatewayType: true },
+        })
       : [];
     const rawOf = new Map(raws.map((r) => [r.id, r]));
     const rows: ReconciliationException[] = [];
@@ -104,7 +107,7 @@ export class ResultWriter {
         : r.payout
           ? { payout_id: r.payout.payoutId, amount: r.payout.amount, currency: r.payout.currency }
           : null;
-      const found = byKey.get(`${r.subjectKey}|${r.kind}`);
+      const found = byKey.get(`${r.targetKey}|${r.kind}`);
       const row =
         found ??
         m.create(ReconciliationException, {
@@ -112,7 +115,7 @@ export class ResultWriter {
           connectionId: this.run.connectionId,
           merchantId: this.run.merchantId,
           gateway: this.run.gateway,
-          subjectKey: r.subjectKey,
+          targetKey: r.targetKey,
           kind: r.kind,
           status: 'open',
           runId: this.run.id,

@@ -5,7 +5,7 @@ export type ExceptionStatus = 'open' | 'acknowledged' | 'resolved';
 
 /** A result that is not a match, with both sides and its resolution, kept across runs. */
 @Entity('reconciliation_exceptions')
-@Index(['connectionId', 'subjectKey', 'kind'], { unique: true })
+@Index(['connectionId', 'targetKey', 'kind'], { unique: true })
 @Index(['status', 'gateway', 'kind'])
 @Index(['lastRunId'])
 @Index(['connectionId', 'occurredAt'])
@@ -19,8 +19,8 @@ export class ReconciliationException extends BaseRecord {
   @Column({ type: 'varchar', length: 40 })
   gateway!: string;
 
-  @Column({ name: 'subject_key', type: 'varchar', length: 320 })
-  subjectKey!: string;
+  @Column({ name: 'target_key', type: 'varchar', length: 320 })
+  targetKey!: string;
 
   @Column({ type: 'varchar', length: 24 })
   kind!: string;

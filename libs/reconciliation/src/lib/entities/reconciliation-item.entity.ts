@@ -6,7 +6,7 @@ import { BaseRecord, bigintAsNumber } from '@payrail/database';
  * covered it: its result, both amounts and the gateway's fee. Unique per connection on the subject.
  */
 @Entity('reconciliation_items')
-@Index(['connectionId', 'subjectKey'], { unique: true })
+@Index(['connectionId', 'targetKey'], { unique: true })
 @Index(['attemptId'])
 @Index(['connectionId', 'occurredAt'])
 export class ReconciliationItem extends BaseRecord {
@@ -14,8 +14,8 @@ export class ReconciliationItem extends BaseRecord {
   connectionId!: string;
 
   /** `attempt:<id>`, `record:<dedup key>` or `payout:<reference>`. */
-  @Column({ name: 'subject_key', type: 'varchar', length: 320 })
-  subjectKey!: string;
+  @Column({ name: 'target_key', type: 'varchar', length: 320 })
+  targetKey!: string;
 
   @Column({ name: 'run_id', type: 'varchar', length: 40 })
   runId!: string;

@@ -32,8 +32,8 @@ export class ReportExport extends BaseRecord {
   @Column({ type: 'integer', default: 0 })
   progress!: number;
 
-  @Column({ name: 'file_name', type: 'varchar', length: 200, nullable: true })
-  fileName!: string | null;
+  @Column({ name: 'stored_file', type: 'varchar', length: 200, nullable: true })
+  storedFile!: string | null;
 
   @Column({ type: 'varchar', length: 500, nullable: true })
   error!: string | null;
