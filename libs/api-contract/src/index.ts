@@ -8,3 +8,4 @@ export * from './lib/console';
 export * from './lib/webhooks';
 export * from './lib/jobs';
 export * from './lib/reconciliation';
+export * from './lib/support';

@@ -10,6 +10,7 @@ import { NotificationsModule } from '@payrail/notifications';
 import { PaymentsModule, RecoveryJobsModule, requestValidationPipe } from '@payrail/payments';
 import type { Keyring } from '@payrail/secrets';
 import { ReconciliationModule } from '@payrail/reconciliation';
+import { defaultSeedDir, SupportModule } from '@payrail/support';
 import { WebhooksModule } from '@payrail/webhooks';
 import { BootstrapService, SEED_OPTIONS, type SeedOptions } from './bootstrap.service';
 import type { PayrailConfig } from './config';
@@ -70,6 +71,7 @@ export class AppModule {
           exportDir: options.config.exportDir,
           runSchedule: options.config.jobs,
         }),
+        SupportModule.forRoot({ publicUrl: options.config.publicUrl, seedDir: defaultSeedDir() }),
         ...(options.plugins ?? pluginModules(options.config)),
       ],
       controllers: [HealthController, AuditController, MetricsController],

@@ -1,9 +1,12 @@
 import { NestFactory } from '@nestjs/core';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
+import type { HttpsOptions } from '@nestjs/common/interfaces/external/https-options.interface';
+import type { TlsOptions } from 'node:tls';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { httpMetrics } from '@payrail/monitoring';
 import { loadKeyring } from '@payrail/secrets';
 import { AppModule } from './app.module';
 import { BODY_LIMITS, bodyReader } from './body-reader';
@@ -12,6 +15,15 @@ import { serveConsole } from './console-static';
 import type { PayrailConfig } from './config';
 import { JsonLogger, requestContext } from './logging';
 import { securityHeaders } from './security-headers';
+
+/** The oldest TLS version the API's own HTTPS listener accepts. */
+export const TLS_MIN_VERSION = 'TLSv1.2';
+
+/** Nest's type omits `minVersion`; https.createServer takes every TLS option. */
+function httpsOptions(tls: NonNullable<PayrailConfig['tls']>): HttpsOptions {
+  const options: HttpsOptions & Pick<TlsOptions, 'minVersion'> = { ...tls, minVersion: TLS_MIN_VERSION };
+  return options;
+}
 
 export interface CreateAppOptions {
   logger: Logger;
@@ -42,7 +54,12 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
       },
     }),
     // Bodies are read by `bodyReader`, after the request has its id, so every refusal carries it.
-    { bodyParser: false, logger: new JsonLogger(options.logger), abortOnError: false },
+    {
+      bodyParser: false,
+      logger: new JsonLogger(options.logger),
+      abortOnError: false,
+      ...(config.tls ? { httpsOptions: httpsOptions(config.tls) } : {}),
+    },
   );
   // Helmet sends nosniff, Referrer-Policy and the rest; the CSP and Cache-Control are Payrail's own, per path.
   app.use(
@@ -50,8 +67,12 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
       contentSecurityPolicy: false,
       frameguard: { action: 'deny' },
       referrerPolicy: { policy: 'no-referrer' },
+      // HSTS only where clients reach Payrail over HTTPS: served here, or by the trusted proxy in front.
+      strictTransportSecurity:
+        config.tls || config.trustProxy.length ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     }),
   );
+  app.use(httpMetrics());
   app.use(securityHeaders());
   app.use(requestContext(options.logger));
   app.use(bodyReader(BODY_LIMITS, (req) => !req.path.startsWith('/webhooks/')));

@@ -8,6 +8,7 @@ import { IDENTITY_ENTITIES } from '@payrail/identity';
 import { JOB_ENTITIES } from '@payrail/jobs';
 import { PAYMENT_ENTITIES } from '@payrail/payments';
 import { RECONCILIATION_ENTITIES } from '@payrail/reconciliation';
+import { SUPPORT_ENTITIES } from '@payrail/support';
 import { WEBHOOK_ENTITIES } from '@payrail/webhooks';
 import { MIGRATIONS } from '../migrations';
 import type { PayrailConfig } from './config';
@@ -20,6 +21,7 @@ export const ENTITIES = [
   ...JOB_ENTITIES,
   ...WEBHOOK_ENTITIES,
   ...RECONCILIATION_ENTITIES,
+  ...SUPPORT_ENTITIES,
 ];
 
 /** SQLite in the data folder by default; PostgreSQL from DATABASE_URL. Migrations run at start, never `synchronize`. */

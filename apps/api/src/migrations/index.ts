@@ -5,6 +5,7 @@ import { JobsAndWebhooks1770000000000 } from './1770000000000-jobs-and-webhooks'
 import { LivemodeSeparation1770600000000 } from './1770600000000-livemode-separation';
 import { RefundCaptureParts1770700000000 } from './1770700000000-refund-capture-parts';
 import { Reconciliation1771200000000 } from './1771200000000-reconciliation';
+import { KnowledgeBase1771400000000 } from './1771400000000-knowledge-base';
 
 /** Every migration, in order. Later migrations are appended here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   LivemodeSeparation1770600000000,
   RefundCaptureParts1770700000000,
   Reconciliation1771200000000,
+  KnowledgeBase1771400000000,
 ];

@@ -35,6 +35,10 @@ export const POLICY_SUBJECTS = [
   'Terminal',
   'Report',
   'Reconciliation',
+  'KbArticle',
+  'Issue',
+  'SupportCase',
+  'SupportPolicy',
 ] as const;
 export type PolicySubject = (typeof POLICY_SUBJECTS)[number];
 
@@ -56,7 +60,9 @@ const READ: readonly PolicyAction[] = ['read'];
  * `Terminal` is the console's virtual terminal: test-mode payments with sandbox cards, to try a
  * gateway end to end. It is not `create` on `Payment` (which no console role but the owner holds:
  * payments come from merchants' servers), and roles that handle money or customers (finance,
- * support) or only look (auditor) do not get it. The one place access is decided; the
+ * support) or only look (auditor) do not get it. The knowledge base's editors (`update` on
+ * `KbArticle`) also see drafts; support opens, comments on and escalates cases (`update` on
+ * `SupportCase`), admins manage the SLA policies and business-hours calendars (`SupportPolicy`). The one place access is decided; the
  * README table and `GET /admin/roles` are generated from it. `manage` means every action.
  */
 export const PERMISSION_MATRIX: Record<Role, Grants> = {
@@ -78,6 +84,10 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     Dashboard: READ,
     Terminal: ['create'],
     Report: ['read', 'export'],
+    KbArticle: ['read', 'create', 'update', 'export'],
+    Issue: ['read', 'update'],
+    SupportCase: ALL,
+    SupportPolicy: ALL,
   },
   platform_engineer: {
     Payment: READ,
@@ -91,6 +101,10 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     Job: ['read', 'retry'],
     Dashboard: READ,
     Terminal: ['create'],
+    KbArticle: ['read', 'create', 'update', 'export'],
+    Issue: ['read', 'update'],
+    SupportCase: ['read', 'create', 'update'],
+    SupportPolicy: READ,
   },
   finance: {
     Payment: ['read', 'capture', 'void', 'refund', 'export'],
@@ -101,6 +115,9 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     Report: ['read', 'export'],
     // Runs (`create`) and resolves exceptions (`update`).
     Reconciliation: ['read', 'create', 'update'],
+    KbArticle: READ,
+    Issue: READ,
+    SupportCase: ['read', 'create'],
   },
   support: {
     Payment: READ,
@@ -110,6 +127,10 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     InboxEvent: READ,
     Job: READ,
     Dashboard: READ,
+    KbArticle: READ,
+    Issue: ['read', 'update'],
+    SupportCase: ['read', 'create', 'update'],
+    SupportPolicy: READ,
   },
   auditor: {
     Payment: ['read', 'export'],
@@ -126,6 +147,10 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     Dashboard: READ,
     Report: ['read', 'export'],
     Reconciliation: READ,
+    KbArticle: READ,
+    Issue: READ,
+    SupportCase: READ,
+    SupportPolicy: READ,
   },
 };
 

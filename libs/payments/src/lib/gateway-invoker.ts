@@ -1,5 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { GatewayError, redactText, type Outcome } from '@payrail/plugin-sdk';
+import { recordGatewayCall } from '@payrail/monitoring';
+import { GatewayError, redactText, type GatewayConnection, type Outcome } from '@payrail/plugin-sdk';
+
+/** Which gateway and connection a call goes to (metrics labels and the per-connection circuit). */
+export interface CallTarget {
+  gateway: string;
+  connection: GatewayConnection;
+}
 
 export interface Invocation<T> {
   outcome: Outcome<T>;
@@ -9,6 +16,7 @@ export interface Invocation<T> {
 /**
  * Calls a plugin operation and always comes back with an `Outcome`: a thrown error or a
  * plugin that overruns its timeout becomes an indeterminate failure, never a lost promise.
+ * Every call is counted and timed (`payrail_gateway_*`), in memory.
  */
 @Injectable()
 export class GatewayInvoker {
@@ -16,9 +24,10 @@ export class GatewayInvoker {
 
   async invoke<T>(
     operation: string,
-    timeoutMs: number,
+    target: CallTarget,
     call: () => Promise<Outcome<T>>,
   ): Promise<Invocation<T>> {
+    const timeoutMs = target.connection.timeoutMs;
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const overrun = new Promise<Outcome<T>>((resolve) => {
@@ -55,6 +64,8 @@ export class GatewayInvoker {
     } finally {
       clearTimeout(timer);
     }
-    return { outcome, latencyMs: Math.round(performance.now() - started) };
+    const elapsed = performance.now() - started;
+    recordGatewayCall(target.gateway, operation, outcome.ok ? null : outcome.error, elapsed / 1000);
+    return { outcome, latencyMs: Math.round(elapsed) };
   }
 }

@@ -164,8 +164,10 @@ export class PaymentCreation {
       amount: null,
       request: { card: { last4: card.number.slice(-4), exp_month: card.expMonth, exp_year: card.expYear } },
     });
-    const { outcome, latencyMs } = await this.invoker.invoke('tokenize', connection.timeoutMs, () =>
-      gateway.tokenize(connection, { card, customer, idempotencyKey: attempt.idempotencyKey }),
+    const { outcome, latencyMs } = await this.invoker.invoke(
+      'tokenize',
+      { gateway: gateway.code, connection },
+      () => gateway.tokenize(connection, { card, customer, idempotencyKey: attempt.idempotencyKey }),
     );
     const result = await this.tx.lazy(async (m) => {
       const current = await this.ledger.lock(m, payment.id);
