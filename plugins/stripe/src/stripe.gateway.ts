@@ -77,6 +77,7 @@ export const STRIPE_FIELDS = [
     key: 'publishableKey',
     label: 'Publishable key',
     secret: false,
+    browser: true,
     required: false,
     description: "The front end's key, for Stripe.js.",
     pattern: '^pk_(test|live)_[A-Za-z0-9]+$',

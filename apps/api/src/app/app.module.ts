@@ -7,6 +7,7 @@ import { GatewaysModule } from '@payrail/gateways';
 import { IdentityModule, RateLimitModule } from '@payrail/identity';
 import { JobsModule } from '@payrail/jobs';
 import { NotificationsModule } from '@payrail/notifications';
+import { PaymentSessionsModule } from '@payrail/payment-sessions';
 import { PaymentsModule, RecoveryJobsModule, requestValidationPipe } from '@payrail/payments';
 import type { Keyring } from '@payrail/secrets';
 import { ReconciliationModule } from '@payrail/reconciliation';
@@ -72,6 +73,7 @@ export class AppModule {
           runSchedule: options.config.jobs,
         }),
         SupportModule.forRoot({ publicUrl: options.config.publicUrl, seedDir: defaultSeedDir() }),
+        PaymentSessionsModule.forRoot({ publicUrl: options.config.publicUrl }),
         ...(options.plugins ?? pluginModules(options.config)),
       ],
       controllers: [HealthController, AuditController, MetricsController],

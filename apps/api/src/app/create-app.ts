@@ -7,7 +7,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { httpMetrics } from '@payrail/monitoring';
+import { CheckoutCorsMiddleware } from '@payrail/payment-sessions';
 import { loadKeyring } from '@payrail/secrets';
+import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { BODY_LIMITS, bodyReader } from './body-reader';
 import { BootstrapService } from './bootstrap.service';
@@ -76,6 +78,9 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
   app.use(securityHeaders());
   app.use(requestContext(options.logger));
   app.use(bodyReader(BODY_LIMITS, (req) => !req.path.startsWith('/webhooks/')));
+  // The browser's two session calls answer only the merchant's registered origins (CORS), before any route.
+  const cors = app.get(CheckoutCorsMiddleware);
+  app.use((req: Request, res: Response, next: NextFunction) => void cors.use(req, res, next).catch(next));
   // Only the configured proxies may say who the client is (X-Forwarded-For) or that TLS was used.
   app.set('trust proxy', config.trustProxy.length ? config.trustProxy : false);
   app.enableShutdownHooks();

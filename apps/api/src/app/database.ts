@@ -6,6 +6,7 @@ import { STATEMENT_COUNTER } from '@payrail/database';
 import { GATEWAY_ENTITIES } from '@payrail/gateways';
 import { IDENTITY_ENTITIES } from '@payrail/identity';
 import { JOB_ENTITIES } from '@payrail/jobs';
+import { PAYMENT_SESSION_ENTITIES } from '@payrail/payment-sessions';
 import { PAYMENT_ENTITIES } from '@payrail/payments';
 import { RECONCILIATION_ENTITIES } from '@payrail/reconciliation';
 import { SUPPORT_ENTITIES } from '@payrail/support';
@@ -22,6 +23,7 @@ export const ENTITIES = [
   ...WEBHOOK_ENTITIES,
   ...RECONCILIATION_ENTITIES,
   ...SUPPORT_ENTITIES,
+  ...PAYMENT_SESSION_ENTITIES,
 ];
 
 /** SQLite in the data folder by default; PostgreSQL from DATABASE_URL. Migrations run at start, never `synchronize`. */

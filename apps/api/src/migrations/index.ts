@@ -6,6 +6,7 @@ import { LivemodeSeparation1770600000000 } from './1770600000000-livemode-separa
 import { RefundCaptureParts1770700000000 } from './1770700000000-refund-capture-parts';
 import { Reconciliation1771200000000 } from './1771200000000-reconciliation';
 import { KnowledgeBase1771400000000 } from './1771400000000-knowledge-base';
+import { PaymentSessions1771800000000 } from './1771800000000-payment-sessions';
 
 /** Every migration, in order. Later migrations are appended here. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   RefundCaptureParts1770700000000,
   Reconciliation1771200000000,
   KnowledgeBase1771400000000,
+  PaymentSessions1771800000000,
 ];
