@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createApp } from './app/create-app';
 import { ConfigError, loadConfig } from './app/config';
-import { createRootLogger } from './app/logging';
+import { createRootLogger, logDestination } from './app/logging';
 
 async function main(): Promise<void> {
   let config;
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createRootLogger(config.logLevel);
+  const logger = createRootLogger(config.logLevel, logDestination(config.logFile));
   const app = await createApp(config, {
     logger,
     announce: (message) => {
