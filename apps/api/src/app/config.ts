@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
+import type { CircuitSettings } from '@payrail/monitoring';
 import { maskSmtpUrl, parseSmtpUrl, SmtpSettingsError } from '@payrail/notifications';
 import { FAULT_POINTS } from '@payrail/payments';
 import { sandboxPortVariable } from '@payrail/plugin-sdk';
@@ -57,6 +58,8 @@ export interface PayrailConfig {
   metricsToken?: string;
   /** `PAYRAIL_SMTP_URL`: where email goes (alerts, receipts, support); unset: no email is sent. */
   smtpUrl?: string;
+  /** Per-connection circuit breakers (`PAYRAIL_CIRCUIT_*`). */
+  circuit: CircuitSettings;
 }
 
 export class ConfigError extends Error {
@@ -282,6 +285,12 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     countStatements: oneOf(env, 'PAYRAIL_COUNT_STATEMENTS', 'off', ['on', 'off']) === 'on',
     metricsToken,
     smtpUrl,
+    circuit: {
+      failureRatePercent: integer(env, 'PAYRAIL_CIRCUIT_FAILURE_RATE', 50, 1, 100),
+      minimumCalls: integer(env, 'PAYRAIL_CIRCUIT_MIN_CALLS', 10, 1, 10000),
+      windowMs: integer(env, 'PAYRAIL_CIRCUIT_WINDOW_MS', 30000, 100, 3600000),
+      openMs: integer(env, 'PAYRAIL_CIRCUIT_OPEN_MS', 30000, 50, 3600000),
+    },
   };
 }
 

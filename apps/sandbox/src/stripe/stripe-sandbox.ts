@@ -12,6 +12,7 @@ import {
   ReplayStore,
   requestFingerprint,
   templatePattern,
+  Unavailability,
 } from '../kit';
 import { WebhookDispatcher, type WebhookDeliveryAttempt } from './webhook-delivery';
 import {
@@ -230,6 +231,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
   const idempotency = new ReplayStore<IdempotentEntry>();
   const recorder = new ExchangeRecorder<RecordedExchange>(Boolean(options.record));
   const faults: Fault[] = [];
+  const unavailable = new Unavailability();
   const pendingTimers = new Map<NodeJS.Timeout, () => void>();
   let latencyMs = 0;
   let origin = '';
@@ -538,6 +540,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       if (--fault.remaining <= 0) faults.shift();
       return sendError(faultError(fault.status));
     }
+    if (unavailable.next()) return sendError(faultError(503));
     if (!matched) {
       return sendError(
         invalidRequest(
@@ -725,6 +728,11 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
           latencyMs = ms;
         }
         return json(200, { latency_ms: ms });
+      }
+      if (method === 'POST' && path === '/_sandbox/unavailable') {
+        const problem = unavailable.set(input['ratio']);
+        if (problem) return json(400, { error: { message: problem } });
+        return json(200, { ratio: unavailable.current });
       }
       if (method === 'POST' && path === '/_sandbox/faults') {
         const status = Number(input['status']);
