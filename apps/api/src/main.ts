@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
   logger.info(
     { port: config.port, database: config.databaseUrl ? 'postgres' : 'sqlite', data_dir: config.dataDir },
-    `Payrail API listening on http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port} (docs at /docs)`,
+    `Payrail API listening on ${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port} (docs at /docs)`,
   );
 }
 

@@ -8,3 +8,4 @@ export * from './lib/endpoint';
 export * from './lib/cards';
 export * from './lib/redact';
 export * from './lib/descriptor';
+export * from './lib/live-tls';

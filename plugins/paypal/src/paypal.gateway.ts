@@ -79,6 +79,7 @@ export const PAYPAL_FIELDS: readonly ConnectionField[] = [
     key: 'clientId',
     label: 'Client ID',
     secret: false,
+    browser: true,
     required: true,
     description: 'REST app client ID from the PayPal developer dashboard.',
   },

@@ -86,9 +86,20 @@ export const SQUARE_FIELDS: readonly ConnectionField[] = [
     key: 'locationId',
     label: 'Location ID',
     secret: false,
+    browser: true,
     required: true,
     description: 'The Square location payments are taken at.',
     pattern: '^[A-Za-z0-9]{1,32}$',
+  },
+  {
+    key: 'applicationId',
+    label: 'Application ID',
+    secret: false,
+    browser: true,
+    required: false,
+    description:
+      "The Square application's id (sandbox-sq0idb-… or sq0idp-…), for the Web Payments SDK in the customer's browser.",
+    pattern: '^(sandbox-)?sq0id[a-z]-[A-Za-z0-9_-]+$',
   },
   {
     key: 'webhookSignatureKey',

@@ -4,6 +4,7 @@ import {
   fail,
   GatewayError,
   RegisterGateway,
+  LiveTlsAgent,
   resolveEndpoint,
   succeed,
   type AuthorizeRequest,
@@ -48,6 +49,8 @@ export const STRIPE_PLUGIN_OPTIONS = Symbol('STRIPE_PLUGIN_OPTIONS');
 export interface StripePluginOptions {
   /** Seconds a webhook signature stays valid; Stripe's default is 300. */
   webhookToleranceSeconds?: number;
+  /** The agent live connections go through; a `LiveTlsAgent` (TLS 1.2+, certificates verified) when absent. */
+  liveAgent?: LiveTlsAgent;
 }
 
 /** The connection values a Stripe connection stores (the `fields`). */
@@ -74,6 +77,7 @@ export const STRIPE_FIELDS = [
     key: 'publishableKey',
     label: 'Publishable key',
     secret: false,
+    browser: true,
     required: false,
     description: "The front end's key, for Stripe.js.",
     pattern: '^pk_(test|live)_[A-Za-z0-9]+$',
@@ -171,8 +175,11 @@ export class StripeGateway implements PaymentGateway, WebhookRegistrar {
   /** One SDK client per connection and key; rebuilt only when the key, endpoint or timeout changes. */
   private readonly clients = new Map<string, Stripe>();
 
+  private readonly liveAgent: LiveTlsAgent;
+
   constructor(@Optional() @Inject(STRIPE_PLUGIN_OPTIONS) private readonly options: StripePluginOptions = {}) {
     this.options = options ?? {};
+    this.liveAgent = this.options.liveAgent ?? new LiveTlsAgent();
   }
 
   private client(connection: GatewayConnection): Stripe {
@@ -196,6 +203,7 @@ export class StripeGateway implements PaymentGateway, WebhookRegistrar {
         host: endpoint.host,
         port: endpoint.port,
         protocol: endpoint.protocol,
+        ...(connection.mode === 'live' ? { httpAgent: this.liveAgent } : {}),
         // Payrail retries with its own keys; the SDK must not retry behind its back.
         maxNetworkRetries: 0,
         timeout: connection.timeoutMs,

@@ -8,8 +8,10 @@ import { IdentityModule, RateLimitModule } from '@payrail/identity';
 import { JobsModule } from '@payrail/jobs';
 import { CircuitBreakerModule } from '@payrail/monitoring';
 import { NotificationsModule } from '@payrail/notifications';
+import { PaymentSessionsModule } from '@payrail/payment-sessions';
 import { PaymentsModule, RecoveryJobsModule, requestValidationPipe } from '@payrail/payments';
 import type { Keyring } from '@payrail/secrets';
+import { defaultSeedDir, SupportModule } from '@payrail/support';
 import { WebhooksModule } from '@payrail/webhooks';
 import { BootstrapService, SEED_OPTIONS, type SeedOptions } from './bootstrap.service';
 import type { PayrailConfig } from './config';
@@ -69,6 +71,8 @@ export class AppModule {
           allowHttpLoopback: options.config.webhookAllowHttpLoopback,
         }),
         RecoveryJobsModule.forRoot({ intervalMs: options.config.recoveryIntervalMs }),
+        SupportModule.forRoot({ publicUrl: options.config.publicUrl, seedDir: defaultSeedDir() }),
+        PaymentSessionsModule.forRoot({ publicUrl: options.config.publicUrl }),
         ...(options.plugins ?? pluginModules(options.config)),
       ],
       controllers: [HealthController, AuditController, MetricsController],

@@ -1,3 +1,5 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import type { CircuitSettings } from '@payrail/monitoring';
@@ -56,6 +58,8 @@ export interface PayrailConfig {
   countStatements: boolean;
   /** When set, `/metrics` answers only `Authorization: Bearer <this token>`. */
   metricsToken?: string;
+  /** The API serves HTTPS itself (TLS 1.2 minimum, HSTS) with this PEM certificate and key. */
+  tls?: { cert: string; key: string };
   /** `PAYRAIL_SMTP_URL`: where email goes (alerts, receipts, support); unset: no email is sent. */
   smtpUrl?: string;
   /** Per-connection circuit breakers (`PAYRAIL_CIRCUIT_*`). */
@@ -246,6 +250,20 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
       production ? 'unset in production (it is a test setting)' : 'a whole number from 1 to 999',
       faultHits,
     );
+  const trustedProxies = trustProxy(env);
+  const tls = tlsFiles(env);
+  if (production && !tls && trustedProxies.length === 0)
+    throw new ConfigError(
+      'PAYRAIL_TLS_CERT',
+      'in production, PAYRAIL_TLS_CERT and PAYRAIL_TLS_KEY (HTTPS served by Payrail) or PAYRAIL_TRUST_PROXY naming the TLS-terminating proxy in front',
+      undefined,
+    );
+  if (production && env['NODE_TLS_REJECT_UNAUTHORIZED'] === '0')
+    throw new ConfigError(
+      'NODE_TLS_REJECT_UNAUTHORIZED',
+      'unset in production: gateway and webhook connections verify certificates',
+      '0',
+    );
   return {
     port,
     host: env['HOST'] || '0.0.0.0',
@@ -273,7 +291,7 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
         : resolve(env['PAYRAIL_CONSOLE_DIR'] || './dist/apps/console/browser'),
     redisUrl,
     queuePrefix: env['PAYRAIL_QUEUE_PREFIX'] || 'payrail',
-    trustProxy: trustProxy(env),
+    trustProxy: trustedProxies,
     apiKeyRateLimit: apiKeyRateLimit(env),
     jobs: oneOf(env, 'PAYRAIL_JOBS', 'on', ['on', 'off']) === 'on',
     jobPollMs: integer(env, 'PAYRAIL_JOB_POLL_MS', 1000, 10, 60000),
@@ -284,6 +302,7 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     faultInjection,
     countStatements: oneOf(env, 'PAYRAIL_COUNT_STATEMENTS', 'off', ['on', 'off']) === 'on',
     metricsToken,
+    tls,
     smtpUrl,
     circuit: {
       failureRatePercent: integer(env, 'PAYRAIL_CIRCUIT_FAILURE_RATE', 50, 1, 100),
@@ -292,6 +311,31 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
       openMs: integer(env, 'PAYRAIL_CIRCUIT_OPEN_MS', 30000, 50, 3600000),
     },
   };
+}
+
+/** `PAYRAIL_TLS_CERT` / `PAYRAIL_TLS_KEY`: PEM files, both or neither, read and parsed now so a bad one stops the start. */
+function tlsFiles(env: Env): PayrailConfig['tls'] {
+  const certFile = env['PAYRAIL_TLS_CERT'] || undefined;
+  const keyFile = env['PAYRAIL_TLS_KEY'] || undefined;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile)
+    throw new ConfigError('PAYRAIL_TLS_CERT', 'a PEM certificate file, set with PAYRAIL_TLS_KEY', undefined);
+  if (!keyFile)
+    throw new ConfigError('PAYRAIL_TLS_KEY', 'a PEM private key file, set with PAYRAIL_TLS_CERT', undefined);
+  const read = (variable: string, file: string, parse: (pem: string) => unknown, what: string): string => {
+    try {
+      const pem = readFileSync(file, 'utf8');
+      parse(pem);
+      return pem;
+    } catch {
+      throw new ConfigError(variable, `a readable ${what} in PEM`, file);
+    }
+  };
+  const cert = read('PAYRAIL_TLS_CERT', certFile, (pem) => new X509Certificate(pem), 'certificate');
+  const key = read('PAYRAIL_TLS_KEY', keyFile, (pem) => createPrivateKey(pem), 'private key');
+  if (!new X509Certificate(cert).checkPrivateKey(createPrivateKey(key)))
+    throw new ConfigError('PAYRAIL_TLS_KEY', "the private key of PAYRAIL_TLS_CERT's certificate", keyFile);
+  return { cert, key };
 }
 
 export const PAYRAIL_CONFIG = Symbol.for('payrail.config');

@@ -6,7 +6,9 @@ import { STATEMENT_COUNTER } from '@payrail/database';
 import { GATEWAY_ENTITIES } from '@payrail/gateways';
 import { IDENTITY_ENTITIES } from '@payrail/identity';
 import { JOB_ENTITIES } from '@payrail/jobs';
+import { PAYMENT_SESSION_ENTITIES } from '@payrail/payment-sessions';
 import { PAYMENT_ENTITIES } from '@payrail/payments';
+import { SUPPORT_ENTITIES } from '@payrail/support';
 import { WEBHOOK_ENTITIES } from '@payrail/webhooks';
 import { MIGRATIONS } from '../migrations';
 import type { PayrailConfig } from './config';
@@ -18,6 +20,8 @@ export const ENTITIES = [
   ...AUDIT_ENTITIES,
   ...JOB_ENTITIES,
   ...WEBHOOK_ENTITIES,
+  ...SUPPORT_ENTITIES,
+  ...PAYMENT_SESSION_ENTITIES,
 ];
 
 /** SQLite in the data folder by default; PostgreSQL from DATABASE_URL. Migrations run at start, never `synchronize`. */

@@ -12,6 +12,8 @@ export const SQUARE_SANDBOX_DEFAULTS = Object.freeze({
   /** Authenticates, but may only read: writes answer 403 INSUFFICIENT_SCOPES. */
   readOnlyAccessToken: 'EAAAtest-payrail-sandbox-read-only-token',
   locationId: 'LPAYRAILSANDBOX1',
+  /** The Web Payments SDK stand-in's application id (`Square.payments(applicationId, locationId)`). */
+  applicationId: 'sandbox-sq0idb-PayrailSandbox',
   merchantId: 'MLPAYRAILSANDBOX',
   currency: 'USD',
   squareVersion: '2026-09-16',

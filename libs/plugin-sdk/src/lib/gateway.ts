@@ -9,6 +9,11 @@ export interface ConnectionField {
   label: string;
   /** Secret fields are write-only: stored encrypted, never returned, shown as a masked hint. */
   secret: boolean;
+  /**
+   * Public values the gateway's own browser SDK needs (a publishable key, an application or
+   * client id): a payment session hands them to the customer's browser. Never set on a secret.
+   */
+  browser?: boolean;
   required: boolean;
   description?: string;
   /** A regular expression (source) the value must match, checked before the connection is saved. */

@@ -1,0 +1,76 @@
+/** The knowledge base, the issue log and support cases, as the API and the console see them. */
+
+export interface KbArticleResource {
+  object: 'kb_article';
+  id: string;
+  slug: string;
+  title: string;
+  summary: string;
+  /** Markdown. */
+  symptoms: string;
+  cause: string;
+  resolution: string;
+  /** The three sections rendered and sanitized: safe to place in a page. */
+  body_html: string;
+  audience: 'internal' | 'merchant';
+  gateway: string;
+  taxonomy_codes: string[];
+  gateway_codes: string[];
+  retryable: boolean;
+  customer_message: string;
+  tags: string[];
+  status: 'draft' | 'published';
+  version: number;
+  updated_at: string;
+  updated_by: string | null;
+  /** The console page: `{PAYRAIL_PUBLIC_URL}/kb/{slug}`. */
+  url: string;
+  /** A search hit's highlighted passage: escaped HTML with `<mark>` around the matches. */
+  snippet?: string;
+  versions?: KbArticleVersionResource[];
+}
+
+export interface KbArticleVersionResource {
+  version: number;
+  author_id: string | null;
+  created_at: string;
+}
+
+export interface KbArticleWrite {
+  slug?: string;
+  title?: string;
+  summary?: string;
+  symptoms?: string;
+  cause?: string;
+  resolution?: string;
+  audience?: 'internal' | 'merchant';
+  gateway?: string;
+  taxonomy_codes?: string[];
+  gateway_codes?: string[];
+  retryable?: boolean;
+  customer_message?: string;
+  tags?: string[];
+  status?: 'draft' | 'published';
+}
+
+export interface KbDiffResource {
+  object: 'kb_diff';
+  slug: string;
+  from: number;
+  to: number;
+  /** A unified diff of the two versions as Markdown files. */
+  patch: string;
+  changes: Array<{ added: boolean; removed: boolean; value: string }>;
+}
+
+/** An article linked from where a problem shows (a failed payment, an issue). */
+export interface KbArticleLinkResource {
+  slug: string;
+  title: string;
+  summary: string;
+  resolution: string;
+  customer_message: string;
+  retryable: boolean;
+  gateway: string;
+  url: string;
+}
