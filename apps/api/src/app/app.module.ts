@@ -11,6 +11,7 @@ import { NotificationsModule } from '@payrail/notifications';
 import { PaymentSessionsModule } from '@payrail/payment-sessions';
 import { PaymentsModule, RecoveryJobsModule, requestValidationPipe } from '@payrail/payments';
 import type { Keyring } from '@payrail/secrets';
+import { ReconciliationModule } from '@payrail/reconciliation';
 import { defaultSeedDir, SupportModule } from '@payrail/support';
 import { WebhooksModule } from '@payrail/webhooks';
 import { BootstrapService, SEED_OPTIONS, type SeedOptions } from './bootstrap.service';
@@ -71,6 +72,12 @@ export class AppModule {
           allowHttpLoopback: options.config.webhookAllowHttpLoopback,
         }),
         RecoveryJobsModule.forRoot({ intervalMs: options.config.recoveryIntervalMs }),
+        ReconciliationModule.forRoot({
+          scheduleIntervalMs: options.config.reconciliationIntervalMs,
+          settlementDelayMs: options.config.reconciliationSettlementDelayMs,
+          exportDir: options.config.exportDir,
+          runSchedule: options.config.jobs,
+        }),
         SupportModule.forRoot({ publicUrl: options.config.publicUrl, seedDir: defaultSeedDir() }),
         PaymentSessionsModule.forRoot({ publicUrl: options.config.publicUrl }),
         ...(options.plugins ?? pluginModules(options.config)),

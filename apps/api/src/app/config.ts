@@ -1,6 +1,6 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import type { CircuitSettings } from '@payrail/monitoring';
 import { maskSmtpUrl, parseSmtpUrl, SmtpSettingsError } from '@payrail/notifications';
@@ -64,6 +64,12 @@ export interface PayrailConfig {
   smtpUrl?: string;
   /** Per-connection circuit breakers (`PAYRAIL_CIRCUIT_*`). */
   circuit: CircuitSettings;
+  /** How often scheduled reconciliation runs start (each over the interval before); 0: never. */
+  reconciliationIntervalMs: number;
+  /** One settlement delay for every gateway instead of each gateway's own; unset: per gateway. */
+  reconciliationSettlementDelayMs?: number;
+  /** Where transaction export files are kept until downloaded (shared storage with several instances). */
+  exportDir: string;
 }
 
 export class ConfigError extends Error {
@@ -310,6 +316,21 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
       windowMs: integer(env, 'PAYRAIL_CIRCUIT_WINDOW_MS', 30000, 100, 3600000),
       openMs: integer(env, 'PAYRAIL_CIRCUIT_OPEN_MS', 30000, 50, 3600000),
     },
+    reconciliationIntervalMs: integer(
+      env,
+      'PAYRAIL_RECONCILIATION_INTERVAL_MS',
+      86_400_000,
+      0,
+      31 * 86_400_000,
+    ),
+    reconciliationSettlementDelayMs:
+      env['PAYRAIL_RECONCILIATION_SETTLEMENT_DELAY_MS'] === undefined ||
+      env['PAYRAIL_RECONCILIATION_SETTLEMENT_DELAY_MS'] === ''
+        ? undefined
+        : integer(env, 'PAYRAIL_RECONCILIATION_SETTLEMENT_DELAY_MS', 0, 0, 31 * 86_400_000),
+    exportDir: resolve(
+      env['PAYRAIL_EXPORT_DIR'] || join(resolve(env['PAYRAIL_DATA_DIR'] || './data'), 'exports'),
+    ),
   };
 }
 

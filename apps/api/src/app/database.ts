@@ -8,6 +8,7 @@ import { IDENTITY_ENTITIES } from '@payrail/identity';
 import { JOB_ENTITIES } from '@payrail/jobs';
 import { PAYMENT_SESSION_ENTITIES } from '@payrail/payment-sessions';
 import { PAYMENT_ENTITIES } from '@payrail/payments';
+import { RECONCILIATION_ENTITIES } from '@payrail/reconciliation';
 import { SUPPORT_ENTITIES } from '@payrail/support';
 import { WEBHOOK_ENTITIES } from '@payrail/webhooks';
 import { MIGRATIONS } from '../migrations';
@@ -20,6 +21,7 @@ export const ENTITIES = [
   ...AUDIT_ENTITIES,
   ...JOB_ENTITIES,
   ...WEBHOOK_ENTITIES,
+  ...RECONCILIATION_ENTITIES,
   ...SUPPORT_ENTITIES,
   ...PAYMENT_SESSION_ENTITIES,
 ];
