@@ -2,10 +2,12 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@payrail/audit';
+import { PrivacyModule } from '../privacy/privacy.module';
 import { AuditRetentionSchedule } from './audit-retention.schedule';
 import { GatewaysModule } from '@payrail/gateways';
 import { IdentityModule, RateLimitModule } from '@payrail/identity';
 import { JobsModule } from '@payrail/jobs';
+import { CircuitBreakerModule } from '@payrail/monitoring';
 import { NotificationsModule } from '@payrail/notifications';
 import { PaymentSessionsModule } from '@payrail/payment-sessions';
 import { PaymentsModule, RecoveryJobsModule, requestValidationPipe } from '@payrail/payments';
@@ -46,6 +48,11 @@ export class AppModule {
           prefix: options.config.queuePrefix,
           apiKeyRequests: options.config.apiKeyRateLimit,
         }),
+        CircuitBreakerModule.forRoot({
+          redisUrl: options.config.redisUrl,
+          prefix: options.config.queuePrefix,
+          settings: options.config.circuit,
+        }),
         IdentityModule,
         GatewaysModule,
         PaymentsModule,
@@ -79,6 +86,7 @@ export class AppModule {
           escalation: options.config.supportEscalation,
         }),
         PaymentSessionsModule.forRoot({ publicUrl: options.config.publicUrl }),
+        PrivacyModule,
         ...(options.plugins ?? pluginModules(options.config)),
       ],
       controllers: [HealthController, AuditController, MetricsController],

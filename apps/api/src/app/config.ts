@@ -2,9 +2,11 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
+import type { CircuitSettings } from '@payrail/monitoring';
 import { maskSmtpUrl, parseSmtpUrl, SmtpSettingsError } from '@payrail/notifications';
 import { FAULT_POINTS } from '@payrail/payments';
 import { sandboxPortVariable } from '@payrail/plugin-sdk';
+import { RETENTION_CLASSES, retentionVariable } from '../privacy/retention-classes';
 import { INSTALLED } from './plugins';
 
 export interface PayrailConfig {
@@ -57,6 +59,8 @@ export interface PayrailConfig {
   countStatements: boolean;
   /** When set, `/metrics` answers only `Authorization: Bearer <this token>`. */
   metricsToken?: string;
+  /** Days each retention class is kept before the daily purge (docs/compliance/data-map.md). */
+  retentionDays: Readonly<Record<string, number>>;
   /** The API serves HTTPS itself (TLS 1.2 minimum, HSTS) with this PEM certificate and key. */
   tls?: { cert: string; key: string };
   /** `PAYRAIL_SMTP_URL`: where email goes (alerts, receipts, support); unset: no email is sent. */
@@ -65,6 +69,8 @@ export interface PayrailConfig {
   slaSweepMs: number;
   /** Where case escalations and SLA breaches are announced (`PAYRAIL_SUPPORT_*`). */
   supportEscalation: { webhookUrl?: string; webhookSecret?: string; email?: string };
+  /** Per-connection circuit breakers (`PAYRAIL_CIRCUIT_*`). */
+  circuit: CircuitSettings;
   /** How often scheduled reconciliation runs start (each over the interval before); 0: never. */
   reconciliationIntervalMs: number;
   /** One settlement delay for every gateway instead of each gateway's own; unset: per gateway. */
@@ -314,6 +320,13 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     smtpUrl,
     slaSweepMs: integer(env, 'PAYRAIL_SLA_SWEEP_MS', 60_000, 0, 3_600_000),
     supportEscalation,
+    circuit: {
+      failureRatePercent: integer(env, 'PAYRAIL_CIRCUIT_FAILURE_RATE', 50, 1, 100),
+      minimumCalls: integer(env, 'PAYRAIL_CIRCUIT_MIN_CALLS', 10, 1, 10000),
+      windowMs: integer(env, 'PAYRAIL_CIRCUIT_WINDOW_MS', 30000, 100, 3600000),
+      openMs: integer(env, 'PAYRAIL_CIRCUIT_OPEN_MS', 30000, 50, 3600000),
+    },
+    retentionDays: retentionDays(env),
     reconciliationIntervalMs: integer(
       env,
       'PAYRAIL_RECONCILIATION_INTERVAL_MS',
@@ -330,6 +343,20 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
       env['PAYRAIL_EXPORT_DIR'] || join(resolve(env['PAYRAIL_DATA_DIR'] || './data'), 'exports'),
     ),
   };
+}
+
+/** `PAYRAIL_RETENTION_<CLASS>_DAYS` per retention class; a variable naming no class is refused, so a typo never keeps data longer. */
+function retentionDays(env: Env): Record<string, number> {
+  const known = new Set(RETENTION_CLASSES.map((c) => retentionVariable(c.name)));
+  for (const name of Object.keys(env))
+    if (/^PAYRAIL_RETENTION_.+_DAYS$/.test(name) && !known.has(name))
+      throw new ConfigError(name, `one of ${[...known].join(', ')}`, env[name]);
+  return Object.fromEntries(
+    RETENTION_CLASSES.map((c) => [
+      c.name,
+      integer(env, retentionVariable(c.name), c.defaultDays, c.minDays, 36500),
+    ]),
+  );
 }
 
 /** `PAYRAIL_TLS_CERT` / `PAYRAIL_TLS_KEY`: PEM files, both or neither, read and parsed now so a bad one stops the start. */
