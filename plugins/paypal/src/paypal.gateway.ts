@@ -7,9 +7,7 @@ import {
   CheckoutPaymentIntent,
   OrdersController,
   PaymentsController,
-  TransactionSearchController,
   type Order,
-  type SearchResponse,
 } from '@paypal/paypal-server-sdk';
 import {
   fail,
@@ -34,7 +32,8 @@ import {
   type RefundPart,
   type RefundRequest,
   type RefundResult,
-  type SettlementRecord,
+  type SettlementPage,
+  settlementWindowProblem,
   type SettlementRequest,
   type SyncRequest,
   type TokenizeRequest,
@@ -46,7 +45,8 @@ import {
   type WebhookRequest,
 } from '@payrail/plugin-sdk';
 import { PayPalClients, type PayPalCall } from './paypal.client';
-import { dateRanges, settlementRecords } from './paypal.settlements';
+import { decodePayPalCursor, type PayPalCursor } from './paypal.settlements';
+import { searchSettlementPage } from './paypal.settlement-search';
 import {
   checkAmount,
   fromPayPalMoney,
@@ -474,30 +474,26 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
     }
   }
 
+  /**
+   * One page of Transaction Search, walking the window in searches of at most 31 days and
+   * halving a search PayPal refuses with `RESULTSET_TOO_LARGE` (see `paypal.settlements.ts`).
+   * The SDK's `TransactionSearchController` is used; the page's raw rows are read from the
+   * response body so each record keeps the row as PayPal wrote it.
+   */
   async listSettlements(
     connection: GatewayConnection,
     request: SettlementRequest,
-  ): Promise<Outcome<SettlementRecord[]>> {
-    if (!(request.from < request.to))
-      return fail(new GatewayError('invalid_request', { param: 'from', detail: 'from must be before to' }));
-    return this.run(connection, async (call) => {
-      const search = new TransactionSearchController(call.client);
-      const pages: SearchResponse[] = [];
-      for (const range of dateRanges(request.from, request.to)) {
-        for (let page = 1; ; page++) {
-          const { result } = await search.searchTransactions({
-            startDate: range.start,
-            endDate: range.end,
-            page,
-            pageSize: 500,
-            fields: 'transaction_info',
-          });
-          pages.push(result);
-          if (page >= (result.totalPages ?? 1)) break;
-        }
-      }
-      return succeed(settlementRecords(pages));
-    });
+  ): Promise<Outcome<SettlementPage>> {
+    const problem = settlementWindowProblem(request);
+    if (problem) return fail(problem);
+    let cursor: PayPalCursor;
+    try {
+      cursor = decodePayPalCursor(request.cursor, request.from, request.to);
+    } catch (error) {
+      return fail(toGatewayError(error));
+    }
+    const pageSize = Math.min(Math.max(request.pageSize ?? 500, 1), 500);
+    return this.run(connection, async (call) => succeed(await searchSettlementPage(call, cursor, pageSize)));
   }
 
   async checkCredentials(connection: GatewayConnection): Promise<Outcome<CredentialCheck>> {

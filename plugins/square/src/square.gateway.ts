@@ -23,7 +23,8 @@ import {
   type PaymentGateway,
   type RefundRequest,
   type RefundResult,
-  type SettlementRecord,
+  type SettlementPage,
+  settlementWindowProblem,
   type SettlementRequest,
   type SyncRequest,
   type TokenizeRequest,
@@ -35,7 +36,7 @@ import {
   type WebhookRequest,
 } from '@payrail/plugin-sdk';
 import { SquareClient, type Square } from 'square';
-import { paymentRecord, payoutEntryRecord, payoutRecord, refundRecord } from './square.settlements';
+import { decodeSquareCursor, squareSettlementPage } from './square.settlements';
 import {
   squareIdempotencyKey,
   tagWithAttempt,
@@ -424,61 +425,21 @@ export class SquareGateway implements PaymentGateway, WebhookRegistrar {
     return parseSquareEvent(request.rawBody);
   }
 
-  /** Payouts and their entries; completed payments and refunds no payout covers yet come from the payment list. */
+  /**
+   * The window's completed payments and refunds, then its payouts with their entries, one Square
+   * list call per page (see `square.settlements.ts`).
+   */
   async listSettlements(
     connection: GatewayConnection,
     request: SettlementRequest,
-  ): Promise<Outcome<SettlementRecord[]>> {
+  ): Promise<Outcome<SettlementPage>> {
     return outcome(async () => {
-      if (!(request.from < request.to))
-        throw new GatewayError('invalid_request', { detail: 'from must be before to', param: 'from' });
+      const problem = settlementWindowProblem(request);
+      if (problem) throw problem;
+      decodeSquareCursor(request.cursor);
       const session = this.session(connection);
       const { locationId } = values(connection);
-      const range = { beginTime: request.from.toISOString(), endTime: request.to.toISOString() };
-      const records: SettlementRecord[] = [];
-      const covered = new Set<string>();
-      const payouts = await session.call(async (square, options) => {
-        const all: Square.Payout[] = [];
-        for await (const payout of await square.payouts.list({ locationId, ...range }, options))
-          all.push(payout);
-        return all;
-      });
-      for (const payout of payouts) {
-        records.push(payoutRecord(payout));
-        const entries = await session.call(async (square, options) => {
-          const all: Square.PayoutEntry[] = [];
-          for await (const entry of await square.payouts.listEntries({ payoutId: payout.id }, options))
-            all.push(entry);
-          return all;
-        });
-        for (const entry of entries) {
-          const record = payoutEntryRecord(entry, payout);
-          records.push(record);
-          if (entry.typeRefundDetails?.refundId) covered.add(entry.typeRefundDetails.refundId);
-          else if (record.type === 'charge' && record.paymentReference) covered.add(record.paymentReference);
-        }
-      }
-      const payments = await session.call(async (square, options) => {
-        const all: Square.Payment[] = [];
-        for await (const payment of await square.payments.list({ locationId, ...range }, options))
-          all.push(payment);
-        return all;
-      });
-      for (const payment of payments) {
-        const record = payment.id && !covered.has(payment.id) ? paymentRecord(payment) : undefined;
-        if (record) records.push(record);
-      }
-      const refunds = await session.call(async (square, options) => {
-        const all: Square.PaymentRefund[] = [];
-        for await (const refund of await square.refunds.list({ locationId, ...range }, options))
-          all.push(refund);
-        return all;
-      });
-      for (const refund of refunds) {
-        const record = covered.has(refund.id) ? undefined : refundRecord(refund);
-        if (record) records.push(record);
-      }
-      return records;
+      return squareSettlementPage((perform) => session.call(perform), locationId, request);
     });
   }
 

@@ -21,7 +21,8 @@ import {
   type PaymentGateway,
   type RefundRequest,
   type RefundResult,
-  type SettlementRecord,
+  type SettlementPage,
+  settlementWindowProblem,
   type SettlementRequest,
   type SyncRequest,
   type TokenizeRequest,
@@ -33,7 +34,7 @@ import {
   type WebhookRequest,
 } from '@payrail/plugin-sdk';
 import Stripe from 'stripe';
-import { toSettlementRecord } from './stripe.settlements';
+import { decodeStripeCursor, stripeSettlementPage } from './stripe.settlements';
 import { METADATA, refundReason, toGatewayError, toRefundRecord, toSnapshot } from './stripe.transformers';
 import {
   STRIPE_WEBHOOK_EVENTS,
@@ -413,29 +414,24 @@ export class StripeGateway implements PaymentGateway, WebhookRegistrar {
     );
   }
 
+  /**
+   * Balance transactions of the window, then its payouts with each payout's transactions
+   * (sources expanded), one Stripe list call per page (see `stripe.settlements.ts`).
+   */
   async listSettlements(
     connection: GatewayConnection,
     request: SettlementRequest,
-  ): Promise<Outcome<SettlementRecord[]>> {
-    if (!(request.from < request.to)) {
-      return fail(new GatewayError('invalid_request', { param: 'from', detail: 'from must be before to' }));
+  ): Promise<Outcome<SettlementPage>> {
+    const problem = settlementWindowProblem(request);
+    if (problem) return fail(problem);
+    try {
+      decodeStripeCursor(request.cursor);
+    } catch (error) {
+      return fail(error as GatewayError);
     }
-    return this.call(connection, async (stripe) => {
-      const transactions = await stripe.balanceTransactions
-        .list(
-          {
-            created: {
-              gte: Math.floor(request.from.getTime() / 1000),
-              lt: Math.ceil(request.to.getTime() / 1000),
-            },
-            limit: 100,
-            expand: ['data.source'],
-          },
-          this.requestOptions(connection),
-        )
-        .autoPagingToArray({ limit: 10000 });
-      return transactions.map(toSettlementRecord);
-    });
+    return this.call(connection, (stripe) =>
+      stripeSettlementPage(stripe, request, this.requestOptions(connection)),
+    );
   }
 
   async checkCredentials(connection: GatewayConnection): Promise<Outcome<CredentialCheck>> {

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@payrail/audit';
+import { PrivacyModule } from '../privacy/privacy.module';
 import { AuditRetentionSchedule } from './audit-retention.schedule';
 import { GatewaysModule } from '@payrail/gateways';
 import { IdentityModule, RateLimitModule } from '@payrail/identity';
@@ -74,6 +75,7 @@ export class AppModule {
         }),
         SupportModule.forRoot({ publicUrl: options.config.publicUrl, seedDir: defaultSeedDir() }),
         PaymentSessionsModule.forRoot({ publicUrl: options.config.publicUrl }),
+        PrivacyModule,
         ...(options.plugins ?? pluginModules(options.config)),
       ],
       controllers: [HealthController, AuditController, MetricsController],

@@ -5,6 +5,7 @@ import ipaddr from 'ipaddr.js';
 import { maskSmtpUrl, parseSmtpUrl, SmtpSettingsError } from '@payrail/notifications';
 import { FAULT_POINTS } from '@payrail/payments';
 import { sandboxPortVariable } from '@payrail/plugin-sdk';
+import { RETENTION_CLASSES, retentionVariable } from '../privacy/retention-classes';
 import { INSTALLED } from './plugins';
 
 export interface PayrailConfig {
@@ -57,6 +58,8 @@ export interface PayrailConfig {
   countStatements: boolean;
   /** When set, `/metrics` answers only `Authorization: Bearer <this token>`. */
   metricsToken?: string;
+  /** Days each retention class is kept before the daily purge (docs/compliance/data-map.md). */
+  retentionDays: Readonly<Record<string, number>>;
   /** The API serves HTTPS itself (TLS 1.2 minimum, HSTS) with this PEM certificate and key. */
   tls?: { cert: string; key: string };
   /** `PAYRAIL_SMTP_URL`: where email goes (alerts, receipts, support); unset: no email is sent. */
@@ -307,6 +310,7 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     metricsToken,
     tls,
     smtpUrl,
+    retentionDays: retentionDays(env),
     reconciliationIntervalMs: integer(
       env,
       'PAYRAIL_RECONCILIATION_INTERVAL_MS',
@@ -323,6 +327,20 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
       env['PAYRAIL_EXPORT_DIR'] || join(resolve(env['PAYRAIL_DATA_DIR'] || './data'), 'exports'),
     ),
   };
+}
+
+/** `PAYRAIL_RETENTION_<CLASS>_DAYS` per retention class; a variable naming no class is refused, so a typo never keeps data longer. */
+function retentionDays(env: Env): Record<string, number> {
+  const known = new Set(RETENTION_CLASSES.map((c) => retentionVariable(c.name)));
+  for (const name of Object.keys(env))
+    if (/^PAYRAIL_RETENTION_.+_DAYS$/.test(name) && !known.has(name))
+      throw new ConfigError(name, `one of ${[...known].join(', ')}`, env[name]);
+  return Object.fromEntries(
+    RETENTION_CLASSES.map((c) => [
+      c.name,
+      integer(env, retentionVariable(c.name), c.defaultDays, c.minDays, 36500),
+    ]),
+  );
 }
 
 /** `PAYRAIL_TLS_CERT` / `PAYRAIL_TLS_KEY`: PEM files, both or neither, read and parsed now so a bad one stops the start. */

@@ -17,6 +17,8 @@ import {
 } from './routing';
 import { paymentRoutes } from './routes-payments';
 import { searchRoutes, vaultRoutes } from './routes-vault';
+import { settlementControl } from './settlement-controls';
+import type { StripeSettlements } from './state-settlement';
 import { WebhookDispatcher, type WebhookDeliveryAttempt } from './webhook-delivery';
 import {
   apiKey,
@@ -141,6 +143,8 @@ export interface StripeSandbox {
   closeDispute(disputeId: string, outcome: 'won' | 'lost'): StripeObject;
   /** Makes every pending balance transaction available now. */
   settleBalance(): number;
+  /** Payouts and the settlement discrepancy controls (README: settlement controls). */
+  readonly settlements: StripeSettlements;
   /** Moves asynchronous test refunds (pending / failing cards) to their final state now. */
   settleRefunds(): number;
   /** Stops the server, webhook deliveries and every pending timer. */
@@ -496,6 +500,8 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
         return json(200, { settled: state.settleBalance() });
       if (method === 'POST' && path === '/_sandbox/refunds/settle')
         return json(200, { settled: state.settleRefunds(ctx) });
+      const settlement = settlementControl(state, method, path, input, ctx);
+      if (settlement) return json(settlement.status, settlement.body);
       if (method === 'GET' && path === '/_sandbox/webhook_deliveries')
         return json(200, { data: dispatcher.attempts });
       return json(404, {
@@ -579,6 +585,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       });
     },
     settleBalance: () => state.settleBalance(),
+    settlements: state,
     settleRefunds: () => state.settleRefunds({ requestId: stripeId('req', 14), origin }),
     async close() {
       dispatcher.close();

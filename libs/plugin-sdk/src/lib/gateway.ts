@@ -1,5 +1,6 @@
 import type { Outcome } from './errors';
 import type { Money } from './money';
+import type { SettlementPage, SettlementRequest } from './settlements';
 
 export type ConnectionMode = 'test' | 'live';
 
@@ -231,27 +232,6 @@ export interface GatewayWebhookEvent {
   snapshot?: GatewayPaymentSnapshot;
 }
 
-export interface SettlementRequest {
-  from: Date;
-  to: Date;
-}
-
-export interface SettlementRecord {
-  /** The gateway's id of the money movement (balance transaction, transaction id, payout entry). */
-  reference: string;
-  type: 'charge' | 'refund' | 'fee' | 'payout' | 'adjustment';
-  /** The payment's gateway reference, when the movement belongs to a payment. */
-  paymentReference?: string;
-  currency: string;
-  /** Gross amount in minor units; negative for money leaving the merchant. */
-  amount: number;
-  fee: number;
-  net: number;
-  occurredAt: Date;
-  /** When the money reaches (or reached) the merchant's bank account, if known. */
-  availableOn?: Date;
-}
-
 export interface CredentialCheck {
   valid: boolean;
   mode: ConnectionMode;
@@ -291,10 +271,14 @@ export interface PaymentGateway {
     connection: GatewayConnection,
     request: WebhookRequest,
   ): Promise<Outcome<GatewayWebhookEvent[]>>;
+  /**
+   * One page of the gateway's settlement data for a window (see `settlements.ts`): the rows with
+   * their fees and payouts, and a cursor to the next page. Walk them with `settlementPages`.
+   */
   listSettlements(
     connection: GatewayConnection,
     request: SettlementRequest,
-  ): Promise<Outcome<SettlementRecord[]>>;
+  ): Promise<Outcome<SettlementPage>>;
   checkCredentials(connection: GatewayConnection): Promise<Outcome<CredentialCheck>>;
   healthCheck(connection: GatewayConnection): Promise<HealthReport>;
 }
