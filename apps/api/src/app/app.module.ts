@@ -7,6 +7,7 @@ import { AuditRetentionSchedule } from './audit-retention.schedule';
 import { GatewaysModule } from '@payrail/gateways';
 import { IdentityModule, RateLimitModule } from '@payrail/identity';
 import { JobsModule } from '@payrail/jobs';
+import { CircuitBreakerModule } from '@payrail/monitoring';
 import { NotificationsModule } from '@payrail/notifications';
 import { PaymentSessionsModule } from '@payrail/payment-sessions';
 import { PaymentsModule, RecoveryJobsModule, requestValidationPipe } from '@payrail/payments';
@@ -46,6 +47,11 @@ export class AppModule {
           redisUrl: options.config.redisUrl,
           prefix: options.config.queuePrefix,
           apiKeyRequests: options.config.apiKeyRateLimit,
+        }),
+        CircuitBreakerModule.forRoot({
+          redisUrl: options.config.redisUrl,
+          prefix: options.config.queuePrefix,
+          settings: options.config.circuit,
         }),
         IdentityModule,
         GatewaysModule,

@@ -2,6 +2,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
+import type { CircuitSettings } from '@payrail/monitoring';
 import { maskSmtpUrl, parseSmtpUrl, SmtpSettingsError } from '@payrail/notifications';
 import { FAULT_POINTS } from '@payrail/payments';
 import { sandboxPortVariable } from '@payrail/plugin-sdk';
@@ -64,6 +65,8 @@ export interface PayrailConfig {
   tls?: { cert: string; key: string };
   /** `PAYRAIL_SMTP_URL`: where email goes (alerts, receipts, support); unset: no email is sent. */
   smtpUrl?: string;
+  /** Per-connection circuit breakers (`PAYRAIL_CIRCUIT_*`). */
+  circuit: CircuitSettings;
   /** How often scheduled reconciliation runs start (each over the interval before); 0: never. */
   reconciliationIntervalMs: number;
   /** One settlement delay for every gateway instead of each gateway's own; unset: per gateway. */
@@ -310,6 +313,12 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     metricsToken,
     tls,
     smtpUrl,
+    circuit: {
+      failureRatePercent: integer(env, 'PAYRAIL_CIRCUIT_FAILURE_RATE', 50, 1, 100),
+      minimumCalls: integer(env, 'PAYRAIL_CIRCUIT_MIN_CALLS', 10, 1, 10000),
+      windowMs: integer(env, 'PAYRAIL_CIRCUIT_WINDOW_MS', 30000, 100, 3600000),
+      openMs: integer(env, 'PAYRAIL_CIRCUIT_OPEN_MS', 30000, 50, 3600000),
+    },
     retentionDays: retentionDays(env),
     reconciliationIntervalMs: integer(
       env,

@@ -3,3 +3,4 @@ export * from './in-memory-gateway';
 export * from './descriptor-checks';
 export * from './workspace-root';
 export * from './in-memory-settlements';
+export * from './vault-conformance';
