@@ -65,6 +65,16 @@ if (wants('lint')) {
   check('module boundaries refuse a violation', process.execPath, ['scripts/check-boundaries.mjs']);
 }
 
+if (wants('security')) {
+  // npm audit of production dependencies (said plainly when the registry cannot answer), the SBOM;
+  // the leak scan runs last, below, over what the specs leave.
+  if (check('security checks self-test', process.execPath, ['scripts/security.mjs', '--self-test']))
+    check('security checks (npm audit, SBOM)', process.execPath, [
+      'scripts/security.mjs',
+      '--skip-leak-scan',
+    ]);
+}
+
 const postgresUrl = process.env.TEST_DATABASE_URL;
 // Probed once for the whole run and said once here; the specs read the verdicts from the
 // environment instead of probing per file (see libs/testing/src/lib/availability.ts).
@@ -142,6 +152,14 @@ if (wants('sqlite') || wants('postgres')) {
     check('leak scan of test databases and logs', process.execPath, ['scripts/leak-scan.mjs', artifacts]);
 }
 
+const securityReport = join(root, 'tmp', 'security', 'report.json');
+if (wants('security') && existsSync(securityReport)) {
+  const { audit } = JSON.parse(readFileSync(securityReport, 'utf8'));
+  if (audit.status === 'unavailable')
+    process.stdout.write(
+      `\nnote: npm audit did not run (${audit.reason}): dependencies were not checked for known vulnerabilities\n`,
+    );
+}
 process.stdout.write(`\n${failures.length ? `failed steps: ${failures.join(', ')}` : 'all steps passed'}\n`);
 process.stdout.write(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
 process.exit(failures.length ? 1 : 0);

@@ -15,6 +15,8 @@ module.exports = {
       outputHashing: 'none',
       generatePackageJson: false,
       sourceMap: true,
+      // The knowledge base's shipped articles, read on first start (libs/support/kb-seed).
+      assets: [{ input: 'libs/support/kb-seed', glob: '*.md', output: 'kb-seed' }],
     }),
   ],
 };

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     },
     config.role === 'worker'
       ? `Payrail worker running jobs; /health and /metrics on port ${config.port}`
-      : `Payrail API listening on http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port} (docs at /docs)`,
+      : `Payrail API listening on ${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port} (docs at /docs)`,
   );
 }
 

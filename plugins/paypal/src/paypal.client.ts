@@ -3,7 +3,12 @@ import { Agent as HttpAgent } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { Client, Environment, type OAuthToken } from '@paypal/paypal-server-sdk';
-import { resolveEndpoint, type GatewayConnection, type ResolvedEndpoint } from '@payrail/plugin-sdk';
+import {
+  LiveTlsAgent,
+  resolveEndpoint,
+  type GatewayConnection,
+  type ResolvedEndpoint,
+} from '@payrail/plugin-sdk';
 
 export const PAYPAL_ORIGINS = { test: 'https://api-m.sandbox.paypal.com', live: 'https://api-m.paypal.com' };
 
@@ -35,6 +40,8 @@ export interface PayPalCall {
 export class PayPalClients {
   private readonly tokens = new Map<string, OAuthToken>();
   private readonly agents = new Map<string, RedirectingAgent>();
+  /** Live calls: TLS 1.2 or newer, certificates verified. */
+  private readonly liveAgent = new LiveTlsAgent();
 
   credentials(connection: GatewayConnection): { clientId: string; clientSecret: string } {
     return {
@@ -68,7 +75,7 @@ export class PayPalClients {
       },
       httpClientOptions: {
         timeout: connection.timeoutMs,
-        ...(agent ? { httpsAgent: agent } : {}),
+        ...(agent ? { httpsAgent: agent } : connection.mode === 'live' ? { httpsAgent: this.liveAgent } : {}),
         retryConfig: { maxNumberOfRetries: 0 },
       },
     });

@@ -18,6 +18,7 @@ export const SQUARE_DESCRIPTOR = defineGateway({
     connectionValues: {
       accessToken: 'EAAAtest-payrail-sandbox-access-token',
       locationId: 'LPAYRAILSANDBOX1',
+      applicationId: 'sandbox-sq0idb-PayrailSandbox',
     },
     // Square takes no raw card number from a server (cards become nonces in the buyer's browser): nothing to offer.
     testCards: [],

@@ -4,6 +4,7 @@ import {
   fail,
   GatewayError,
   RegisterGateway,
+  LiveTlsAgent,
   resolveEndpoint,
   succeed,
   type AuthorizeRequest,
@@ -20,19 +21,27 @@ import {
   type PaymentGateway,
   type RefundRequest,
   type RefundResult,
-  type SettlementRecord,
+  type SettlementPage,
+  settlementWindowProblem,
   type SettlementRequest,
   type SyncRequest,
   type TokenizeRequest,
   type TokenizeResult,
   type VoidRequest,
+  type CustomerVault,
+  type SavedMethod,
+  type SaveMethodRequest,
+  type VaultCustomer,
+  type VaultCustomerRequest,
+  type VaultMethodRequest,
   type WebhookRegistrar,
   type WebhookRegistration,
   type WebhookRegistrationRequest,
   type WebhookRequest,
 } from '@payrail/plugin-sdk';
 import Stripe from 'stripe';
-import { toSettlementRecord } from './stripe.settlements';
+import { decodeStripeCursor, stripeSettlementPage } from './stripe.settlements';
+import { createStripeCustomer, listStripeMethods, saveStripeMethod } from './stripe.vault';
 import { METADATA, refundReason, toGatewayError, toRefundRecord, toSnapshot } from './stripe.transformers';
 import {
   STRIPE_WEBHOOK_EVENTS,
@@ -48,6 +57,8 @@ export const STRIPE_PLUGIN_OPTIONS = Symbol('STRIPE_PLUGIN_OPTIONS');
 export interface StripePluginOptions {
   /** Seconds a webhook signature stays valid; Stripe's default is 300. */
   webhookToleranceSeconds?: number;
+  /** The agent live connections go through; a `LiveTlsAgent` (TLS 1.2+, certificates verified) when absent. */
+  liveAgent?: LiveTlsAgent;
 }
 
 /** The connection values a Stripe connection stores (the `fields`). */
@@ -74,6 +85,7 @@ export const STRIPE_FIELDS = [
     key: 'publishableKey',
     label: 'Publishable key',
     secret: false,
+    browser: true,
     required: false,
     description: "The front end's key, for Stripe.js.",
     pattern: '^pk_(test|live)_[A-Za-z0-9]+$',
@@ -150,7 +162,7 @@ function keyMode(key: string): 'test' | 'live' | undefined {
 /** Stripe, through the official `stripe` SDK, as a Payrail gateway. */
 @Injectable()
 @RegisterGateway()
-export class StripeGateway implements PaymentGateway, WebhookRegistrar {
+export class StripeGateway implements PaymentGateway, WebhookRegistrar, CustomerVault {
   readonly code = 'stripe';
   readonly displayName = 'Stripe';
   readonly version = '1.0.0';
@@ -171,8 +183,11 @@ export class StripeGateway implements PaymentGateway, WebhookRegistrar {
   /** One SDK client per connection and key; rebuilt only when the key, endpoint or timeout changes. */
   private readonly clients = new Map<string, Stripe>();
 
+  private readonly liveAgent: LiveTlsAgent;
+
   constructor(@Optional() @Inject(STRIPE_PLUGIN_OPTIONS) private readonly options: StripePluginOptions = {}) {
     this.options = options ?? {};
+    this.liveAgent = this.options.liveAgent ?? new LiveTlsAgent();
   }
 
   private client(connection: GatewayConnection): Stripe {
@@ -196,6 +211,7 @@ export class StripeGateway implements PaymentGateway, WebhookRegistrar {
         host: endpoint.host,
         port: endpoint.port,
         protocol: endpoint.protocol,
+        ...(connection.mode === 'live' ? { httpAgent: this.liveAgent } : {}),
         // Payrail retries with its own keys; the SDK must not retry behind its back.
         maxNetworkRetries: 0,
         timeout: connection.timeoutMs,
@@ -281,6 +297,13 @@ export class StripeGateway implements PaymentGateway, WebhookRegistrar {
             } as Stripe.PaymentIntentCreateParams.PaymentMethodData,
           }
         : { payment_method: token }),
+      // A saved card goes with its Customer; off_session marks a merchant-initiated charge.
+      ...(request.savedMethod
+        ? {
+            customer: request.savedMethod.customerReference,
+            ...(request.savedMethod.offSession ? { off_session: true } : {}),
+          }
+        : {}),
       metadata: {
         ...request.metadata,
         [METADATA.paymentId]: request.paymentId,
@@ -405,29 +428,24 @@ export class StripeGateway implements PaymentGateway, WebhookRegistrar {
     );
   }
 
+  /**
+   * Balance transactions of the window, then its payouts with each payout's transactions
+   * (sources expanded), one Stripe list call per page (see `stripe.settlements.ts`).
+   */
   async listSettlements(
     connection: GatewayConnection,
     request: SettlementRequest,
-  ): Promise<Outcome<SettlementRecord[]>> {
-    if (!(request.from < request.to)) {
-      return fail(new GatewayError('invalid_request', { param: 'from', detail: 'from must be before to' }));
+  ): Promise<Outcome<SettlementPage>> {
+    const problem = settlementWindowProblem(request);
+    if (problem) return fail(problem);
+    try {
+      decodeStripeCursor(request.cursor);
+    } catch (error) {
+      return fail(error as GatewayError);
     }
-    return this.call(connection, async (stripe) => {
-      const transactions = await stripe.balanceTransactions
-        .list(
-          {
-            created: {
-              gte: Math.floor(request.from.getTime() / 1000),
-              lt: Math.ceil(request.to.getTime() / 1000),
-            },
-            limit: 100,
-            expand: ['data.source'],
-          },
-          this.requestOptions(connection),
-        )
-        .autoPagingToArray({ limit: 10000 });
-      return transactions.map(toSettlementRecord);
-    });
+    return this.call(connection, (stripe) =>
+      stripeSettlementPage(stripe, request, this.requestOptions(connection)),
+    );
   }
 
   async checkCredentials(connection: GatewayConnection): Promise<Outcome<CredentialCheck>> {
@@ -504,6 +522,52 @@ export class StripeGateway implements PaymentGateway, WebhookRegistrar {
     if (outcome.error.code === 'permission_denied')
       return { healthy: true, latencyMs, detail: outcome.error.message };
     return { healthy: false, latencyMs, detail: `${outcome.error.code}: ${outcome.error.message}` };
+  }
+
+  // ---- CustomerVault ----
+
+  async createCustomer(
+    connection: GatewayConnection,
+    request: VaultCustomerRequest,
+  ): Promise<Outcome<VaultCustomer>> {
+    return this.call(connection, (stripe) =>
+      createStripeCustomer(stripe, request, (key) => this.requestOptions(connection, key)),
+    );
+  }
+
+  /** Deleting a Stripe Customer detaches every PaymentMethod saved for it. */
+  async eraseCustomer(
+    connection: GatewayConnection,
+    request: { customerReference: string },
+  ): Promise<Outcome<void>> {
+    return this.call(connection, async (stripe) => {
+      await stripe.customers.del(request.customerReference, {}, this.requestOptions(connection));
+    });
+  }
+
+  async saveMethod(connection: GatewayConnection, request: SaveMethodRequest): Promise<Outcome<SavedMethod>> {
+    return this.call(connection, (stripe) =>
+      saveStripeMethod(stripe, request, (key) => this.requestOptions(connection, key)),
+    );
+  }
+
+  async listMethods(
+    connection: GatewayConnection,
+    request: { customerReference: string },
+  ): Promise<Outcome<SavedMethod[]>> {
+    return this.call(connection, (stripe) => listStripeMethods(stripe, request.customerReference));
+  }
+
+  async deleteMethod(connection: GatewayConnection, request: VaultMethodRequest): Promise<Outcome<void>> {
+    return this.call(connection, async (stripe) => {
+      const pm = await stripe.paymentMethods.retrieve(request.methodReference);
+      if (pm.customer !== request.customerReference)
+        throw new GatewayError('invalid_request', {
+          param: 'methodReference',
+          detail: `${request.methodReference} is not saved for ${request.customerReference}`,
+        });
+      await stripe.paymentMethods.detach(request.methodReference, {}, this.requestOptions(connection));
+    });
   }
 
   async registerWebhook(

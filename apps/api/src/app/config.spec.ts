@@ -39,6 +39,7 @@ describe('configuration', () => {
     ['PAYRAIL_TRUST_PROXY', '0x7f.1', /PAYRAIL_TRUST_PROXY/],
     ['PAYRAIL_API_KEY_RATE_LIMIT', '1000', /PAYRAIL_API_KEY_RATE_LIMIT is '1000': expected off, or requests/],
     ['PAYRAIL_API_KEY_RATE_LIMIT', '0/s', /PAYRAIL_API_KEY_RATE_LIMIT/],
+    ['PAYRAIL_SMTP_URL', 'mail.example.com', /PAYRAIL_SMTP_URL is 'mail.example.com': expected an smtp:\/\//],
   ])('refuses a bad %s and names it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
@@ -57,6 +58,8 @@ describe('configuration', () => {
   it('never echoes a password in its message', () => {
     expect(() => loadConfig({ PAYRAIL_ADMIN_PASSWORD: 'hunter2' })).toThrow(/\(hidden\)/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://u:secretpw@h/db' })).not.toThrow(/secretpw/);
+    expect(() => loadConfig({ PAYRAIL_SMTP_URL: 'smtp://u:secretpw@h?tls=off' })).toThrow(/u:\*\*\*\*@h/);
+    expect(loadConfig({ PAYRAIL_SMTP_URL: 'smtp://127.0.0.1:2525' }).smtpUrl).toBe('smtp://127.0.0.1:2525');
   });
 
   it('trusts no proxy unless told, and reads a list of addresses and CIDRs', () => {

@@ -1,7 +1,12 @@
-import { resolve } from 'node:path';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
+import type { CircuitSettings } from '@payrail/monitoring';
+import { maskSmtpUrl, parseSmtpUrl, SmtpSettingsError } from '@payrail/notifications';
 import { FAULT_POINTS } from '@payrail/payments';
 import { sandboxPortVariable } from '@payrail/plugin-sdk';
+import { RETENTION_CLASSES, retentionVariable } from '../privacy/retention-classes';
 import { INSTALLED } from './plugins';
 
 export interface PayrailConfig {
@@ -68,6 +73,24 @@ export interface PayrailConfig {
   countStatements: boolean;
   /** When set, `/metrics` answers only `Authorization: Bearer <this token>`. */
   metricsToken?: string;
+  /** Days each retention class is kept before the daily purge (docs/compliance/data-map.md). */
+  retentionDays: Readonly<Record<string, number>>;
+  /** The API serves HTTPS itself (TLS 1.2 minimum, HSTS) with this PEM certificate and key. */
+  tls?: { cert: string; key: string };
+  /** `PAYRAIL_SMTP_URL`: where email goes (alerts, receipts, support); unset: no email is sent. */
+  smtpUrl?: string;
+  /** How often SLA targets of support cases are checked; 0: never on a schedule. */
+  slaSweepMs: number;
+  /** Where case escalations and SLA breaches are announced (`PAYRAIL_SUPPORT_*`). */
+  supportEscalation: { webhookUrl?: string; webhookSecret?: string; email?: string };
+  /** Per-connection circuit breakers (`PAYRAIL_CIRCUIT_*`). */
+  circuit: CircuitSettings;
+  /** How often scheduled reconciliation runs start (each over the interval before); 0: never. */
+  reconciliationIntervalMs: number;
+  /** One settlement delay for every gateway instead of each gateway's own; unset: per gateway. */
+  reconciliationSettlementDelayMs?: number;
+  /** Where transaction export files are kept until downloaded (shared storage with several instances). */
+  exportDir: string;
 }
 
 export const ROLES = ['all', 'api', 'worker'] as const;
@@ -250,6 +273,16 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
       '16 to 512 printable characters without spaces (openssl rand -hex 32)',
       '(hidden)',
     );
+  const smtpUrl = env['PAYRAIL_SMTP_URL'] || undefined;
+  if (smtpUrl !== undefined) {
+    try {
+      parseSmtpUrl(smtpUrl);
+    } catch (error) {
+      if (!(error instanceof SmtpSettingsError)) throw error;
+      throw new ConfigError('PAYRAIL_SMTP_URL', error.message, maskSmtpUrl(smtpUrl));
+    }
+  }
+  const supportEscalation = supportEscalationOf(env);
   const faultInjection = env['PAYRAIL_FAULT_INJECTION'] || undefined;
   if (
     faultInjection !== undefined &&
@@ -270,6 +303,20 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     );
   const processRole = role(env);
   const shutdownGraceMs = integer(env, 'PAYRAIL_SHUTDOWN_GRACE_MS', 20000, 0, 600000);
+  const trustedProxies = trustProxy(env);
+  const tls = tlsFiles(env);
+  if (production && !tls && trustedProxies.length === 0)
+    throw new ConfigError(
+      'PAYRAIL_TLS_CERT',
+      'in production, PAYRAIL_TLS_CERT and PAYRAIL_TLS_KEY (HTTPS served by Payrail) or PAYRAIL_TRUST_PROXY naming the TLS-terminating proxy in front',
+      undefined,
+    );
+  if (production && env['NODE_TLS_REJECT_UNAUTHORIZED'] === '0')
+    throw new ConfigError(
+      'NODE_TLS_REJECT_UNAUTHORIZED',
+      'unset in production: gateway and webhook connections verify certificates',
+      '0',
+    );
   return {
     port,
     host: env['HOST'] || '0.0.0.0',
@@ -297,7 +344,7 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
         : resolve(env['PAYRAIL_CONSOLE_DIR'] || './dist/apps/console/browser'),
     redisUrl,
     queuePrefix: env['PAYRAIL_QUEUE_PREFIX'] || 'payrail',
-    trustProxy: trustProxy(env),
+    trustProxy: trustedProxies,
     apiKeyRateLimit: apiKeyRateLimit(env),
     role: processRole,
     jobs: processRole !== 'api',
@@ -317,7 +364,102 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     faultInjection,
     countStatements: oneOf(env, 'PAYRAIL_COUNT_STATEMENTS', 'off', ['on', 'off']) === 'on',
     metricsToken,
+    tls,
+    smtpUrl,
+    slaSweepMs: integer(env, 'PAYRAIL_SLA_SWEEP_MS', 60_000, 0, 3_600_000),
+    supportEscalation,
+    circuit: {
+      failureRatePercent: integer(env, 'PAYRAIL_CIRCUIT_FAILURE_RATE', 50, 1, 100),
+      minimumCalls: integer(env, 'PAYRAIL_CIRCUIT_MIN_CALLS', 10, 1, 10000),
+      windowMs: integer(env, 'PAYRAIL_CIRCUIT_WINDOW_MS', 30000, 100, 3600000),
+      openMs: integer(env, 'PAYRAIL_CIRCUIT_OPEN_MS', 30000, 50, 3600000),
+    },
+    retentionDays: retentionDays(env),
+    reconciliationIntervalMs: integer(
+      env,
+      'PAYRAIL_RECONCILIATION_INTERVAL_MS',
+      86_400_000,
+      0,
+      31 * 86_400_000,
+    ),
+    reconciliationSettlementDelayMs:
+      env['PAYRAIL_RECONCILIATION_SETTLEMENT_DELAY_MS'] === undefined ||
+      env['PAYRAIL_RECONCILIATION_SETTLEMENT_DELAY_MS'] === ''
+        ? undefined
+        : integer(env, 'PAYRAIL_RECONCILIATION_SETTLEMENT_DELAY_MS', 0, 0, 31 * 86_400_000),
+    exportDir: resolve(
+      env['PAYRAIL_EXPORT_DIR'] || join(resolve(env['PAYRAIL_DATA_DIR'] || './data'), 'exports'),
+    ),
   };
 }
 
+/** `PAYRAIL_RETENTION_<CLASS>_DAYS` per retention class; a variable naming no class is refused, so a typo never keeps data longer. */
+function retentionDays(env: Env): Record<string, number> {
+  const known = new Set(RETENTION_CLASSES.map((c) => retentionVariable(c.name)));
+  for (const name of Object.keys(env))
+    if (/^PAYRAIL_RETENTION_.+_DAYS$/.test(name) && !known.has(name))
+      throw new ConfigError(name, `one of ${[...known].join(', ')}`, env[name]);
+  return Object.fromEntries(
+    RETENTION_CLASSES.map((c) => [
+      c.name,
+      integer(env, retentionVariable(c.name), c.defaultDays, c.minDays, 36500),
+    ]),
+  );
+}
+
+/** `PAYRAIL_TLS_CERT` / `PAYRAIL_TLS_KEY`: PEM files, both or neither, read and parsed now so a bad one stops the start. */
+function tlsFiles(env: Env): PayrailConfig['tls'] {
+  const certFile = env['PAYRAIL_TLS_CERT'] || undefined;
+  const keyFile = env['PAYRAIL_TLS_KEY'] || undefined;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile)
+    throw new ConfigError('PAYRAIL_TLS_CERT', 'a PEM certificate file, set with PAYRAIL_TLS_KEY', undefined);
+  if (!keyFile)
+    throw new ConfigError('PAYRAIL_TLS_KEY', 'a PEM private key file, set with PAYRAIL_TLS_CERT', undefined);
+  const read = (variable: string, file: string, parse: (pem: string) => unknown, what: string): string => {
+    try {
+      const pem = readFileSync(file, 'utf8');
+      parse(pem);
+      return pem;
+    } catch {
+      throw new ConfigError(variable, `a readable ${what} in PEM`, file);
+    }
+  };
+  const cert = read('PAYRAIL_TLS_CERT', certFile, (pem) => new X509Certificate(pem), 'certificate');
+  const key = read('PAYRAIL_TLS_KEY', keyFile, (pem) => createPrivateKey(pem), 'private key');
+  if (!new X509Certificate(cert).checkPrivateKey(createPrivateKey(key)))
+    throw new ConfigError('PAYRAIL_TLS_KEY', "the private key of PAYRAIL_TLS_CERT's certificate", keyFile);
+  return { cert, key };
+}
+
 export const PAYRAIL_CONFIG = Symbol.for('payrail.config');
+
+/** The escalation channels of support cases: a signed webhook (URL and secret together) and an email address. */
+function supportEscalationOf(env: Env): PayrailConfig['supportEscalation'] {
+  const webhookUrl = env['PAYRAIL_SUPPORT_WEBHOOK_URL'] || undefined;
+  const webhookSecret = env['PAYRAIL_SUPPORT_WEBHOOK_SECRET'] || undefined;
+  const email = env['PAYRAIL_SUPPORT_EMAIL'] || undefined;
+  if (webhookUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(webhookUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol))
+      throw new ConfigError(
+        'PAYRAIL_SUPPORT_WEBHOOK_URL',
+        'an https:// URL that receives case escalations',
+        webhookUrl,
+      );
+    if (!webhookSecret || webhookSecret.length < 16)
+      throw new ConfigError(
+        'PAYRAIL_SUPPORT_WEBHOOK_SECRET',
+        'at least 16 characters to sign escalations with (with PAYRAIL_SUPPORT_WEBHOOK_URL)',
+        webhookSecret === undefined ? undefined : '(hidden)',
+      );
+  }
+  if (email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(email))
+    throw new ConfigError('PAYRAIL_SUPPORT_EMAIL', 'an email address for case escalations', email);
+  return { webhookUrl, webhookSecret, email };
+}

@@ -1,10 +1,15 @@
 import { NestFactory } from '@nestjs/core';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
+import type { HttpsOptions } from '@nestjs/common/interfaces/external/https-options.interface';
+import type { TlsOptions } from 'node:tls';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { httpMetrics } from '@payrail/monitoring';
+import { CheckoutCorsMiddleware } from '@payrail/payment-sessions';
 import { loadKeyring } from '@payrail/secrets';
+import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { BODY_LIMITS, bodyReader } from './body-reader';
 import { BootstrapService } from './bootstrap.service';
@@ -14,6 +19,15 @@ import { ProcessLifecycle, workerRoutesOnly } from './lifecycle';
 import { JsonLogger, requestContext } from './logging';
 import { ReadinessService } from './readiness.service';
 import { securityHeaders } from './security-headers';
+
+/** The oldest TLS version the API's own HTTPS listener accepts. */
+export const TLS_MIN_VERSION = 'TLSv1.2';
+
+/** Nest's type omits `minVersion`; https.createServer takes every TLS option. */
+function httpsOptions(tls: NonNullable<PayrailConfig['tls']>): HttpsOptions {
+  const options: HttpsOptions & Pick<TlsOptions, 'minVersion'> = { ...tls, minVersion: TLS_MIN_VERSION };
+  return options;
+}
 
 export interface CreateAppOptions {
   logger: Logger;
@@ -44,7 +58,12 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
       },
     }),
     // Bodies are read by `bodyReader`, after the request has its id, so every refusal carries it.
-    { bodyParser: false, logger: new JsonLogger(options.logger), abortOnError: false },
+    {
+      bodyParser: false,
+      logger: new JsonLogger(options.logger),
+      abortOnError: false,
+      ...(config.tls ? { httpsOptions: httpsOptions(config.tls) } : {}),
+    },
   );
   // Helmet sends nosniff, Referrer-Policy and the rest; the CSP and Cache-Control are Payrail's own, per path.
   app.use(
@@ -52,14 +71,21 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
       contentSecurityPolicy: false,
       frameguard: { action: 'deny' },
       referrerPolicy: { policy: 'no-referrer' },
+      // HSTS only where clients reach Payrail over HTTPS: served here, or by the trusted proxy in front.
+      strictTransportSecurity:
+        config.tls || config.trustProxy.length ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     }),
   );
   const lifecycle = app.get(ProcessLifecycle);
   app.use(lifecycle.track);
   if (config.role === 'worker') app.use(workerRoutesOnly);
+  app.use(httpMetrics());
   app.use(securityHeaders());
   app.use(requestContext(options.logger));
   app.use(bodyReader(BODY_LIMITS, (req) => !req.path.startsWith('/webhooks/')));
+  // The browser's two session calls answer only the merchant's registered origins (CORS), before any route.
+  const cors = app.get(CheckoutCorsMiddleware);
+  app.use((req: Request, res: Response, next: NextFunction) => void cors.use(req, res, next).catch(next));
   // Only the configured proxies may say who the client is (X-Forwarded-For) or that TLS was used.
   app.set('trust proxy', config.trustProxy.length ? config.trustProxy : false);
   // No enableShutdownHooks: a signal drains first (see shutdown.ts), then closes the modules.

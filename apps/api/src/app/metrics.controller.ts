@@ -7,13 +7,15 @@ import { collectDefaultMetrics, Gauge, register } from 'prom-client';
 import { Public } from '@payrail/identity';
 import { STATEMENT_COUNTER } from '@payrail/database';
 import { JobQueue } from '@payrail/jobs';
+import { DataSource } from 'typeorm';
+import { registerBacklogGauges } from './backlog-metrics';
 import { PAYRAIL_CONFIG, type PayrailConfig } from './config';
 
 let defaultsCollected = false;
 
 const digest = (token: string) => createHash('sha256').update(token).digest();
 
-/** Prometheus metrics in the text format: webhook, delivery and recovery counters, job queue depth, and the process's own. */
+/** Prometheus metrics in the text format: gateway calls, payments, HTTP latency, webhook and outbox backlog, job queue depth, circuits, and the process's own. */
 @ApiExcludeController()
 @Public()
 @Controller('metrics')
@@ -23,12 +25,14 @@ export class MetricsController {
   constructor(
     private readonly jobs: JobQueue,
     @Inject(PAYRAIL_CONFIG) config: PayrailConfig,
+    dataSource: DataSource,
   ) {
     this.tokenDigest = config.metricsToken ? digest(config.metricsToken) : null;
     if (!defaultsCollected) {
       collectDefaultMetrics();
       defaultsCollected = true;
     }
+    registerBacklogGauges(dataSource);
     const queue = this.jobs;
     register.removeSingleMetric('payrail_jobs');
     new Gauge({

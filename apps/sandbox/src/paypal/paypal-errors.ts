@@ -95,6 +95,8 @@ export const PAYPAL_ISSUES = {
     "The instrument presented  was either declined by the processor or bank, or it can't be used for this payment.",
   ],
   TRANSACTION_REFUSED: [422, 'The request was refused.'],
+  COMPLIANCE_VIOLATION: [422, 'Transaction is declined due to compliance violation.'],
+  TRANSACTION_LIMIT_EXCEEDED: [422, 'Total payment amount exceeded transaction limit.'],
   PAYER_ACTION_REQUIRED: [
     422,
     'Transaction cannot complete successfully, instruct the buyer to return to PayPal.',
@@ -174,6 +176,13 @@ export const MOCKABLE_ISSUES: Record<string, readonly PayPalIssue[]> = {
     'INVALID_SECURITY_CODE_LENGTH',
     'DUPLICATE_INVOICE_ID',
     'PAYER_ACTION_REQUIRED',
+    // The 422s the create-order operation documents for a payment source it cannot use.
+    'INSTRUMENT_DECLINED',
+    'TRANSACTION_REFUSED',
+    'PAYER_CANNOT_PAY',
+    'COMPLIANCE_VIOLATION',
+    'TRANSACTION_LIMIT_EXCEEDED',
+    'MAX_NUMBER_OF_PAYMENT_ATTEMPTS_EXCEEDED',
   ],
   'orders.get': [...COMMON_MOCKS],
   'orders.authorize': [

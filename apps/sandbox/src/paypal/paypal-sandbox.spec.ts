@@ -228,6 +228,18 @@ describe('PayPal sandbox: orders and payments', () => {
     expect(wrong.body.details[0]).toMatchObject({ field: 'PayPal-Mock-Response', value: 'NOT_A_CODE' });
   });
 
+  it.each(['INSTRUMENT_DECLINED', 'TRANSACTION_REFUSED', 'PAYER_CANNOT_PAY'])(
+    'answers PayPal-Mock-Response %s on create order with the documented 422',
+    async (code) => {
+      const mocked = await call('POST', '/v2/checkout/orders', cardOrder(), {
+        'paypal-request-id': randomUUID(),
+        'paypal-mock-response': JSON.stringify({ mock_application_codes: code }),
+      });
+      expect(mocked.status).toBe(422);
+      expect(mocked.body).toMatchObject({ name: 'UNPROCESSABLE_ENTITY', details: [{ issue: code }] });
+    },
+  );
+
   it('refuses bad input with an issue naming the field', async () => {
     const badCard = cardOrder();
     badCard.payment_source.card.number = '4111111111111112';

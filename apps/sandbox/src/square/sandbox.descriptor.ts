@@ -8,6 +8,7 @@ export const SQUARE_SANDBOX = defineSandbox({
   connectionValues: {
     accessToken: SQUARE_SANDBOX_DEFAULTS.accessToken,
     locationId: SQUARE_SANDBOX_DEFAULTS.locationId,
+    applicationId: SQUARE_SANDBOX_DEFAULTS.applicationId,
   },
   // Written against the vendored 2025-08-20 release plus what the SDK's newer Square-Version adds.
   apiVersion: '2026-09-16',

@@ -25,6 +25,8 @@ export interface CardBehaviour {
   bypassPending?: boolean;
   cvcCheck?: 'pass' | 'fail';
   postalCodeCheck?: 'pass' | 'fail';
+  /** A dispute opens after the charge is captured; an inquiry moves no money. */
+  dispute?: { reason: 'fraudulent' | 'product_not_received'; inquiry?: boolean };
 }
 
 export const DECLINES = {
@@ -92,9 +94,9 @@ export const TEST_CARDS: Readonly<Record<string, CardBehaviour>> = {
   '4000000000007726': visa({ refund: 'pending' }),
   '4000000000005126': visa({ refund: 'fails' }),
   '4000000000000077': visa({ bypassPending: true }),
-  '4000000000000259': visa(),
-  '4000000000002685': visa(),
-  '4000000000001976': visa(),
+  '4000000000000259': visa({ dispute: { reason: 'fraudulent' } }),
+  '4000000000002685': visa({ dispute: { reason: 'product_not_received' } }),
+  '4000000000001976': visa({ dispute: { reason: 'fraudulent', inquiry: true } }),
   '4000002500003155': visa({ threeDSecure: 'required' }),
   '4000002760003184': visa({ threeDSecure: 'required' }),
   '4000003800000446': visa({ threeDSecure: 'required' }),
@@ -158,6 +160,9 @@ export const TEST_PAYMENT_METHODS: Readonly<Record<string, string>> = {
 
 /** Off-session payments on this card succeed as if it had been set up before. */
 export const SET_UP_FOR_OFF_SESSION = new Set(['4000003800000446']);
+
+/** This card asks for authentication on every payment, even after a SetupIntent. */
+export const AUTHENTICATES_EVERY_PAYMENT = new Set(['4000002760003184']);
 
 /** Magic card tokens (`tok_*`): the PaymentMethod id with `pm_card_` replaced by `tok_`. */
 export function testTokenNumber(token: string): string | undefined {

@@ -50,10 +50,11 @@ export class Params {
     private readonly prefix = '',
   ) {}
 
-  /** Refuses any top-level parameter the endpoint does not take. `expand` is always allowed. */
+  /** Refuses any parameter the endpoint does not take. `expand` (and, at the top, `include`) is always allowed. */
   only(...allowed: string[]): this {
     for (const key of Object.keys(this.raw)) {
-      if (key !== 'expand' && !allowed.includes(key)) throw parameterUnknown(this.name(key));
+      const always = key === 'expand' || (key === 'include' && !this.prefix);
+      if (!always && !allowed.includes(key)) throw parameterUnknown(this.name(key));
     }
     return this;
   }

@@ -124,8 +124,13 @@ export function sleep(ms: number, timers: Map<NodeJS.Timeout, () => void>): Prom
   });
 }
 
-export function challengePage(id: string, amount: number, currency: string): string {
+export function challengePage(
+  id: string,
+  amount: number,
+  currency: string,
+  kind: 'payment_intents' | 'setup_intents' = 'payment_intents',
+): string {
   const form = (result: string, label: string) =>
-    `<form method="post" action="/_sandbox/payment_intents/${id}/authenticate"><input type="hidden" name="result" value="${result}"><button>${label}</button></form>`;
-  return `<!doctype html><title>3-D Secure test challenge</title><h1>3-D Secure test challenge</h1><p>Payment ${id}: ${amount} ${currency.toUpperCase()} (minor units)</p>${form('succeed', 'Complete authentication')}${form('fail', 'Fail authentication')}`;
+    `<form method="post" action="/_sandbox/${kind}/${id}/authenticate"><input type="hidden" name="result" value="${result}"><button>${label}</button></form>`;
+  return `<!doctype html><title>3-D Secure test challenge</title><h1>3-D Secure test challenge</h1><p>${kind === 'setup_intents' ? `Saving a card (${id})` : `Payment ${id}: ${amount} ${currency.toUpperCase()} (minor units)`}</p>${form('succeed', 'Complete authentication')}${form('fail', 'Fail authentication')}`;
 }

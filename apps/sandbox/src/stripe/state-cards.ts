@@ -5,10 +5,21 @@ import { invalidRequest, parameterInvalid, parameterMissing, resourceMissing } f
 import { Params } from './form';
 import { nowSeconds, stripeId } from './ids';
 import { cardError, type CardRecord, type PaymentMethodRecord, type StripeObject } from './state-types';
-import { StripeLedger } from './state-ledger';
+import { StripeSettlements } from './state-settlement';
+
+/** The Card object spells brands as card networks do, unlike PaymentMethods. */
+const CARD_OBJECT_BRANDS: Readonly<Record<string, string>> = {
+  visa: 'Visa',
+  mastercard: 'MasterCard',
+  amex: 'American Express',
+  discover: 'Discover',
+  diners: 'Diners Club',
+  jcb: 'JCB',
+  unionpay: 'UnionPay',
+};
 
 /** Card details, tokens and PaymentMethods, as Stripe checks and stores them. */
-export class StripeCards extends StripeLedger {
+export class StripeCards extends StripeSettlements {
   // ---- cards, tokens and payment methods ----
 
   /** Checks raw card details as Stripe does when a token or PaymentMethod is created. */
@@ -100,7 +111,37 @@ export class StripeCards extends StripeLedger {
       used: false,
     });
     this.tokens.set(token.id, token);
-    return { ...token, card: { id: stripeId('card'), object: 'card', ...summary } };
+    return { ...token, card: this.cardObject(record, summary) };
+  }
+
+  /** A token's `card` is the older Card object: capitalised brand names and flat address checks. */
+  private cardObject(card: CardRecord, summary: Record<string, unknown>): Record<string, unknown> {
+    const checks = summary['checks'] as Record<string, string | null>;
+    return {
+      id: stripeId('card'),
+      object: 'card',
+      address_city: null,
+      address_country: null,
+      address_line1: null,
+      address_line1_check: null,
+      address_line2: null,
+      address_state: null,
+      address_zip: null,
+      address_zip_check: checks['address_postal_code_check'],
+      brand: CARD_OBJECT_BRANDS[card.behaviour.brand] ?? 'Unknown',
+      country: summary['country'],
+      cvc_check: checks['cvc_check'],
+      dynamic_last4: null,
+      exp_month: card.expMonth,
+      exp_year: card.expYear,
+      fingerprint: summary['fingerprint'],
+      funding: summary['funding'],
+      last4: summary['last4'],
+      metadata: {},
+      name: null,
+      tokenization_method: null,
+      wallet: null,
+    };
   }
 
   protected cardFromToken(tokenId: string, param: string): CardRecord {

@@ -255,11 +255,11 @@ export class StripeLedger {
     return [...this.webhookEndpoints.values()];
   }
 
-  protected later(task: () => void): void {
+  protected later(task: () => void, delayMs = this.options.asyncRefundDelayMs): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       task();
-    }, this.options.asyncRefundDelayMs);
+    }, delayMs);
     timer.unref();
     this.timers.add(timer);
   }

@@ -18,12 +18,76 @@ export interface CardRecord {
   cvcProvided: boolean;
   expMonth: number;
   expYear: number;
+  /** Authenticated through a SetupIntent: later off-session payments need no challenge. */
+  setUp?: boolean;
 }
 
 export interface PaymentMethodRecord {
   object: StripeObject;
   card: CardRecord;
+  /** Detached from its customer: Stripe refuses to use or attach it again. */
+  detached?: boolean;
 }
+
+export type CustomerObject = StripeObject & {
+  email: string | null;
+  name: string | null;
+  phone: string | null;
+  description: string | null;
+  metadata: Record<string, string>;
+  invoice_settings: { default_payment_method: string | null } & Record<string, unknown>;
+};
+
+export type SetupIntentStatus =
+  | 'requires_payment_method'
+  | 'requires_confirmation'
+  | 'requires_action'
+  | 'processing'
+  | 'canceled'
+  | 'succeeded';
+
+export type SetupIntentObject = StripeObject & {
+  status: SetupIntentStatus;
+  customer: string | null;
+  payment_method: string | null;
+  usage: 'off_session' | 'on_session';
+  next_action: Record<string, unknown> | null;
+  last_setup_error: Record<string, unknown> | null;
+  metadata: Record<string, string>;
+};
+
+export interface SetupIntentRecord {
+  object: SetupIntentObject;
+  pm?: PaymentMethodRecord;
+  returnUrl?: string;
+}
+
+export type DisputeStatus =
+  | 'warning_needs_response'
+  | 'warning_under_review'
+  | 'warning_closed'
+  | 'needs_response'
+  | 'under_review'
+  | 'won'
+  | 'lost';
+
+export type DisputeObject = StripeObject & {
+  amount: number;
+  currency: string;
+  charge: string;
+  payment_intent: string | null;
+  reason: string;
+  status: DisputeStatus;
+  balance_transactions: StripeObject[];
+  evidence: Record<string, string | null>;
+  evidence_details: {
+    due_by: number | null;
+    has_evidence: boolean;
+    past_due: boolean;
+    submission_count: number;
+  };
+  metadata: Record<string, string>;
+};
 
 export type PaymentIntentStatus =
   | 'requires_payment_method'
@@ -68,6 +132,9 @@ export type ChargeObject = StripeObject & {
   status: 'succeeded' | 'pending' | 'failed';
   currency: string;
   payment_intent: string | null;
+  payment_method: string | null;
+  customer: string | null;
+  disputed: boolean;
   balance_transaction: string | null;
   refunds: { object: 'list'; data: StripeObject[]; has_more: boolean; url: string; total_count?: number };
 };
@@ -125,6 +192,19 @@ export interface StripeStateOptions {
   accountId: string;
   /** How long a pending or failing test refund takes to reach its final state. */
   asyncRefundDelayMs: number;
+  /** How long after a dispute test card's capture its dispute opens, and after evidence it closes. */
+  disputeDelayMs: number;
+}
+
+/** Stripe metadata updates merge; a key sent empty is removed. */
+export function mergeMetadata(
+  current: Record<string, string>,
+  update: Record<string, string> | undefined,
+): Record<string, string> {
+  if (!update) return current;
+  const merged = { ...current, ...update };
+  for (const [key, value] of Object.entries(update)) if (value === '') delete merged[key];
+  return merged;
 }
 
 /** The API version the sandbox writes into events (the one stripe 23.1.0 sends). */

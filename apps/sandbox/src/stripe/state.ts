@@ -1,22 +1,21 @@
-import { DECLINES, SET_UP_FOR_OFF_SESSION, type CardDecline } from './cards';
+import { AUTHENTICATES_EVERY_PAYMENT, DECLINES, SET_UP_FOR_OFF_SESSION, type CardDecline } from './cards';
 import { MAXIMUM_AMOUNT, minimumAmount, processingFee, SUPPORTED_CURRENCIES } from './currencies';
 import { invalidRequest, parameterInvalid, resourceMissing, StripeApiError } from './errors';
 import { Params } from './form';
 import { nowSeconds, stripeId } from './ids';
 import {
   CANCELLATION_REASONS,
+  mergeMetadata,
   PI_CANCELABLE,
-  REFUND_REASONS,
   unexpectedState,
   type CardRecord,
   type ChargeObject,
   type PaymentIntentObject,
   type PaymentIntentRecord,
   type PaymentMethodRecord,
-  type RefundObject,
   type RequestContext,
 } from './state-types';
-import { StripeCards } from './state-cards';
+import { StripeRefunds } from './state-refunds';
 
 export { STRIPE_API_VERSION } from './state-types';
 export type { RequestContext, StripeObject, StripeStateOptions, WebhookEndpointObject } from './state-types';
@@ -26,7 +25,7 @@ export type { RequestContext, StripeObject, StripeStateOptions, WebhookEndpointO
  * refunds, balance transactions, events and webhook endpoints, with Stripe's state rules.
  * Payment intents, charges and refunds live here; cards and the shared ledger below it.
  */
-export class StripeState extends StripeCards {
+export class StripeState extends StripeRefunds {
   // ---- payment intents ----
 
   createPaymentIntent(params: Params, ctx: RequestContext): PaymentIntentObject {
@@ -99,6 +98,9 @@ export class StripeState extends StripeCards {
         );
     }
     const pm = this.paymentMethodParam(params);
+    const customer = params.string('customer') ?? null;
+    if (pm) this.checkOwner(pm, customer, 'payment_method');
+    else if (customer) this.customer(customer);
     const id = stripeId('pi');
     const object = this.track({
       id,
@@ -119,7 +121,7 @@ export class StripeState extends StripeCards {
       confirmation_method: params.oneOf('confirmation_method', ['automatic', 'manual']) ?? 'automatic',
       created: nowSeconds(),
       currency,
-      customer: params.string('customer') ?? null,
+      customer,
       description: params.string('description') ?? null,
       last_payment_error: null,
       latest_charge: null,
@@ -175,7 +177,7 @@ export class StripeState extends StripeCards {
         },
       );
     }
-    if (id) return this.resolvePaymentMethod(id, 'payment_method');
+    if (id) return this.usablePaymentMethod(id, 'payment_method');
     if (data) {
       const object = this.createPaymentMethod(data, 'payment_method_data[');
       return this.paymentMethods.get(object.id);
@@ -195,6 +197,62 @@ export class StripeState extends StripeCards {
 
   listPaymentIntents(): PaymentIntentObject[] {
     return [...this.paymentIntents.values()].map((r) => r.object);
+  }
+
+  /** Amount, currency, description and payment method change only before confirmation; metadata always. */
+  updatePaymentIntent(id: string, params: Params): PaymentIntentObject {
+    params.only(
+      'amount',
+      'currency',
+      'description',
+      'metadata',
+      'payment_method',
+      'receipt_email',
+      'customer',
+    );
+    const record = this.paymentIntent(id);
+    const pi = record.object;
+    const unconfirmed = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
+    for (const field of ['amount', 'currency', 'description', 'payment_method', 'customer']) {
+      if (params.has(field) && !unconfirmed.includes(pi.status)) {
+        throw invalidRequest(
+          `This PaymentIntent's ${field} could not be updated because it has a status of ${pi.status}. You may only update the ${field} of a PaymentIntent with one of the following statuses: ${unconfirmed.join(', ')}.`,
+          { code: 'payment_intent_unexpected_state', param: field, payment_intent: pi },
+        );
+      }
+    }
+    const amount = params.integer('amount');
+    if (amount !== undefined) {
+      if (amount < minimumAmount(pi.currency) || amount > MAXIMUM_AMOUNT)
+        throw parameterInvalid(
+          'amount',
+          `Amount must be between ${minimumAmount(pi.currency)} and ${MAXIMUM_AMOUNT}.`,
+          'parameter_invalid_integer',
+        );
+      pi.amount = amount;
+    }
+    const currency = params.string('currency')?.toLowerCase();
+    if (currency !== undefined) {
+      if (!SUPPORTED_CURRENCIES.has(currency))
+        throw parameterInvalid('currency', `Invalid currency: ${currency}.`, 'invalid_currency');
+      pi.currency = currency;
+    }
+    if (params.has('description')) pi['description'] = params.string('description') || null;
+    if (params.has('receipt_email')) pi['receipt_email'] = params.string('receipt_email') || null;
+    if (params.has('customer')) {
+      const customer = params.string('customer') || null;
+      if (customer) this.customer(customer);
+      pi['customer'] = customer;
+    }
+    const pm = this.paymentMethodParam(params);
+    if (pm) {
+      this.checkOwner(pm, pi['customer'] as string | null, 'payment_method');
+      record.card = pm.card;
+      pi.payment_method = pm.object.id;
+      pi.status = 'requires_confirmation';
+    }
+    pi.metadata = mergeMetadata(pi.metadata, params.metadata());
+    return pi;
   }
 
   confirmPaymentIntent(id: string, params: Params, ctx: RequestContext): PaymentIntentObject {
@@ -217,6 +275,7 @@ export class StripeState extends StripeCards {
     }
     const pm = this.paymentMethodParam(params);
     if (pm) {
+      this.checkOwner(pm, record.object['customer'] as string | null, 'payment_method');
       record.card = pm.card;
       record.object.payment_method = pm.object.id;
     }
@@ -251,9 +310,10 @@ export class StripeState extends StripeCards {
     }
     const pi = record.object;
     pi.last_payment_error = null;
-    const needsChallenge =
-      card.behaviour.threeDSecure === 'required' &&
-      !(record.offSession && SET_UP_FOR_OFF_SESSION.has(card.number));
+    const setUp =
+      SET_UP_FOR_OFF_SESSION.has(card.number) ||
+      (card.setUp && !AUTHENTICATES_EVERY_PAYMENT.has(card.number));
+    const needsChallenge = card.behaviour.threeDSecure === 'required' && !(record.offSession && setUp);
     if (needsChallenge && (record.offSession || record.errorOnRequiresAction)) {
       this.decline(record, DECLINES.authenticationRequired, ctx);
     }
@@ -375,6 +435,7 @@ export class StripeState extends StripeCards {
       pi.amount_received = pi.amount;
       this.emit('charge.succeeded', charge, ctx);
       this.emit('payment_intent.succeeded', pi, ctx);
+      if (record.card) this.disputeLater(charge, record.card.behaviour, ctx);
     }
   }
 
@@ -405,7 +466,7 @@ export class StripeState extends StripeCards {
       captured: false,
       created: nowSeconds(),
       currency: pi.currency,
-      customer: null,
+      customer: pi['customer'] ?? null,
       description: pi['description'] ?? null,
       disputed: false,
       failure_balance_transaction: null,
@@ -466,7 +527,6 @@ export class StripeState extends StripeCards {
         object: 'list',
         data: [],
         has_more: false,
-        total_count: 0,
         url: `/v1/charges/${id}/refunds`,
       },
       review: null,
@@ -536,6 +596,7 @@ export class StripeState extends StripeCards {
     pi.status = 'succeeded';
     this.emit('charge.captured', charge, ctx);
     this.emit('payment_intent.succeeded', pi, ctx);
+    if (record.card) this.disputeLater(charge, record.card.behaviour, ctx);
     return pi;
   }
 
@@ -560,178 +621,5 @@ export class StripeState extends StripeCards {
     pi.next_action = null;
     this.emit('payment_intent.canceled', pi, ctx);
     return pi;
-  }
-
-  // ---- charges and refunds ----
-
-  retrieveCharge(id: string): ChargeObject {
-    const charge = this.charges.get(id);
-    if (!charge) throw resourceMissing('charge', id);
-    return this.withRefunds(charge);
-  }
-
-  listCharges(): ChargeObject[] {
-    return [...this.charges.values()].map((c) => this.withRefunds(c));
-  }
-
-  private withRefunds(charge: ChargeObject): ChargeObject {
-    const data = [...this.refunds.values()]
-      .filter((r) => r.charge === charge.id)
-      .sort((a, b) => this.sequence(b.id) - this.sequence(a.id));
-    return { ...charge, refunds: { ...charge.refunds, data, total_count: data.length } };
-  }
-
-  createRefund(params: Params, ctx: RequestContext): RefundObject {
-    params.only('payment_intent', 'charge', 'amount', 'reason', 'metadata', 'instructions_email');
-    const piId = params.string('payment_intent');
-    const chargeId = params.string('charge');
-    if (!piId && !chargeId) {
-      throw invalidRequest(
-        'One of the following params should be provided for this request: charge or payment_intent.',
-        {
-          code: 'parameter_missing',
-        },
-      );
-    }
-    if (piId && chargeId) {
-      throw invalidRequest('You may only specify one of these parameters: charge, payment_intent.', {
-        param: 'charge',
-      });
-    }
-    const reason = params.oneOf('reason', REFUND_REASONS);
-    const requested = params.integer('amount');
-    let charge: ChargeObject | undefined;
-    let pi: PaymentIntentRecord | undefined;
-    if (piId) {
-      pi = this.paymentIntent(piId, 'payment_intent');
-      charge = this.charges.get(pi.object.latest_charge ?? '');
-      if (!charge || pi.object.status !== 'succeeded') {
-        throw invalidRequest(
-          pi.object.status === 'requires_capture'
-            ? `This PaymentIntent (${piId}) has not been captured; cancel it to release the authorization instead of refunding it.`
-            : `This PaymentIntent (${piId}) does not have a successful charge to refund.`,
-          { param: 'payment_intent' },
-        );
-      }
-    } else {
-      charge = this.charges.get(chargeId ?? '');
-      if (!charge) throw resourceMissing('charge', chargeId ?? '', 'charge');
-      pi = charge.payment_intent ? this.paymentIntents.get(charge.payment_intent) : undefined;
-      if (!charge.captured || charge.status !== 'succeeded') {
-        throw invalidRequest(`Charge ${charge.id} has not been captured and cannot be refunded.`, {
-          param: 'charge',
-        });
-      }
-    }
-    const remaining = charge.amount_captured - charge.amount_refunded;
-    if (remaining <= 0) {
-      throw invalidRequest(`Charge ${charge.id} has already been refunded.`, {
-        code: 'charge_already_refunded',
-        saved: true,
-      });
-    }
-    const amount = requested ?? remaining;
-    if (amount < 1)
-      throw parameterInvalid('amount', 'Refund amount must be greater than 0.', 'parameter_invalid_integer');
-    if (amount > remaining) {
-      throw invalidRequest(
-        `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining}).`,
-        { code: 'amount_too_large', param: 'amount' },
-      );
-    }
-    const behaviour =
-      pi?.card?.behaviour ?? this.paymentMethods.get(String(charge.payment_method))?.card.behaviour;
-    const pending = behaviour?.refund === 'pending';
-    const refund = this.track({
-      id: stripeId('re'),
-      object: 'refund',
-      amount,
-      balance_transaction: null,
-      charge: charge.id,
-      created: nowSeconds(),
-      currency: charge.currency,
-      destination_details: {
-        card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' },
-        type: 'card',
-      },
-      metadata: params.metadata() ?? {},
-      payment_intent: charge.payment_intent,
-      reason: reason ?? null,
-      receipt_number: null,
-      source_transfer_reversal: null,
-      status: pending ? 'pending' : 'succeeded',
-      transfer_reversal: null,
-    }) as RefundObject;
-    this.refunds.set(refund.id, refund);
-    charge.amount_refunded += amount;
-    charge.refunded = charge.amount_refunded >= charge.amount_captured;
-    const txn = this.balanceTransaction({
-      amount: -amount,
-      fee: 0,
-      currency: charge.currency,
-      type: 'refund',
-      reporting_category: 'refund',
-      source: refund.id,
-      description: 'REFUND FOR CHARGE',
-      availableNow: true,
-    });
-    refund.balance_transaction = txn.id;
-    this.emit('refund.created', refund, ctx);
-    this.emit('charge.refunded', this.withRefunds(charge), ctx);
-    if (behaviour?.refund) this.later(() => this.settleRefund(refund.id, ctx));
-    return refund;
-  }
-
-  /** Moves a test card's asynchronous refund to its final state (`pm_card_pendingRefund`, `pm_card_refundFail`). */
-  settleRefund(id: string, ctx: RequestContext): void {
-    const refund = this.refunds.get(id);
-    const charge = refund && this.charges.get(refund.charge);
-    if (!refund || !charge) return;
-    const behaviour = this.paymentMethods.get(String(charge.payment_method))?.card.behaviour;
-    if (refund.status === 'pending') {
-      refund.status = 'succeeded';
-      this.emit('refund.updated', refund, ctx);
-      this.emit('charge.refund.updated', refund, ctx);
-    } else if (refund.status === 'succeeded' && behaviour?.refund === 'fails') {
-      refund.status = 'failed';
-      refund.failure_reason = 'expired_or_canceled_card';
-      charge.amount_refunded -= refund.amount;
-      charge.refunded = false;
-      const txn = this.balanceTransaction({
-        amount: refund.amount,
-        fee: 0,
-        currency: refund.currency,
-        type: 'refund_failure',
-        reporting_category: 'refund_failure',
-        source: refund.id,
-        description: 'REFUND FAILURE',
-        availableNow: true,
-      });
-      refund.failure_balance_transaction = txn.id;
-      this.emit('refund.failed', refund, ctx);
-      this.emit('refund.updated', refund, ctx);
-      this.emit('charge.refund.updated', refund, ctx);
-    }
-  }
-
-  /** Settles every asynchronous test refund now instead of after the delay. */
-  settleRefunds(ctx: RequestContext): number {
-    let settled = 0;
-    for (const refund of this.refunds.values()) {
-      const before = refund.status;
-      this.settleRefund(refund.id, ctx);
-      if (refund.status !== before) settled++;
-    }
-    return settled;
-  }
-
-  retrieveRefund(id: string): RefundObject {
-    const refund = this.refunds.get(id);
-    if (!refund) throw resourceMissing('refund', id);
-    return refund;
-  }
-
-  listRefunds(): RefundObject[] {
-    return [...this.refunds.values()];
   }
 }

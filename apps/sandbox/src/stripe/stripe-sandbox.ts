@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { invalidRequest, parameterInvalid, StripeApiError } from './errors';
+import { invalidRequest, StripeApiError } from './errors';
 import { parseForm, Params, type FormObject } from './form';
 import { stripeId } from './ids';
 import { StripeState, type RequestContext, type StripeObject } from './state';
@@ -11,49 +11,31 @@ import {
   matchRoute,
   ReplayStore,
   requestFingerprint,
-  templatePattern,
+  Unavailability,
 } from '../kit';
+import {
+  includesTotalCount,
+  listPage,
+  PERMISSION_NAMES,
+  STRIPE_RESOURCES,
+  withSubListCounts,
+  type RestrictedKeyPermissions,
+  type Route,
+} from './routing';
+import { paymentRoutes } from './routes-payments';
+import { searchRoutes, vaultRoutes } from './routes-vault';
+import { settlementControl } from './settlement-controls';
+import type { StripeSettlements } from './state-settlement';
 import { WebhookDispatcher, type WebhookDeliveryAttempt } from './webhook-delivery';
 import {
   apiKey,
   headerValue,
   maskKey,
-  withoutSecret,
-  createdFilter,
   expandPaths,
   faultError,
   sleep,
   challengePage,
 } from './request-helpers';
-
-/** What a restricted key may touch, per resource, as in Stripe's dashboard. */
-export const STRIPE_RESOURCES = [
-  'account',
-  'balance',
-  'charges',
-  'events',
-  'payment_intents',
-  'payment_methods',
-  'refunds',
-  'tokens',
-  'webhook_endpoints',
-] as const;
-export type StripeResource = (typeof STRIPE_RESOURCES)[number];
-export type PermissionLevel = 'none' | 'read' | 'write';
-export type RestrictedKeyPermissions = Partial<Record<StripeResource, PermissionLevel>>;
-
-/** Stripe's own names for the permissions, as its 403 messages spell them. */
-const PERMISSION_NAMES: Record<StripeResource, string> = {
-  account: 'account',
-  balance: 'balance',
-  charges: 'charge',
-  events: 'event',
-  payment_intents: 'payment_intent',
-  payment_methods: 'payment_method',
-  refunds: 'refund',
-  tokens: 'token',
-  webhook_endpoints: 'webhook',
-};
 
 /** Default credentials the sandbox accepts out of the box: obviously test values. */
 export const STRIPE_SANDBOX_DEFAULTS = Object.freeze({
@@ -101,6 +83,8 @@ export interface StripeSandboxOptions {
   webhookTimeoutMs?: number;
   /** How long a pending or failing test refund takes to reach its final state (default 1000 ms). */
   asyncRefundDelayMs?: number;
+  /** How long after capture a dispute test card's dispute opens, and after test evidence it closes (default 500 ms). */
+  disputeDelayMs?: number;
 }
 
 export interface RecordedExchange {
@@ -112,6 +96,13 @@ export interface RecordedExchange {
   status: number;
   body: unknown;
 }
+
+export {
+  STRIPE_RESOURCES,
+  type PermissionLevel,
+  type RestrictedKeyPermissions,
+  type StripeResource,
+} from './routing';
 
 interface KeyInfo {
   kind: 'secret' | 'restricted';
@@ -125,22 +116,6 @@ interface IdempotentEntry {
   status?: number;
   body?: string;
   headers?: Record<string, string>;
-}
-
-interface ApiRequest {
-  params: Params;
-  path: Record<string, string>;
-  ctx: RequestContext;
-}
-
-interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
-  template: string;
-  pattern: RegExp;
-  names: string[];
-  resource: StripeResource;
-  access: 'read' | 'write';
-  handle: (request: ApiRequest) => unknown;
 }
 
 interface Fault {
@@ -167,28 +142,21 @@ export interface StripeSandbox {
   setLatency(ms: number): void;
   /** The next `count` API requests answer `status` (500, 503, 429…) in Stripe's error shape. */
   injectFault(status: number, count?: number): void;
-  /** Completes (or fails) the 3-D Secure challenge of a PaymentIntent in `requires_action`. */
+  /** Completes (or fails) the 3-D Secure challenge of a PaymentIntent or SetupIntent in `requires_action`. */
   authenticate(paymentIntentId: string, result?: 'succeed' | 'fail'): StripeObject;
+  /** Opens a dispute on a captured charge now, as a dispute test card does after capture. */
+  openDispute(chargeId: string, reason?: string, inquiry?: boolean): StripeObject;
+  /** Decides an open dispute now, as the issuer would. */
+  closeDispute(disputeId: string, outcome: 'won' | 'lost'): StripeObject;
   /** Makes every pending balance transaction available now. */
   settleBalance(): number;
+  /** Payouts and the settlement discrepancy controls (README: settlement controls). */
+  readonly settlements: StripeSettlements;
   /** Moves asynchronous test refunds (pending / failing cards) to their final state now. */
   settleRefunds(): number;
   /** Stops the server, webhook deliveries and every pending timer. */
   close(): Promise<void>;
 }
-
-function route(
-  method: Route['method'],
-  template: string,
-  resource: StripeResource,
-  access: Route['access'],
-  handle: Route['handle'],
-): Route {
-  const { pattern, names } = templatePattern(template);
-  return { method, template, pattern, names, resource, access, handle };
-}
-
-const LIST_PARAMS = ['limit', 'starting_after', 'ending_before', 'created'];
 
 /**
  * Starts a local server that speaks Stripe's v1 wire protocol for payments, so the official
@@ -208,6 +176,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
   const state = new StripeState({
     accountId: defaults.accountId,
     asyncRefundDelayMs: options.asyncRefundDelayMs ?? 1000,
+    disputeDelayMs: options.disputeDelayMs ?? 500,
   });
   const dispatcher = new WebhookDispatcher({
     retryDelaysMs: options.webhookRetryDelaysMs ?? [500, 2000, 5000],
@@ -230,248 +199,18 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
   const idempotency = new ReplayStore<IdempotentEntry>();
   const recorder = new ExchangeRecorder<RecordedExchange>(Boolean(options.record));
   const faults: Fault[] = [];
+  const unavailable = new Unavailability();
   const pendingTimers = new Map<NodeJS.Timeout, () => void>();
   let latencyMs = 0;
   let origin = '';
 
-  const list = (items: StripeObject[], params: Params, url: string): Record<string, unknown> => {
-    const limit = params.integer('limit') ?? 10;
-    if (limit < 1 || limit > 100)
-      throw parameterInvalid(
-        'limit',
-        'Invalid value for limit: must be between 1 and 100.',
-        'parameter_invalid_integer',
-      );
-    let rows = items
-      .filter(createdFilter(params))
-      .sort((a, b) => state.sequence(b.id) - state.sequence(a.id));
-    const after = params.string('starting_after');
-    const before = params.string('ending_before');
-    if (after) {
-      const index = rows.findIndex((r) => r.id === after);
-      if (index < 0)
-        throw invalidRequest(`No such object: '${after}'`, {
-          code: 'resource_missing',
-          param: 'starting_after',
-          status: 404,
-        });
-      rows = rows.slice(index + 1);
-    } else if (before) {
-      const index = rows.findIndex((r) => r.id === before);
-      if (index < 0)
-        throw invalidRequest(`No such object: '${before}'`, {
-          code: 'resource_missing',
-          param: 'ending_before',
-          status: 404,
-        });
-      rows = rows.slice(0, index).slice(-limit);
-      return { object: 'list', data: rows, has_more: index > limit, url };
-    }
-    return { object: 'list', data: rows.slice(0, limit), has_more: rows.length > limit, url };
-  };
-
-  const account = (): Record<string, unknown> => ({
-    id: defaults.accountId,
-    object: 'account',
-    business_profile: {
-      mcc: '5734',
-      name: defaults.accountName,
-      support_email: null,
-      support_phone: null,
-      support_url: null,
-      url: null,
-    },
-    business_type: 'company',
-    capabilities: { card_payments: 'active', transfers: 'active' },
-    charges_enabled: true,
-    country: 'US',
-    created: 1700000000,
-    default_currency: 'usd',
-    details_submitted: true,
-    email: 'sandbox@payrail.invalid',
-    metadata: {},
-    payouts_enabled: true,
-    settings: {
-      branding: { icon: null, logo: null, primary_color: null, secondary_color: null },
-      card_payments: {
-        decline_on: { avs_failure: false, cvc_failure: true },
-        statement_descriptor_prefix: 'PAYRAIL',
-        statement_descriptor_prefix_kana: null,
-        statement_descriptor_prefix_kanji: null,
-      },
-      dashboard: { display_name: defaults.accountName, timezone: 'Etc/UTC' },
-      payments: {
-        statement_descriptor: 'PAYRAIL SANDBOX',
-        statement_descriptor_kana: null,
-        statement_descriptor_kanji: null,
-      },
-    },
-    type: 'standard',
-  });
+  const list = (items: StripeObject[], params: Params, url: string): Record<string, unknown> =>
+    listPage(items, params, url, (id) => state.sequence(id));
 
   const routes: Route[] = [
-    route('GET', '/v1/account', 'account', 'read', ({ params }) => (params.only(), account())),
-    route('GET', '/v1/balance', 'balance', 'read', ({ params }) => (params.only(), state.balance())),
-    route('GET', '/v1/balance_transactions', 'balance', 'read', ({ params }) => {
-      params.only(...LIST_PARAMS, 'type', 'source', 'currency', 'payout');
-      const type = params.string('type');
-      const source = params.string('source');
-      const currency = params.string('currency');
-      const rows = state
-        .listBalanceTransactions()
-        .filter(
-          (t) =>
-            (!type || t.type === type) &&
-            (!source || t.source === source) &&
-            (!currency || t.currency === currency),
-        );
-      return list(rows, params, '/v1/balance_transactions');
-    }),
-    route(
-      'GET',
-      '/v1/balance_transactions/{id}',
-      'balance',
-      'read',
-      ({ params, path }) => (params.only(), state.retrieveBalanceTransaction(path['id'])),
-    ),
-    route('GET', '/v1/charges', 'charges', 'read', ({ params }) => {
-      params.only(...LIST_PARAMS, 'payment_intent', 'customer', 'transfer_group');
-      const pi = params.string('payment_intent');
-      return list(
-        state.listCharges().filter((c) => !pi || c.payment_intent === pi),
-        params,
-        '/v1/charges',
-      );
-    }),
-    route(
-      'GET',
-      '/v1/charges/{charge}',
-      'charges',
-      'read',
-      ({ params, path }) => (params.only(), state.retrieveCharge(path['charge'])),
-    ),
-    route('GET', '/v1/events', 'events', 'read', ({ params }) => {
-      params.only(...LIST_PARAMS, 'type', 'types', 'delivery_success');
-      const type = params.string('type');
-      const types = params.strings('types');
-      const matches = (t: string) =>
-        (!type || (type.endsWith('*') ? t.startsWith(type.slice(0, -1)) : t === type)) &&
-        (!types || types.includes(t));
-      return list(
-        state.listEvents().filter((e) => matches(e.type)),
-        params,
-        '/v1/events',
-      );
-    }),
-    route(
-      'GET',
-      '/v1/events/{id}',
-      'events',
-      'read',
-      ({ params, path }) => (params.only(), state.retrieveEvent(path['id'])),
-    ),
-    route('POST', '/v1/tokens', 'tokens', 'write', ({ params }) => state.createToken(params)),
-    route('POST', '/v1/payment_methods', 'payment_methods', 'write', ({ params }) =>
-      state.createPaymentMethod(params),
-    ),
-    route(
-      'GET',
-      '/v1/payment_methods/{payment_method}',
-      'payment_methods',
-      'read',
-      ({ params, path }) => (params.only(), state.retrievePaymentMethod(path['payment_method'])),
-    ),
-    route('POST', '/v1/payment_intents', 'payment_intents', 'write', ({ params, ctx }) =>
-      state.createPaymentIntent(params, ctx),
-    ),
-    route('GET', '/v1/payment_intents', 'payment_intents', 'read', ({ params }) => {
-      params.only(...LIST_PARAMS, 'customer');
-      const customer = params.string('customer');
-      return list(
-        state.listPaymentIntents().filter((p) => !customer || p['customer'] === customer),
-        params,
-        '/v1/payment_intents',
-      );
-    }),
-    route(
-      'GET',
-      '/v1/payment_intents/{intent}',
-      'payment_intents',
-      'read',
-      ({ params, path }) => (params.only('client_secret'), state.retrievePaymentIntent(path['intent'])),
-    ),
-    route(
-      'POST',
-      '/v1/payment_intents/{intent}/confirm',
-      'payment_intents',
-      'write',
-      ({ params, path, ctx }) => state.confirmPaymentIntent(path['intent'], params, ctx),
-    ),
-    route(
-      'POST',
-      '/v1/payment_intents/{intent}/capture',
-      'payment_intents',
-      'write',
-      ({ params, path, ctx }) => state.capturePaymentIntent(path['intent'], params, ctx),
-    ),
-    route(
-      'POST',
-      '/v1/payment_intents/{intent}/cancel',
-      'payment_intents',
-      'write',
-      ({ params, path, ctx }) => state.cancelPaymentIntent(path['intent'], params, ctx),
-    ),
-    route('POST', '/v1/refunds', 'refunds', 'write', ({ params, ctx }) => state.createRefund(params, ctx)),
-    route('GET', '/v1/refunds', 'refunds', 'read', ({ params }) => {
-      params.only(...LIST_PARAMS, 'payment_intent', 'charge');
-      const pi = params.string('payment_intent');
-      const charge = params.string('charge');
-      const rows = state
-        .listRefunds()
-        .filter((r) => (!pi || r.payment_intent === pi) && (!charge || r.charge === charge));
-      return list(rows, params, '/v1/refunds');
-    }),
-    route(
-      'GET',
-      '/v1/refunds/{refund}',
-      'refunds',
-      'read',
-      ({ params, path }) => (params.only(), state.retrieveRefund(path['refund'])),
-    ),
-    route('POST', '/v1/webhook_endpoints', 'webhook_endpoints', 'write', ({ params }) =>
-      state.createWebhookEndpoint(
-        params,
-        `whsec_${randomBytes(24).toString('base64url').replace(/[-_]/g, 'x')}`,
-      ),
-    ),
-    route('GET', '/v1/webhook_endpoints', 'webhook_endpoints', 'read', ({ params }) => {
-      params.only(...LIST_PARAMS);
-      return list(state.listWebhookEndpoints().map(withoutSecret), params, '/v1/webhook_endpoints');
-    }),
-    route(
-      'GET',
-      '/v1/webhook_endpoints/{webhook_endpoint}',
-      'webhook_endpoints',
-      'read',
-      ({ params, path }) => (
-        params.only(),
-        withoutSecret(state.retrieveWebhookEndpoint(path['webhook_endpoint']))
-      ),
-    ),
-    route(
-      'POST',
-      '/v1/webhook_endpoints/{webhook_endpoint}',
-      'webhook_endpoints',
-      'write',
-      ({ params, path }) => withoutSecret(state.updateWebhookEndpoint(path['webhook_endpoint'], params)),
-    ),
-    route(
-      'DELETE',
-      '/v1/webhook_endpoints/{webhook_endpoint}',
-      'webhook_endpoints',
-      'write',
-      ({ params, path }) => (params.only(), state.deleteWebhookEndpoint(path['webhook_endpoint'])),
-    ),
+    ...searchRoutes(state),
+    ...vaultRoutes(state, list),
+    ...paymentRoutes(state, list, defaults),
   ];
 
   const expandable = (id: string): StripeObject | undefined =>
@@ -538,6 +277,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       if (--fault.remaining <= 0) faults.shift();
       return sendError(faultError(fault.status));
     }
+    if (unavailable.next()) return sendError(faultError(503));
     if (!matched) {
       return sendError(
         invalidRequest(
@@ -634,7 +374,10 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       const params = new Params(form);
       const result = matched.handle({ params, path: pathParams, ctx });
       const expand = params.strings('expand') ?? [];
-      body = expandPaths(structuredClone(result), expand, expandable);
+      body = withSubListCounts(
+        expandPaths(structuredClone(result), expand, expandable),
+        includesTotalCount(params),
+      );
     } catch (error) {
       if (!(error instanceof StripeApiError)) throw error;
       status = error.status;
@@ -675,16 +418,24 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
     let m: RegExpExecArray | null;
     try {
       if (method === 'GET' && (m = /^\/_sandbox\/3ds\/([^/]+)$/.exec(path))) {
-        const pi = state.retrievePaymentIntent(decodeURIComponent(m[1]));
+        const id = decodeURIComponent(m[1]);
+        const intent = id.startsWith('seti_')
+          ? { id, amount: 0, currency: 'usd', kind: 'setup_intents' as const }
+          : { ...state.retrievePaymentIntent(id), kind: 'payment_intents' as const };
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(challengePage(pi.id, pi.amount, pi.currency));
+        res.end(challengePage(intent.id, intent.amount, intent.currency, intent.kind));
         return;
       }
-      if (method === 'POST' && (m = /^\/_sandbox\/payment_intents\/([^/]+)\/authenticate$/.exec(path))) {
+      if (
+        method === 'POST' &&
+        (m = /^\/_sandbox\/(payment_intents|setup_intents)\/([^/]+)\/authenticate$/.exec(path))
+      ) {
         const result = String(input['result'] ?? 'succeed');
         if (result !== 'succeed' && result !== 'fail')
           return json(400, { error: { message: "result must be 'succeed' or 'fail'" } });
-        const id = decodeURIComponent(m[1]);
+        const id = decodeURIComponent(m[2]);
+        if (m[1] === 'setup_intents')
+          return json(200, state.authenticateSetup(id, result === 'succeed', ctx));
         const returnUrl = state.paymentIntents.get(id)?.returnUrl;
         const pi = state.authenticate(id, result === 'succeed', ctx);
         if (String(req.headers['content-type'] ?? '').includes('form') && returnUrl) {
@@ -726,6 +477,11 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
         }
         return json(200, { latency_ms: ms });
       }
+      if (method === 'POST' && path === '/_sandbox/unavailable') {
+        const problem = unavailable.set(input['ratio']);
+        if (problem) return json(400, { error: { message: problem } });
+        return json(200, { ratio: unavailable.current });
+      }
       if (method === 'POST' && path === '/_sandbox/faults') {
         const status = Number(input['status']);
         const count = Number(input['count'] ?? 1);
@@ -736,10 +492,30 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
         sandbox.injectFault(status, count);
         return json(200, { status, count });
       }
+      if (method === 'POST' && path === '/_sandbox/disputes') {
+        const reason = String(input['reason'] ?? 'fraudulent');
+        return json(
+          200,
+          state.openDispute(
+            String(input['charge'] ?? ''),
+            reason,
+            input['inquiry'] === true || input['inquiry'] === 'true',
+            ctx,
+          ),
+        );
+      }
+      if (method === 'POST' && (m = /^\/_sandbox\/disputes\/([^/]+)\/close$/.exec(path))) {
+        const outcome = String(input['outcome'] ?? '');
+        if (outcome !== 'won' && outcome !== 'lost')
+          return json(400, { error: { message: "outcome must be 'won' or 'lost'" } });
+        return json(200, state.closeDispute(state.retrieveDispute(decodeURIComponent(m[1])), outcome, ctx));
+      }
       if (method === 'POST' && path === '/_sandbox/balance/settle')
         return json(200, { settled: state.settleBalance() });
       if (method === 'POST' && path === '/_sandbox/refunds/settle')
         return json(200, { settled: state.settleRefunds(ctx) });
+      const settlement = settlementControl(state, method, path, input, ctx);
+      if (settlement) return json(settlement.status, settlement.body);
       if (method === 'GET' && path === '/_sandbox/webhook_deliveries')
         return json(200, { data: dispatcher.attempts });
       return json(404, {
@@ -809,9 +585,21 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       faults.push({ status, remaining: count });
     },
     authenticate(id, result = 'succeed') {
-      return state.authenticate(id, result === 'succeed', { requestId: stripeId('req', 14), origin });
+      const ctx = { requestId: stripeId('req', 14), origin };
+      if (id.startsWith('seti_')) return state.authenticateSetup(id, result === 'succeed', ctx);
+      return state.authenticate(id, result === 'succeed', ctx);
+    },
+    openDispute(chargeId, reason = 'fraudulent', inquiry = false) {
+      return state.openDispute(chargeId, reason, inquiry, { requestId: stripeId('req', 14), origin });
+    },
+    closeDispute(id, outcome) {
+      return state.closeDispute(state.retrieveDispute(id), outcome, {
+        requestId: stripeId('req', 14),
+        origin,
+      });
     },
     settleBalance: () => state.settleBalance(),
+    settlements: state,
     settleRefunds: () => state.settleRefunds({ requestId: stripeId('req', 14), origin }),
     async close() {
       dispatcher.close();

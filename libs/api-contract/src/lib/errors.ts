@@ -18,6 +18,8 @@ export interface ApiErrorBody {
   payment_id?: string;
   request_id?: string;
   retryable?: boolean;
+  /** The knowledge-base article that explains this error: `{PAYRAIL_PUBLIC_URL}/kb/{slug}`. */
+  doc_url?: string;
 }
 
 export interface ApiErrorResponse {

@@ -24,6 +24,7 @@ export interface StoredRequests {
     customer?: Customer;
     description?: string;
     metadata?: Record<string, string>;
+    returnUrl?: string;
   };
   capture: {
     reference: string;
@@ -83,6 +84,7 @@ export function gatewayRequestOf<O extends MoneyOperation>(
         ...(customer ? { customer } : {}),
         ...(description !== undefined ? { description } : {}),
         ...(metadata ? { metadata } : {}),
+        ...(s.returnUrl ? { returnUrl: s.returnUrl } : {}),
       };
       return request as GatewayRequests[O];
     }

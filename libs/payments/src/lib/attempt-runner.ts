@@ -88,7 +88,7 @@ export class AttemptRunner {
     attempt: PaymentAttempt,
     payment: Payment,
   ): Promise<Invocation<CallResults[O]>> {
-    return this.invoker.invoke<CallResults[O]>(operation, connection.timeoutMs, () =>
+    return this.invoker.invoke<CallResults[O]>(operation, { gateway: gateway.code, connection }, () =>
       this.send(operation, gateway, connection, attempt, payment),
     );
   }
@@ -99,7 +99,7 @@ export class AttemptRunner {
     connection: GatewayConnection,
     reference: string,
   ): Promise<Outcome<GatewayPaymentSnapshot>> {
-    const { outcome } = await this.invoker.invoke('sync', connection.timeoutMs, () =>
+    const { outcome } = await this.invoker.invoke('sync', { gateway: gateway.code, connection }, () =>
       gateway.sync(connection, { reference }),
     );
     return outcome;

@@ -1,5 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { GatewayError, redactText, type Outcome } from '@payrail/plugin-sdk';
+import { CircuitBreaker, recordGatewayCall } from '@payrail/monitoring';
+import { GatewayError, redactText, type GatewayConnection, type Outcome } from '@payrail/plugin-sdk';
+
+/** Which gateway and connection a call goes to (metrics labels and the per-connection circuit). */
+export interface CallTarget {
+  gateway: string;
+  connection: GatewayConnection;
+}
 
 export interface Invocation<T> {
   outcome: Outcome<T>;
@@ -9,17 +16,31 @@ export interface Invocation<T> {
 /**
  * Calls a plugin operation and always comes back with an `Outcome`: a thrown error or a
  * plugin that overruns its timeout becomes an indeterminate failure, never a lost promise.
+ * Every call is counted and timed (`payrail_gateway_*`), in memory, and passes its connection's
+ * circuit breaker: while the circuit is open the gateway is not called and the outcome is a
+ * definite, retryable `gateway_unavailable`.
  */
 @Injectable()
 export class GatewayInvoker {
   private readonly logger = new Logger('Gateway');
 
+  constructor(private readonly breaker: CircuitBreaker) {}
+
   async invoke<T>(
     operation: string,
-    timeoutMs: number,
+    target: CallTarget,
     call: () => Promise<Outcome<T>>,
   ): Promise<Invocation<T>> {
+    const timeoutMs = target.connection.timeoutMs;
     const started = performance.now();
+    const permit = await this.breaker.permit(target.connection.id, target.gateway);
+    if (!permit.allowed) {
+      recordGatewayCall(target.gateway, operation, permit.error, (performance.now() - started) / 1000);
+      return {
+        outcome: { ok: false, error: permit.error },
+        latencyMs: Math.round(performance.now() - started),
+      };
+    }
     let timer: NodeJS.Timeout | undefined;
     const overrun = new Promise<Outcome<T>>((resolve) => {
       // A plugin should time out by itself; this is the backstop if it doesn't.
@@ -55,6 +76,14 @@ export class GatewayInvoker {
     } finally {
       clearTimeout(timer);
     }
-    return { outcome, latencyMs: Math.round(performance.now() - started) };
+    const elapsed = performance.now() - started;
+    await this.breaker.record(
+      target.connection.id,
+      target.gateway,
+      permit.probe,
+      outcome.ok ? null : outcome.error,
+    );
+    recordGatewayCall(target.gateway, operation, outcome.ok ? null : outcome.error, elapsed / 1000);
+    return { outcome, latencyMs: Math.round(elapsed) };
   }
 }

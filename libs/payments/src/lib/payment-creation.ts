@@ -4,7 +4,7 @@ import { Repository } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
 import { SYSTEM_ACTOR, type AuditActorContext } from '@payrail/audit';
 import { newId, TransactionRunner } from '@payrail/database';
-import { ConnectionService } from '@payrail/gateways';
+import { ConnectionService, type GatewayConnectionRecord } from '@payrail/gateways';
 import {
   GatewayError,
   type CardDetails,
@@ -33,6 +33,8 @@ export interface CreatePaymentInput {
   customer?: { email?: string; name?: string };
   description?: string;
   metadata?: Record<string, string>;
+  /** Where a 3-D Secure challenge or a buyer approval sends the customer back to. */
+  returnUrl?: string;
 }
 
 /** A new payment: checked against its connection, stored, tokenized if given a card, authorized, captured if automatic. */
@@ -58,23 +60,7 @@ export class PaymentCreation {
   ): Promise<Payment> {
     const currency = validMoney(input.amount, input.currency);
     const merchantId = ownerMerchant(owner);
-    const record = await this.connections
-      .resolve(merchantId, {
-        connectionId: input.connectionId,
-        gateway: input.gateway,
-        mode: ownerMode(owner),
-      })
-      .catch((error: Error & { param?: string; status?: number }) => {
-        if (error instanceof ApiError) throw error;
-        if (error.param)
-          throw new ApiError(error.status ?? 400, {
-            type: 'invalid_request_error',
-            code: error.status === 404 ? 'resource_missing' : 'parameter_invalid',
-            message: error.message,
-            param: error.param,
-          });
-        throw error;
-      });
+    const record = await this.connectionFor(owner, input);
     const gateway = this.connections.gatewayFor(record);
     const currencies = gateway.capabilities.currencies;
     if (currencies !== '*' && !currencies.includes(currency)) {
@@ -150,6 +136,33 @@ export class PaymentCreation {
     return payment;
   }
 
+  /**
+   * The connection a payment with these parameters goes to (by id, gateway or the merchant's
+   * default, in the owner's mode); refusals name the parameter. Payment sessions pick theirs here too.
+   */
+  connectionFor(
+    owner: PaymentOwner,
+    input: Pick<CreatePaymentInput, 'connectionId' | 'gateway'>,
+  ): Promise<GatewayConnectionRecord> {
+    return this.connections
+      .resolve(ownerMerchant(owner), {
+        connectionId: input.connectionId,
+        gateway: input.gateway,
+        mode: ownerMode(owner),
+      })
+      .catch((error: Error & { param?: string; status?: number }) => {
+        if (error instanceof ApiError) throw error;
+        if (error.param)
+          throw new ApiError(error.status ?? 400, {
+            type: 'invalid_request_error',
+            code: error.status === 404 ? 'resource_missing' : 'parameter_invalid',
+            message: error.message,
+            param: error.param,
+          });
+        throw error;
+      });
+  }
+
   /** Raw card data is sent once and never stored; only its last four digits stay with the attempt. */
   private async tokenize(
     payment: Payment,
@@ -164,8 +177,10 @@ export class PaymentCreation {
       amount: null,
       request: { card: { last4: card.number.slice(-4), exp_month: card.expMonth, exp_year: card.expYear } },
     });
-    const { outcome, latencyMs } = await this.invoker.invoke('tokenize', connection.timeoutMs, () =>
-      gateway.tokenize(connection, { card, customer, idempotencyKey: attempt.idempotencyKey }),
+    const { outcome, latencyMs } = await this.invoker.invoke(
+      'tokenize',
+      { gateway: gateway.code, connection },
+      () => gateway.tokenize(connection, { card, customer, idempotencyKey: attempt.idempotencyKey }),
     );
     const result = await this.tx.lazy(async (m) => {
       const current = await this.ledger.lock(m, payment.id);
@@ -214,6 +229,7 @@ export class PaymentCreation {
           ...(input.customer ? { customer: input.customer } : {}),
           ...(input.description !== undefined ? { description: input.description } : {}),
           ...(input.metadata ? { metadata: input.metadata } : {}),
+          ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
         },
         claim: (m) => this.ledger.moveTo(m, payment, 'authorizing'),
       },

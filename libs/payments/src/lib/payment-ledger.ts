@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService, type AuditActorContext } from '@payrail/audit';
 import { TransactionRunner } from '@payrail/database';
+import { recordPaymentFailure, recordPaymentStatus } from '@payrail/monitoring';
 import type { GatewayError, GatewayPaymentSnapshot } from '@payrail/plugin-sdk';
 import type { PaymentAttempt } from './entities/payment-attempt.entity';
 import { Payment } from './entities/payment.entity';
@@ -46,6 +47,8 @@ export class PaymentLedger {
         message: message ?? null,
       });
       await this.changes.publish(m, { kind: 'payment', payment, from, to: status });
+      // Counted in memory as the change is made; a rolled-back change is a rare overcount, never a database write.
+      recordPaymentStatus(payment.gateway, status);
     }
   }
 
@@ -119,6 +122,7 @@ export class PaymentLedger {
     payment.amountCapturable = 0;
     payment.inFlight = null;
     await this.moveTo(m, payment, 'failed', error.userMessage);
+    recordPaymentFailure(payment.gateway, error.code);
   }
 
   /** One audit entry per money movement (or refused one), in the transaction that records it; calls still in doubt wait for recovery. */

@@ -20,6 +20,7 @@ import { PaymentLedger } from './payment-ledger';
 import { PaymentOutcomes } from './payment-outcomes';
 import { PaymentReads } from './payment-reads';
 import { PaymentRefunds } from './payment-refunds';
+import { PaymentResumption } from './payment-resumption';
 import { PaymentTimeline } from './payment-timeline';
 import { PaymentsController } from './payments.controller';
 import { PaymentsService } from './payments.service';
@@ -42,6 +43,7 @@ export const PAYMENT_ENTITIES = [Payment, PaymentAttempt, PaymentEvent, Refund, 
     PaymentCreation,
     PaymentCaptures,
     PaymentRefunds,
+    PaymentResumption,
     PaymentsService,
     AdminPaymentsService,
     RecoveryService,

@@ -9,6 +9,8 @@ import { PaymentCreation, type CreatePaymentInput } from './payment-creation';
 import { PaymentReads, type ListPaymentsFilter } from './payment-reads';
 import type { PaymentOwner } from './payment-owner';
 import { PaymentRefunds } from './payment-refunds';
+import { PaymentResumption } from './payment-resumption';
+import type { GatewayConnectionRecord } from '@payrail/gateways';
 
 export type { CreatePaymentInput } from './payment-creation';
 export type { ListPaymentsFilter } from './payment-reads';
@@ -21,6 +23,7 @@ export class PaymentsService {
     private readonly creation: PaymentCreation,
     private readonly captures: PaymentCaptures,
     private readonly refunds: PaymentRefunds,
+    private readonly resumption: PaymentResumption,
     /** Payment and refund state changes, published in the transaction that makes them (the webhook outbox listens). */
     readonly changes: PaymentChangeFeed,
   ) {}
@@ -47,6 +50,19 @@ export class PaymentsService {
     context: AuditActorContext = SYSTEM_ACTOR,
   ): Promise<Payment> {
     return this.creation.create(owner, input, context);
+  }
+
+  /** The connection a payment with these parameters would go to (a payment session picks its own so). */
+  connectionFor(
+    owner: PaymentOwner,
+    input: Pick<CreatePaymentInput, 'connectionId' | 'gateway'>,
+  ): Promise<GatewayConnectionRecord> {
+    return this.creation.connectionFor(owner, input);
+  }
+
+  /** A payment that waited on the customer (3-D Secure, approval) goes on once they are back. */
+  resume(owner: PaymentOwner, id: string, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
+    return this.resumption.resume(owner, id, context);
   }
 
   capture(

@@ -1,0 +1,255 @@
+import { dbLabel, describeDb } from './harness';
+import { startSandboxedApi, type SandboxedApi } from './sandboxes';
+
+let env: SandboxedApi;
+
+beforeAll(async () => {
+  env = await startSandboxedApi();
+}, 60_000);
+
+afterAll(async () => {
+  await env?.close();
+});
+
+const createSession = async (body: Record<string, unknown> = {}) => {
+  const res = await env.api.request('POST', '/v1/payment_sessions', {
+    amount: 2599,
+    currency: 'usd',
+    gateway: 'stripe',
+    ...body,
+  });
+  expect(res.status).toBe(201);
+  return res.body as { id: string; client_secret: string; status: string; expires_at: string };
+};
+
+/** A call as the customer's browser makes it: no secret key, only the client secret. */
+const browser = async (
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) => {
+  const res = await fetch(`${env.api.url}${path}`, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+};
+
+const confirm = (id: string, secret: string, token?: string) =>
+  browser('POST', `/v1/payment_sessions/${id}/confirm`, {
+    client_secret: secret,
+    ...(token ? { token } : {}),
+  });
+
+describeDb(`payment sessions ${dbLabel}`, () => {
+  it('creates a session whose client secret reads only public configuration', async () => {
+    const session = await createSession({ customer: { email: 'ada@example.com' } });
+    expect(session).toMatchObject({ status: 'open', id: expect.stringMatching(/^ps_/) });
+    expect(session.client_secret.startsWith(`${session.id}_secret_`)).toBe(true);
+    expect(Date.parse(session.expires_at)).toBeGreaterThan(Date.now());
+
+    const client = await browser(
+      'GET',
+      `/v1/payment_sessions/${session.id}/client?client_secret=${encodeURIComponent(session.client_secret)}`,
+    );
+    expect(client.status).toBe(200);
+    expect(client.body).toMatchObject({
+      gateway: 'stripe',
+      amount: 2599,
+      currency: 'USD',
+      methods: ['card'],
+      gateway_config: { publishableKey: expect.stringMatching(/^pk_test_/) },
+      sdk: { script: `${env.stripe.url}/js/v3/` },
+    });
+    const text = JSON.stringify(client.body);
+    expect(text).not.toMatch(/sk_test_|ada@example\.com|secretKey/);
+
+    // The merchant reads it with its key; the stored secret is a hash, never the secret.
+    const merchant = await env.api.request('GET', `/v1/payment_sessions/${session.id}`);
+    expect(merchant.body).toMatchObject({
+      id: session.id,
+      status: 'open',
+      customer: { email: 'ada@example.com' },
+    });
+    expect(merchant.body.client_secret).toBeUndefined();
+  });
+
+  it('refuses a wrong or foreign client secret and unknown sessions alike', async () => {
+    const a = await createSession();
+    const b = await createSession();
+    for (const [id, secret] of [
+      [a.id, `${a.id}_secret_0000000000000000000000000000000000000000`],
+      [a.id, b.client_secret],
+      ['ps_missing', a.client_secret],
+    ]) {
+      const res = await confirm(id, secret, 'pm_card_visa');
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('client_secret_invalid');
+    }
+    const missing = await browser('GET', `/v1/payment_sessions/${a.id}/client`);
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.param).toBe('client_secret');
+  });
+
+  it('confirms once into an ordinary captured payment with its timeline, however often it is sent', async () => {
+    const session = await createSession();
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => confirm(session.id, session.client_secret, 'pm_card_visa')),
+    );
+    for (const a of answers) expect(a.status).toBe(200);
+    const done = await confirm(session.id, session.client_secret, 'pm_card_visa');
+    expect(done.body).toMatchObject({ status: 'complete', payment: { status: 'captured' } });
+    const paymentIds = new Set(answers.map((a) => a.body.payment?.id).filter(Boolean));
+    expect([...paymentIds]).toEqual([done.body.payment.id]);
+
+    const merchant = await env.api.request('GET', `/v1/payment_sessions/${session.id}`);
+    expect(merchant.body).toMatchObject({ status: 'complete', attempts: 1, payment_status: 'captured' });
+    const payment = await env.api.request('GET', `/v1/payments/${done.body.payment.id}`);
+    expect(payment.body).toMatchObject({
+      amount: 2599,
+      status: 'captured',
+      metadata: { payrail_session_id: session.id },
+    });
+    const events = await env.api.request('GET', `/v1/payments/${done.body.payment.id}/events`);
+    expect(events.body.data.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(['status_changed', 'gateway_call']),
+    );
+    // Completed: another card is not taken.
+    const again = await confirm(session.id, session.client_secret, 'pm_card_mastercard');
+    expect(again.body.payment.id).toBe(done.body.payment.id);
+  }, 30_000);
+
+  it('a declined card leaves the session open with a message for the customer, and another card pays', async () => {
+    const session = await createSession({ capture_method: 'manual' });
+    const declined = await confirm(
+      session.id,
+      session.client_secret,
+      'pm_card_chargeDeclinedInsufficientFunds',
+    );
+    expect(declined.body).toMatchObject({
+      status: 'open',
+      payment: { status: 'failed' },
+      last_error: {
+        code: 'insufficient_funds',
+        message: expect.stringMatching(/^Your card has insufficient funds/),
+      },
+    });
+    const fraud = await confirm(session.id, session.client_secret, 'pm_card_radarBlock');
+    expect(fraud.body.last_error.message).toBe(
+      'Your card was declined. Please try another card or contact your bank.',
+    );
+    const paid = await confirm(session.id, session.client_secret, 'pm_card_visa');
+    expect(paid.body).toMatchObject({
+      status: 'complete',
+      payment: { status: 'authorized' },
+      last_error: null,
+    });
+    const merchant = await env.api.request('GET', `/v1/payment_sessions/${session.id}`);
+    expect(merchant.body.attempts).toBe(3);
+  }, 30_000);
+
+  it('3-D Secure: the payment waits on the customer, then goes on once the challenge is passed', async () => {
+    const session = await createSession();
+    const first = await confirm(session.id, session.client_secret, 'pm_card_threeDSecure2Required');
+    expect(first.body).toMatchObject({
+      status: 'requires_action',
+      payment: { status: 'requires_action', next_action: { type: 'redirect_to_url' } },
+    });
+    expect(first.body.payment.next_action.url).toContain(`${env.stripe.url}/_sandbox/3ds/`);
+    // Asking before the challenge is done changes nothing.
+    expect((await confirm(session.id, session.client_secret)).body.status).toBe('requires_action');
+    const reference = (await env.api.request('GET', `/v1/payments/${first.body.payment.id}`)).body
+      .gateway_reference;
+    await env.stripe.authenticate(reference, 'succeed');
+    const done = await confirm(session.id, session.client_secret);
+    expect(done.body).toMatchObject({ status: 'complete', payment: { status: 'captured' } });
+  }, 30_000);
+
+  it('takes Square nonces', async () => {
+    const session = await createSession({ gateway: 'square' });
+    const client = await browser(
+      'GET',
+      `/v1/payment_sessions/${session.id}/client?client_secret=${encodeURIComponent(session.client_secret)}`,
+    );
+    expect(client.body.gateway_config).toEqual({
+      applicationId: 'sandbox-sq0idb-PayrailSandbox',
+      locationId: 'LPAYRAILSANDBOX1',
+    });
+    const done = await confirm(session.id, session.client_secret, 'cnon:card-nonce-ok');
+    expect(done.body).toMatchObject({ status: 'complete', payment: { status: 'captured' } });
+  }, 30_000);
+
+  it('refuses an expired session', async () => {
+    const session = await createSession({ expires_in: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const res = await confirm(session.id, session.client_secret, 'pm_card_visa');
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('session_expired');
+    const merchant = await env.api.request('GET', `/v1/payment_sessions/${session.id}`);
+    expect(merchant.body).toMatchObject({ status: 'expired', attempts: 0, payment_id: null });
+  });
+
+  it('answers the browser only from origins the merchant registered', async () => {
+    const session = await createSession();
+    const shop = 'https://shop.example';
+    const preflight = () =>
+      browser('OPTIONS', `/v1/payment_sessions/${session.id}/confirm`, undefined, {
+        origin: shop,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      });
+    const refused = await preflight();
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    const blocked = await browser(
+      'POST',
+      `/v1/payment_sessions/${session.id}/confirm`,
+      { client_secret: session.client_secret, token: 'pm_card_visa' },
+      { origin: shop },
+    );
+    expect(blocked.status).toBe(403);
+
+    const bad = await env.api.request('PUT', '/v1/checkout/origins', {
+      origins: ['https://shop.example/path'],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.param).toMatch(/^origins/);
+    const saved = await env.api.request('PUT', '/v1/checkout/origins', { origins: [shop, shop] });
+    expect(saved.body.origins).toEqual([shop]);
+
+    const allowed = await preflight();
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(shop);
+    expect(allowed.headers.get('access-control-allow-methods')).toBe('POST');
+    const read = await browser(
+      'GET',
+      `/v1/payment_sessions/${session.id}/client?client_secret=${encodeURIComponent(session.client_secret)}`,
+      undefined,
+      { origin: shop },
+    );
+    expect(read.status).toBe(200);
+    expect(read.headers.get('access-control-allow-origin')).toBe(shop);
+  });
+
+  it('names what is wrong in a bad session request', async () => {
+    const bad: Array<[Record<string, unknown>, string]> = [
+      [{ amount: 0 }, 'amount'],
+      [{ currency: 'us' }, 'currency'],
+      [{ return_url: 'javascript:alert(1)' }, 'return_url'],
+      [{ gateway: 'nope' }, 'gateway'],
+      [{ expires_in: 999999 }, 'expires_in'],
+    ];
+    for (const [body, param] of bad) {
+      const res = await env.api.request('POST', '/v1/payment_sessions', {
+        amount: 100,
+        currency: 'usd',
+        gateway: 'stripe',
+        ...body,
+      });
+      expect(`${res.status} ${res.body.error?.param}`).toBe(`400 ${param}`);
+    }
+  });
+});
