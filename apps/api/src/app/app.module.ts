@@ -2,10 +2,12 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@payrail/audit';
+import { PrivacyModule } from '../privacy/privacy.module';
 import { AuditRetentionSchedule } from './audit-retention.schedule';
 import { GatewaysModule } from '@payrail/gateways';
 import { IdentityModule, RateLimitModule } from '@payrail/identity';
 import { JobsModule } from '@payrail/jobs';
+import { CircuitBreakerModule } from '@payrail/monitoring';
 import { NotificationsModule } from '@payrail/notifications';
 import { PaymentSessionsModule } from '@payrail/payment-sessions';
 import { PaymentsModule, RecoveryJobsModule, requestValidationPipe } from '@payrail/payments';
@@ -20,6 +22,8 @@ import { dataSourceOptions } from './database';
 import { AuditController } from './audit.controller';
 import { ApiErrorFilter } from './error.filter';
 import { HealthController } from './health.controller';
+import { ProcessLifecycle } from './lifecycle';
+import { ReadinessService } from './readiness.service';
 import { MetricsController } from './metrics.controller';
 import { pluginModules } from './plugins';
 
@@ -40,11 +44,21 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot(options.config, options.keyring),
-        TypeOrmModule.forRoot(dataSourceOptions(options.config, { schema: options.schema })),
+        TypeOrmModule.forRoot(
+          dataSourceOptions(options.config, {
+            schema: options.schema,
+            runMigrations: options.config.migrateAtStart,
+          }),
+        ),
         RateLimitModule.forRoot({
           redisUrl: options.config.redisUrl,
           prefix: options.config.queuePrefix,
           apiKeyRequests: options.config.apiKeyRateLimit,
+        }),
+        CircuitBreakerModule.forRoot({
+          redisUrl: options.config.redisUrl,
+          prefix: options.config.queuePrefix,
+          settings: options.config.circuit,
         }),
         IdentityModule,
         GatewaysModule,
@@ -72,8 +86,14 @@ export class AppModule {
           exportDir: options.config.exportDir,
           runSchedule: options.config.jobs,
         }),
-        SupportModule.forRoot({ publicUrl: options.config.publicUrl, seedDir: defaultSeedDir() }),
+        SupportModule.forRoot({
+          publicUrl: options.config.publicUrl,
+          seedDir: defaultSeedDir(),
+          slaSweepMs: options.config.jobs ? options.config.slaSweepMs : 0,
+          escalation: options.config.supportEscalation,
+        }),
         PaymentSessionsModule.forRoot({ publicUrl: options.config.publicUrl }),
+        PrivacyModule,
         ...(options.plugins ?? pluginModules(options.config)),
       ],
       controllers: [HealthController, AuditController, MetricsController],
@@ -83,6 +103,8 @@ export class AppModule {
         { provide: SEED_OPTIONS, useValue: options.seed },
         BootstrapService,
         AuditRetentionSchedule,
+        ProcessLifecycle,
+        ReadinessService,
       ],
     };
   }

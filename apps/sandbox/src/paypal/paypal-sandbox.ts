@@ -21,7 +21,7 @@ import {
   type Reply,
   type Route,
 } from './sandbox-types';
-import { ExchangeRecorder, matchRoute, ReplayStore } from '../kit';
+import { ExchangeRecorder, matchRoute, ReplayStore, Unavailability } from '../kit';
 import type { PayPalWorld, RememberedReply } from './world';
 import { paypalRenderers } from './render';
 import { paypalEvents } from './events';
@@ -48,6 +48,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
   for (const extra of options.clients ?? []) clients.set(extra.clientId, extra.clientSecret);
   const tokens = new Map<string, { clientId: string; expiresAt: number }>();
   const latency = new Map<string, number>();
+  const unavailable = new Unavailability();
   const replies = new ReplayStore<RememberedReply>();
   const recorder = new ExchangeRecorder<RecordedExchange>(Boolean(options.record));
   const exchanges = recorder.list;
@@ -341,6 +342,11 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
           approveOrder(approve[1], { email: typeof body['email'] === 'string' ? body['email'] : undefined }),
         ),
       };
+    if (method === 'POST' && path === '/_sandbox/unavailable') {
+      const problem = unavailable.set(body['ratio']);
+      if (problem) throw issueError('INVALID_PARAMETER_VALUE', { field: 'ratio', description: problem });
+      return { status: 200, body: { ratio: unavailable.current } };
+    }
     const disputeControl = disputes.control(method, path, body);
     if (disputeControl) return disputeControl;
     const settlementControl = settlements.control(method, path, body);
@@ -579,6 +585,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
       }
       const { route, params } = found;
       const clientId = route.public ? '' : authenticate(req);
+      if (!route.public && unavailable.next()) throw statusError(503);
       const delay = latency.get(clientId) ?? latency.get('*') ?? 0;
       if (delay > 0 && !route.public) {
         await new Promise<void>((resolve) => {

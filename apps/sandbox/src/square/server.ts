@@ -6,7 +6,7 @@ import { SquareDisputes } from './disputes';
 import { page, SquareLedger } from './payments';
 import { squareSettlementControls } from './settlement-controls';
 import { WebhookHub, type WebhookDelivery } from './webhooks';
-import { ExchangeRecorder } from '../kit';
+import { ExchangeRecorder, Unavailability } from '../kit';
 
 /** Test credentials the sandbox accepts out of the box; Payrail's default Square connection uses them. */
 export const SQUARE_SANDBOX_DEFAULTS = Object.freeze({
@@ -96,6 +96,7 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
   const recorder = new ExchangeRecorder<RecordedExchange>(Boolean(options.record));
   let latencyMs = 0;
   let outage = { count: 0, status: 500 };
+  const unavailable = new Unavailability();
   const pending = new Set<NodeJS.Timeout>();
 
   const location = () => ({
@@ -271,6 +272,15 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
         return outage;
       },
     ],
+    [
+      'POST',
+      /^\/_sandbox\/unavailable$/,
+      ({ body }) => {
+        const problem = unavailable.set(body['ratio']);
+        if (problem) throw invalid('INVALID_VALUE', problem, 'ratio');
+        return { ratio: unavailable.current };
+      },
+    ],
     ['GET', /^\/_sandbox\/webhooks\/deliveries$/, () => ({ deliveries: hub.deliveries })],
   ];
 
@@ -350,6 +360,7 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
           outage.count -= 1;
           throw outageError(outage.status);
         }
+        if (unavailable.next()) throw outageError(503);
       }
       const table = control ? controls : routes;
       const pathMatches = table.filter(([, pattern]) => pattern.test(path));

@@ -5,7 +5,14 @@ import { invalidRequest, StripeApiError } from './errors';
 import { parseForm, Params, type FormObject } from './form';
 import { stripeId } from './ids';
 import { StripeState, type RequestContext, type StripeObject } from './state';
-import { canonicalJson, ExchangeRecorder, matchRoute, ReplayStore, requestFingerprint } from '../kit';
+import {
+  canonicalJson,
+  ExchangeRecorder,
+  matchRoute,
+  ReplayStore,
+  requestFingerprint,
+  Unavailability,
+} from '../kit';
 import {
   includesTotalCount,
   listPage,
@@ -192,6 +199,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
   const idempotency = new ReplayStore<IdempotentEntry>();
   const recorder = new ExchangeRecorder<RecordedExchange>(Boolean(options.record));
   const faults: Fault[] = [];
+  const unavailable = new Unavailability();
   const pendingTimers = new Map<NodeJS.Timeout, () => void>();
   let latencyMs = 0;
   let origin = '';
@@ -269,6 +277,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       if (--fault.remaining <= 0) faults.shift();
       return sendError(faultError(fault.status));
     }
+    if (unavailable.next()) return sendError(faultError(503));
     if (!matched) {
       return sendError(
         invalidRequest(
@@ -467,6 +476,11 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
           latencyMs = ms;
         }
         return json(200, { latency_ms: ms });
+      }
+      if (method === 'POST' && path === '/_sandbox/unavailable') {
+        const problem = unavailable.set(input['ratio']);
+        if (problem) return json(400, { error: { message: problem } });
+        return json(200, { ratio: unavailable.current });
       }
       if (method === 'POST' && path === '/_sandbox/faults') {
         const status = Number(input['status']);

@@ -39,6 +39,8 @@ export const POLICY_SUBJECTS = [
   'Issue',
   'SupportCase',
   'SupportPolicy',
+  'PrivacyRequest',
+  'Retention',
 ] as const;
 export type PolicySubject = (typeof POLICY_SUBJECTS)[number];
 
@@ -62,7 +64,9 @@ const READ: readonly PolicyAction[] = ['read'];
  * payments come from merchants' servers), and roles that handle money or customers (finance,
  * support) or only look (auditor) do not get it. The knowledge base's editors (`update` on
  * `KbArticle`) also see drafts; support opens, comments on and escalates cases (`update` on
- * `SupportCase`), admins manage the SLA policies and business-hours calendars (`SupportPolicy`). The one place access is decided; the
+ * `SupportCase`), admins manage the SLA policies and business-hours calendars (`SupportPolicy`).
+ * Data subject requests and legal holds (`PrivacyRequest`) and the retention purge (`Retention`)
+ * are the owners' and admins'; auditors read them (not an access export: `export`). The one place access is decided; the
  * README table and `GET /admin/roles` are generated from it. `manage` means every action.
  */
 export const PERMISSION_MATRIX: Record<Role, Grants> = {
@@ -88,6 +92,8 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     Issue: ['read', 'update'],
     SupportCase: ALL,
     SupportPolicy: ALL,
+    PrivacyRequest: ALL,
+    Retention: ['read', 'update'],
   },
   platform_engineer: {
     Payment: READ,
@@ -151,6 +157,8 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     Issue: READ,
     SupportCase: READ,
     SupportPolicy: READ,
+    PrivacyRequest: READ,
+    Retention: READ,
   },
 };
 

@@ -4,3 +4,4 @@ export * from './descriptor-checks';
 export * from './workspace-root';
 export * from './in-memory-settlements';
 export * from './settlements';
+export * from './vault-conformance';
