@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { insufficientScopes, invalid, notFound, SquareApiError, unauthorized } from './errors';
 import { page, SquareLedger } from './payments';
 import { WebhookHub, type WebhookDelivery } from './webhooks';
-import { ExchangeRecorder } from '../kit';
+import { ExchangeRecorder, sendBrowserFile } from '../kit';
+import { squareCardFrame, squareJs } from './browser-sdk';
 
 /** Test credentials the sandbox accepts out of the box; Payrail's default Square connection uses them. */
 export const SQUARE_SANDBOX_DEFAULTS = Object.freeze({
@@ -267,6 +268,12 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
+    if (req.method === 'GET' && url.pathname === '/v1/square.js') {
+      const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
+      return sendBrowserFile(res, 'js', squareJs(origin, defaults));
+    }
+    if (req.method === 'GET' && url.pathname === '/v1/card-frame.html')
+      return sendBrowserFile(res, 'html', squareCardFrame());
     let path = url.pathname;
     let delay = latencyMs;
     const slow = /^\/_sandbox\/latency\/(\d+)(\/.*)$/.exec(path);

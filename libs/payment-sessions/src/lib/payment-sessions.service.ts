@@ -73,7 +73,7 @@ export class PaymentSessionsService {
   async create(
     owner: SessionOwner,
     input: CreateSessionInput,
-  ): Promise<{ view: SessionView; clientSecret: string }> {
+  ): Promise<{ view: SessionView; clientSecret: string; url: string }> {
     const record = await this.payments.connectionFor(owner, input);
     const gateway = this.connections.gatewayFor(record);
     if (!sdkFor(record.gateway, record))
@@ -117,7 +117,9 @@ export class PaymentSessionsService {
         expiresAt: new Date(this.clock.now().getTime() + ttlMs),
       }),
     );
-    return { view: await this.view(session), clientSecret };
+    // The hosted page: the secret rides in the fragment, which browsers never send to a server.
+    const url = `${this.options.publicUrl}/pay/${id}#${encodeURIComponent(clientSecret)}`;
+    return { view: await this.view(session), clientSecret, url };
   }
 
   /** The merchant's own session, by its secret key. */
