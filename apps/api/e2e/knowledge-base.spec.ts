@@ -198,6 +198,9 @@ describeDb(`knowledge base ${dbLabel}`, () => {
     expect(declined.status).toBe(402);
     expect(declined.body.error.code).toBe('insufficient_funds');
     expect(declined.body.error.doc_url).toBe('https://payments.example.com/kb/insufficient-funds');
+    const detail = await support('GET', `/admin/payments/${declined.body.error.payment_id}`);
+    expect(detail.body.articles.map((a: { slug: string }) => a.slug)).toEqual(['insufficient-funds']);
+    expect(detail.body.articles[0].resolution).toMatch(/another card/);
     const article = await api.request('GET', '/v1/kb/articles/insufficient-funds');
     expect(article.status).toBe(200);
     expect(article.body.resolution).toMatch(/another card/);

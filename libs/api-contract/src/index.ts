@@ -7,4 +7,5 @@ export * from './lib/admin';
 export * from './lib/console';
 export * from './lib/webhooks';
 export * from './lib/jobs';
+export * from './lib/reconciliation';
 export * from './lib/support';

@@ -7,3 +7,4 @@ export * from './lib/transaction-runner';
 export * from './lib/statement-counter';
 export * from './lib/wal-flusher';
 export * from './lib/insert-row';
+export * from './lib/system-errors';

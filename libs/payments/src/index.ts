@@ -24,3 +24,4 @@ export * from './lib/admin-payments.service';
 export * from './lib/payment-changes';
 export * from './lib/fault-injection';
 export * from './lib/recovery-jobs.module';
+export * from './lib/failure-articles';

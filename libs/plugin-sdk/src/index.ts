@@ -3,6 +3,7 @@ export * from './lib/published-currencies';
 export * from './lib/money';
 export * from './lib/errors';
 export * from './lib/gateway';
+export * from './lib/settlements';
 export * from './lib/plugin';
 export * from './lib/endpoint';
 export * from './lib/cards';

@@ -8,3 +8,7 @@ export * from './lib/kb/kb-links';
 export * from './lib/kb/kb-search';
 export * from './lib/kb/kb-seed';
 export * from './lib/kb/kb.service';
+export * from './lib/issues/issue.entity';
+export * from './lib/issues/issue-recorder';
+export * from './lib/issues/issue-feed';
+export * from './lib/issues/issues.service';

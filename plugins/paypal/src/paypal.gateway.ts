@@ -6,10 +6,11 @@ import {
   CaptureStatus,
   CheckoutPaymentIntent,
   OrdersController,
+  PaymentInitiator,
+  StoredPaymentSourcePaymentType,
+  StoredPaymentSourceUsageType,
   PaymentsController,
-  TransactionSearchController,
   type Order,
-  type SearchResponse,
 } from '@paypal/paypal-server-sdk';
 import {
   fail,
@@ -34,19 +35,34 @@ import {
   type RefundPart,
   type RefundRequest,
   type RefundResult,
-  type SettlementRecord,
+  type SettlementPage,
+  settlementWindowProblem,
   type SettlementRequest,
   type SyncRequest,
   type TokenizeRequest,
   type TokenizeResult,
   type VoidRequest,
+  type CustomerVault,
+  type SavedMethod,
+  type SaveMethodRequest,
+  type VaultCustomer,
+  type VaultCustomerRequest,
+  type VaultMethodRequest,
   type WebhookRegistrar,
   type WebhookRegistration,
   type WebhookRegistrationRequest,
   type WebhookRequest,
 } from '@payrail/plugin-sdk';
 import { PayPalClients, type PayPalCall } from './paypal.client';
-import { dateRanges, settlementRecords } from './paypal.settlements';
+import { decodePayPalCursor, type PayPalCursor } from './paypal.settlements';
+import { searchSettlementPage } from './paypal.settlement-search';
+import {
+  deletePayPalCard,
+  erasePayPalCustomer,
+  listPayPalCards,
+  savePayPalCard,
+  vaultCustomerId,
+} from './paypal.vault';
 import {
   checkAmount,
   fromPayPalMoney,
@@ -117,7 +133,7 @@ function requestId(key: string, step?: string): string {
 
 @Injectable()
 @RegisterGateway()
-export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
+export class PayPalGateway implements PaymentGateway, WebhookRegistrar, CustomerVault {
   readonly code = 'paypal';
   readonly displayName = 'PayPal';
   readonly version = '1.0.0';
@@ -203,7 +219,36 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
     return this.run(connection, async (call) => {
       const orders = new OrdersController(call.client);
       let order: Order;
-      if (request.token.startsWith(HANDLE_PREFIX)) {
+      if (request.savedMethod) {
+        // A vaulted card, with the stored-credential flags for who initiates the charge.
+        const offSession = request.savedMethod.offSession;
+        const { result } = await orders.createOrder({
+          body: {
+            intent: CheckoutPaymentIntent.Authorize,
+            purchaseUnits: [
+              {
+                referenceId: request.paymentId,
+                customId: request.attemptId,
+                ...(request.description ? { description: request.description.slice(0, 127) } : {}),
+                amount: toPayPalMoney(request.amount.amount, currency),
+              },
+            ],
+            paymentSource: {
+              card: {
+                vaultId: request.token,
+                storedCredential: {
+                  paymentInitiator: offSession ? PaymentInitiator.Merchant : PaymentInitiator.Customer,
+                  paymentType: StoredPaymentSourcePaymentType.Unscheduled,
+                  usage: StoredPaymentSourceUsageType.Subsequent,
+                },
+              },
+            },
+          },
+          paypalRequestId: requestId(request.idempotencyKey),
+          prefer: REPRESENTATION,
+        });
+        order = result;
+      } else if (request.token.startsWith(HANDLE_PREFIX)) {
         const handle = this.handles.get(request.token);
         if (!handle || handle.expiresAt < Date.now()) return this.recallCardOrder(orders, request, currency);
         if (handle.usedBy && handle.usedBy !== request.idempotencyKey)
@@ -474,30 +519,26 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
     }
   }
 
+  /**
+   * One page of Transaction Search, walking the window in searches of at most 31 days and
+   * halving a search PayPal refuses with `RESULTSET_TOO_LARGE` (see `paypal.settlements.ts`).
+   * The SDK's `TransactionSearchController` is used; the page's raw rows are read from the
+   * response body so each record keeps the row as PayPal wrote it.
+   */
   async listSettlements(
     connection: GatewayConnection,
     request: SettlementRequest,
-  ): Promise<Outcome<SettlementRecord[]>> {
-    if (!(request.from < request.to))
-      return fail(new GatewayError('invalid_request', { param: 'from', detail: 'from must be before to' }));
-    return this.run(connection, async (call) => {
-      const search = new TransactionSearchController(call.client);
-      const pages: SearchResponse[] = [];
-      for (const range of dateRanges(request.from, request.to)) {
-        for (let page = 1; ; page++) {
-          const { result } = await search.searchTransactions({
-            startDate: range.start,
-            endDate: range.end,
-            page,
-            pageSize: 500,
-            fields: 'transaction_info',
-          });
-          pages.push(result);
-          if (page >= (result.totalPages ?? 1)) break;
-        }
-      }
-      return succeed(settlementRecords(pages));
-    });
+  ): Promise<Outcome<SettlementPage>> {
+    const problem = settlementWindowProblem(request);
+    if (problem) return fail(problem);
+    let cursor: PayPalCursor;
+    try {
+      cursor = decodePayPalCursor(request.cursor, request.from, request.to);
+    } catch (error) {
+      return fail(toGatewayError(error));
+    }
+    const pageSize = Math.min(Math.max(request.pageSize ?? 500, 1), 500);
+    return this.run(connection, async (call) => succeed(await searchSettlementPage(call, cursor, pageSize)));
   }
 
   async checkCredentials(connection: GatewayConnection): Promise<Outcome<CredentialCheck>> {
@@ -650,6 +691,58 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
       }
       return fail(toGatewayError(error));
     }
+  }
+
+  // ---- CustomerVault ----
+
+  async createCustomer(
+    _connection: GatewayConnection,
+    request: VaultCustomerRequest,
+  ): Promise<Outcome<VaultCustomer>> {
+    try {
+      return succeed(vaultCustomerId(request));
+    } catch (error) {
+      return fail(toGatewayError(error));
+    }
+  }
+
+  async eraseCustomer(
+    connection: GatewayConnection,
+    request: { customerReference: string },
+  ): Promise<Outcome<void>> {
+    return this.run(connection, async (call) =>
+      succeed(await erasePayPalCustomer(call, request.customerReference)),
+    );
+  }
+
+  async saveMethod(connection: GatewayConnection, request: SaveMethodRequest): Promise<Outcome<SavedMethod>> {
+    let card = 'card' in request.method ? request.method.card : undefined;
+    if ('token' in request.method && request.method.token.startsWith(HANDLE_PREFIX)) {
+      card = this.handles.get(request.method.token)?.card;
+      if (!card)
+        return fail(
+          new GatewayError('invalid_request', {
+            param: 'token',
+            detail: 'the card handle has expired: tokenize again',
+          }),
+        );
+    }
+    return this.run(connection, async (call) =>
+      succeed(await savePayPalCard(call, request, card, requestId)),
+    );
+  }
+
+  async listMethods(
+    connection: GatewayConnection,
+    request: { customerReference: string },
+  ): Promise<Outcome<SavedMethod[]>> {
+    return this.run(connection, async (call) =>
+      succeed(await listPayPalCards(call, request.customerReference)),
+    );
+  }
+
+  async deleteMethod(connection: GatewayConnection, request: VaultMethodRequest): Promise<Outcome<void>> {
+    return this.run(connection, async (call) => succeed(await deletePayPalCard(call, request)));
   }
 
   private sweepHandles(): void {

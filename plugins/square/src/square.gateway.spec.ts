@@ -160,6 +160,9 @@ describeGatewayConformance({
   badCredentials: () => connection({}, { accessToken: 'EAAAnot-a-sandbox-token' }),
   slowConnection: () => connection({ baseUrl: `${sandbox.url}/_sandbox/latency/2000`, timeoutMs: 300 }),
   beforeSettlements: async () => {
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  },
+  payOut: async () => {
     sandbox.settle();
   },
 });
@@ -359,8 +362,9 @@ describe('SquareGateway against the sandbox', () => {
       to: new Date(now + 60_000),
     });
     if (!records.ok) throw records.error;
-    const charge = records.value.find((r) => r.paymentReference === authorized.value.reference);
-    expect(charge).toMatchObject({ type: 'charge', amount: 2000, fee: 88, net: 1912, currency: 'USD' });
+    const charge = records.value.records.find((r) => r.paymentReference === authorized.value.reference);
+    expect(charge).toMatchObject({ kind: 'charge', amount: 2000, fee: 88, net: 1912, currency: 'USD' });
+    expect(charge?.payoutId).toBeUndefined();
     expect(charge?.availableOn).toBeUndefined();
   });
 

@@ -23,19 +23,34 @@ import {
   type PaymentGateway,
   type RefundRequest,
   type RefundResult,
-  type SettlementRecord,
+  type SettlementPage,
+  settlementWindowProblem,
   type SettlementRequest,
   type SyncRequest,
   type TokenizeRequest,
   type TokenizeResult,
   type VoidRequest,
+  type CustomerVault,
+  type SavedMethod,
+  type SaveMethodRequest,
+  type VaultCustomer,
+  type VaultCustomerRequest,
+  type VaultMethodRequest,
   type WebhookRegistrar,
   type WebhookRegistration,
   type WebhookRegistrationRequest,
   type WebhookRequest,
 } from '@payrail/plugin-sdk';
 import { SquareClient, type Square } from 'square';
-import { paymentRecord, payoutEntryRecord, payoutRecord, refundRecord } from './square.settlements';
+import { decodeSquareCursor, squareSettlementPage } from './square.settlements';
+import {
+  createSquareCustomer,
+  deleteSquareCustomer,
+  disableSquareCard,
+  listSquareCards,
+  saveSquareCard,
+  type SquareCall,
+} from './square.vault';
 import {
   squareIdempotencyKey,
   tagWithAttempt,
@@ -174,7 +189,7 @@ async function outcome<T>(operation: () => Promise<T>): Promise<Outcome<T>> {
 
 @Injectable()
 @RegisterGateway()
-export class SquareGateway implements PaymentGateway, WebhookRegistrar {
+export class SquareGateway implements PaymentGateway, WebhookRegistrar, CustomerVault {
   readonly code = 'square';
   readonly displayName = 'Square';
   readonly version = '1.0.0';
@@ -257,6 +272,16 @@ export class SquareGateway implements PaymentGateway, WebhookRegistrar {
             ...(request.paymentId.length <= 40 ? { referenceId: request.paymentId } : {}),
             note,
             ...(request.customer?.email ? { buyerEmailAddress: request.customer.email } : {}),
+            // A card on file goes with its customer; a merchant-initiated charge says so.
+            ...(request.savedMethod
+              ? {
+                  customerId: request.savedMethod.customerReference,
+                  customerDetails: {
+                    customerInitiated: !request.savedMethod.offSession,
+                    sellerKeyedIn: false,
+                  },
+                }
+              : {}),
           },
           options,
         ),
@@ -424,61 +449,21 @@ export class SquareGateway implements PaymentGateway, WebhookRegistrar {
     return parseSquareEvent(request.rawBody);
   }
 
-  /** Payouts and their entries; completed payments and refunds no payout covers yet come from the payment list. */
+  /**
+   * The window's completed payments and refunds, then its payouts with their entries, one Square
+   * list call per page (see `square.settlements.ts`).
+   */
   async listSettlements(
     connection: GatewayConnection,
     request: SettlementRequest,
-  ): Promise<Outcome<SettlementRecord[]>> {
+  ): Promise<Outcome<SettlementPage>> {
     return outcome(async () => {
-      if (!(request.from < request.to))
-        throw new GatewayError('invalid_request', { detail: 'from must be before to', param: 'from' });
+      const problem = settlementWindowProblem(request);
+      if (problem) throw problem;
+      decodeSquareCursor(request.cursor);
       const session = this.session(connection);
       const { locationId } = values(connection);
-      const range = { beginTime: request.from.toISOString(), endTime: request.to.toISOString() };
-      const records: SettlementRecord[] = [];
-      const covered = new Set<string>();
-      const payouts = await session.call(async (square, options) => {
-        const all: Square.Payout[] = [];
-        for await (const payout of await square.payouts.list({ locationId, ...range }, options))
-          all.push(payout);
-        return all;
-      });
-      for (const payout of payouts) {
-        records.push(payoutRecord(payout));
-        const entries = await session.call(async (square, options) => {
-          const all: Square.PayoutEntry[] = [];
-          for await (const entry of await square.payouts.listEntries({ payoutId: payout.id }, options))
-            all.push(entry);
-          return all;
-        });
-        for (const entry of entries) {
-          const record = payoutEntryRecord(entry, payout);
-          records.push(record);
-          if (entry.typeRefundDetails?.refundId) covered.add(entry.typeRefundDetails.refundId);
-          else if (record.type === 'charge' && record.paymentReference) covered.add(record.paymentReference);
-        }
-      }
-      const payments = await session.call(async (square, options) => {
-        const all: Square.Payment[] = [];
-        for await (const payment of await square.payments.list({ locationId, ...range }, options))
-          all.push(payment);
-        return all;
-      });
-      for (const payment of payments) {
-        const record = payment.id && !covered.has(payment.id) ? paymentRecord(payment) : undefined;
-        if (record) records.push(record);
-      }
-      const refunds = await session.call(async (square, options) => {
-        const all: Square.PaymentRefund[] = [];
-        for await (const refund of await square.refunds.list({ locationId, ...range }, options))
-          all.push(refund);
-        return all;
-      });
-      for (const refund of refunds) {
-        const record = covered.has(refund.id) ? undefined : refundRecord(refund);
-        if (record) records.push(record);
-      }
-      return records;
+      return squareSettlementPage((perform) => session.call(perform), locationId, request);
     });
   }
 
@@ -584,6 +569,43 @@ export class SquareGateway implements PaymentGateway, WebhookRegistrar {
         },
       };
     });
+  }
+
+  // ---- CustomerVault ----
+
+  private vaultCall(connection: GatewayConnection): SquareCall {
+    const session = this.session(connection);
+    return (perform) => session.call(perform);
+  }
+
+  createCustomer(
+    connection: GatewayConnection,
+    request: VaultCustomerRequest,
+  ): Promise<Outcome<VaultCustomer>> {
+    return outcome(() => createSquareCustomer(this.vaultCall(connection), request));
+  }
+
+  /** Deleting a Square customer disables its cards on file. */
+  eraseCustomer(
+    connection: GatewayConnection,
+    request: { customerReference: string },
+  ): Promise<Outcome<void>> {
+    return outcome(() => deleteSquareCustomer(this.vaultCall(connection), request.customerReference));
+  }
+
+  saveMethod(connection: GatewayConnection, request: SaveMethodRequest): Promise<Outcome<SavedMethod>> {
+    return outcome(() => saveSquareCard(this.vaultCall(connection), request));
+  }
+
+  listMethods(
+    connection: GatewayConnection,
+    request: { customerReference: string },
+  ): Promise<Outcome<SavedMethod[]>> {
+    return outcome(() => listSquareCards(this.vaultCall(connection), request.customerReference));
+  }
+
+  deleteMethod(connection: GatewayConnection, request: VaultMethodRequest): Promise<Outcome<void>> {
+    return outcome(() => disableSquareCard(this.vaultCall(connection), request));
   }
 
   private async payment(session: SquareSession, id: string): Promise<Square.Payment> {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Test } from '@nestjs/testing';
-import type { GatewayConnection, WebhookRequest } from '@payrail/plugin-sdk';
+import { settlementPages, type GatewayConnection, type WebhookRequest } from '@payrail/plugin-sdk';
 import { describeGatewayConformance } from '@payrail/plugin-sdk/testing';
 import {
   loadStripeOpenApi,
@@ -165,6 +165,9 @@ describeGatewayConformance({
   },
   badCredentials: () => withKey('sk_test_NotAKeyTheSandboxKnows000'),
   slowConnection: () => withKey(sandbox.createSlowKey(1500), { timeoutMs: 300 }),
+  payOut: async () => {
+    sandbox.settlements.payOut();
+  },
 });
 
 describe('StripeGateway against the sandbox', () => {
@@ -440,13 +443,14 @@ describe('StripeGateway against the sandbox', () => {
       captures: [],
     });
     const now = Date.now();
-    const records = await gateway.listSettlements(connection, {
+    const records = [];
+    for await (const page of settlementPages(gateway, connection, {
       from: new Date(now - 60_000),
       to: new Date(now + 60_000),
-    });
-    if (!records.ok) throw records.error;
-    const mine = records.value.filter((r) => r.paymentReference === auth.value.reference);
-    expect(mine.map((r) => [r.type, r.amount, r.fee, r.net]).sort()).toEqual([
+    }))
+      records.push(...page.records);
+    const mine = records.filter((r) => r.paymentReference === auth.value.reference);
+    expect(mine.map((r) => [r.kind, r.amount, r.fee, r.net]).sort()).toEqual([
       ['charge', 5000, 175, 4825],
       ['refund', -2000, 0, -2000],
     ]);

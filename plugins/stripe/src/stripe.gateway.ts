@@ -21,19 +21,27 @@ import {
   type PaymentGateway,
   type RefundRequest,
   type RefundResult,
-  type SettlementRecord,
+  type SettlementPage,
+  settlementWindowProblem,
   type SettlementRequest,
   type SyncRequest,
   type TokenizeRequest,
   type TokenizeResult,
   type VoidRequest,
+  type CustomerVault,
+  type SavedMethod,
+  type SaveMethodRequest,
+  type VaultCustomer,
+  type VaultCustomerRequest,
+  type VaultMethodRequest,
   type WebhookRegistrar,
   type WebhookRegistration,
   type WebhookRegistrationRequest,
   type WebhookRequest,
 } from '@payrail/plugin-sdk';
 import Stripe from 'stripe';
-import { toSettlementRecord } from './stripe.settlements';
+import { decodeStripeCursor, stripeSettlementPage } from './stripe.settlements';
+import { createStripeCustomer, listStripeMethods, saveStripeMethod } from './stripe.vault';
 import { METADATA, refundReason, toGatewayError, toRefundRecord, toSnapshot } from './stripe.transformers';
 import {
   STRIPE_WEBHOOK_EVENTS,
@@ -154,7 +162,7 @@ function keyMode(key: string): 'test' | 'live' | undefined {
 /** Stripe, through the official `stripe` SDK, as a Payrail gateway. */
 @Injectable()
 @RegisterGateway()
-export class StripeGateway implements PaymentGateway, WebhookRegistrar {
+export class StripeGateway implements PaymentGateway, WebhookRegistrar, CustomerVault {
   readonly code = 'stripe';
   readonly displayName = 'Stripe';
   readonly version = '1.0.0';
@@ -289,6 +297,13 @@ export class StripeGateway implements PaymentGateway, WebhookRegistrar {
             } as Stripe.PaymentIntentCreateParams.PaymentMethodData,
           }
         : { payment_method: token }),
+      // A saved card goes with its Customer; off_session marks a merchant-initiated charge.
+      ...(request.savedMethod
+        ? {
+            customer: request.savedMethod.customerReference,
+            ...(request.savedMethod.offSession ? { off_session: true } : {}),
+          }
+        : {}),
       metadata: {
         ...request.metadata,
         [METADATA.paymentId]: request.paymentId,
@@ -413,29 +428,24 @@ export class StripeGateway implements PaymentGateway, WebhookRegistrar {
     );
   }
 
+  /**
+   * Balance transactions of the window, then its payouts with each payout's transactions
+   * (sources expanded), one Stripe list call per page (see `stripe.settlements.ts`).
+   */
   async listSettlements(
     connection: GatewayConnection,
     request: SettlementRequest,
-  ): Promise<Outcome<SettlementRecord[]>> {
-    if (!(request.from < request.to)) {
-      return fail(new GatewayError('invalid_request', { param: 'from', detail: 'from must be before to' }));
+  ): Promise<Outcome<SettlementPage>> {
+    const problem = settlementWindowProblem(request);
+    if (problem) return fail(problem);
+    try {
+      decodeStripeCursor(request.cursor);
+    } catch (error) {
+      return fail(error as GatewayError);
     }
-    return this.call(connection, async (stripe) => {
-      const transactions = await stripe.balanceTransactions
-        .list(
-          {
-            created: {
-              gte: Math.floor(request.from.getTime() / 1000),
-              lt: Math.ceil(request.to.getTime() / 1000),
-            },
-            limit: 100,
-            expand: ['data.source'],
-          },
-          this.requestOptions(connection),
-        )
-        .autoPagingToArray({ limit: 10000 });
-      return transactions.map(toSettlementRecord);
-    });
+    return this.call(connection, (stripe) =>
+      stripeSettlementPage(stripe, request, this.requestOptions(connection)),
+    );
   }
 
   async checkCredentials(connection: GatewayConnection): Promise<Outcome<CredentialCheck>> {
@@ -512,6 +522,52 @@ export class StripeGateway implements PaymentGateway, WebhookRegistrar {
     if (outcome.error.code === 'permission_denied')
       return { healthy: true, latencyMs, detail: outcome.error.message };
     return { healthy: false, latencyMs, detail: `${outcome.error.code}: ${outcome.error.message}` };
+  }
+
+  // ---- CustomerVault ----
+
+  async createCustomer(
+    connection: GatewayConnection,
+    request: VaultCustomerRequest,
+  ): Promise<Outcome<VaultCustomer>> {
+    return this.call(connection, (stripe) =>
+      createStripeCustomer(stripe, request, (key) => this.requestOptions(connection, key)),
+    );
+  }
+
+  /** Deleting a Stripe Customer detaches every PaymentMethod saved for it. */
+  async eraseCustomer(
+    connection: GatewayConnection,
+    request: { customerReference: string },
+  ): Promise<Outcome<void>> {
+    return this.call(connection, async (stripe) => {
+      await stripe.customers.del(request.customerReference, {}, this.requestOptions(connection));
+    });
+  }
+
+  async saveMethod(connection: GatewayConnection, request: SaveMethodRequest): Promise<Outcome<SavedMethod>> {
+    return this.call(connection, (stripe) =>
+      saveStripeMethod(stripe, request, (key) => this.requestOptions(connection, key)),
+    );
+  }
+
+  async listMethods(
+    connection: GatewayConnection,
+    request: { customerReference: string },
+  ): Promise<Outcome<SavedMethod[]>> {
+    return this.call(connection, (stripe) => listStripeMethods(stripe, request.customerReference));
+  }
+
+  async deleteMethod(connection: GatewayConnection, request: VaultMethodRequest): Promise<Outcome<void>> {
+    return this.call(connection, async (stripe) => {
+      const pm = await stripe.paymentMethods.retrieve(request.methodReference);
+      if (pm.customer !== request.customerReference)
+        throw new GatewayError('invalid_request', {
+          param: 'methodReference',
+          detail: `${request.methodReference} is not saved for ${request.customerReference}`,
+        });
+      await stripe.paymentMethods.detach(request.methodReference, {}, this.requestOptions(connection));
+    });
   }
 
   async registerWebhook(

@@ -130,10 +130,11 @@ describe('toSettlementRecord', () => {
   it.each([
     ['charge', { object: 'charge', payment_intent: 'pi_1' }, 'charge', 'pi_1'],
     ['refund', { object: 'refund', payment_intent: 'pi_1' }, 'refund', 'pi_1'],
-    ['refund_failure', { object: 'refund', payment_intent: 'pi_1' }, 'adjustment', 'pi_1'],
+    ['refund_failure', { object: 'refund', payment_intent: 'pi_1' }, 'refund', 'pi_1'],
+    ['adjustment', { object: 'dispute', payment_intent: 'pi_1', charge: 'ch_1' }, 'dispute', 'pi_1'],
     ['payout', { object: 'payout' }, 'payout', undefined],
     ['stripe_fee', null, 'fee', undefined],
-    ['climate_order_purchase', null, 'adjustment', undefined],
+    ['climate_order_purchase', null, 'other', undefined],
   ])('%s is a %s record', (type, source, expected, reference) => {
     const record = toSettlementRecord({
       id: 'txn_1',
@@ -148,13 +149,15 @@ describe('toSettlementRecord', () => {
       available_on: 1_700_172_800,
     } as unknown as Stripe.BalanceTransaction);
     expect(record).toMatchObject({
-      type: expected,
-      paymentReference: reference,
+      kind: expected,
+      gatewayType: type,
+      dedupeKey: 'txn_1',
       currency: 'USD',
       amount: 1000,
       fee: 59,
       net: 941,
     });
+    expect(record.paymentReference).toBe(reference);
     expect(record.availableOn).toEqual(new Date(1_700_172_800_000));
   });
 });

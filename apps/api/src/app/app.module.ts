@@ -2,14 +2,17 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@payrail/audit';
+import { PrivacyModule } from '../privacy/privacy.module';
 import { AuditRetentionSchedule } from './audit-retention.schedule';
 import { GatewaysModule } from '@payrail/gateways';
 import { IdentityModule, RateLimitModule } from '@payrail/identity';
 import { JobsModule } from '@payrail/jobs';
+import { CircuitBreakerModule } from '@payrail/monitoring';
 import { NotificationsModule } from '@payrail/notifications';
 import { PaymentSessionsModule } from '@payrail/payment-sessions';
 import { PaymentsModule, RecoveryJobsModule, requestValidationPipe } from '@payrail/payments';
 import type { Keyring } from '@payrail/secrets';
+import { ReconciliationModule } from '@payrail/reconciliation';
 import { defaultSeedDir, SupportModule } from '@payrail/support';
 import { WebhooksModule } from '@payrail/webhooks';
 import { BootstrapService, SEED_OPTIONS, type SeedOptions } from './bootstrap.service';
@@ -46,6 +49,11 @@ export class AppModule {
           prefix: options.config.queuePrefix,
           apiKeyRequests: options.config.apiKeyRateLimit,
         }),
+        CircuitBreakerModule.forRoot({
+          redisUrl: options.config.redisUrl,
+          prefix: options.config.queuePrefix,
+          settings: options.config.circuit,
+        }),
         IdentityModule,
         GatewaysModule,
         PaymentsModule,
@@ -66,8 +74,15 @@ export class AppModule {
           allowHttpLoopback: options.config.webhookAllowHttpLoopback,
         }),
         RecoveryJobsModule.forRoot({ intervalMs: options.config.recoveryIntervalMs }),
+        ReconciliationModule.forRoot({
+          scheduleIntervalMs: options.config.reconciliationIntervalMs,
+          settlementDelayMs: options.config.reconciliationSettlementDelayMs,
+          exportDir: options.config.exportDir,
+          runSchedule: options.config.jobs,
+        }),
         SupportModule.forRoot({ publicUrl: options.config.publicUrl, seedDir: defaultSeedDir() }),
         PaymentSessionsModule.forRoot({ publicUrl: options.config.publicUrl }),
+        PrivacyModule,
         ...(options.plugins ?? pluginModules(options.config)),
       ],
       controllers: [HealthController, AuditController, MetricsController, CheckoutPagesController],

@@ -1,10 +1,12 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
+import type { CircuitSettings } from '@payrail/monitoring';
 import { maskSmtpUrl, parseSmtpUrl, SmtpSettingsError } from '@payrail/notifications';
 import { FAULT_POINTS } from '@payrail/payments';
 import { sandboxPortVariable } from '@payrail/plugin-sdk';
+import { RETENTION_CLASSES, retentionVariable } from '../privacy/retention-classes';
 import { INSTALLED } from './plugins';
 
 export interface PayrailConfig {
@@ -57,10 +59,20 @@ export interface PayrailConfig {
   countStatements: boolean;
   /** When set, `/metrics` answers only `Authorization: Bearer <this token>`. */
   metricsToken?: string;
+  /** Days each retention class is kept before the daily purge (docs/compliance/data-map.md). */
+  retentionDays: Readonly<Record<string, number>>;
   /** The API serves HTTPS itself (TLS 1.2 minimum, HSTS) with this PEM certificate and key. */
   tls?: { cert: string; key: string };
   /** `PAYRAIL_SMTP_URL`: where email goes (alerts, receipts, support); unset: no email is sent. */
   smtpUrl?: string;
+  /** Per-connection circuit breakers (`PAYRAIL_CIRCUIT_*`). */
+  circuit: CircuitSettings;
+  /** How often scheduled reconciliation runs start (each over the interval before); 0: never. */
+  reconciliationIntervalMs: number;
+  /** One settlement delay for every gateway instead of each gateway's own; unset: per gateway. */
+  reconciliationSettlementDelayMs?: number;
+  /** Where transaction export files are kept until downloaded (shared storage with several instances). */
+  exportDir: string;
 }
 
 export class ConfigError extends Error {
@@ -301,7 +313,43 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     metricsToken,
     tls,
     smtpUrl,
+    circuit: {
+      failureRatePercent: integer(env, 'PAYRAIL_CIRCUIT_FAILURE_RATE', 50, 1, 100),
+      minimumCalls: integer(env, 'PAYRAIL_CIRCUIT_MIN_CALLS', 10, 1, 10000),
+      windowMs: integer(env, 'PAYRAIL_CIRCUIT_WINDOW_MS', 30000, 100, 3600000),
+      openMs: integer(env, 'PAYRAIL_CIRCUIT_OPEN_MS', 30000, 50, 3600000),
+    },
+    retentionDays: retentionDays(env),
+    reconciliationIntervalMs: integer(
+      env,
+      'PAYRAIL_RECONCILIATION_INTERVAL_MS',
+      86_400_000,
+      0,
+      31 * 86_400_000,
+    ),
+    reconciliationSettlementDelayMs:
+      env['PAYRAIL_RECONCILIATION_SETTLEMENT_DELAY_MS'] === undefined ||
+      env['PAYRAIL_RECONCILIATION_SETTLEMENT_DELAY_MS'] === ''
+        ? undefined
+        : integer(env, 'PAYRAIL_RECONCILIATION_SETTLEMENT_DELAY_MS', 0, 0, 31 * 86_400_000),
+    exportDir: resolve(
+      env['PAYRAIL_EXPORT_DIR'] || join(resolve(env['PAYRAIL_DATA_DIR'] || './data'), 'exports'),
+    ),
   };
+}
+
+/** `PAYRAIL_RETENTION_<CLASS>_DAYS` per retention class; a variable naming no class is refused, so a typo never keeps data longer. */
+function retentionDays(env: Env): Record<string, number> {
+  const known = new Set(RETENTION_CLASSES.map((c) => retentionVariable(c.name)));
+  for (const name of Object.keys(env))
+    if (/^PAYRAIL_RETENTION_.+_DAYS$/.test(name) && !known.has(name))
+      throw new ConfigError(name, `one of ${[...known].join(', ')}`, env[name]);
+  return Object.fromEntries(
+    RETENTION_CLASSES.map((c) => [
+      c.name,
+      integer(env, retentionVariable(c.name), c.defaultDays, c.minDays, 36500),
+    ]),
+  );
 }
 
 /** `PAYRAIL_TLS_CERT` / `PAYRAIL_TLS_KEY`: PEM files, both or neither, read and parsed now so a bad one stops the start. */

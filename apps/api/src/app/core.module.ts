@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { TransactionRunner } from '@payrail/database';
+import { SystemErrors, TransactionRunner } from '@payrail/database';
 import { GATEWAY_TIMEOUT_MS } from '@payrail/gateways';
 import { SecretBox, SecretResolver, type Keyring } from '@payrail/secrets';
 import { PAYRAIL_CONFIG, type PayrailConfig } from './config';
@@ -19,6 +19,7 @@ export class CoreModule {
         { provide: SecretBox, useValue: new SecretBox(keyring) },
         { provide: GATEWAY_TIMEOUT_MS, useValue: config.gatewayTimeoutMs },
         TransactionRunner,
+        SystemErrors,
         // env:NAME credential references; a secrets manager is one more provider here (libs/secrets/README.md).
         {
           provide: SecretResolver,
@@ -29,7 +30,14 @@ export class CoreModule {
           },
         },
       ],
-      exports: [PAYRAIL_CONFIG, SecretBox, GATEWAY_TIMEOUT_MS, TransactionRunner, SecretResolver],
+      exports: [
+        PAYRAIL_CONFIG,
+        SecretBox,
+        GATEWAY_TIMEOUT_MS,
+        TransactionRunner,
+        SystemErrors,
+        SecretResolver,
+      ],
     };
   }
 }

@@ -8,9 +8,11 @@ import { IDENTITY_ENTITIES } from '@payrail/identity';
 import { JOB_ENTITIES } from '@payrail/jobs';
 import { PAYMENT_SESSION_ENTITIES } from '@payrail/payment-sessions';
 import { PAYMENT_ENTITIES } from '@payrail/payments';
+import { RECONCILIATION_ENTITIES } from '@payrail/reconciliation';
 import { SUPPORT_ENTITIES } from '@payrail/support';
 import { WEBHOOK_ENTITIES } from '@payrail/webhooks';
 import { MIGRATIONS } from '../migrations';
+import { PRIVACY_ENTITIES } from '../privacy/privacy-entities';
 import type { PayrailConfig } from './config';
 
 export const ENTITIES = [
@@ -20,8 +22,10 @@ export const ENTITIES = [
   ...AUDIT_ENTITIES,
   ...JOB_ENTITIES,
   ...WEBHOOK_ENTITIES,
+  ...RECONCILIATION_ENTITIES,
   ...SUPPORT_ENTITIES,
   ...PAYMENT_SESSION_ENTITIES,
+  ...PRIVACY_ENTITIES,
 ];
 
 /** SQLite in the data folder by default; PostgreSQL from DATABASE_URL. Migrations run at start, never `synchronize`. */
@@ -58,6 +62,8 @@ export function dataSourceOptions(
       // Commits don't sync on the event loop; the TransactionRunner syncs the log off it where a
       // commit must be on disk (docs/decisions/0006-sqlite-commit-durability.md).
       db.pragma('synchronous = NORMAL');
+      // Deleted and overwritten content is zeroed in the file, so an erased value leaves no old page behind.
+      db.pragma('secure_delete = ON');
     },
   };
 }

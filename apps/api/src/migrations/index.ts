@@ -4,7 +4,10 @@ import { IdentityAccess1768000000000 } from './1768000000000-identity-access';
 import { JobsAndWebhooks1770000000000 } from './1770000000000-jobs-and-webhooks';
 import { LivemodeSeparation1770600000000 } from './1770600000000-livemode-separation';
 import { RefundCaptureParts1770700000000 } from './1770700000000-refund-capture-parts';
+import { Reconciliation1771200000000 } from './1771200000000-reconciliation';
 import { KnowledgeBase1771400000000 } from './1771400000000-knowledge-base';
+import { IssueLog1771410000000 } from './1771410000000-issue-log';
+import { PrivacyRequests1771500000000 } from './1771500000000-privacy-requests';
 import { PaymentSessions1771800000000 } from './1771800000000-payment-sessions';
 
 /** Every migration, in order. Later migrations are appended here. */
@@ -15,6 +18,9 @@ export const MIGRATIONS = [
   JobsAndWebhooks1770000000000,
   LivemodeSeparation1770600000000,
   RefundCaptureParts1770700000000,
+  Reconciliation1771200000000,
   KnowledgeBase1771400000000,
+  IssueLog1771410000000,
+  PrivacyRequests1771500000000,
   PaymentSessions1771800000000,
 ];

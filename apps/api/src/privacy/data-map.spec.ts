@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { openTestDataSource } from '@payrail/testing';
 import { MIGRATIONS } from '../migrations';
+import { RETENTION_CLASSES } from './retention-classes';
 import { dataMapProblems, flaggedAsPersonal, type DataMap, type Schema } from './data-map';
 
 function workspaceRoot(): string {
@@ -78,6 +79,20 @@ describe('the data map', () => {
       ['customer_email', 'ip', 'billing_city', 'raw_body', 'response_excerpt'].every(flaggedAsPersonal),
     ).toBe(true);
     expect(['gateway_event_id', 'event_type', 'amount', 'status'].some(flaggedAsPersonal)).toBe(false);
+  });
+
+  it('gives each purged retention class the period the purge uses by default, and every timed class is purged', () => {
+    const map = loadMap();
+    for (const retention of RETENTION_CLASSES)
+      expect([retention.name, map.retention[retention.name]?.days]).toEqual([
+        retention.name,
+        retention.defaultDays,
+      ]);
+    // The audit trail has its own purge (PAYRAIL_AUDIT_RETENTION_DAYS); every other timed class is the purge's.
+    const timed = Object.entries(map.retention).filter(
+      ([name, spec]) => spec.days !== null && name !== 'audit-trail',
+    );
+    expect(timed.map(([name]) => name).sort()).toEqual(RETENTION_CLASSES.map((c) => c.name).sort());
   });
 
   it('data-map.md is what the map renders to', () => {

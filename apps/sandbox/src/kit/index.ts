@@ -6,3 +6,4 @@ export * from './router';
 export * from './specs';
 export * from './workspace';
 export * from './browser';
+export * from './unavailability';

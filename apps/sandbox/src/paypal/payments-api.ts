@@ -1,4 +1,3 @@
-import { luhnValid } from '@payrail/plugin-sdk';
 import { issueError, MOCKABLE_ISSUES, type PayPalIssue } from './paypal-errors';
 import {
   parseMoney,
@@ -13,24 +12,18 @@ import {
   type RefundRecord,
   type TransactionRecord,
 } from './paypal-store';
-import {
-  CARD_TRIGGERS,
-  MAX_CAPTURES,
-  cardBrand,
-  must,
-  optionalString,
-  type Context,
-  type Reply,
-} from './sandbox-types';
+import { CARD_TRIGGERS, MAX_CAPTURES, must, optionalString, type Context, type Reply } from './sandbox-types';
 import type { PayPalWorld } from './world';
 import type { paypalRenderers } from './render';
 import type { paypalEvents } from './events';
+import type { paypalVault } from './vault-api';
 
 /** Orders, authorizations, captures and refunds, and the transaction search over them. */
 export function paypalPayments(
   w: PayPalWorld,
   render: ReturnType<typeof paypalRenderers>,
   events: ReturnType<typeof paypalEvents>,
+  vault: ReturnType<typeof paypalVault>,
 ) {
   const { store, href, merchantId } = w;
   const { renderAuthorization, renderCapture, renderRefund, renderOrder, minimal, wantsFull } = render;
@@ -103,28 +96,7 @@ export function paypalPayments(
       if (!ctx.headers['paypal-request-id'])
         throw issueError('MISSING_REQUIRED_PARAMETER', { field: 'PayPal-Request-Id', location: 'header' });
       if (source['card']) {
-        const card = source['card'];
-        const number = typeof card['number'] === 'string' ? card['number'] : '';
-        if (!number) throw issueError('MISSING_REQUIRED_PARAMETER', { field: '/payment_source/card/number' });
-        if (!/^[0-9]{13,19}$/.test(number))
-          throw issueError('INVALID_STRING_LENGTH', { field: '/payment_source/card/number' });
-        if (!luhnValid(number))
-          throw issueError('INVALID_PARAMETER_VALUE', { field: '/payment_source/card/number' });
-        const expiry = typeof card['expiry'] === 'string' ? card['expiry'] : '';
-        if (!expiry) throw issueError('MISSING_REQUIRED_PARAMETER', { field: '/payment_source/card/expiry' });
-        const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(expiry);
-        if (!match) throw issueError('INVALID_PARAMETER_SYNTAX', { field: '/payment_source/card/expiry' });
-        if (new Date(Date.UTC(Number(match[1]), Number(match[2]), 1)) <= now)
-          throw issueError('CARD_EXPIRED', { field: '/payment_source/card/expiry' });
-        const cvc = card['security_code'];
-        const brand = cardBrand(number);
-        if (
-          cvc !== undefined &&
-          (typeof cvc !== 'string' || !(brand === 'AMEX' ? /^\d{4}$/ : /^\d{3}$/).test(cvc))
-        )
-          throw issueError('INVALID_SECURITY_CODE_LENGTH', { field: '/payment_source/card/security_code' });
-        const name = typeof card['name'] === 'string' ? card['name'] : undefined;
-        order.source = { kind: 'card', name, lastDigits: number.slice(-4), brand, expiry };
+        order.source = vault.cardForOrder(source['card'], ctx.clientId, now);
         order.status = 'APPROVED';
       } else if (source['paypal']) {
         const context = (source['paypal']['experience_context'] ?? {}) as Record<string, unknown>;

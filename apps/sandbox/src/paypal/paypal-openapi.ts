@@ -10,6 +10,8 @@ const SPEC_FILES = [
   'payments_payment_v2.json',
   'notifications_webhooks_v1.json',
   'reporting_transactions_v1.json',
+  'vault_payment_tokens_v3.json',
+  'customer_disputes_v1.json',
 ];
 
 /**

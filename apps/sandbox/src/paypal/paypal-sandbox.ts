@@ -21,13 +21,16 @@ import {
   type Reply,
   type Route,
 } from './sandbox-types';
-import { ExchangeRecorder, matchRoute, ReplayStore, sendBrowserFile } from '../kit';
+import { ExchangeRecorder, matchRoute, ReplayStore, sendBrowserFile, Unavailability } from '../kit';
 import { paypalApprovalFrame, paypalButtonsFrame, paypalJs } from './browser-sdk';
 import type { PayPalWorld, RememberedReply } from './world';
 import { paypalRenderers } from './render';
 import { paypalEvents } from './events';
 import { paypalPayments } from './payments-api';
 import { paypalWebhooksApi } from './webhooks-api';
+import { multipartInput, paypalDisputes } from './disputes-api';
+import { vaultAndDisputeRoutes } from './routes-vault-disputes';
+import { paypalVault } from './vault-api';
 
 export {
   PAYPAL_SANDBOX_DEFAULTS,
@@ -45,6 +48,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
   for (const extra of options.clients ?? []) clients.set(extra.clientId, extra.clientSecret);
   const tokens = new Map<string, { clientId: string; expiresAt: number }>();
   const latency = new Map<string, number>();
+  const unavailable = new Unavailability();
   const replies = new ReplayStore<RememberedReply>();
   const recorder = new ExchangeRecorder<RecordedExchange>(Boolean(options.record));
   const exchanges = recorder.list;
@@ -85,7 +89,9 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
   const { certUrl } = world;
   const render = paypalRenderers(world);
   const events = paypalEvents(world, render);
-  const payments = paypalPayments(world, render, events);
+  const vault = paypalVault(world, events);
+  const disputes = paypalDisputes(world, events);
+  const payments = paypalPayments(world, render, events, vault);
   const webhooksApi = paypalWebhooksApi(world);
   const { renderAuthorization, renderCapture, renderRefund, renderOrder, minimal, wantsFull } = render;
   const { eventFor, emit } = events;
@@ -106,6 +112,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
 
   const id = '([A-Za-z0-9-]+)';
   const routes: Route[] = [
+    ...vaultAndDisputeRoutes(vault, disputes),
     {
       method: 'POST',
       pattern: /^\/v2\/checkout\/orders$/,
@@ -336,6 +343,13 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
           approveOrder(approve[1], { email: typeof body['email'] === 'string' ? body['email'] : undefined }),
         ),
       };
+    if (method === 'POST' && path === '/_sandbox/unavailable') {
+      const problem = unavailable.set(body['ratio']);
+      if (problem) throw issueError('INVALID_PARAMETER_VALUE', { field: 'ratio', description: problem });
+      return { status: 200, body: { ratio: unavailable.current } };
+    }
+    const disputeControl = disputes.control(method, path, body);
+    if (disputeControl) return disputeControl;
     if (method === 'POST' && path === '/_sandbox/latency') {
       const ms = body['ms'];
       if (typeof ms !== 'number' || ms < 0)
@@ -625,6 +639,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
       }
       const { route, params } = found;
       const clientId = route.public ? '' : authenticate(req);
+      if (!route.public && unavailable.next()) throw statusError(503);
       const delay = latency.get(clientId) ?? latency.get('*') ?? 0;
       if (delay > 0 && !route.public) {
         await new Promise<void>((resolve) => {
@@ -636,11 +651,14 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
         });
         if (world.closed) return;
       }
+      const contentType = String(req.headers['content-type'] ?? '');
+      const multipart = Boolean(route.multipart) && /^multipart\/form-data/i.test(contentType);
       if (
         method !== 'GET' &&
         method !== 'DELETE' &&
         rawBody.trim() &&
-        !/json/i.test(String(req.headers['content-type'] ?? ''))
+        !multipart &&
+        !/json/i.test(contentType)
       )
         throw new PayPalHttpError(415, {
           name: 'UNSUPPORTED_MEDIA_TYPE',
@@ -652,7 +670,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
         path,
         query: url.searchParams,
         headers: req.headers,
-        body: parseJson(),
+        body: multipart ? multipartInput(rawBody, contentType) : parseJson(),
         rawBody,
         clientId,
         params,
@@ -744,6 +762,13 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     },
     expireTokens() {
       tokens.clear();
+    },
+    openDispute(captureId, reason, inquiry) {
+      return disputes.open({ captureId, reason, inquiry }).id;
+    },
+    resolveDispute(disputeId, outcome) {
+      const dispute = must(store.disputes, disputeId);
+      disputes.resolve(disputeId, dispute.clientId, outcome);
     },
     approveOrder(orderId, buyer) {
       approveOrder(orderId, buyer);

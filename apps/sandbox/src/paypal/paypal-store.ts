@@ -198,6 +198,33 @@ export interface WebhookRecord {
   eventTypes: string[];
 }
 
+export interface VaultTokenRecord {
+  id: string;
+  clientId: string;
+  customerId: string;
+  card: CardSource;
+  kind: 'setup' | 'payment';
+  status: 'APPROVED' | 'VAULTED';
+  createTime: Date;
+}
+
+export type DisputeStatus = 'OPEN' | 'WAITING_FOR_SELLER_RESPONSE' | 'UNDER_REVIEW' | 'RESOLVED';
+
+export interface DisputeRecord {
+  id: string;
+  clientId: string;
+  captureId: string;
+  reason: string;
+  status: DisputeStatus;
+  stage: 'INQUIRY' | 'CHARGEBACK';
+  amount: Amount;
+  outcome?: 'RESOLVED_BUYER_FAVOUR' | 'RESOLVED_SELLER_FAVOUR' | 'ACCEPTED';
+  evidences: { evidence_type: string; notes?: string; date: Date }[];
+  sellerResponseDue: Date;
+  createTime: Date;
+  updateTime: Date;
+}
+
 export class PayPalStore {
   readonly orders = new Map<string, OrderRecord>();
   readonly authorizations = new Map<string, AuthorizationRecord>();
@@ -205,8 +232,12 @@ export class PayPalStore {
   readonly refunds = new Map<string, RefundRecord>();
   readonly transactions: TransactionRecord[] = [];
   readonly webhooks = new Map<string, WebhookRecord>();
+  readonly vaultTokens = new Map<string, VaultTokenRecord>();
+  readonly disputes = new Map<string, DisputeRecord>();
 
   clear(): void {
+    this.vaultTokens.clear();
+    this.disputes.clear();
     this.orders.clear();
     this.authorizations.clear();
     this.captures.clear();

@@ -58,6 +58,10 @@ export interface PayPalSandbox {
   expireTokens(): void;
   /** The buyer approves a PayPal-wallet order. */
   approveOrder(orderId: string, buyer?: { email?: string }): void;
+  /** The buyer disputes a completed capture (`CUSTOMER.DISPUTE.CREATED`); returns the dispute id. */
+  openDispute(captureId: string, reason?: string, inquiry?: boolean): string;
+  /** PayPal decides the dispute: WON for the seller, LOST for the buyer (`CUSTOMER.DISPUTE.RESOLVED`). */
+  resolveDispute(disputeId: string, outcome: 'WON' | 'LOST'): void;
   /** A delivery signed as PayPal signs it, about an order, authorization, capture or refund. */
   signedDelivery(input: {
     resourceId: string;
@@ -94,6 +98,8 @@ export interface Route {
   operation: string;
   /** Calls that take `PayPal-Request-Id` and replay. */
   idempotent?: 'replay-200' | 'replay-same';
+  /** Takes `multipart/form-data` whose `input` part is the JSON body (the disputes API). */
+  multipart?: boolean;
   public?: boolean;
   handler: Handler;
 }
@@ -124,6 +130,11 @@ export const EVENT_TYPES: Record<string, string> = {
   'PAYMENT.CAPTURE.PENDING': 'The state of a payment capture changes to pending.',
   'PAYMENT.CAPTURE.REFUNDED': 'A merchant refunds a payment capture.',
   'PAYMENT.CAPTURE.REVERSED': 'PayPal reverses a payment capture.',
+  'CUSTOMER.DISPUTE.CREATED': 'A dispute is created.',
+  'CUSTOMER.DISPUTE.UPDATED': 'A dispute is updated.',
+  'CUSTOMER.DISPUTE.RESOLVED': 'A dispute is resolved.',
+  'VAULT.PAYMENT-TOKEN.CREATED': 'A payment token is created to save a payment method.',
+  'VAULT.PAYMENT-TOKEN.DELETED': 'A payment token is deleted.',
 };
 
 export const MAX_CAPTURES = 10;

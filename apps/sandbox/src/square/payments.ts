@@ -82,12 +82,13 @@ export interface PayoutEntry {
   id: string;
   payout_id: string;
   effective_at: string;
-  type: 'CHARGE' | 'REFUND';
+  type: 'CHARGE' | 'REFUND' | 'DISPUTE';
   gross_amount_money: Money;
   fee_amount_money: Money;
   net_amount_money: Money;
   type_charge_details?: { payment_id: string };
   type_refund_details?: { payment_id: string; refund_id: string };
+  type_dispute_details?: { payment_id: string; dispute_id: string };
 }
 
 interface StoredCard extends Json {
@@ -253,6 +254,10 @@ export class SquareLedger {
   private readonly paymentsByKey = new Map<string, string>();
   private readonly idempotency = new IdempotencyStore();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Money moved outside payments and refunds (chargebacks), paid out with the next settlement. */
+  private readonly adjustments: Omit<PayoutEntry, 'payout_id'>[] = [];
+  /** Whether a customer exists (the Customers API sets this), for cards saved to one. */
+  knowsCustomer: (id: string) => boolean = () => true;
 
   constructor(
     readonly account: SandboxAccount,
@@ -313,7 +318,7 @@ export class SquareLedger {
           'delay_duration',
         );
 
-      const card = this.spendSource(sourceId);
+      const card = this.spendSource(sourceId, customerId);
       const created = now();
       const total = amount.amount + (tip?.amount ?? 0);
       const payment: Payment = {
@@ -593,9 +598,11 @@ export class SquareLedger {
       if (typeof sourceId !== 'string' || !sourceId) throw missing('source_id');
       const input = body['card'];
       if (!input || typeof input !== 'object') throw missing('card');
+      const fields = input as Json;
+      const owner = fields['customer_id'];
+      if (typeof owner === 'string' && !this.knowsCustomer(owner)) throw notFound('customer', owner);
       const card = this.spendSource(sourceId);
       if (card.declineCode) throw paymentMethodError(card.declineCode);
-      const fields = input as Json;
       const stored = {
         id: `ccof:${sid(16)}`,
         card_brand: card.brand,
@@ -628,6 +635,20 @@ export class SquareLedger {
     if (!found) throw notFound('card', id);
     const { testCard: _testCard, ...card } = found;
     return card;
+  }
+
+  /** Books a chargeback (negative) or its reversal (positive) for the next payout. */
+  adjust(type: 'DISPUTE', amount: number, details: { payment_id: string; dispute_id: string }): void {
+    const money = { amount, currency: this.account.currency };
+    this.adjustments.push({
+      id: `poe_${sid(24)}`,
+      effective_at: now(),
+      type,
+      gross_amount_money: money,
+      fee_amount_money: { amount: 0, currency: this.account.currency },
+      net_amount_money: money,
+      type_dispute_details: details,
+    });
   }
 
   /** Pays out every completed payment and refund not yet paid out: one BATCH payout, status PAID. */
@@ -669,6 +690,7 @@ export class SquareLedger {
         type_refund_details: { payment_id: refund.payment_id, refund_id: refund.id },
       });
     }
+    for (const entry of this.adjustments.splice(0)) entries.push({ ...entry, payout_id: id });
     if (!entries.length) return [];
     const net = entries.reduce((sum, e) => sum + e.net_amount_money.amount, 0);
     const payout: Payout = {
@@ -691,7 +713,7 @@ export class SquareLedger {
     return [payout];
   }
 
-  private spendSource(sourceId: string): TestCard {
+  private spendSource(sourceId: string, customerId?: string): TestCard {
     if (sourceId === USED_NONCE)
       throw invalid('CARD_TOKEN_USED', 'Card nonce already used; please request new nonce.', 'source_id');
     const fixed = FIXED_NONCES[sourceId] ?? FIXED_CARDS_ON_FILE[sourceId];
@@ -704,7 +726,17 @@ export class SquareLedger {
       return issued.card;
     }
     const stored = this.cards.get(sourceId);
-    if (stored) return stored.testCard;
+    if (stored) {
+      if (stored['enabled'] === false)
+        throw invalid('CARD_DECLINED', `Card ${sourceId} has been disabled.`, 'source_id');
+      if (stored['customer_id'] !== undefined && stored['customer_id'] !== customerId)
+        throw invalid(
+          'INVALID_CARD',
+          `A card on file is charged with the customer_id it belongs to (${String(stored['customer_id'])}).`,
+          'customer_id',
+        );
+      return stored.testCard;
+    }
     if (sourceId.startsWith('ccof:')) throw notFound('card', sourceId);
     throw invalid(
       'NOT_FOUND',

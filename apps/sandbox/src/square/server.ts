@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { insufficientScopes, invalid, notFound, SquareApiError, unauthorized } from './errors';
+import { SquareCustomers } from './customers';
+import { SquareDisputes } from './disputes';
 import { page, SquareLedger } from './payments';
 import { WebhookHub, type WebhookDelivery } from './webhooks';
-import { ExchangeRecorder, sendBrowserFile } from '../kit';
+import { ExchangeRecorder, sendBrowserFile, Unavailability } from '../kit';
 import { squareCardFrame, squareJs } from './browser-sdk';
 
 /** Test credentials the sandbox accepts out of the box; Payrail's default Square connection uses them. */
@@ -55,6 +57,10 @@ export interface SquareSandbox {
   }): string;
   /** Pays out everything completed and not yet paid out; returns the payout ids. */
   settle(): string[];
+  /** Opens a dispute on a completed payment (`dispute.created`), as a cardholder's bank would; returns its id. */
+  openDispute(paymentId: string, reason?: string, inquiry?: boolean): string;
+  /** The card network's decision on an open dispute (`dispute.state.updated`). */
+  resolveDispute(disputeId: string, outcome: 'WON' | 'LOST'): void;
   /** Delays every API answer by `ms` from now on (0 turns it off). */
   setLatency(ms: number): void;
   /** The next `count` API calls answer with `status` (500, 503, 429…) before doing anything. */
@@ -84,9 +90,13 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
     hub,
     options.refundDelayMs ?? 100,
   );
+  const customers = new SquareCustomers(ledger);
+  ledger.knowsCustomer = (id) => customers.customers.has(id);
+  const disputes = new SquareDisputes(ledger, hub);
   const recorder = new ExchangeRecorder<RecordedExchange>(Boolean(options.record));
   let latencyMs = 0;
   let outage = { count: 0, status: 500 };
+  const unavailable = new Unavailability();
   const pending = new Set<NodeJS.Timeout>();
 
   const location = () => ({
@@ -137,7 +147,24 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
     ['GET', /^\/v2\/refunds$/, ({ query }) => ledger.listRefunds(query)],
     ['GET', /^\/v2\/refunds\/([^/]+)$/, ({ params: [id] }) => ({ refund: ledger.getRefund(id) })],
     ['POST', /^\/v2\/cards$/, ({ body }) => ledger.createCard(body)],
+    ['GET', /^\/v2\/cards$/, ({ query }) => customers.listCards(query)],
     ['GET', /^\/v2\/cards\/([^/]+)$/, ({ params: [id] }) => ({ card: ledger.getCard(id) })],
+    ['POST', /^\/v2\/cards\/([^/]+)\/disable$/, ({ params: [id] }) => customers.disableCard(id)],
+    ['GET', /^\/v2\/disputes$/, ({ query }) => disputes.list(query)],
+    ['GET', /^\/v2\/disputes\/([^/]+)$/, ({ params: [id] }) => ({ dispute: disputes.get(id) })],
+    ['GET', /^\/v2\/disputes\/([^/]+)\/evidence$/, ({ params: [id] }) => disputes.listEvidence(id)],
+    [
+      'POST',
+      /^\/v2\/disputes\/([^/]+)\/evidence-text$/,
+      ({ params: [id], body }) => disputes.addEvidenceText(id, body),
+    ],
+    ['POST', /^\/v2\/disputes\/([^/]+)\/submit-evidence$/, ({ params: [id] }) => disputes.submit(id)],
+    ['POST', /^\/v2\/disputes\/([^/]+)\/accept$/, ({ params: [id] }) => disputes.accept(id)],
+    ['POST', /^\/v2\/customers$/, ({ body }) => customers.create(body)],
+    ['GET', /^\/v2\/customers$/, ({ query }) => customers.list(query)],
+    ['GET', /^\/v2\/customers\/([^/]+)$/, ({ params: [id] }) => ({ customer: customers.get(id) })],
+    ['PUT', /^\/v2\/customers\/([^/]+)$/, ({ params: [id], body }) => customers.update(id, body)],
+    ['DELETE', /^\/v2\/customers\/([^/]+)$/, ({ params: [id] }) => customers.delete(id)],
     [
       'GET',
       /^\/v2\/payouts$/,
@@ -214,6 +241,12 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
   const controls: Array<[string, RegExp, Route]> = [
     ['POST', /^\/_sandbox\/nonces$/, ({ body }) => ledger.issueNonce(body)],
     ['POST', /^\/_sandbox\/payouts$/, () => ({ payouts: ledger.settle() })],
+    ['POST', /^\/_sandbox\/disputes$/, ({ body }) => disputes.open(body)],
+    [
+      'POST',
+      /^\/_sandbox\/disputes\/([^/]+)\/resolve$/,
+      ({ params: [id], body }) => disputes.resolve(id, body),
+    ],
     [
       'POST',
       /^\/_sandbox\/latency$/,
@@ -236,6 +269,15 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
           throw invalid('INVALID_VALUE', 'status must be an HTTP error status (400-599)', 'status');
         outage = { count, status };
         return outage;
+      },
+    ],
+    [
+      'POST',
+      /^\/_sandbox\/unavailable$/,
+      ({ body }) => {
+        const problem = unavailable.set(body['ratio']);
+        if (problem) throw invalid('INVALID_VALUE', problem, 'ratio');
+        return { ratio: unavailable.current };
       },
     ],
     ['GET', /^\/_sandbox\/webhooks\/deliveries$/, () => ({ deliveries: hub.deliveries })],
@@ -311,12 +353,19 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
           );
         if (token === defaults.readOnlyAccessToken && !READ_ONLY_METHODS.has(req.method ?? 'GET'))
           throw insufficientScopes(
-            path.startsWith('/v2/webhooks') ? 'DEVELOPER_APPLICATION_WEBHOOKS_WRITE' : 'PAYMENTS_WRITE',
+            path.startsWith('/v2/webhooks')
+              ? 'DEVELOPER_APPLICATION_WEBHOOKS_WRITE'
+              : path.startsWith('/v2/customers')
+                ? 'CUSTOMERS_WRITE'
+                : path.startsWith('/v2/disputes')
+                  ? 'DISPUTES_WRITE'
+                  : 'PAYMENTS_WRITE',
           );
         if (outage.count > 0) {
           outage.count -= 1;
           throw outageError(outage.status);
         }
+        if (unavailable.next()) throw outageError(503);
       }
       const table = control ? controls : routes;
       const pathMatches = table.filter(([, pattern]) => pattern.test(path));
@@ -402,6 +451,11 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
     deliveries: hub.deliveries,
     issueNonce: (entry = {}) => ledger.issueNonce(entry)['nonce'] as string,
     settle: () => ledger.settle().map((p) => p.id),
+    openDispute: (paymentId, reason = 'NOT_RECEIVED', inquiry = false) =>
+      (disputes.open({ payment_id: paymentId, reason, inquiry })['dispute'] as { id: string }).id,
+    resolveDispute: (id, outcome) => {
+      disputes.resolve(id, { outcome });
+    },
     setLatency: (ms) => {
       latencyMs = ms;
     },

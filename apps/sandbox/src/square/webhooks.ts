@@ -10,6 +10,9 @@ export const SUPPORTED_EVENT_TYPES = [
   'payout.sent',
   'payout.paid',
   'payout.failed',
+  'dispute.created',
+  'dispute.state.updated',
+  'dispute.evidence.added',
 ] as const;
 
 export interface WebhookSubscription {
@@ -122,7 +125,7 @@ export class WebhookHub {
   }
 
   /** Queues `type` about `object` for every enabled subscription that wants it. */
-  emit(type: string, objectType: 'payment' | 'refund' | 'payout', object: { id: string }): void {
+  emit(type: string, objectType: 'payment' | 'refund' | 'payout' | 'dispute', object: { id: string }): void {
     if (this.closed) return;
     const eventId = randomUUID();
     const body = JSON.stringify({

@@ -61,16 +61,31 @@ export function paymentRoutes(state: StripeState, list: List, defaults: AccountF
       const type = params.string('type');
       const source = params.string('source');
       const currency = params.string('currency');
-      const rows = state
-        .listBalanceTransactions()
-        .filter(
-          (t) =>
-            (!type || t.type === type) &&
-            (!source || t.source === source) &&
-            (!currency || t.currency === currency),
-        );
+      const payout = params.string('payout');
+      const rows = (payout ? state.payoutTransactions(payout) : state.listBalanceTransactions()).filter(
+        (t) =>
+          (!type || t.type === type) &&
+          (!source || t.source === source) &&
+          (!currency || t.currency === currency),
+      );
       return list(rows, params, '/v1/balance_transactions');
     }),
+    route('GET', '/v1/payouts', 'balance', 'read', ({ params }) => {
+      params.only(...LIST_PARAMS, 'status', 'arrival_date', 'destination');
+      const status = params.string('status');
+      return list(
+        state.listPayouts().filter((p) => !status || p.status === status),
+        params,
+        '/v1/payouts',
+      );
+    }),
+    route(
+      'GET',
+      '/v1/payouts/{id}',
+      'balance',
+      'read',
+      ({ params, path }) => (params.only(), state.retrievePayout(path['id'])),
+    ),
     route(
       'GET',
       '/v1/balance_transactions/{id}',

@@ -5,7 +5,7 @@ import { invalidRequest, parameterInvalid, parameterMissing, resourceMissing } f
 import { Params } from './form';
 import { nowSeconds, stripeId } from './ids';
 import { cardError, type CardRecord, type PaymentMethodRecord, type StripeObject } from './state-types';
-import { StripeLedger } from './state-ledger';
+import { StripeSettlements } from './state-settlement';
 
 /** The Card object spells brands as card networks do, unlike PaymentMethods. */
 const CARD_OBJECT_BRANDS: Readonly<Record<string, string>> = {
@@ -19,7 +19,7 @@ const CARD_OBJECT_BRANDS: Readonly<Record<string, string>> = {
 };
 
 /** Card details, tokens and PaymentMethods, as Stripe checks and stores them. */
-export class StripeCards extends StripeLedger {
+export class StripeCards extends StripeSettlements {
   // ---- cards, tokens and payment methods ----
 
   /** Checks raw card details as Stripe does when a token or PaymentMethod is created. */

@@ -13,6 +13,7 @@ import {
   ReplayStore,
   requestFingerprint,
   sendBrowserFile,
+  Unavailability,
 } from '../kit';
 import {
   includesTotalCount,
@@ -25,6 +26,8 @@ import {
 } from './routing';
 import { paymentRoutes } from './routes-payments';
 import { searchRoutes, vaultRoutes } from './routes-vault';
+import { settlementControl } from './settlement-controls';
+import type { StripeSettlements } from './state-settlement';
 import { WebhookDispatcher, type WebhookDeliveryAttempt } from './webhook-delivery';
 import {
   apiKey,
@@ -152,6 +155,8 @@ export interface StripeSandbox {
   closeDispute(disputeId: string, outcome: 'won' | 'lost'): StripeObject;
   /** Makes every pending balance transaction available now. */
   settleBalance(): number;
+  /** Payouts and the settlement discrepancy controls (README: settlement controls). */
+  readonly settlements: StripeSettlements;
   /** Moves asynchronous test refunds (pending / failing cards) to their final state now. */
   settleRefunds(): number;
   /** Stops the server, webhook deliveries and every pending timer. */
@@ -199,6 +204,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
   const idempotency = new ReplayStore<IdempotentEntry>();
   const recorder = new ExchangeRecorder<RecordedExchange>(Boolean(options.record));
   const faults: Fault[] = [];
+  const unavailable = new Unavailability();
   const pendingTimers = new Map<NodeJS.Timeout, () => void>();
   let latencyMs = 0;
   let origin = '';
@@ -278,6 +284,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       if (--fault.remaining <= 0) faults.shift();
       return sendError(faultError(fault.status));
     }
+    if (unavailable.next()) return sendError(faultError(503));
     if (!matched) {
       return sendError(
         invalidRequest(
@@ -477,6 +484,11 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
         }
         return json(200, { latency_ms: ms });
       }
+      if (method === 'POST' && path === '/_sandbox/unavailable') {
+        const problem = unavailable.set(input['ratio']);
+        if (problem) return json(400, { error: { message: problem } });
+        return json(200, { ratio: unavailable.current });
+      }
       if (method === 'POST' && path === '/_sandbox/faults') {
         const status = Number(input['status']);
         const count = Number(input['count'] ?? 1);
@@ -509,6 +521,8 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
         return json(200, { settled: state.settleBalance() });
       if (method === 'POST' && path === '/_sandbox/refunds/settle')
         return json(200, { settled: state.settleRefunds(ctx) });
+      const settlement = settlementControl(state, method, path, input, ctx);
+      if (settlement) return json(settlement.status, settlement.body);
       if (method === 'GET' && path === '/_sandbox/webhook_deliveries')
         return json(200, { data: dispatcher.attempts });
       return json(404, {
@@ -630,6 +644,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       });
     },
     settleBalance: () => state.settleBalance(),
+    settlements: state,
     settleRefunds: () => state.settleRefunds({ requestId: stripeId('req', 14), origin }),
     async close() {
       dispatcher.close();

@@ -30,7 +30,9 @@ export type AdminPolicySubject =
   | 'Job'
   | 'Dashboard'
   /** The virtual terminal (test-mode payments from the console). */
-  | 'Terminal';
+  | 'Terminal'
+  | 'Report'
+  | 'Reconciliation';
 
 /**
  * One CASL rule. Without `conditions` it holds for every merchant; with them only for objects whose

@@ -1,5 +1,6 @@
 /** Wire types of the console's payment routes under /admin (snake_case, amounts in minor units). */
 import type { PaymentEventResource, PaymentResource, RefundResource } from './payments';
+import type { KbArticleLinkResource } from './support';
 
 /** A payment as an admin sees it: the merchant's view plus whose it is. */
 export interface AdminPaymentResource extends PaymentResource {
@@ -39,6 +40,8 @@ export interface AdminPaymentDetailResource {
   payment: AdminPaymentResource;
   timeline: PaymentEventResource[];
   refunds: RefundResource[];
+  /** For a failed payment: the knowledge-base articles of its gateway code and taxonomy code, the gateway's first. */
+  articles: KbArticleLinkResource[];
 }
 
 /** `POST /admin/payments/{id}/capture|void|refund`: `amount` absent means the whole remaining amount. */

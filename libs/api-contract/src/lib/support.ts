@@ -74,3 +74,41 @@ export interface KbArticleLinkResource {
   gateway: string;
   url: string;
 }
+
+export type IssueStatusValue = 'open' | 'acknowledged' | 'resolved' | 'ignored';
+
+/** Failures of one kind, grouped by fingerprint as they happen. */
+export interface IssueResource {
+  object: 'issue';
+  id: string;
+  kind: 'payment_failure' | 'system_error';
+  fingerprint: string;
+  title: string;
+  operation: string | null;
+  gateway: string | null;
+  code: string;
+  gateway_code: string | null;
+  source: string | null;
+  status: IssueStatusValue;
+  /** It came back after it was resolved. */
+  regression: boolean;
+  count: number;
+  affected_payments: number;
+  affected_merchants: number;
+  first_seen_at: string;
+  last_seen_at: string;
+  resolved_at: string | null;
+  last_detail: string | null;
+  /** Occurrences per UTC day, oldest first (14 days in a list, 30 in the detail). */
+  trend: Array<{ day: string; count: number }>;
+  /** The knowledge-base article for the issue's code, if there is one. */
+  article: KbArticleLinkResource | null;
+}
+
+export interface IssueDetailResource extends IssueResource {
+  payments: {
+    object: 'list';
+    data: Array<{ payment_id: string; merchant_id: string; seen_at: string }>;
+    has_more: boolean;
+  };
+}

@@ -33,10 +33,14 @@ export const POLICY_SUBJECTS = [
   'Job',
   'Dashboard',
   'Terminal',
+  'Report',
+  'Reconciliation',
   'KbArticle',
   'Issue',
   'SupportCase',
   'SupportPolicy',
+  'PrivacyRequest',
+  'Retention',
 ] as const;
 export type PolicySubject = (typeof POLICY_SUBJECTS)[number];
 
@@ -60,7 +64,9 @@ const READ: readonly PolicyAction[] = ['read'];
  * payments come from merchants' servers), and roles that handle money or customers (finance,
  * support) or only look (auditor) do not get it. The knowledge base's editors (`update` on
  * `KbArticle`) also see drafts; support opens, comments on and escalates cases (`update` on
- * `SupportCase`), admins manage the SLA policies and business-hours calendars (`SupportPolicy`). The one place access is decided; the
+ * `SupportCase`), admins manage the SLA policies and business-hours calendars (`SupportPolicy`).
+ * Data subject requests and legal holds (`PrivacyRequest`) and the retention purge (`Retention`)
+ * are the owners' and admins'; auditors read them (not an access export: `export`). The one place access is decided; the
  * README table and `GET /admin/roles` are generated from it. `manage` means every action.
  */
 export const PERMISSION_MATRIX: Record<Role, Grants> = {
@@ -81,10 +87,13 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     Job: ['read', 'retry'],
     Dashboard: READ,
     Terminal: ['create'],
+    Report: ['read', 'export'],
     KbArticle: ['read', 'create', 'update', 'export'],
     Issue: ['read', 'update'],
     SupportCase: ALL,
     SupportPolicy: ALL,
+    PrivacyRequest: ALL,
+    Retention: ['read', 'update'],
   },
   platform_engineer: {
     Payment: READ,
@@ -109,6 +118,9 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     Connection: READ,
     Merchant: READ,
     Dashboard: READ,
+    Report: ['read', 'export'],
+    // Runs (`create`) and resolves exceptions (`update`).
+    Reconciliation: ['read', 'create', 'update'],
     KbArticle: READ,
     Issue: READ,
     SupportCase: ['read', 'create'],
@@ -139,10 +151,14 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     WebhookEndpoint: READ,
     WebhookDelivery: READ,
     Dashboard: READ,
+    Report: ['read', 'export'],
+    Reconciliation: READ,
     KbArticle: READ,
     Issue: READ,
     SupportCase: READ,
     SupportPolicy: READ,
+    PrivacyRequest: READ,
+    Retention: READ,
   },
 };
 

@@ -108,10 +108,12 @@ export class BullMqJobQueue extends JobQueue {
         },
       );
       worker.on('failed', (job, error) => {
-        if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
+        if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
           this.logger.error(
             `job ${job.id} (${name}) is dead after ${job.attemptsMade} tries: ${error.message}`,
           );
+          this.reportDead(String(job.id), name, job.attemptsMade, error.message);
+        }
       });
       worker.on('error', (error) => this.logger.warn(`worker ${name}: ${error.message}`));
       this.workers.push(worker);

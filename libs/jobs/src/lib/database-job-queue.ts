@@ -300,10 +300,12 @@ export class DatabaseJobQueue extends JobQueue {
     await this.tx.lazy((m) =>
       m.update(Job, { id: job.id, state: 'active', attempts: job.attempts }, changes),
     );
-    if (dead)
+    if (dead) {
       this.logger.error(
         `job ${job.id} (${job.queue}) is dead after ${job.attempts} tries: ${failure?.message}`,
       );
+      this.reportDead(job.id, job.queue, job.attempts, failure?.message ?? '');
+    }
   }
 
   /** Completed jobs are kept a week for the admin view, then deleted (checked every 10 minutes); dead ones stay until retried. */

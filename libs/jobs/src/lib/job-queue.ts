@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { SystemErrors } from '@payrail/database';
 
 /** Where a job is: due or scheduled, running, waiting for its next try, done, or out of tries. */
 export type JobState = 'waiting' | 'active' | 'retrying' | 'completed' | 'dead';
@@ -98,6 +99,22 @@ export class JobQueueError extends Error {
  */
 export abstract class JobQueue {
   abstract readonly backend: 'database' | 'bullmq';
+  /** Where a job that ran out of tries is reported (the issue log listens), when composed. */
+  protected systemErrors?: SystemErrors;
+
+  reportTo(systemErrors: SystemErrors): this {
+    this.systemErrors = systemErrors;
+    return this;
+  }
+
+  protected reportDead(id: string, queue: string, tries: number, message: string): void {
+    this.systemErrors?.report({
+      kind: 'job_dead',
+      source: `queue:${queue}`,
+      title: `Jobs of ${queue} die after every try`,
+      detail: `job ${id} is dead after ${tries} tries: ${message}`,
+    });
+  }
   abstract define<T>(queue: string, handler: JobHandler<T>, options?: QueueOptions): void;
   /** Returns the job's id. `manager` is honoured by the database backend only. */
   abstract enqueue<T>(

@@ -8,7 +8,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { TransactionRunner } from '@payrail/database';
+import { SystemErrors, TransactionRunner } from '@payrail/database';
 import { AdminJobsController } from './admin-jobs.controller';
 import { BullMqJobQueue } from './bullmq-job-queue';
 import { DatabaseJobQueue } from './database-job-queue';
@@ -89,11 +89,13 @@ export class JobsModule {
         { provide: JOBS_OPTIONS, useValue: options },
         {
           provide: JobQueue,
-          inject: [TransactionRunner],
-          useFactory: (tx: TransactionRunner) =>
-            options.redisUrl
+          inject: [TransactionRunner, { token: SystemErrors, optional: true }],
+          useFactory: (tx: TransactionRunner, systemErrors?: SystemErrors) => {
+            const queue = options.redisUrl
               ? new BullMqJobQueue({ redisUrl: options.redisUrl, prefix: options.prefix })
-              : new DatabaseJobQueue(tx, { pollMs: options.pollMs }),
+              : new DatabaseJobQueue(tx, { pollMs: options.pollMs });
+            return systemErrors ? queue.reportTo(systemErrors) : queue;
+          },
         },
         JobScheduler,
       ],

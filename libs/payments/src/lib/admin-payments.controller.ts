@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Optional, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type {
@@ -28,6 +28,7 @@ import {
   TerminalPaymentDto,
 } from './admin-payments.dto';
 import type { Payment } from './entities/payment.entity';
+import { FAILURE_ARTICLES, type FailureArticles } from './failure-articles';
 import { presentEvent, presentPayment, presentRefund } from './payment.presenter';
 import { PaymentFailedError } from './payment-errors';
 import { PaymentsService } from './payments.service';
@@ -55,6 +56,7 @@ export class AdminPaymentsController {
     private readonly admin: AdminPaymentsService,
     private readonly payments: PaymentsService,
     private readonly connections: ConnectionService,
+    @Optional() @Inject(FAILURE_ARTICLES) private readonly articles?: FailureArticles,
   ) {}
 
   @Get('payments')
@@ -95,10 +97,15 @@ export class AdminPaymentsController {
       this.payments.timeline(payment.merchantId, id),
       this.payments.listRefunds(payment.merchantId, id),
     ]);
+    const articles =
+      payment.failureCode && this.articles
+        ? await this.articles.forFailure(payment.failureCode, payment.gateway, payment.failureGatewayCode)
+        : [];
     return {
       payment: present(payment),
       timeline: timeline.map(presentEvent),
       refunds: refunds.map(presentRefund),
+      articles,
     };
   }
 

@@ -1,10 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Counter, register } from 'prom-client';
 import { Repository, type EntityManager } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
 import { AuditService } from '@payrail/audit';
-import { TransactionRunner } from '@payrail/database';
+import { SystemErrors, TransactionRunner } from '@payrail/database';
 import { ConnectionService, type GatewayConnectionRecord } from '@payrail/gateways';
 import type { GatewayPaymentSnapshot, GatewayWebhookEvent } from '@payrail/plugin-sdk';
 import { Payment } from './entities/payment.entity';
@@ -69,6 +69,7 @@ export class WebhookIntakeService {
     private readonly timeline: PaymentTimeline,
     private readonly audit: AuditService,
     @InjectRepository(Payment) private readonly paymentRows: Repository<Payment>,
+    @Optional() private readonly systemErrors?: SystemErrors,
   ) {}
 
   useInbox(inbox: WebhookInbox): void {
@@ -101,6 +102,13 @@ export class WebhookIntakeService {
         merchantId: record.merchantId,
         resource: { type: 'connection', id: record.id },
         reason: verified.error.message.slice(0, 500),
+      });
+      this.systemErrors?.report({
+        kind: 'webhook_signature_invalid',
+        source: `connection:${record.id}`,
+        title: `${record.gateway} webhooks for connection ${record.id} fail the signature check`,
+        detail: verified.error.message,
+        merchantId: record.merchantId,
       });
       throw new ApiError(400, {
         type: 'invalid_request_error',

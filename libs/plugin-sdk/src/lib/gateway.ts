@@ -1,5 +1,6 @@
 import type { Outcome } from './errors';
 import type { Money } from './money';
+import type { SettlementPage, SettlementRequest } from './settlements';
 
 export type ConnectionMode = 'test' | 'live';
 
@@ -149,6 +150,12 @@ export interface AuthorizeRequest {
   metadata?: Record<string, string>;
   /** Where a 3-D Secure or approval flow returns the customer. */
   returnUrl?: string;
+  /**
+   * Set when `token` is a method saved with `CustomerVault.saveMethod`: the gateway's customer
+   * it belongs to, and whether the customer is absent (a merchant-initiated charge, sent with
+   * the gateway's stored-credential flags).
+   */
+  savedMethod?: { customerReference: string; offSession: boolean };
 }
 
 export interface CaptureRequest {
@@ -231,27 +238,6 @@ export interface GatewayWebhookEvent {
   snapshot?: GatewayPaymentSnapshot;
 }
 
-export interface SettlementRequest {
-  from: Date;
-  to: Date;
-}
-
-export interface SettlementRecord {
-  /** The gateway's id of the money movement (balance transaction, transaction id, payout entry). */
-  reference: string;
-  type: 'charge' | 'refund' | 'fee' | 'payout' | 'adjustment';
-  /** The payment's gateway reference, when the movement belongs to a payment. */
-  paymentReference?: string;
-  currency: string;
-  /** Gross amount in minor units; negative for money leaving the merchant. */
-  amount: number;
-  fee: number;
-  net: number;
-  occurredAt: Date;
-  /** When the money reaches (or reached) the merchant's bank account, if known. */
-  availableOn?: Date;
-}
-
 export interface CredentialCheck {
   valid: boolean;
   mode: ConnectionMode;
@@ -291,10 +277,14 @@ export interface PaymentGateway {
     connection: GatewayConnection,
     request: WebhookRequest,
   ): Promise<Outcome<GatewayWebhookEvent[]>>;
+  /**
+   * One page of the gateway's settlement data for a window (see `settlements.ts`): the rows with
+   * their fees and payouts, and a cursor to the next page. Walk them with `settlementPages`.
+   */
   listSettlements(
     connection: GatewayConnection,
     request: SettlementRequest,
-  ): Promise<Outcome<SettlementRecord[]>>;
+  ): Promise<Outcome<SettlementPage>>;
   checkCredentials(connection: GatewayConnection): Promise<Outcome<CredentialCheck>>;
   healthCheck(connection: GatewayConnection): Promise<HealthReport>;
 }
@@ -317,6 +307,76 @@ export interface WebhookRegistrar {
     connection: GatewayConnection,
     request: WebhookRegistrationRequest,
   ): Promise<Outcome<WebhookRegistration>>;
+}
+
+/** A customer as the vault keeps it at the gateway. */
+export interface VaultCustomerRequest {
+  /** Payrail's customer id, for the gateway's reference field. */
+  customerId: string;
+  idempotencyKey: string;
+  email?: string;
+  name?: string;
+  phone?: string;
+}
+
+export interface VaultCustomer {
+  /** The gateway's id for the customer (a Stripe `cus_…`, a Square customer id, a PayPal vault customer id). */
+  reference: string;
+}
+
+export interface SaveMethodRequest {
+  customerReference: string;
+  idempotencyKey: string;
+  /** A gateway token (PaymentMethod, nonce, setup token) or raw card details (held for this call only). */
+  method: { token: string } | { card: CardDetails };
+  /** Where an authentication the gateway asks for returns the customer. */
+  returnUrl?: string;
+}
+
+export interface SavedMethod {
+  /** What `authorize` takes as `token` with `savedMethod`, and `deleteMethod` removes. */
+  reference: string;
+  /** `requires_action` while the customer still has to authenticate the card (a SetupIntent's 3-D Secure). */
+  status: 'ready' | 'requires_action';
+  card?: CardSummary & { fingerprint?: string };
+  nextAction?: NextAction;
+}
+
+export interface VaultMethodRequest {
+  customerReference: string;
+  methodReference: string;
+}
+
+/**
+ * Optional: saving payment methods for a customer at the gateway. `eraseCustomer` deletes the
+ * gateway's customer and every method saved for it (for deletion and erasure requests).
+ */
+export interface CustomerVault {
+  createCustomer(
+    connection: GatewayConnection,
+    request: VaultCustomerRequest,
+  ): Promise<Outcome<VaultCustomer>>;
+  eraseCustomer(
+    connection: GatewayConnection,
+    request: { customerReference: string },
+  ): Promise<Outcome<void>>;
+  saveMethod(connection: GatewayConnection, request: SaveMethodRequest): Promise<Outcome<SavedMethod>>;
+  listMethods(
+    connection: GatewayConnection,
+    request: { customerReference: string },
+  ): Promise<Outcome<SavedMethod[]>>;
+  deleteMethod(connection: GatewayConnection, request: VaultMethodRequest): Promise<Outcome<void>>;
+}
+
+export function canVault(gateway: PaymentGateway): gateway is PaymentGateway & CustomerVault {
+  const vault = gateway as Partial<CustomerVault>;
+  return (
+    typeof vault.createCustomer === 'function' &&
+    typeof vault.eraseCustomer === 'function' &&
+    typeof vault.saveMethod === 'function' &&
+    typeof vault.listMethods === 'function' &&
+    typeof vault.deleteMethod === 'function'
+  );
 }
 
 export function canRegisterWebhooks(gateway: PaymentGateway): gateway is PaymentGateway & WebhookRegistrar {

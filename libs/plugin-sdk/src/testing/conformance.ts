@@ -8,6 +8,23 @@ import type {
   PaymentGateway,
   WebhookRequest,
 } from '../lib/gateway';
+import {
+  mergeSettlementRecord,
+  settlementPages,
+  type SettlementPayout,
+  type SettlementRecord,
+  type SettlementKind,
+  type SettlementStatus,
+} from '../lib/settlements';
+
+const SETTLEMENT_KINDS: readonly SettlementKind[] = ['charge', 'refund', 'dispute', 'fee', 'payout', 'other'];
+const SETTLEMENT_STATUSES: readonly SettlementStatus[] = [
+  'pending',
+  'available',
+  'paid_out',
+  'reversed',
+  'failed',
+];
 
 /** How to provoke one error code the plugin claims to map. */
 export interface FailureCase {
@@ -46,6 +63,16 @@ export interface ConformanceOptions {
   slowConnection?: () => GatewayConnection;
   /** Called before settlements are listed, for sandboxes that settle on demand. */
   beforeSettlements?: () => Promise<void>;
+  /** Makes the sandbox pay out its balance now; the kit then checks a payout's entries add up to it. */
+  payOut?: () => Promise<void>;
+}
+
+/** Folds records into `seen` by dedupe key, as an importer would. */
+function collect(seen: Map<string, SettlementRecord>, records: SettlementRecord[]): void {
+  for (const record of records) {
+    const earlier = seen.get(record.dedupeKey);
+    seen.set(record.dedupeKey, earlier ? mergeSettlementRecord(earlier, record) : record);
+  }
 }
 
 function expectOk<T>(outcome: Outcome<T>): T {
@@ -364,29 +391,86 @@ export function describeGatewayConformance(options: ConformanceOptions): void {
         );
     });
 
-    it('lists settlements with fees for what was captured', async () => {
+    it('lists settlements page by page: a charge and a refund with fees, references and the raw row', async () => {
       if (!gateway.capabilities.settlementReports) return;
       const authorized = await authorize();
-      expectOk(await capture(authorized.reference, total));
+      const captured = expectOk(await capture(authorized.reference, total));
+      const refunded = expectOk(await refund(captured.snapshot, total / 4));
       await options.beforeSettlements?.();
       const now = Date.now();
-      const records = expectOk(
-        await gateway.listSettlements(connection, {
-          from: new Date(now - 24 * 3600_000),
-          to: new Date(now + 3600_000),
-        }),
-      );
-      const charge = records.find((r) => r.paymentReference === authorized.reference && r.type === 'charge');
+      const window = { from: new Date(now - 24 * 3600_000), to: new Date(now + 3600_000) };
+      const seen = new Map<string, SettlementRecord>();
+      let pages = 0;
+      for await (const page of settlementPages(gateway, connection, { ...window, pageSize: 2 })) {
+        pages++;
+        expect(new Set(page.records.map((r) => r.dedupeKey)).size).toBe(page.records.length);
+        collect(seen, page.records);
+        if (pages > 500) throw new Error('settlement pages never end');
+      }
+      const records = [...seen.values()];
+      const mine = records.filter((r) => r.paymentReference === authorized.reference);
+      const charge = mine.find((r) => r.kind === 'charge');
       expect(charge).toBeDefined();
       if (!charge) return;
       expect(charge.amount).toBe(total);
-      expect(charge.currency.toUpperCase()).toBe(currency);
-      expect(charge.net).toBe(charge.amount - charge.fee);
+      expect(charge.currency).toBe(currency);
+      expect(charge.fee).toBeGreaterThan(0);
+      expect(charge.captureReference ?? charge.paymentReference).toBe(captured.capture.reference);
+      const back = mine.find((r) => r.kind === 'refund');
+      expect(back).toMatchObject({ amount: -total / 4, refundReference: refunded.refund.reference });
       for (const record of records) {
         expect(
           Number.isInteger(record.amount) && Number.isInteger(record.fee) && Number.isInteger(record.net),
         ).toBe(true);
+        expect(record.net).toBe(record.amount - record.fee);
+        expect(record.currency).toMatch(/^[A-Z]{3}$/);
+        expect(SETTLEMENT_KINDS).toContain(record.kind);
+        expect(SETTLEMENT_STATUSES).toContain(record.status);
+        expect(record.id.length).toBeGreaterThan(0);
+        expect(record.occurredAt.getTime()).not.toBeNaN();
+        expect(JSON.parse(JSON.stringify(record.raw))).toEqual(record.raw);
       }
+    });
+
+    it("pays out: a payout's entries add up to it", async () => {
+      if (!gateway.capabilities.settlementReports || !options.payOut) return;
+      const authorized = await authorize();
+      expectOk(await capture(authorized.reference, total));
+      await options.beforeSettlements?.();
+      await options.payOut();
+      const now = Date.now();
+      const seen = new Map<string, SettlementRecord>();
+      const payouts: SettlementPayout[] = [];
+      for await (const page of settlementPages(gateway, connection, {
+        from: new Date(now - 3600_000),
+        to: new Date(now + 3600_000),
+      })) {
+        collect(seen, page.records);
+        payouts.push(...page.payouts);
+      }
+      const records = [...seen.values()];
+      const charge = records.find((r) => r.paymentReference === authorized.reference && r.kind === 'charge');
+      expect(charge?.payoutId).toBeDefined();
+      const payout = payouts.find((p) => p.id === charge?.payoutId);
+      expect(payout).toBeDefined();
+      if (!payout) return;
+      const entries = records.filter((r) => r.payoutId === payout.id && r.kind !== 'payout');
+      expect(entries.every((r) => r.currency === payout.currency)).toBe(true);
+      expect(entries.reduce((sum, r) => sum + r.net, 0)).toBe(payout.amount);
+    });
+
+    it('refuses a window that ends before it starts and a cursor it did not issue', async () => {
+      if (!gateway.capabilities.settlementReports) return;
+      const now = new Date();
+      expectFailure(await gateway.listSettlements(connection, { from: now, to: now }), 'invalid_request');
+      expectFailure(
+        await gateway.listSettlements(connection, {
+          from: new Date(now.getTime() - 3600_000),
+          to: now,
+          cursor: 'not-a-cursor',
+        }),
+        'invalid_request',
+      );
     });
   });
 }

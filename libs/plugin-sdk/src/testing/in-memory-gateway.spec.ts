@@ -57,6 +57,9 @@ describeGatewayConformance({
   signedWebhook: async (reference) => delivery(reference),
   staleWebhook: async (reference) => delivery(reference, Math.floor(Date.now() / 1000) - 3600),
   badCredentials: () => ({ ...connection, values: { apiKey: 'nope' } }),
+  payOut: async () => {
+    gateway.settlements.payOut();
+  },
 });
 
 describe('InMemoryGateway', () => {

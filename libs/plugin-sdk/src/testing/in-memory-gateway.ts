@@ -13,14 +13,14 @@ import type {
   PaymentGateway,
   RefundRequest,
   RefundResult,
-  SettlementRecord,
-  SettlementRequest,
   SyncRequest,
   TokenizeRequest,
   TokenizeResult,
   VoidRequest,
   WebhookRequest,
 } from '../lib/gateway';
+import type { SettlementPage, SettlementRequest } from '../lib/settlements';
+import { InMemorySettlementLedger } from './in-memory-settlements';
 import { luhnValid } from '../lib/cards';
 import { RegisterGateway } from '../lib/plugin';
 import { defineGateway, GATEWAY_DESCRIPTOR, type GatewayDescriptor } from '../lib/descriptor';
@@ -74,6 +74,8 @@ export class InMemoryGateway implements PaymentGateway {
   };
 
   readonly payments = new Map<string, StoredPayment>();
+  /** What the gateway reports as settled: a record per capture and refund; `settlements.payOut()` makes a payout. */
+  readonly settlements = new InMemorySettlementLedger();
   /** Gateway-side operations actually performed (replays not counted), by operation name. */
   readonly performed: Record<string, number> = {};
   /** Every call received, replays included. */
@@ -85,6 +87,7 @@ export class InMemoryGateway implements PaymentGateway {
 
   reset(): void {
     this.payments.clear();
+    this.settlements.clear();
     this.replies.clear();
     for (const key of Object.keys(this.performed)) delete this.performed[key];
     for (const key of Object.keys(this.received)) delete this.received[key];
@@ -183,6 +186,7 @@ export class InMemoryGateway implements PaymentGateway {
           attemptId: request.attemptId,
         };
         payment.captures.push(capture);
+        this.settlements.charge(payment.reference, capture.reference, payment.currency, capture.amount);
         payment.amountCaptured += capture.amount;
         payment.amountCapturable = request.final ? 0 : payment.amountCapturable - capture.amount;
         payment.status = payment.amountCapturable > 0 ? 'partially_captured' : 'captured';
@@ -231,6 +235,7 @@ export class InMemoryGateway implements PaymentGateway {
           attemptId: request.attemptId,
         };
         payment.refunds.push(refund);
+        this.settlements.refund(payment.reference, refund.reference, payment.currency, refund.amount);
         payment.amountRefunded += refund.amount;
         payment.status =
           payment.amountRefunded === payment.amountCaptured && payment.amountCapturable === 0
@@ -320,37 +325,9 @@ export class InMemoryGateway implements PaymentGateway {
   async listSettlements(
     _connection: GatewayConnection,
     request: SettlementRequest,
-  ): Promise<Outcome<SettlementRecord[]>> {
-    const records: SettlementRecord[] = [];
-    for (const payment of this.payments.values()) {
-      if (payment.createdAt < request.from || payment.createdAt >= request.to) continue;
-      for (const capture of payment.captures) {
-        const fee = Math.round(capture.amount * 0.029) + 30;
-        records.push({
-          reference: capture.reference,
-          type: 'charge',
-          paymentReference: payment.reference,
-          currency: payment.currency,
-          amount: capture.amount,
-          fee,
-          net: capture.amount - fee,
-          occurredAt: payment.createdAt,
-        });
-      }
-      for (const refund of payment.refunds) {
-        records.push({
-          reference: refund.reference,
-          type: 'refund',
-          paymentReference: payment.reference,
-          currency: payment.currency,
-          amount: -refund.amount,
-          fee: 0,
-          net: -refund.amount,
-          occurredAt: payment.createdAt,
-        });
-      }
-    }
-    return succeed(records);
+  ): Promise<Outcome<SettlementPage>> {
+    this.count(this.received, 'listSettlements');
+    return this.settlements.page(request);
   }
 
   async checkCredentials(connection: GatewayConnection): Promise<Outcome<CredentialCheck>> {

@@ -2,3 +2,5 @@ export * from './conformance';
 export * from './in-memory-gateway';
 export * from './descriptor-checks';
 export * from './workspace-root';
+export * from './in-memory-settlements';
+export * from './vault-conformance';

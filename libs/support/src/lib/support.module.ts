@@ -8,6 +8,12 @@ import {
 } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '@payrail/identity';
+import { FAILURE_ARTICLES, PaymentsModule } from '@payrail/payments';
+import { Issue, IssueDay, IssuePayment } from './issues/issue.entity';
+import { IssueFeed } from './issues/issue-feed';
+import { IssueRecorder } from './issues/issue-recorder';
+import { IssuesController } from './issues/issues.controller';
+import { IssuesService } from './issues/issues.service';
 import { KbArticle } from './kb/kb-article.entity';
 import { KbArticleVersion } from './kb/kb-article-version.entity';
 import { KbAdminController, KbMerchantController } from './kb/kb.controller';
@@ -17,7 +23,7 @@ import { readSeed } from './kb/kb-seed';
 import { KbService } from './kb/kb.service';
 import { SUPPORT_OPTIONS, type SupportOptions } from './support.options';
 
-export const SUPPORT_ENTITIES = [KbArticle, KbArticleVersion];
+export const SUPPORT_ENTITIES = [KbArticle, KbArticleVersion, Issue, IssuePayment, IssueDay];
 
 /** Seeds the knowledge base on first start and loads the code → article map before traffic. */
 @Injectable()
@@ -42,16 +48,20 @@ export class SupportModule {
   static forRoot(options: SupportOptions): DynamicModule {
     return {
       module: SupportModule,
-      imports: [TypeOrmModule.forFeature(SUPPORT_ENTITIES), IdentityModule],
-      controllers: [KbAdminController, KbMerchantController],
+      imports: [TypeOrmModule.forFeature(SUPPORT_ENTITIES), IdentityModule, PaymentsModule],
+      controllers: [KbAdminController, KbMerchantController, IssuesController],
       providers: [
         { provide: SUPPORT_OPTIONS, useValue: options },
         KbSearch,
         KbLinks,
+        { provide: FAILURE_ARTICLES, useExisting: KbLinks },
         KbService,
         SupportStartup,
+        IssueRecorder,
+        IssueFeed,
+        IssuesService,
       ],
-      exports: [KbLinks, KbService],
+      exports: [KbLinks, KbService, FAILURE_ARTICLES, IssueRecorder],
     };
   }
 }

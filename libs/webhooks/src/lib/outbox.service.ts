@@ -1,6 +1,7 @@
 import {
   Inject,
   Injectable,
+  Optional,
   Logger,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
@@ -9,7 +10,7 @@ import {
 import { Counter, register } from 'prom-client';
 import { Brackets, In, type EntityManager } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
-import { insertRow, isUniqueViolation, newId, TransactionRunner } from '@payrail/database';
+import { insertRow, isUniqueViolation, newId, SystemErrors, TransactionRunner } from '@payrail/database';
 import { JobQueue } from '@payrail/jobs';
 import { PaymentsService, presentPayment, presentRefund, type PaymentChange } from '@payrail/payments';
 import { EndpointsService } from './endpoints.service';
@@ -60,6 +61,7 @@ export class OutboxService implements OnModuleInit, OnApplicationBootstrap, OnMo
     private readonly endpoints: EndpointsService,
     private readonly inbox: InboxService,
     @Inject(WEBHOOKS_OPTIONS) private readonly options: WebhooksModuleOptions,
+    @Optional() private readonly systemErrors?: SystemErrors,
   ) {
     this.schedule = options.retryScheduleMs ?? WEBHOOK_RETRY_SCHEDULE_MS;
   }
@@ -374,10 +376,18 @@ export class OutboxService implements OnModuleInit, OnApplicationBootstrap, OnMo
         );
     });
     deliveries.inc({ outcome: result.ok ? 'succeeded' : dead ? 'dead' : 'failed' });
-    if (dead)
+    if (dead) {
       this.logger.error(
         `webhook delivery ${delivery.id} of ${delivery.eventId} is dead after ${delivery.attempts} tries: ${result.error}`,
       );
+      this.systemErrors?.report({
+        kind: 'webhook_delivery_dead',
+        source: `endpoint:${delivery.endpointId}`,
+        title: `Deliveries to webhook endpoint ${delivery.endpointId} give up after every try`,
+        detail: `delivery ${delivery.id} of ${delivery.eventId}: ${result.error ?? 'no answer'}`,
+        merchantId: delivery.merchantId,
+      });
+    }
   }
 }
 

@@ -1,0 +1,187 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { newId, TransactionRunner } from '@payrail/database';
+import { ConnectionService } from '@payrail/gateways';
+import type { ReconciliationRun } from './entities/reconciliation-run.entity';
+import { SettlementRecordRow } from './entities/settlement-record.entity';
+import { SqlDialect } from './sql-dialect';
+
+/** A record as a plugin's `listSettlements` page gives it (plugin-sdk `SettlementRecord`). */
+export interface ImportedRecord {
+  id: string;
+  dedupeKey: string;
+  kind: string;
+  gatewayType: string;
+  paymentReference?: string;
+  captureReference?: string;
+  refundReference?: string;
+  disputeReference?: string;
+  currency: string;
+  amount: number;
+  fee: number;
+  net: number;
+  occurredAt: Date;
+  availableOn?: Date;
+  payoutId?: string;
+  status: string;
+  raw: Record<string, unknown>;
+}
+
+/** A payout as a page gives it (plugin-sdk `SettlementPayout`). */
+export interface ImportedPayout {
+  id: string;
+  status: string;
+  currency: string;
+  amount: number;
+  fee: number;
+  createdAt: Date;
+  arrivalDate?: Date;
+  raw: Record<string, unknown>;
+}
+
+export interface ImportedPage {
+  records: ImportedRecord[];
+  payouts: ImportedPayout[];
+  nextCursor?: string;
+}
+
+const PAGE_SIZE = 500;
+
+/**
+ * Imports a connection's settlement data for a run's window through its plugin, page by page,
+ * each page in one transaction. Rows are unique per connection on the plugin's dedupe key: seen
+ * again, the gateway's later status, availability, payout and raw row replace the stored ones,
+ * and nothing is added twice.
+ */
+@Injectable()
+export class SettlementImporter {
+  private readonly sql: SqlDialect;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
+    private readonly connections: ConnectionService,
+  ) {
+    this.sql = new SqlDialect(dataSource);
+  }
+
+  /** The number of records the window added; `onProgress` hears a rough percentage of the import. */
+  async importWindow(
+    run: ReconciliationRun,
+    onProgress: (percent: number) => Promise<unknown>,
+  ): Promise<number> {
+    const record = await this.connections.findById(run.connectionId);
+    if (!record) throw new Error(`connection ${run.connectionId} no longer exists`);
+    const gateway = this.connections.gatewayFor(record);
+    if (!gateway.capabilities.settlementReports) return 0;
+    const connection = await this.connections.toGatewayConnection(record);
+    const list = gateway.listSettlements.bind(gateway) as unknown as (
+      c: typeof connection,
+      r: { from: Date; to: Date; cursor?: string; pageSize?: number },
+    ) => Promise<{ ok: true; value: ImportedPage } | { ok: false; error: Error }>;
+    let cursor: string | undefined;
+    let added = 0;
+    let pages = 0;
+    do {
+      const outcome = await list(connection, {
+        from: run.windowFrom,
+        to: run.windowTo,
+        cursor,
+        pageSize: PAGE_SIZE,
+      });
+      if (!outcome.ok) throw outcome.error;
+      const page = outcome.value;
+      added += await this.tx.run((m) => this.store(m, run, page));
+      cursor = page.nextCursor;
+      pages += 1;
+      await onProgress(Math.round(40 * (1 - 1 / (pages + 1))));
+    } while (cursor);
+    return added;
+  }
+
+  /** One page: records upserted on their dedupe key, payouts on their id. Returns how many records are new. */
+  async store(
+    m: EntityManager,
+    run: Pick<ReconciliationRun, 'id' | 'connectionId' | 'merchantId' | 'gateway'>,
+    page: Pick<ImportedPage, 'records' | 'payouts'>,
+  ): Promise<number> {
+    let added = 0;
+    const now = this.sql.date(new Date());
+    // The same key twice in one page is one row: the later wins, as a later import would.
+    const records = [...new Map(page.records.map((r) => [r.dedupeKey, r])).values()];
+    const payouts = [...new Map(page.payouts.map((p) => [p.id, p])).values()];
+    if (records.length) {
+      const known = await m.find(SettlementRecordRow, {
+        where: { connectionId: run.connectionId, dedupKey: In(records.map((r) => r.dedupeKey)) },
+        select: { id: true, dedupKey: true },
+      });
+      const seen = new Set(known.map((k) => k.dedupKey));
+      added = records.filter((r) => !seen.has(r.dedupeKey)).length;
+      const rows = records.map((r) => [
+        newId('srec'),
+        run.connectionId,
+        run.merchantId,
+        run.gateway,
+        r.dedupeKey,
+        r.id,
+        r.kind,
+        r.gatewayType.slice(0, 40),
+        r.paymentReference ?? null,
+        r.captureReference ?? null,
+        r.refundReference ?? null,
+        r.disputeReference ?? null,
+        r.payoutId ?? null,
+        r.status,
+        r.currency.toLowerCase(),
+        r.amount,
+        r.fee,
+        r.net,
+        this.sql.date(r.occurredAt),
+        r.availableOn ? this.sql.date(r.availableOn) : null,
+        JSON.stringify(r.raw ?? {}),
+        run.id,
+        now,
+        now,
+      ]);
+      await this.sql.insertMany(
+        m,
+        `INSERT INTO settlement_records (id, connection_id, merchant_id, gateway, dedup_key, reference, kind, gateway_type,
+          payment_reference, capture_reference, refund_reference, dispute_reference, payout_id, status, currency,
+          amount, fee, net, occurred_at, available_on, raw, import_run_id, created_at, updated_at)`,
+        24,
+        rows,
+        `ON CONFLICT (connection_id, dedup_key) DO UPDATE SET reference = excluded.reference, status = excluded.status,
+          available_on = COALESCE(excluded.available_on, settlement_records.available_on),
+          payout_id = COALESCE(excluded.payout_id, settlement_records.payout_id),
+          raw = excluded.raw, updated_at = excluded.updated_at`,
+      );
+    }
+    if (payouts.length) {
+      const rows = payouts.map((p) => [
+        newId('spo'),
+        run.connectionId,
+        p.id,
+        p.status,
+        p.currency.toLowerCase(),
+        p.amount,
+        p.fee,
+        this.sql.date(p.createdAt),
+        p.arrivalDate ? this.sql.date(p.arrivalDate) : null,
+        JSON.stringify(p.raw ?? {}),
+        now,
+        now,
+      ]);
+      await this.sql.insertMany(
+        m,
+        `INSERT INTO settlement_payouts (id, connection_id, payout_id, status, currency, amount, fee,
+          gateway_created_at, arrival_date, raw, created_at, updated_at)`,
+        12,
+        rows,
+        `ON CONFLICT (connection_id, payout_id) DO UPDATE SET status = excluded.status, amount = excluded.amount,
+          fee = excluded.fee, arrival_date = excluded.arrival_date, raw = excluded.raw, updated_at = excluded.updated_at`,
+      );
+    }
+    return added;
+  }
+}
