@@ -210,7 +210,8 @@ export class PaymentSessionsService {
     if (session.state === 'processing' && session.paymentId) {
       const owner = ownerOf(session);
       const payment = await this.payments.get(owner, session.paymentId);
-      if (payment.status === 'requires_action') await this.payments.resume(owner, payment.id, context);
+      if (payment.status === 'requires_action' || payment.status === 'authorized')
+        await this.payments.resume(owner, payment.id, context);
       return this.settle(session);
     }
     return this.view(session);
@@ -272,7 +273,10 @@ export class PaymentSessionsService {
   private async settle(session: PaymentSession): Promise<SessionView> {
     if (!session.paymentId) return this.view(session);
     const payment = await this.payments.get(ownerOf(session), session.paymentId);
-    if (COMPLETE.includes(payment.status) || payment.status === 'failed') {
+    const done =
+      COMPLETE.includes(payment.status) &&
+      (payment.status !== 'authorized' || session.captureMethod === 'manual');
+    if (done || payment.status === 'failed') {
       await this.sessions.update(
         { id: session.id, state: 'processing', paymentId: payment.id },
         { state: payment.status === 'failed' ? 'open' : 'complete' },
