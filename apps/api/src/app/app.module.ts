@@ -79,7 +79,12 @@ export class AppModule {
           exportDir: options.config.exportDir,
           runSchedule: options.config.jobs,
         }),
-        SupportModule.forRoot({ publicUrl: options.config.publicUrl, seedDir: defaultSeedDir() }),
+        SupportModule.forRoot({
+          publicUrl: options.config.publicUrl,
+          seedDir: defaultSeedDir(),
+          slaSweepMs: options.config.jobs ? options.config.slaSweepMs : 0,
+          escalation: options.config.supportEscalation,
+        }),
         PaymentSessionsModule.forRoot({ publicUrl: options.config.publicUrl }),
         PrivacyModule,
         ...(options.plugins ?? pluginModules(options.config)),

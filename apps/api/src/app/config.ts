@@ -65,6 +65,10 @@ export interface PayrailConfig {
   tls?: { cert: string; key: string };
   /** `PAYRAIL_SMTP_URL`: where email goes (alerts, receipts, support); unset: no email is sent. */
   smtpUrl?: string;
+  /** How often SLA targets of support cases are checked; 0: never on a schedule. */
+  slaSweepMs: number;
+  /** Where case escalations and SLA breaches are announced (`PAYRAIL_SUPPORT_*`). */
+  supportEscalation: { webhookUrl?: string; webhookSecret?: string; email?: string };
   /** Per-connection circuit breakers (`PAYRAIL_CIRCUIT_*`). */
   circuit: CircuitSettings;
   /** How often scheduled reconciliation runs start (each over the interval before); 0: never. */
@@ -241,6 +245,7 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
       throw new ConfigError('PAYRAIL_SMTP_URL', error.message, maskSmtpUrl(smtpUrl));
     }
   }
+  const supportEscalation = supportEscalationOf(env);
   const faultInjection = env['PAYRAIL_FAULT_INJECTION'] || undefined;
   if (
     faultInjection !== undefined &&
@@ -313,6 +318,8 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     metricsToken,
     tls,
     smtpUrl,
+    slaSweepMs: integer(env, 'PAYRAIL_SLA_SWEEP_MS', 60_000, 0, 3_600_000),
+    supportEscalation,
     circuit: {
       failureRatePercent: integer(env, 'PAYRAIL_CIRCUIT_FAILURE_RATE', 50, 1, 100),
       minimumCalls: integer(env, 'PAYRAIL_CIRCUIT_MIN_CALLS', 10, 1, 10000),
@@ -378,3 +385,33 @@ function tlsFiles(env: Env): PayrailConfig['tls'] {
 }
 
 export const PAYRAIL_CONFIG = Symbol.for('payrail.config');
+
+/** The escalation channels of support cases: a signed webhook (URL and secret together) and an email address. */
+function supportEscalationOf(env: Env): PayrailConfig['supportEscalation'] {
+  const webhookUrl = env['PAYRAIL_SUPPORT_WEBHOOK_URL'] || undefined;
+  const webhookSecret = env['PAYRAIL_SUPPORT_WEBHOOK_SECRET'] || undefined;
+  const email = env['PAYRAIL_SUPPORT_EMAIL'] || undefined;
+  if (webhookUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(webhookUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol))
+      throw new ConfigError(
+        'PAYRAIL_SUPPORT_WEBHOOK_URL',
+        'an https:// URL that receives case escalations',
+        webhookUrl,
+      );
+    if (!webhookSecret || webhookSecret.length < 16)
+      throw new ConfigError(
+        'PAYRAIL_SUPPORT_WEBHOOK_SECRET',
+        'at least 16 characters to sign escalations with (with PAYRAIL_SUPPORT_WEBHOOK_URL)',
+        webhookSecret === undefined ? undefined : '(hidden)',
+      );
+  }
+  if (email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(email))
+    throw new ConfigError('PAYRAIL_SUPPORT_EMAIL', 'an email address for case escalations', email);
+  return { webhookUrl, webhookSecret, email };
+}
