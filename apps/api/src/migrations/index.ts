@@ -8,6 +8,7 @@ import { Reconciliation1771200000000 } from './1771200000000-reconciliation';
 import { KnowledgeBase1771400000000 } from './1771400000000-knowledge-base';
 import { IssueLog1771410000000 } from './1771410000000-issue-log';
 import { PrivacyRequests1771500000000 } from './1771500000000-privacy-requests';
+import { Customers1771700000000 } from './1771700000000-customers';
 import { PaymentSessions1771800000000 } from './1771800000000-payment-sessions';
 
 /** Every migration, in order. Later migrations are appended here. */
@@ -22,5 +23,6 @@ export const MIGRATIONS = [
   KnowledgeBase1771400000000,
   IssueLog1771410000000,
   PrivacyRequests1771500000000,
+  Customers1771700000000,
   PaymentSessions1771800000000,
 ];
