@@ -83,7 +83,13 @@ const boundaries = (extraForTests) => [
   },
 ];
 
-const specFiles = ['**/*.spec.ts', '**/e2e/**/*.ts', '**/testing/**/*.ts', '**/bench/**/*.ts'];
+const specFiles = [
+  '**/*.spec.ts',
+  '**/e2e/**/*.ts',
+  'apps/api/deploy/**/*.ts',
+  '**/testing/**/*.ts',
+  '**/bench/**/*.ts',
+];
 
 export default [
   ...nx.configs['flat/base'],

@@ -22,6 +22,8 @@ import { dataSourceOptions } from './database';
 import { AuditController } from './audit.controller';
 import { ApiErrorFilter } from './error.filter';
 import { HealthController } from './health.controller';
+import { ProcessLifecycle } from './lifecycle';
+import { ReadinessService } from './readiness.service';
 import { MetricsController } from './metrics.controller';
 import { pluginModules } from './plugins';
 
@@ -42,7 +44,12 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot(options.config, options.keyring),
-        TypeOrmModule.forRoot(dataSourceOptions(options.config, { schema: options.schema })),
+        TypeOrmModule.forRoot(
+          dataSourceOptions(options.config, {
+            schema: options.schema,
+            runMigrations: options.config.migrateAtStart,
+          }),
+        ),
         RateLimitModule.forRoot({
           redisUrl: options.config.redisUrl,
           prefix: options.config.queuePrefix,
@@ -79,7 +86,12 @@ export class AppModule {
           exportDir: options.config.exportDir,
           runSchedule: options.config.jobs,
         }),
-        SupportModule.forRoot({ publicUrl: options.config.publicUrl, seedDir: defaultSeedDir() }),
+        SupportModule.forRoot({
+          publicUrl: options.config.publicUrl,
+          seedDir: defaultSeedDir(),
+          slaSweepMs: options.config.jobs ? options.config.slaSweepMs : 0,
+          escalation: options.config.supportEscalation,
+        }),
         PaymentSessionsModule.forRoot({ publicUrl: options.config.publicUrl }),
         PrivacyModule,
         ...(options.plugins ?? pluginModules(options.config)),
@@ -91,6 +103,8 @@ export class AppModule {
         { provide: SEED_OPTIONS, useValue: options.seed },
         BootstrapService,
         AuditRetentionSchedule,
+        ProcessLifecycle,
+        ReadinessService,
       ],
     };
   }
