@@ -1,2 +1,6 @@
 export * from './lib/metrics';
 export * from './lib/http-metrics';
+export * from './lib/circuit-store';
+export * from './lib/redis-circuit-store';
+export * from './lib/circuit-breaker';
+export * from './lib/circuit-breaker.module';

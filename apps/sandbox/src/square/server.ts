@@ -4,8 +4,10 @@ import { insufficientScopes, invalid, notFound, SquareApiError, unauthorized } f
 import { SquareCustomers } from './customers';
 import { SquareDisputes } from './disputes';
 import { page, SquareLedger } from './payments';
+import { squareSettlementControls } from './settlement-controls';
 import { WebhookHub, type WebhookDelivery } from './webhooks';
-import { ExchangeRecorder } from '../kit';
+import { ExchangeRecorder, sendBrowserFile, Unavailability } from '../kit';
+import { squareCardFrame, squareJs } from './browser-sdk';
 
 /** Test credentials the sandbox accepts out of the box; Payrail's default Square connection uses them. */
 export const SQUARE_SANDBOX_DEFAULTS = Object.freeze({
@@ -95,6 +97,7 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
   const recorder = new ExchangeRecorder<RecordedExchange>(Boolean(options.record));
   let latencyMs = 0;
   let outage = { count: 0, status: 500 };
+  const unavailable = new Unavailability();
   const pending = new Set<NodeJS.Timeout>();
 
   const location = () => ({
@@ -240,6 +243,7 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
     ['POST', /^\/_sandbox\/nonces$/, ({ body }) => ledger.issueNonce(body)],
     ['POST', /^\/_sandbox\/payouts$/, () => ({ payouts: ledger.settle() })],
     ['POST', /^\/_sandbox\/disputes$/, ({ body }) => disputes.open(body)],
+    ...squareSettlementControls(ledger, disputes),
     [
       'POST',
       /^\/_sandbox\/disputes\/([^/]+)\/resolve$/,
@@ -267,6 +271,15 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
           throw invalid('INVALID_VALUE', 'status must be an HTTP error status (400-599)', 'status');
         outage = { count, status };
         return outage;
+      },
+    ],
+    [
+      'POST',
+      /^\/_sandbox\/unavailable$/,
+      ({ body }) => {
+        const problem = unavailable.set(body['ratio']);
+        if (problem) throw invalid('INVALID_VALUE', problem, 'ratio');
+        return { ratio: unavailable.current };
       },
     ],
     ['GET', /^\/_sandbox\/webhooks\/deliveries$/, () => ({ deliveries: hub.deliveries })],
@@ -299,6 +312,12 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
+    if (req.method === 'GET' && url.pathname === '/v1/square.js') {
+      const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
+      return sendBrowserFile(res, 'js', squareJs(origin, defaults));
+    }
+    if (req.method === 'GET' && url.pathname === '/v1/card-frame.html')
+      return sendBrowserFile(res, 'html', squareCardFrame());
     let path = url.pathname;
     let delay = latencyMs;
     const slow = /^\/_sandbox\/latency\/(\d+)(\/.*)$/.exec(path);
@@ -348,6 +367,7 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
           outage.count -= 1;
           throw outageError(outage.status);
         }
+        if (unavailable.next()) throw outageError(503);
       }
       const table = control ? controls : routes;
       const pathMatches = table.filter(([, pattern]) => pattern.test(path));
