@@ -173,6 +173,7 @@ describeDb(`data subject requests ${dbLabel}`, () => {
   describe('erasing a customer with three payments, a refund and webhook events', () => {
     const adaPayments: string[] = [];
     let bobPayment: string;
+    let adaCustomer: string;
     let before: unknown;
 
     beforeAll(async () => {
@@ -189,6 +190,13 @@ describeDb(`data subject requests ${dbLabel}`, () => {
         await inboxMention(ADA, p.gateway_reference ?? `ref_${id}`);
       }
       bobPayment = (await api.request('POST', '/v1/payments', payment(BOB))).body.id;
+      const customer = await api.request('POST', '/v1/customers', {
+        email: ADA.email,
+        name: ADA.name,
+        phone: '+44 20 7946 0000',
+      });
+      expect(customer.status).toBe(201);
+      adaCustomer = customer.body.id;
     });
 
     it('refuses with 409 naming the legal hold, and goes through once it is released', async () => {
@@ -286,6 +294,7 @@ describeDb(`data subject requests ${dbLabel}`, () => {
       expect(new Set(rows.map((r) => r.customer_email)).size).toBe(1);
       expect(rows[0].customer_email).toMatch(/^pseud_[0-9a-f]{32}$/);
       expect(rows.every((r) => r.customer_name === null)).toBe(true);
+      expect((await api.request('GET', `/v1/customers/${adaCustomer}`)).status).toBe(404);
       const bob = (await api.request('GET', `/v1/payments/${bobPayment}`)).body;
       expect(bob.customer).toMatchObject({ email: BOB.email, name: BOB.name });
 

@@ -54,6 +54,8 @@ export function mentions(value: string, terms: SubjectTerms): boolean {
 
 /** The ids that tie rows to the subject. */
 export interface SubjectLinks {
+  customerIds: string[];
+  caseIds: string[];
   paymentIds: string[];
   resourceIds: string[];
   gatewayReferences: string[];
@@ -91,15 +93,26 @@ async function rowsOf(
           ? links.gatewayReferences
           : link.kind === 'delivery'
             ? links.deliveryIds
-            : [];
+            : link.kind === 'customer'
+              ? links.customerIds
+              : link.kind === 'case'
+                ? links.caseIds
+                : [];
+  const named: Record<string, unknown> = {};
   const conditions = Object.keys(spec.columns).map((c) => `LOWER(CAST(t."${c}" AS TEXT)) LIKE :email`);
   if (link.kind === 'email') conditions.push(`LOWER(t."${link.column}") = :exact`);
+  else if (link.kind === 'payment_list')
+    links.paymentIds.slice(0, 100).forEach((id, i) => {
+      conditions.push(`t."${link.column}" LIKE :p${i}`);
+      named[`p${i}`] = `%"${id}"%`;
+    });
   else if (link.kind !== 'text' && ids.length) conditions.push(`t."${link.column}" IN (:...ids)`);
   const merchant = spec.merchantColumn ? `t."${spec.merchantColumn}" = :merchantId AND ` : '';
   return queryRows<Row>(
     m,
     `SELECT t.* FROM "${spec.table}" t WHERE ${merchant}(${conditions.join(' OR ')})`,
     {
+      ...named,
       email,
       ids,
       exact: normaliseEmail(terms.email),
@@ -114,11 +127,20 @@ export async function findSubjectRows(
   merchantId: string,
   terms: SubjectTerms,
 ): Promise<{ rows: Map<string, Row[]>; links: SubjectLinks }> {
-  const links: SubjectLinks = { paymentIds: [], resourceIds: [], gatewayReferences: [], deliveryIds: [] };
+  const links: SubjectLinks = {
+    customerIds: [],
+    caseIds: [],
+    paymentIds: [],
+    resourceIds: [],
+    gatewayReferences: [],
+    deliveryIds: [],
+  };
   const rows = new Map<string, Row[]>();
   for (const spec of SUBJECT_TABLES) {
     const found = await rowsOf(m, spec, merchantId, terms, links);
     rows.set(spec.table, found);
+    if (spec.table === 'customers') links.customerIds.push(...found.map((r) => String(r['id'])));
+    if (spec.table === 'support_cases') links.caseIds.push(...found.map((r) => String(r['id'])));
     if (spec.table === 'payments') {
       links.paymentIds.push(...found.map((r) => String(r['id'])));
       links.gatewayReferences.push(
@@ -160,8 +182,13 @@ export async function eraseSubjectRows(
   pseudonymKey: Buffer,
 ): Promise<Array<{ table: string; column: string; rows: number }>> {
   const counts: Array<{ table: string; column: string; rows: number }> = [];
+  const deletions: Array<{ table: string; ids: string[] }> = [];
   for (const spec of SUBJECT_TABLES) {
     const found = rows.get(spec.table) ?? [];
+    if (Object.values(spec.columns).includes('delete')) {
+      if (found.length) deletions.unshift({ table: spec.table, ids: found.map((r) => String(r['id'])) });
+      continue;
+    }
     const changed: Record<string, number> = {};
     for (const row of found) {
       const set: Record<string, unknown> = {};
@@ -187,6 +214,11 @@ export async function eraseSubjectRows(
       await updateById(m, spec.table, set, [String(row['id'])]);
     }
     for (const [column, n] of Object.entries(changed)) counts.push({ table: spec.table, column, rows: n });
+  }
+  // Rows that go whole, those hanging off a customer first.
+  for (const { table, ids } of deletions) {
+    await queryRows(m, `DELETE FROM "${table}" WHERE id IN (:...ids)`, { ids });
+    counts.push({ table, column: '(row deleted)', rows: ids.length });
   }
   return counts;
 }

@@ -17,6 +17,12 @@ export type SubjectLink =
   | { kind: 'gateway_reference'; column: string }
   /** Rows of the subject's outbox events' deliveries. */
   | { kind: 'delivery'; column: string }
+  /** Rows of the subject's Payrail customers. */
+  | { kind: 'customer'; column: string }
+  /** Rows whose column holds a JSON list naming one of the subject's payments. */
+  | { kind: 'payment_list'; column: string }
+  /** Rows of the subject's support cases. */
+  | { kind: 'case'; column: string }
   /** Only rows whose text holds the subject's email. */
   | { kind: 'text' };
 
@@ -28,6 +34,24 @@ export interface SubjectTable {
 }
 
 export const SUBJECT_TABLES: readonly SubjectTable[] = [
+  // Payrail customers go entirely (after the gateways erased theirs); their payments keep the amounts.
+  {
+    table: 'customers',
+    link: { kind: 'email', column: 'email' },
+    merchantColumn: 'merchant_id',
+    columns: { email: 'delete', name: 'delete', phone: 'delete', metadata: 'delete' },
+  },
+  {
+    table: 'customer_gateway_profiles',
+    link: { kind: 'customer', column: 'customer_id' },
+    columns: { customer_id: 'delete', gateway_customer_reference: 'delete' },
+  },
+  {
+    table: 'saved_payment_methods',
+    link: { kind: 'customer', column: 'customer_id' },
+    merchantColumn: 'merchant_id',
+    columns: { customer_id: 'delete', card_last4: 'delete' },
+  },
   {
     table: 'payments',
     link: { kind: 'email', column: 'customer_email' },
@@ -86,6 +110,13 @@ export const SUBJECT_TABLES: readonly SubjectTable[] = [
     link: { kind: 'delivery', column: 'delivery_id' },
     columns: { response_excerpt: 'scrub' },
   },
+  {
+    table: 'support_cases',
+    link: { kind: 'payment_list', column: 'payment_ids' },
+    merchantColumn: 'merchant_id',
+    columns: { subject: 'scrub', description: 'scrub' },
+  },
+  { table: 'support_case_events', link: { kind: 'case', column: 'case_id' }, columns: { body: 'scrub' } },
   { table: 'jobs', link: { kind: 'text' }, columns: { payload: 'scrub' } },
   {
     table: 'settlement_records',
