@@ -27,12 +27,24 @@ import { PaymentsService } from './payments.service';
 import { RecoveryService } from './recovery.service';
 import { WebhookIntakeService } from './webhook-intake.service';
 import { WebhooksController } from './webhooks.controller';
+import { PaymentFailover } from './routing/payment-failover';
+import { PaymentRouting } from './routing/payment-routing';
+import { RoutingRule } from './routing/routing-rule.entity';
+import { RoutingController } from './routing/routing.controller';
+import { RoutingRulesService } from './routing/routing-rules.service';
 
-export const PAYMENT_ENTITIES = [Payment, PaymentAttempt, PaymentEvent, Refund, IdempotencyRecord];
+export const PAYMENT_ENTITIES = [
+  Payment,
+  PaymentAttempt,
+  PaymentEvent,
+  Refund,
+  IdempotencyRecord,
+  RoutingRule,
+];
 
 @Module({
   imports: [TypeOrmModule.forFeature(PAYMENT_ENTITIES), GatewaysModule, IdentityModule],
-  controllers: [PaymentsController, WebhooksController, AdminPaymentsController],
+  controllers: [PaymentsController, WebhooksController, AdminPaymentsController, RoutingController],
   providers: [
     PaymentChangeFeed,
     PaymentTimeline,
@@ -51,6 +63,9 @@ export const PAYMENT_ENTITIES = [Payment, PaymentAttempt, PaymentEvent, Refund, 
     IdempotencyInterceptor,
     GatewayInvoker,
     WebhookIntakeService,
+    RoutingRulesService,
+    PaymentRouting,
+    PaymentFailover,
   ],
   exports: [PaymentsService, RecoveryService, IdempotencyService, WebhookIntakeService],
 })
