@@ -13,3 +13,7 @@ export * from './lib/reconciliation.service';
 export * from './lib/reconciliation.schedule';
 export * from './lib/reconciliation.metrics';
 export * from './lib/reconciliation.module';
+export * from './lib/reports/report-filters';
+export * from './lib/reports/reports.service';
+export * from './lib/reports/transactions-export';
+export * from './lib/reports/report-exports.service';

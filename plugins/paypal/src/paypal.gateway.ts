@@ -6,6 +6,9 @@ import {
   CaptureStatus,
   CheckoutPaymentIntent,
   OrdersController,
+  PaymentInitiator,
+  StoredPaymentSourcePaymentType,
+  StoredPaymentSourceUsageType,
   PaymentsController,
   type Order,
 } from '@paypal/paypal-server-sdk';
@@ -39,6 +42,12 @@ import {
   type TokenizeRequest,
   type TokenizeResult,
   type VoidRequest,
+  type CustomerVault,
+  type SavedMethod,
+  type SaveMethodRequest,
+  type VaultCustomer,
+  type VaultCustomerRequest,
+  type VaultMethodRequest,
   type WebhookRegistrar,
   type WebhookRegistration,
   type WebhookRegistrationRequest,
@@ -47,6 +56,13 @@ import {
 import { PayPalClients, type PayPalCall } from './paypal.client';
 import { decodePayPalCursor, type PayPalCursor } from './paypal.settlements';
 import { searchSettlementPage } from './paypal.settlement-search';
+import {
+  deletePayPalCard,
+  erasePayPalCustomer,
+  listPayPalCards,
+  savePayPalCard,
+  vaultCustomerId,
+} from './paypal.vault';
 import {
   checkAmount,
   fromPayPalMoney,
@@ -117,7 +133,7 @@ function requestId(key: string, step?: string): string {
 
 @Injectable()
 @RegisterGateway()
-export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
+export class PayPalGateway implements PaymentGateway, WebhookRegistrar, CustomerVault {
   readonly code = 'paypal';
   readonly displayName = 'PayPal';
   readonly version = '1.0.0';
@@ -203,7 +219,36 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
     return this.run(connection, async (call) => {
       const orders = new OrdersController(call.client);
       let order: Order;
-      if (request.token.startsWith(HANDLE_PREFIX)) {
+      if (request.savedMethod) {
+        // A vaulted card, with the stored-credential flags for who initiates the charge.
+        const offSession = request.savedMethod.offSession;
+        const { result } = await orders.createOrder({
+          body: {
+            intent: CheckoutPaymentIntent.Authorize,
+            purchaseUnits: [
+              {
+                referenceId: request.paymentId,
+                customId: request.attemptId,
+                ...(request.description ? { description: request.description.slice(0, 127) } : {}),
+                amount: toPayPalMoney(request.amount.amount, currency),
+              },
+            ],
+            paymentSource: {
+              card: {
+                vaultId: request.token,
+                storedCredential: {
+                  paymentInitiator: offSession ? PaymentInitiator.Merchant : PaymentInitiator.Customer,
+                  paymentType: StoredPaymentSourcePaymentType.Unscheduled,
+                  usage: StoredPaymentSourceUsageType.Subsequent,
+                },
+              },
+            },
+          },
+          paypalRequestId: requestId(request.idempotencyKey),
+          prefer: REPRESENTATION,
+        });
+        order = result;
+      } else if (request.token.startsWith(HANDLE_PREFIX)) {
         const handle = this.handles.get(request.token);
         if (!handle || handle.expiresAt < Date.now()) return this.recallCardOrder(orders, request, currency);
         if (handle.usedBy && handle.usedBy !== request.idempotencyKey)
@@ -646,6 +691,58 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar {
       }
       return fail(toGatewayError(error));
     }
+  }
+
+  // ---- CustomerVault ----
+
+  async createCustomer(
+    _connection: GatewayConnection,
+    request: VaultCustomerRequest,
+  ): Promise<Outcome<VaultCustomer>> {
+    try {
+      return succeed(vaultCustomerId(request));
+    } catch (error) {
+      return fail(toGatewayError(error));
+    }
+  }
+
+  async eraseCustomer(
+    connection: GatewayConnection,
+    request: { customerReference: string },
+  ): Promise<Outcome<void>> {
+    return this.run(connection, async (call) =>
+      succeed(await erasePayPalCustomer(call, request.customerReference)),
+    );
+  }
+
+  async saveMethod(connection: GatewayConnection, request: SaveMethodRequest): Promise<Outcome<SavedMethod>> {
+    let card = 'card' in request.method ? request.method.card : undefined;
+    if ('token' in request.method && request.method.token.startsWith(HANDLE_PREFIX)) {
+      card = this.handles.get(request.method.token)?.card;
+      if (!card)
+        return fail(
+          new GatewayError('invalid_request', {
+            param: 'token',
+            detail: 'the card handle has expired: tokenize again',
+          }),
+        );
+    }
+    return this.run(connection, async (call) =>
+      succeed(await savePayPalCard(call, request, card, requestId)),
+    );
+  }
+
+  async listMethods(
+    connection: GatewayConnection,
+    request: { customerReference: string },
+  ): Promise<Outcome<SavedMethod[]>> {
+    return this.run(connection, async (call) =>
+      succeed(await listPayPalCards(call, request.customerReference)),
+    );
+  }
+
+  async deleteMethod(connection: GatewayConnection, request: VaultMethodRequest): Promise<Outcome<void>> {
+    return this.run(connection, async (call) => succeed(await deletePayPalCard(call, request)));
   }
 
   private sweepHandles(): void {

@@ -30,6 +30,12 @@ import {
   type TokenizeRequest,
   type TokenizeResult,
   type VoidRequest,
+  type CustomerVault,
+  type SavedMethod,
+  type SaveMethodRequest,
+  type VaultCustomer,
+  type VaultCustomerRequest,
+  type VaultMethodRequest,
   type WebhookRegistrar,
   type WebhookRegistration,
   type WebhookRegistrationRequest,
@@ -37,6 +43,14 @@ import {
 } from '@payrail/plugin-sdk';
 import { SquareClient, type Square } from 'square';
 import { decodeSquareCursor, squareSettlementPage } from './square.settlements';
+import {
+  createSquareCustomer,
+  deleteSquareCustomer,
+  disableSquareCard,
+  listSquareCards,
+  saveSquareCard,
+  type SquareCall,
+} from './square.vault';
 import {
   squareIdempotencyKey,
   tagWithAttempt,
@@ -175,7 +189,7 @@ async function outcome<T>(operation: () => Promise<T>): Promise<Outcome<T>> {
 
 @Injectable()
 @RegisterGateway()
-export class SquareGateway implements PaymentGateway, WebhookRegistrar {
+export class SquareGateway implements PaymentGateway, WebhookRegistrar, CustomerVault {
   readonly code = 'square';
   readonly displayName = 'Square';
   readonly version = '1.0.0';
@@ -258,6 +272,16 @@ export class SquareGateway implements PaymentGateway, WebhookRegistrar {
             ...(request.paymentId.length <= 40 ? { referenceId: request.paymentId } : {}),
             note,
             ...(request.customer?.email ? { buyerEmailAddress: request.customer.email } : {}),
+            // A card on file goes with its customer; a merchant-initiated charge says so.
+            ...(request.savedMethod
+              ? {
+                  customerId: request.savedMethod.customerReference,
+                  customerDetails: {
+                    customerInitiated: !request.savedMethod.offSession,
+                    sellerKeyedIn: false,
+                  },
+                }
+              : {}),
           },
           options,
         ),
@@ -545,6 +569,43 @@ export class SquareGateway implements PaymentGateway, WebhookRegistrar {
         },
       };
     });
+  }
+
+  // ---- CustomerVault ----
+
+  private vaultCall(connection: GatewayConnection): SquareCall {
+    const session = this.session(connection);
+    return (perform) => session.call(perform);
+  }
+
+  createCustomer(
+    connection: GatewayConnection,
+    request: VaultCustomerRequest,
+  ): Promise<Outcome<VaultCustomer>> {
+    return outcome(() => createSquareCustomer(this.vaultCall(connection), request));
+  }
+
+  /** Deleting a Square customer disables its cards on file. */
+  eraseCustomer(
+    connection: GatewayConnection,
+    request: { customerReference: string },
+  ): Promise<Outcome<void>> {
+    return outcome(() => deleteSquareCustomer(this.vaultCall(connection), request.customerReference));
+  }
+
+  saveMethod(connection: GatewayConnection, request: SaveMethodRequest): Promise<Outcome<SavedMethod>> {
+    return outcome(() => saveSquareCard(this.vaultCall(connection), request));
+  }
+
+  listMethods(
+    connection: GatewayConnection,
+    request: { customerReference: string },
+  ): Promise<Outcome<SavedMethod[]>> {
+    return outcome(() => listSquareCards(this.vaultCall(connection), request.customerReference));
+  }
+
+  deleteMethod(connection: GatewayConnection, request: VaultMethodRequest): Promise<Outcome<void>> {
+    return outcome(() => disableSquareCard(this.vaultCall(connection), request));
   }
 
   private async payment(session: SquareSession, id: string): Promise<Square.Payment> {

@@ -28,6 +28,12 @@ import {
   type TokenizeRequest,
   type TokenizeResult,
   type VoidRequest,
+  type CustomerVault,
+  type SavedMethod,
+  type SaveMethodRequest,
+  type VaultCustomer,
+  type VaultCustomerRequest,
+  type VaultMethodRequest,
   type WebhookRegistrar,
   type WebhookRegistration,
   type WebhookRegistrationRequest,
@@ -35,6 +41,7 @@ import {
 } from '@payrail/plugin-sdk';
 import Stripe from 'stripe';
 import { decodeStripeCursor, stripeSettlementPage } from './stripe.settlements';
+import { createStripeCustomer, listStripeMethods, saveStripeMethod } from './stripe.vault';
 import { METADATA, refundReason, toGatewayError, toRefundRecord, toSnapshot } from './stripe.transformers';
 import {
   STRIPE_WEBHOOK_EVENTS,
@@ -155,7 +162,7 @@ function keyMode(key: string): 'test' | 'live' | undefined {
 /** Stripe, through the official `stripe` SDK, as a Payrail gateway. */
 @Injectable()
 @RegisterGateway()
-export class StripeGateway implements PaymentGateway, WebhookRegistrar {
+export class StripeGateway implements PaymentGateway, WebhookRegistrar, CustomerVault {
   readonly code = 'stripe';
   readonly displayName = 'Stripe';
   readonly version = '1.0.0';
@@ -290,6 +297,13 @@ export class StripeGateway implements PaymentGateway, WebhookRegistrar {
             } as Stripe.PaymentIntentCreateParams.PaymentMethodData,
           }
         : { payment_method: token }),
+      // A saved card goes with its Customer; off_session marks a merchant-initiated charge.
+      ...(request.savedMethod
+        ? {
+            customer: request.savedMethod.customerReference,
+            ...(request.savedMethod.offSession ? { off_session: true } : {}),
+          }
+        : {}),
       metadata: {
         ...request.metadata,
         [METADATA.paymentId]: request.paymentId,
@@ -508,6 +522,52 @@ export class StripeGateway implements PaymentGateway, WebhookRegistrar {
     if (outcome.error.code === 'permission_denied')
       return { healthy: true, latencyMs, detail: outcome.error.message };
     return { healthy: false, latencyMs, detail: `${outcome.error.code}: ${outcome.error.message}` };
+  }
+
+  // ---- CustomerVault ----
+
+  async createCustomer(
+    connection: GatewayConnection,
+    request: VaultCustomerRequest,
+  ): Promise<Outcome<VaultCustomer>> {
+    return this.call(connection, (stripe) =>
+      createStripeCustomer(stripe, request, (key) => this.requestOptions(connection, key)),
+    );
+  }
+
+  /** Deleting a Stripe Customer detaches every PaymentMethod saved for it. */
+  async eraseCustomer(
+    connection: GatewayConnection,
+    request: { customerReference: string },
+  ): Promise<Outcome<void>> {
+    return this.call(connection, async (stripe) => {
+      await stripe.customers.del(request.customerReference, {}, this.requestOptions(connection));
+    });
+  }
+
+  async saveMethod(connection: GatewayConnection, request: SaveMethodRequest): Promise<Outcome<SavedMethod>> {
+    return this.call(connection, (stripe) =>
+      saveStripeMethod(stripe, request, (key) => this.requestOptions(connection, key)),
+    );
+  }
+
+  async listMethods(
+    connection: GatewayConnection,
+    request: { customerReference: string },
+  ): Promise<Outcome<SavedMethod[]>> {
+    return this.call(connection, (stripe) => listStripeMethods(stripe, request.customerReference));
+  }
+
+  async deleteMethod(connection: GatewayConnection, request: VaultMethodRequest): Promise<Outcome<void>> {
+    return this.call(connection, async (stripe) => {
+      const pm = await stripe.paymentMethods.retrieve(request.methodReference);
+      if (pm.customer !== request.customerReference)
+        throw new GatewayError('invalid_request', {
+          param: 'methodReference',
+          detail: `${request.methodReference} is not saved for ${request.customerReference}`,
+        });
+      await stripe.paymentMethods.detach(request.methodReference, {}, this.requestOptions(connection));
+    });
   }
 
   async registerWebhook(

@@ -16,6 +16,7 @@ export const METADATA = {
   attemptId: 'payrail_attempt_id',
   captureAttemptId: 'payrail_capture_attempt_id',
   refundReason: 'payrail_refund_reason',
+  customerId: 'payrail_customer_id',
 } as const;
 
 /**

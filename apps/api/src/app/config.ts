@@ -43,8 +43,22 @@ export interface PayrailConfig {
   trustProxy: string[];
   /** Requests per API key per window (`RateLimit-*` headers, 429 past it); null: no per-key limit. */
   apiKeyRateLimit: { limit: number; windowMs: number } | null;
-  /** Whether this process runs background jobs and the webhook relay. */
+  /**
+   * What this process does: `api` serves HTTP and enqueues; `worker` runs the jobs, schedules,
+   * outbox relay and recovery and serves only `/health/*` and `/metrics`; `all` does both.
+   */
+  role: PayrailRole;
+  /** Whether this process runs background jobs and the webhook relay (every role but `api`). */
   jobs: boolean;
+  /**
+   * Whether this process applies pending migrations at start (`all`, and the `PAYRAIL_JOBS`
+   * alias); `api` and `worker` wait for `payrail migrate` unless `PAYRAIL_MIGRATE_AT_START=on`.
+   */
+  migrateAtStart: boolean;
+  /** How long a SIGTERM waits for requests and jobs in flight before the process exits anyway. */
+  shutdownGraceMs: number;
+  /** After SIGTERM, how long new requests are still served while load balancers see readiness 503. */
+  shutdownDelayMs: number;
   jobPollMs: number;
   /** Test mode only: merchant webhooks may go to a loopback address over plain http. */
   webhookAllowHttpLoopback: boolean;
@@ -65,6 +79,10 @@ export interface PayrailConfig {
   tls?: { cert: string; key: string };
   /** `PAYRAIL_SMTP_URL`: where email goes (alerts, receipts, support); unset: no email is sent. */
   smtpUrl?: string;
+  /** How often SLA targets of support cases are checked; 0: never on a schedule. */
+  slaSweepMs: number;
+  /** Where case escalations and SLA breaches are announced (`PAYRAIL_SUPPORT_*`). */
+  supportEscalation: { webhookUrl?: string; webhookSecret?: string; email?: string };
   /** Per-connection circuit breakers (`PAYRAIL_CIRCUIT_*`). */
   circuit: CircuitSettings;
   /** How often scheduled reconciliation runs start (each over the interval before); 0: never. */
@@ -74,6 +92,9 @@ export interface PayrailConfig {
   /** Where transaction export files are kept until downloaded (shared storage with several instances). */
   exportDir: string;
 }
+
+export const ROLES = ['all', 'api', 'worker'] as const;
+export type PayrailRole = (typeof ROLES)[number];
 
 export class ConfigError extends Error {
   constructor(
@@ -104,7 +125,27 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
   return raw as T;
 }
 
-/** The installed gateway plugins' codes, from their descriptors. */
+/**
+ * `PAYRAIL_ROLE`; the older `PAYRAIL_JOBS` is an alias (`off` is `api`, `on` is `all`) and may not
+ * contradict it.
+ */
+function role(env: Env): PayrailRole {
+  const chosen = oneOf<PayrailRole>(env, 'PAYRAIL_ROLE', 'all', ROLES);
+  const legacy = env['PAYRAIL_JOBS'];
+  if (legacy === undefined || legacy === '') return chosen;
+  if (legacy !== 'on' && legacy !== 'off')
+    throw new ConfigError('PAYRAIL_JOBS', 'unset: it is replaced by PAYRAIL_ROLE=all|api|worker', legacy);
+  const aliased: PayrailRole = legacy === 'off' ? 'api' : 'all';
+  const explicit = env['PAYRAIL_ROLE'];
+  if (explicit && explicit !== aliased)
+    throw new ConfigError(
+      'PAYRAIL_JOBS',
+      `unset when PAYRAIL_ROLE is set (PAYRAIL_JOBS=${legacy} means PAYRAIL_ROLE=${aliased})`,
+      legacy,
+    );
+  return aliased;
+}
+
 /** `PAYRAIL_TRUST_PROXY`: comma-separated addresses or CIDRs (IPv4 or IPv6), normalised. */
 function trustProxy(env: Env): string[] {
   const raw = env['PAYRAIL_TRUST_PROXY'];
@@ -241,6 +282,7 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
       throw new ConfigError('PAYRAIL_SMTP_URL', error.message, maskSmtpUrl(smtpUrl));
     }
   }
+  const supportEscalation = supportEscalationOf(env);
   const faultInjection = env['PAYRAIL_FAULT_INJECTION'] || undefined;
   if (
     faultInjection !== undefined &&
@@ -259,6 +301,8 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
       production ? 'unset in production (it is a test setting)' : 'a whole number from 1 to 999',
       faultHits,
     );
+  const processRole = role(env);
+  const shutdownGraceMs = integer(env, 'PAYRAIL_SHUTDOWN_GRACE_MS', 20000, 0, 600000);
   const trustedProxies = trustProxy(env);
   const tls = tlsFiles(env);
   if (production && !tls && trustedProxies.length === 0)
@@ -302,7 +346,16 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     queuePrefix: env['PAYRAIL_QUEUE_PREFIX'] || 'payrail',
     trustProxy: trustedProxies,
     apiKeyRateLimit: apiKeyRateLimit(env),
-    jobs: oneOf(env, 'PAYRAIL_JOBS', 'on', ['on', 'off']) === 'on',
+    role: processRole,
+    jobs: processRole !== 'api',
+    // The older switch migrated at start in either position, and still does.
+    migrateAtStart:
+      oneOf(env, 'PAYRAIL_MIGRATE_AT_START', processRole === 'all' || !env['PAYRAIL_ROLE'] ? 'on' : 'off', [
+        'on',
+        'off',
+      ]) === 'on',
+    shutdownGraceMs,
+    shutdownDelayMs: Math.min(shutdownGraceMs, integer(env, 'PAYRAIL_SHUTDOWN_DELAY_MS', 3000, 0, 600000)),
     jobPollMs: integer(env, 'PAYRAIL_JOB_POLL_MS', 1000, 10, 60000),
     webhookAllowHttpLoopback,
     webhookRetryScheduleMs: scheduleRaw?.split(',').map(Number),
@@ -313,6 +366,8 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     metricsToken,
     tls,
     smtpUrl,
+    slaSweepMs: integer(env, 'PAYRAIL_SLA_SWEEP_MS', 60_000, 0, 3_600_000),
+    supportEscalation,
     circuit: {
       failureRatePercent: integer(env, 'PAYRAIL_CIRCUIT_FAILURE_RATE', 50, 1, 100),
       minimumCalls: integer(env, 'PAYRAIL_CIRCUIT_MIN_CALLS', 10, 1, 10000),
@@ -378,3 +433,33 @@ function tlsFiles(env: Env): PayrailConfig['tls'] {
 }
 
 export const PAYRAIL_CONFIG = Symbol.for('payrail.config');
+
+/** The escalation channels of support cases: a signed webhook (URL and secret together) and an email address. */
+function supportEscalationOf(env: Env): PayrailConfig['supportEscalation'] {
+  const webhookUrl = env['PAYRAIL_SUPPORT_WEBHOOK_URL'] || undefined;
+  const webhookSecret = env['PAYRAIL_SUPPORT_WEBHOOK_SECRET'] || undefined;
+  const email = env['PAYRAIL_SUPPORT_EMAIL'] || undefined;
+  if (webhookUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(webhookUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol))
+      throw new ConfigError(
+        'PAYRAIL_SUPPORT_WEBHOOK_URL',
+        'an https:// URL that receives case escalations',
+        webhookUrl,
+      );
+    if (!webhookSecret || webhookSecret.length < 16)
+      throw new ConfigError(
+        'PAYRAIL_SUPPORT_WEBHOOK_SECRET',
+        'at least 16 characters to sign escalations with (with PAYRAIL_SUPPORT_WEBHOOK_URL)',
+        webhookSecret === undefined ? undefined : '(hidden)',
+      );
+  }
+  if (email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(email))
+    throw new ConfigError('PAYRAIL_SUPPORT_EMAIL', 'an email address for case escalations', email);
+  return { webhookUrl, webhookSecret, email };
+}

@@ -112,3 +112,71 @@ export interface IssueDetailResource extends IssueResource {
     has_more: boolean;
   };
 }
+
+export type CasePriorityValue = 'P1' | 'P2' | 'P3' | 'P4';
+export type CaseTierValue = 'L1' | 'L2' | 'L3';
+export type CaseStatusValue = 'new' | 'open' | 'pending' | 'resolved' | 'closed';
+
+/** Where one SLA target of a case stands. */
+export interface CaseSlaTargetResource {
+  due_at: string;
+  state: 'running' | 'met' | 'missed';
+  /** Business minutes left (negative once passed); null once the target is settled. */
+  minutes_left: number | null;
+  at_risk: boolean;
+  reason: string;
+}
+
+export interface SupportCaseResource {
+  object: 'support_case';
+  id: string;
+  subject: string;
+  description: string | null;
+  priority: CasePriorityValue;
+  status: CaseStatusValue;
+  tier: CaseTierValue;
+  merchant_id: string | null;
+  requester_id: string | null;
+  assignee_id: string | null;
+  payment_ids: string[];
+  issue_ids: string[];
+  opened_at: string;
+  /** When business time started counting (a case opened at the weekend: the next opening). */
+  clock_started_at: string;
+  first_responded_at: string | null;
+  resolved_at: string | null;
+  closed_at: string | null;
+  sla: { first_response: CaseSlaTargetResource; resolution: CaseSlaTargetResource; calendar: string | null };
+  timeline?: SupportCaseEventResource[];
+}
+
+export interface SupportCaseEventResource {
+  id: string;
+  type: string;
+  actor_id: string | null;
+  body: string | null;
+  data: Record<string, unknown> | null;
+  created_at: string;
+}
+
+export interface SupportCalendarResource {
+  object: 'support_calendar';
+  id: string;
+  name: string;
+  time_zone: string;
+  working_days: number[];
+  /** `HH:MM` local. */
+  opens: string;
+  closes: string;
+  holidays: string[];
+}
+
+export interface SlaPolicyResource {
+  object: 'sla_policy';
+  id: string;
+  priority: CasePriorityValue;
+  first_response_minutes: number;
+  resolution_minutes: number;
+  at_risk_minutes: number;
+  calendar_id: string | null;
+}

@@ -10,6 +10,11 @@ import { Refund } from './entities/refund.entity';
 import { AdminPaymentsController } from './admin-payments.controller';
 import { AdminPaymentsService } from './admin-payments.service';
 import { AttemptRunner } from './attempt-runner';
+import { CustomerGatewayProfile } from './customers/customer-gateway-profile.entity';
+import { Customer } from './customers/customer.entity';
+import { CustomersController } from './customers/customers.controller';
+import { CustomersService } from './customers/customers.service';
+import { SavedPaymentMethod } from './customers/saved-payment-method.entity';
 import { GatewayInvoker } from './gateway-invoker';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyService } from './idempotency.service';
@@ -39,12 +44,21 @@ export const PAYMENT_ENTITIES = [
   PaymentEvent,
   Refund,
   IdempotencyRecord,
+  Customer,
+  CustomerGatewayProfile,
+  SavedPaymentMethod,
   RoutingRule,
 ];
 
 @Module({
   imports: [TypeOrmModule.forFeature(PAYMENT_ENTITIES), GatewaysModule, IdentityModule],
-  controllers: [PaymentsController, WebhooksController, AdminPaymentsController, RoutingController],
+  controllers: [
+    PaymentsController,
+    CustomersController,
+    WebhooksController,
+    AdminPaymentsController,
+    RoutingController,
+  ],
   providers: [
     PaymentChangeFeed,
     PaymentTimeline,
@@ -53,6 +67,7 @@ export const PAYMENT_ENTITIES = [
     AttemptRunner,
     PaymentReads,
     PaymentCreation,
+    CustomersService,
     PaymentCaptures,
     PaymentRefunds,
     PaymentResumption,
@@ -67,6 +82,6 @@ export const PAYMENT_ENTITIES = [
     PaymentRouting,
     PaymentFailover,
   ],
-  exports: [PaymentsService, RecoveryService, IdempotencyService, WebhookIntakeService],
+  exports: [CustomersService, PaymentsService, RecoveryService, IdempotencyService, WebhookIntakeService],
 })
 export class PaymentsModule {}

@@ -150,6 +150,12 @@ export interface AuthorizeRequest {
   metadata?: Record<string, string>;
   /** Where a 3-D Secure or approval flow returns the customer. */
   returnUrl?: string;
+  /**
+   * Set when `token` is a method saved with `CustomerVault.saveMethod`: the gateway's customer
+   * it belongs to, and whether the customer is absent (a merchant-initiated charge, sent with
+   * the gateway's stored-credential flags).
+   */
+  savedMethod?: { customerReference: string; offSession: boolean };
 }
 
 export interface CaptureRequest {
@@ -301,6 +307,76 @@ export interface WebhookRegistrar {
     connection: GatewayConnection,
     request: WebhookRegistrationRequest,
   ): Promise<Outcome<WebhookRegistration>>;
+}
+
+/** A customer as the vault keeps it at the gateway. */
+export interface VaultCustomerRequest {
+  /** Payrail's customer id, for the gateway's reference field. */
+  customerId: string;
+  idempotencyKey: string;
+  email?: string;
+  name?: string;
+  phone?: string;
+}
+
+export interface VaultCustomer {
+  /** The gateway's id for the customer (a Stripe `cus_…`, a Square customer id, a PayPal vault customer id). */
+  reference: string;
+}
+
+export interface SaveMethodRequest {
+  customerReference: string;
+  idempotencyKey: string;
+  /** A gateway token (PaymentMethod, nonce, setup token) or raw card details (held for this call only). */
+  method: { token: string } | { card: CardDetails };
+  /** Where an authentication the gateway asks for returns the customer. */
+  returnUrl?: string;
+}
+
+export interface SavedMethod {
+  /** What `authorize` takes as `token` with `savedMethod`, and `deleteMethod` removes. */
+  reference: string;
+  /** `requires_action` while the customer still has to authenticate the card (a SetupIntent's 3-D Secure). */
+  status: 'ready' | 'requires_action';
+  card?: CardSummary & { fingerprint?: string };
+  nextAction?: NextAction;
+}
+
+export interface VaultMethodRequest {
+  customerReference: string;
+  methodReference: string;
+}
+
+/**
+ * Optional: saving payment methods for a customer at the gateway. `eraseCustomer` deletes the
+ * gateway's customer and every method saved for it (for deletion and erasure requests).
+ */
+export interface CustomerVault {
+  createCustomer(
+    connection: GatewayConnection,
+    request: VaultCustomerRequest,
+  ): Promise<Outcome<VaultCustomer>>;
+  eraseCustomer(
+    connection: GatewayConnection,
+    request: { customerReference: string },
+  ): Promise<Outcome<void>>;
+  saveMethod(connection: GatewayConnection, request: SaveMethodRequest): Promise<Outcome<SavedMethod>>;
+  listMethods(
+    connection: GatewayConnection,
+    request: { customerReference: string },
+  ): Promise<Outcome<SavedMethod[]>>;
+  deleteMethod(connection: GatewayConnection, request: VaultMethodRequest): Promise<Outcome<void>>;
+}
+
+export function canVault(gateway: PaymentGateway): gateway is PaymentGateway & CustomerVault {
+  const vault = gateway as Partial<CustomerVault>;
+  return (
+    typeof vault.createCustomer === 'function' &&
+    typeof vault.eraseCustomer === 'function' &&
+    typeof vault.saveMethod === 'function' &&
+    typeof vault.listMethods === 'function' &&
+    typeof vault.deleteMethod === 'function'
+  );
 }
 
 export function canRegisterWebhooks(gateway: PaymentGateway): gateway is PaymentGateway & WebhookRegistrar {

@@ -117,7 +117,8 @@ export class GroupedStream<T> {
   /** Every item with `key` at the head of the stream. */
   async take(key: string): Promise<T[]> {
     const out: T[] = [];
-    while ((await this.fill()) && this.keyOf(this.buffer[this.index]) === key) out.push(this.buffer[this.index++]);
+    while ((await this.fill()) && this.keyOf(this.buffer[this.index]) === key)
+      out.push(this.buffer[this.index++]);
     return out;
   }
 

@@ -15,6 +15,9 @@ import { ReconciliationRunner } from './reconciliation-runner';
 import { ReconciliationSchedule } from './reconciliation.schedule';
 import { ReconciliationService } from './reconciliation.service';
 import { SettlementImporter } from './settlement-importer';
+import { ReportExportsService } from './reports/report-exports.service';
+import { MerchantReportsController, ReportsController } from './reports/reports.controller';
+import { ReportsService } from './reports/reports.service';
 
 export const RECONCILIATION_ENTITIES = [
   SettlementRecordRow,
@@ -36,7 +39,7 @@ export class ReconciliationModule {
         GatewaysModule,
         IdentityModule,
       ],
-      controllers: [ReconciliationController],
+      controllers: [ReconciliationController, ReportsController, MerchantReportsController],
       providers: [
         { provide: RECONCILIATION_OPTIONS, useValue: options },
         SettlementImporter,
@@ -44,8 +47,17 @@ export class ReconciliationModule {
         ReconciliationService,
         ReconciliationSchedule,
         ReconciliationMetrics,
+        ReportsService,
+        ReportExportsService,
       ],
-      exports: [ReconciliationService, ReconciliationRunner, SettlementImporter, ReconciliationSchedule],
+      exports: [
+        ReconciliationService,
+        ReconciliationRunner,
+        SettlementImporter,
+        ReconciliationSchedule,
+        ReportsService,
+        ReportExportsService,
+      ],
     };
   }
 }

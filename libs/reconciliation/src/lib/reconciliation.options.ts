@@ -29,6 +29,9 @@ export const DEFAULT_SETTLEMENT_DELAY_MS = 24 * HOUR;
 export const DEFAULT_DATE_TOLERANCE_MS = 3 * 24 * HOUR;
 export const DAY_MS = 24 * HOUR;
 
-export function settlementDelayFor(gateway: string, options: Pick<ReconciliationOptions, 'settlementDelayMs'>): number {
+export function settlementDelayFor(
+  gateway: string,
+  options: Pick<ReconciliationOptions, 'settlementDelayMs'>,
+): number {
   return options.settlementDelayMs ?? SETTLEMENT_DELAY_MS[gateway] ?? DEFAULT_SETTLEMENT_DELAY_MS;
 }

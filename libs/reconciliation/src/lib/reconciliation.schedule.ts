@@ -38,8 +38,9 @@ export class ReconciliationSchedule implements OnModuleInit {
     @Inject(RECONCILIATION_OPTIONS) private readonly options: ReconciliationOptions,
   ) {}
 
+  /** The window a scheduled run covers; a day when the schedule is off (for `startDue` by hand). */
   get intervalMs(): number {
-    return this.options.scheduleIntervalMs ?? DAY_MS;
+    return this.options.scheduleIntervalMs || DAY_MS;
   }
 
   onModuleInit(): void {
@@ -47,7 +48,7 @@ export class ReconciliationSchedule implements OnModuleInit {
       maxAttempts: 3,
       concurrency: 1,
     });
-    if (this.options.runSchedule !== false && this.intervalMs > 0)
+    if (this.options.runSchedule !== false && this.options.scheduleIntervalMs !== 0)
       this.scheduler.every(RECONCILIATION_SCHEDULE_QUEUE, this.intervalMs);
   }
 

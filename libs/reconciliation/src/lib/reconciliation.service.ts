@@ -193,7 +193,8 @@ export class ReconciliationService implements OnModuleInit {
         exception.status = 'resolved';
         exception.resolution = request.resolution;
         exception.resolutionNote = note;
-        exception.linkedReference = request.resolution === 'linked' ? (request.linkedReference?.trim() ?? null) : null;
+        exception.linkedReference =
+          request.resolution === 'linked' ? (request.linkedReference?.trim() ?? null) : null;
         exception.resolvedAt = now;
         exception.resolvedBy = by;
         break;

@@ -3,48 +3,19 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { newId, TransactionRunner } from '@payrail/database';
 import { ConnectionService } from '@payrail/gateways';
+import {
+  settlementPages,
+  type SettlementPage,
+  type SettlementPayout,
+  type SettlementRecord,
+} from '@payrail/plugin-sdk';
 import type { ReconciliationRun } from './entities/reconciliation-run.entity';
 import { SettlementRecordRow } from './entities/settlement-record.entity';
 import { SqlDialect } from './sql-dialect';
 
-/** A record as a plugin's `listSettlements` page gives it (plugin-sdk `SettlementRecord`). */
-export interface ImportedRecord {
-  id: string;
-  dedupeKey: string;
-  kind: string;
-  gatewayType: string;
-  paymentReference?: string;
-  captureReference?: string;
-  refundReference?: string;
-  disputeReference?: string;
-  currency: string;
-  amount: number;
-  fee: number;
-  net: number;
-  occurredAt: Date;
-  availableOn?: Date;
-  payoutId?: string;
-  status: string;
-  raw: Record<string, unknown>;
-}
-
-/** A payout as a page gives it (plugin-sdk `SettlementPayout`). */
-export interface ImportedPayout {
-  id: string;
-  status: string;
-  currency: string;
-  amount: number;
-  fee: number;
-  createdAt: Date;
-  arrivalDate?: Date;
-  raw: Record<string, unknown>;
-}
-
-export interface ImportedPage {
-  records: ImportedRecord[];
-  payouts: ImportedPayout[];
-  nextCursor?: string;
-}
+/** What one page of the plugin's settlement data carries (plugin-sdk `SettlementPage`). */
+export type ImportedRecord = SettlementRecord;
+export type ImportedPayout = SettlementPayout;
 
 const PAGE_SIZE = 500;
 
@@ -76,27 +47,17 @@ export class SettlementImporter {
     const gateway = this.connections.gatewayFor(record);
     if (!gateway.capabilities.settlementReports) return 0;
     const connection = await this.connections.toGatewayConnection(record);
-    const list = gateway.listSettlements.bind(gateway) as unknown as (
-      c: typeof connection,
-      r: { from: Date; to: Date; cursor?: string; pageSize?: number },
-    ) => Promise<{ ok: true; value: ImportedPage } | { ok: false; error: Error }>;
-    let cursor: string | undefined;
     let added = 0;
     let pages = 0;
-    do {
-      const outcome = await list(connection, {
-        from: run.windowFrom,
-        to: run.windowTo,
-        cursor,
-        pageSize: PAGE_SIZE,
-      });
-      if (!outcome.ok) throw outcome.error;
-      const page = outcome.value;
+    for await (const page of settlementPages(gateway, connection, {
+      from: run.windowFrom,
+      to: run.windowTo,
+      pageSize: PAGE_SIZE,
+    })) {
       added += await this.tx.run((m) => this.store(m, run, page));
-      cursor = page.nextCursor;
       pages += 1;
       await onProgress(Math.round(40 * (1 - 1 / (pages + 1))));
-    } while (cursor);
+    }
     return added;
   }
 
@@ -104,7 +65,7 @@ export class SettlementImporter {
   async store(
     m: EntityManager,
     run: Pick<ReconciliationRun, 'id' | 'connectionId' | 'merchantId' | 'gateway'>,
-    page: Pick<ImportedPage, 'records' | 'payouts'>,
+    page: Pick<SettlementPage, 'records' | 'payouts'>,
   ): Promise<number> {
     let added = 0;
     const now = this.sql.date(new Date());

@@ -9,6 +9,13 @@ import {
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '@payrail/identity';
 import { FAILURE_ARTICLES, PaymentsModule } from '@payrail/payments';
+import { SlaPolicy, SupportCalendar, SupportCase, SupportCaseEvent } from './cases/case.entities';
+import { CaseNotifier } from './cases/case-notifier';
+import { CaseSlaService } from './cases/case-sla.service';
+import { CasesController, SupportPoliciesController } from './cases/cases.controller';
+import { CasesService } from './cases/cases.service';
+import { SupportClock } from './cases/support-clock';
+import { SupportPoliciesService } from './cases/support-policies.service';
 import { Issue, IssueDay, IssuePayment } from './issues/issue.entity';
 import { IssueFeed } from './issues/issue-feed';
 import { IssueRecorder } from './issues/issue-recorder';
@@ -23,21 +30,33 @@ import { readSeed } from './kb/kb-seed';
 import { KbService } from './kb/kb.service';
 import { SUPPORT_OPTIONS, type SupportOptions } from './support.options';
 
-export const SUPPORT_ENTITIES = [KbArticle, KbArticleVersion, Issue, IssuePayment, IssueDay];
+export const SUPPORT_ENTITIES = [
+  KbArticle,
+  KbArticleVersion,
+  Issue,
+  IssuePayment,
+  IssueDay,
+  SupportCalendar,
+  SlaPolicy,
+  SupportCase,
+  SupportCaseEvent,
+];
 
-/** Seeds the knowledge base on first start and loads the code → article map before traffic. */
+/** Seeds the knowledge base and the default SLA policies on first start, and loads the code → article map before traffic. */
 @Injectable()
 class SupportStartup implements OnApplicationBootstrap {
   constructor(
     @Inject(SUPPORT_OPTIONS) private readonly options: SupportOptions,
     private readonly kb: KbService,
     private readonly links: KbLinks,
+    private readonly policies: SupportPoliciesService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const dir = this.options.seedDir;
     if (dir) await this.kb.seedIfEmpty(() => readSeed(dir));
     await this.links.load();
+    await this.policies.seedIfEmpty();
   }
 }
 
@@ -49,7 +68,13 @@ export class SupportModule {
     return {
       module: SupportModule,
       imports: [TypeOrmModule.forFeature(SUPPORT_ENTITIES), IdentityModule, PaymentsModule],
-      controllers: [KbAdminController, KbMerchantController, IssuesController],
+      controllers: [
+        KbAdminController,
+        KbMerchantController,
+        IssuesController,
+        CasesController,
+        SupportPoliciesController,
+      ],
       providers: [
         { provide: SUPPORT_OPTIONS, useValue: options },
         KbSearch,
@@ -60,8 +85,21 @@ export class SupportModule {
         IssueRecorder,
         IssueFeed,
         IssuesService,
+        SupportClock,
+        SupportPoliciesService,
+        CaseNotifier,
+        CasesService,
+        CaseSlaService,
       ],
-      exports: [KbLinks, KbService, FAILURE_ARTICLES, IssueRecorder],
+      exports: [
+        KbLinks,
+        KbService,
+        FAILURE_ARTICLES,
+        IssueRecorder,
+        SupportClock,
+        CaseSlaService,
+        CasesService,
+      ],
     };
   }
 }
