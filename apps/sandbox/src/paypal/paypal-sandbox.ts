@@ -27,6 +27,7 @@ import type { PayPalWorld, RememberedReply } from './world';
 import { paypalRenderers } from './render';
 import { paypalEvents } from './events';
 import { paypalPayments } from './payments-api';
+import { paypalSettlements } from './settlements-api';
 import { paypalWebhooksApi } from './webhooks-api';
 import { multipartInput, paypalDisputes } from './disputes-api';
 import { vaultAndDisputeRoutes } from './routes-vault-disputes';
@@ -92,6 +93,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
   const vault = paypalVault(world, events);
   const disputes = paypalDisputes(world, events);
   const payments = paypalPayments(world, render, events, vault);
+  const settlements = paypalSettlements(world, disputes);
   const webhooksApi = paypalWebhooksApi(world);
   const { renderAuthorization, renderCapture, renderRefund, renderOrder, minimal, wantsFull } = render;
   const { eventFor, emit } = events;
@@ -104,8 +106,8 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     reauthorize,
     voidAuthorization,
     refundCapture,
-    searchTransactions,
   } = payments;
+  const { searchTransactions } = settlements;
   const { renderWebhook, createWebhook, verifySignature } = webhooksApi;
 
   // ---- routing ---------------------------------------------------------------------------
@@ -350,6 +352,8 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     }
     const disputeControl = disputes.control(method, path, body);
     if (disputeControl) return disputeControl;
+    const settlementControl = settlements.control(method, path, body);
+    if (settlementControl) return settlementControl;
     if (method === 'POST' && path === '/_sandbox/latency') {
       const ms = body['ms'];
       if (typeof ms !== 'number' || ms < 0)

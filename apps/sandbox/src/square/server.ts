@@ -4,6 +4,7 @@ import { insufficientScopes, invalid, notFound, SquareApiError, unauthorized } f
 import { SquareCustomers } from './customers';
 import { SquareDisputes } from './disputes';
 import { page, SquareLedger } from './payments';
+import { squareSettlementControls } from './settlement-controls';
 import { WebhookHub, type WebhookDelivery } from './webhooks';
 import { ExchangeRecorder, sendBrowserFile, Unavailability } from '../kit';
 import { squareCardFrame, squareJs } from './browser-sdk';
@@ -242,6 +243,7 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
     ['POST', /^\/_sandbox\/nonces$/, ({ body }) => ledger.issueNonce(body)],
     ['POST', /^\/_sandbox\/payouts$/, () => ({ payouts: ledger.settle() })],
     ['POST', /^\/_sandbox\/disputes$/, ({ body }) => disputes.open(body)],
+    ...squareSettlementControls(ledger, disputes),
     [
       'POST',
       /^\/_sandbox\/disputes\/([^/]+)\/resolve$/,

@@ -32,6 +32,11 @@ import { PaymentsService } from './payments.service';
 import { RecoveryService } from './recovery.service';
 import { WebhookIntakeService } from './webhook-intake.service';
 import { WebhooksController } from './webhooks.controller';
+import { PaymentFailover } from './routing/payment-failover';
+import { PaymentRouting } from './routing/payment-routing';
+import { RoutingRule } from './routing/routing-rule.entity';
+import { RoutingController } from './routing/routing.controller';
+import { RoutingRulesService } from './routing/routing-rules.service';
 
 export const PAYMENT_ENTITIES = [
   Payment,
@@ -42,11 +47,18 @@ export const PAYMENT_ENTITIES = [
   Customer,
   CustomerGatewayProfile,
   SavedPaymentMethod,
+  RoutingRule,
 ];
 
 @Module({
   imports: [TypeOrmModule.forFeature(PAYMENT_ENTITIES), GatewaysModule, IdentityModule],
-  controllers: [PaymentsController, CustomersController, WebhooksController, AdminPaymentsController],
+  controllers: [
+    PaymentsController,
+    CustomersController,
+    WebhooksController,
+    AdminPaymentsController,
+    RoutingController,
+  ],
   providers: [
     PaymentChangeFeed,
     PaymentTimeline,
@@ -66,6 +78,9 @@ export const PAYMENT_ENTITIES = [
     IdempotencyInterceptor,
     GatewayInvoker,
     WebhookIntakeService,
+    RoutingRulesService,
+    PaymentRouting,
+    PaymentFailover,
   ],
   exports: [CustomersService, PaymentsService, RecoveryService, IdempotencyService, WebhookIntakeService],
 })
