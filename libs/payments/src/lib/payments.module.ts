@@ -15,6 +15,9 @@ import { Customer } from './customers/customer.entity';
 import { CustomersController } from './customers/customers.controller';
 import { CustomersService } from './customers/customers.service';
 import { SavedPaymentMethod } from './customers/saved-payment-method.entity';
+import { Dispute } from './disputes/dispute.entity';
+import { DisputesController } from './disputes/disputes.controller';
+import { DisputesService } from './disputes/disputes.service';
 import { GatewayInvoker } from './gateway-invoker';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyService } from './idempotency.service';
@@ -42,11 +45,18 @@ export const PAYMENT_ENTITIES = [
   Customer,
   CustomerGatewayProfile,
   SavedPaymentMethod,
+  Dispute,
 ];
 
 @Module({
   imports: [TypeOrmModule.forFeature(PAYMENT_ENTITIES), GatewaysModule, IdentityModule],
-  controllers: [PaymentsController, CustomersController, WebhooksController, AdminPaymentsController],
+  controllers: [
+    PaymentsController,
+    CustomersController,
+    DisputesController,
+    WebhooksController,
+    AdminPaymentsController,
+  ],
   providers: [
     PaymentChangeFeed,
     PaymentTimeline,
@@ -56,6 +66,7 @@ export const PAYMENT_ENTITIES = [
     PaymentReads,
     PaymentCreation,
     CustomersService,
+    DisputesService,
     PaymentCaptures,
     PaymentRefunds,
     PaymentResumption,
@@ -67,6 +78,13 @@ export const PAYMENT_ENTITIES = [
     GatewayInvoker,
     WebhookIntakeService,
   ],
-  exports: [CustomersService, PaymentsService, RecoveryService, IdempotencyService, WebhookIntakeService],
+  exports: [
+    CustomersService,
+    DisputesService,
+    PaymentsService,
+    RecoveryService,
+    IdempotencyService,
+    WebhookIntakeService,
+  ],
 })
 export class PaymentsModule {}

@@ -1,7 +1,8 @@
 import { Column, Entity, Index } from 'typeorm';
 import { BaseRecord } from '@payrail/database';
 
-export type PaymentEventType = 'status_changed' | 'gateway_call' | 'refund_changed' | 'recovery' | 'webhook';
+export type PaymentEventType =
+  'status_changed' | 'gateway_call' | 'refund_changed' | 'recovery' | 'webhook' | 'dispute';
 
 /** One line of a payment's timeline: a state change or a gateway call with its outcome and latency. */
 @Entity('payment_events')
