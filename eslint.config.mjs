@@ -61,6 +61,12 @@ const constraints = (extraForTests = []) => [
     bannedExternalImports: [...serverOnly, ...gatewaySdks],
   },
   {
+    // Code that runs in the customer's browser (the checkout component): no server code, no SDKs.
+    sourceTag: 'type:browser',
+    onlyDependOnLibsWithTags: [],
+    bannedExternalImports: [...serverOnly, ...gatewaySdks, '@angular/*'],
+  },
+  {
     sourceTag: 'type:testing',
     onlyDependOnLibsWithTags: [
       'type:core',

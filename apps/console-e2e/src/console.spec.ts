@@ -56,6 +56,8 @@ describe('the console in Chromium', () => {
     expect(nav.map((n) => n.trim())).toEqual([
       'Dashboard',
       'Payments',
+      'Reports',
+      'Reconciliation',
       'Virtual terminal',
       'Gateways',
       'Users and roles',
@@ -450,7 +452,13 @@ describe('the console in Chromium', () => {
         .getByRole('navigation', { name: 'Main' })
         .getByRole('link')
         .allTextContents();
-      expect(nav.map((n) => n.trim())).toEqual(['Dashboard', 'Payments', 'Gateways']);
+      expect(nav.map((n) => n.trim())).toEqual([
+        'Dashboard',
+        'Payments',
+        'Reports',
+        'Reconciliation',
+        'Gateways',
+      ]);
       await finance.page.goto('/terminal');
       await finance.page.waitForURL('**/dashboard');
       const status = await finance.page.evaluate(async () => (await fetch('/admin/terminal')).status);

@@ -20,6 +20,7 @@ import type { PayrailConfig } from './config';
 import { CoreModule } from './core.module';
 import { dataSourceOptions } from './database';
 import { AuditController } from './audit.controller';
+import { CheckoutPagesController } from './checkout-pages.controller';
 import { ApiErrorFilter } from './error.filter';
 import { HealthController } from './health.controller';
 import { ProcessLifecycle } from './lifecycle';
@@ -96,7 +97,7 @@ export class AppModule {
         PrivacyModule,
         ...(options.plugins ?? pluginModules(options.config)),
       ],
-      controllers: [HealthController, AuditController, MetricsController],
+      controllers: [HealthController, AuditController, MetricsController, CheckoutPagesController],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_PIPE, useFactory: requestValidationPipe },

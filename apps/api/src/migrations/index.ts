@@ -5,6 +5,7 @@ import { JobsAndWebhooks1770000000000 } from './1770000000000-jobs-and-webhooks'
 import { LivemodeSeparation1770600000000 } from './1770600000000-livemode-separation';
 import { RefundCaptureParts1770700000000 } from './1770700000000-refund-capture-parts';
 import { Reconciliation1771200000000 } from './1771200000000-reconciliation';
+import { RoutingAndMonitoring1771300000000 } from './1771300000000-routing-and-monitoring';
 import { KnowledgeBase1771400000000 } from './1771400000000-knowledge-base';
 import { IssueLog1771410000000 } from './1771410000000-issue-log';
 import { SupportCases1771420000000 } from './1771420000000-support-cases';
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   LivemodeSeparation1770600000000,
   RefundCaptureParts1770700000000,
   Reconciliation1771200000000,
+  RoutingAndMonitoring1771300000000,
   KnowledgeBase1771400000000,
   IssueLog1771410000000,
   SupportCases1771420000000,

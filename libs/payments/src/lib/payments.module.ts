@@ -35,6 +35,11 @@ import { PaymentsService } from './payments.service';
 import { RecoveryService } from './recovery.service';
 import { WebhookIntakeService } from './webhook-intake.service';
 import { WebhooksController } from './webhooks.controller';
+import { PaymentFailover } from './routing/payment-failover';
+import { PaymentRouting } from './routing/payment-routing';
+import { RoutingRule } from './routing/routing-rule.entity';
+import { RoutingController } from './routing/routing.controller';
+import { RoutingRulesService } from './routing/routing-rules.service';
 
 export const PAYMENT_ENTITIES = [
   Payment,
@@ -46,6 +51,7 @@ export const PAYMENT_ENTITIES = [
   CustomerGatewayProfile,
   SavedPaymentMethod,
   Dispute,
+  RoutingRule,
 ];
 
 @Module({
@@ -56,6 +62,7 @@ export const PAYMENT_ENTITIES = [
     DisputesController,
     WebhooksController,
     AdminPaymentsController,
+    RoutingController,
   ],
   providers: [
     PaymentChangeFeed,
@@ -77,6 +84,9 @@ export const PAYMENT_ENTITIES = [
     IdempotencyInterceptor,
     GatewayInvoker,
     WebhookIntakeService,
+    RoutingRulesService,
+    PaymentRouting,
+    PaymentFailover,
   ],
   exports: [
     CustomersService,
