@@ -61,6 +61,12 @@ const constraints = (extraForTests = []) => [
     bannedExternalImports: [...serverOnly, ...gatewaySdks],
   },
   {
+    // Code that runs in the customer's browser (the checkout component): no server code, no SDKs.
+    sourceTag: 'type:browser',
+    onlyDependOnLibsWithTags: [],
+    bannedExternalImports: [...serverOnly, ...gatewaySdks, '@angular/*'],
+  },
+  {
     sourceTag: 'type:testing',
     onlyDependOnLibsWithTags: [
       'type:core',
@@ -83,7 +89,13 @@ const boundaries = (extraForTests) => [
   },
 ];
 
-const specFiles = ['**/*.spec.ts', '**/e2e/**/*.ts', '**/testing/**/*.ts', '**/bench/**/*.ts'];
+const specFiles = [
+  '**/*.spec.ts',
+  '**/e2e/**/*.ts',
+  'apps/api/deploy/**/*.ts',
+  '**/testing/**/*.ts',
+  '**/bench/**/*.ts',
+];
 
 export default [
   ...nx.configs['flat/base'],

@@ -79,7 +79,7 @@ const postgresUrl = process.env.TEST_DATABASE_URL;
 // Probed once for the whole run and said once here; the specs read the verdicts from the
 // environment instead of probing per file (see libs/testing/src/lib/availability.ts).
 let verdicts = {};
-if (wants('sqlite') || wants('postgres')) {
+if (wants('sqlite') || wants('postgres') || wants('deploy')) {
   const [postgres, redis] = await Promise.all([probePostgres(postgresUrl), probeRedis()]);
   for (const [what, verdict] of [
     ['the PostgreSQL pass', postgres],
@@ -110,6 +110,17 @@ if (wants('postgres')) {
       PAYRAIL_TEST_ARTIFACTS: artifacts,
     },
   );
+}
+
+if (wants('deploy')) {
+  // Built API processes side by side (roles, drains, outages through cuttable proxies, many
+  // instances on PostgreSQL and Redis) and the Docker image where an engine answers: one worker,
+  // after the database passes, so their builds and processes have the machine to themselves.
+  jest('deployment specs', ['-c', 'apps/api/deploy/jest.config.ts'], {
+    ...verdicts,
+    PAYRAIL_TEST_DB: 'postgres',
+    TEST_DATABASE_URL: postgresUrl ?? '',
+  });
 }
 
 if (wants('clone')) {

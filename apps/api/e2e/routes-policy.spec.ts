@@ -63,6 +63,8 @@ describeDb(`every route declares its access ${dbLabel}`, () => {
       /^POST \/admin\/auth\/(login|password-reset)$/, // what a signed-out user can do
       // a customer's browser with a session's client secret, checked by the route itself
       /^(GET \/v1\/payment_sessions\/:id\/client|POST \/v1\/payment_sessions\/:id\/confirm)$/,
+      // the checkout module and the hosted payment page, which a customer opens without credentials
+      /^GET \/(checkout\.js|checkout\/(hosted|return)\.js|pay\/:id|pay\/:id\/return)$/,
     ];
     expect(open.filter((route) => !INTENDED.some((pattern) => pattern.test(route)))).toEqual([]);
     expect(open).toEqual(

@@ -66,7 +66,8 @@ async function main(argv: string[]): Promise<void> {
     throw new UsageError(`api-key takes create or revoke, not '${sub ?? ''}'`);
 
   // A one-off command runs no background jobs: the API processes do.
-  const config = { ...loadConfig(), jobs: false };
+  // It migrates on start (any role), so `payrail migrate` is the step a rollout runs first.
+  const config = { ...loadConfig(), role: 'api' as const, jobs: false, migrateAtStart: true };
   // Logs go to stderr: stdout carries only the command's result.
   const logger = createRootLogger(
     config.logLevel === 'info' ? 'warn' : config.logLevel,

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { createApp } from './app/create-app';
 import { ConfigError, loadConfig } from './app/config';
+import { DataDirLockedError, lockDataDir } from './app/data-dir-lock';
 import { createRootLogger } from './app/logging';
+import { drainOnSignals } from './app/shutdown';
 
 async function main(): Promise<void> {
   let config;
@@ -15,6 +17,18 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createRootLogger(config.logLevel);
+  // SQLite is for one server process: a second one on the same folder is refused here.
+  if (!config.databaseUrl) {
+    try {
+      lockDataDir(config.dataDir);
+    } catch (error) {
+      if (error instanceof DataDirLockedError) {
+        process.stderr.write(`Payrail cannot start: ${error.message}\n`);
+        process.exit(75);
+      }
+      throw error;
+    }
+  }
   const app = await createApp(config, {
     logger,
     announce: (message) => {
@@ -22,10 +36,22 @@ async function main(): Promise<void> {
       process.stdout.write(`\n${message}\n\n`);
     },
   });
+  drainOnSignals(app, config, {
+    delayMs: config.shutdownDelayMs,
+    graceMs: config.shutdownGraceMs,
+    logger,
+  });
   await app.listen(config.port, config.host);
   logger.info(
-    { port: config.port, database: config.databaseUrl ? 'postgres' : 'sqlite', data_dir: config.dataDir },
-    `Payrail API listening on ${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port} (docs at /docs)`,
+    {
+      port: config.port,
+      role: config.role,
+      database: config.databaseUrl ? 'postgres' : 'sqlite',
+      data_dir: config.dataDir,
+    },
+    config.role === 'worker'
+      ? `Payrail worker running jobs; /health and /metrics on port ${config.port}`
+      : `Payrail API listening on ${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port} (docs at /docs)`,
   );
 }
 

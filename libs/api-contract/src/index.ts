@@ -9,3 +9,4 @@ export * from './lib/webhooks';
 export * from './lib/jobs';
 export * from './lib/reconciliation';
 export * from './lib/support';
+export * from './lib/customers';

@@ -123,6 +123,10 @@ describeGatewayConformance({
     values: { clientId: SLOW_CLIENT.clientId, clientSecret: SLOW_CLIENT.clientSecret },
     timeoutMs: 300,
   }),
+  payOut: async () => {
+    const answer = await fetch(`${sandbox.url}/_sandbox/settlements/payout`, { method: 'POST', body: '{}' });
+    expect(answer.status).toBe(200);
+  },
 });
 
 describe('PayPal gateway beyond the kit', () => {

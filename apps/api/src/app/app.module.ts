@@ -20,8 +20,11 @@ import type { PayrailConfig } from './config';
 import { CoreModule } from './core.module';
 import { dataSourceOptions } from './database';
 import { AuditController } from './audit.controller';
+import { CheckoutPagesController } from './checkout-pages.controller';
 import { ApiErrorFilter } from './error.filter';
 import { HealthController } from './health.controller';
+import { ProcessLifecycle } from './lifecycle';
+import { ReadinessService } from './readiness.service';
 import { MetricsController } from './metrics.controller';
 import { pluginModules } from './plugins';
 
@@ -42,7 +45,12 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot(options.config, options.keyring),
-        TypeOrmModule.forRoot(dataSourceOptions(options.config, { schema: options.schema })),
+        TypeOrmModule.forRoot(
+          dataSourceOptions(options.config, {
+            schema: options.schema,
+            runMigrations: options.config.migrateAtStart,
+          }),
+        ),
         RateLimitModule.forRoot({
           redisUrl: options.config.redisUrl,
           prefix: options.config.queuePrefix,
@@ -89,13 +97,15 @@ export class AppModule {
         PrivacyModule,
         ...(options.plugins ?? pluginModules(options.config)),
       ],
-      controllers: [HealthController, AuditController, MetricsController],
+      controllers: [HealthController, AuditController, MetricsController, CheckoutPagesController],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_PIPE, useFactory: requestValidationPipe },
         { provide: SEED_OPTIONS, useValue: options.seed },
         BootstrapService,
         AuditRetentionSchedule,
+        ProcessLifecycle,
+        ReadinessService,
       ],
     };
   }

@@ -88,4 +88,33 @@ describe('configuration', () => {
     });
     expect(loadConfig({ PAYRAIL_API_KEY_RATE_LIMIT: 'off' }).apiKeyRateLimit).toBeNull();
   });
+
+  it('runs every role in one process by default; api and worker split it and wait for payrail migrate', () => {
+    const all = loadConfig({});
+    expect([all.role, all.jobs, all.migrateAtStart]).toEqual(['all', true, true]);
+    const api = loadConfig({ PAYRAIL_ROLE: 'api' });
+    expect([api.role, api.jobs, api.migrateAtStart]).toEqual(['api', false, false]);
+    const worker = loadConfig({ PAYRAIL_ROLE: 'worker' });
+    expect([worker.role, worker.jobs, worker.migrateAtStart]).toEqual(['worker', true, false]);
+    expect(loadConfig({ PAYRAIL_ROLE: 'worker', PAYRAIL_MIGRATE_AT_START: 'on' }).migrateAtStart).toBe(true);
+    expect(() => loadConfig({ PAYRAIL_ROLE: 'jobs' })).toThrow(
+      "PAYRAIL_ROLE is 'jobs': expected one of all, api, worker",
+    );
+  });
+
+  it('reads the older PAYRAIL_JOBS as an alias of PAYRAIL_ROLE and refuses a contradiction', () => {
+    const legacy = loadConfig({ PAYRAIL_JOBS: 'off' });
+    expect([legacy.role, legacy.jobs, legacy.migrateAtStart]).toEqual(['api', false, true]);
+    expect(loadConfig({ PAYRAIL_JOBS: 'on' }).role).toBe('all');
+    expect(() => loadConfig({ PAYRAIL_JOBS: 'off', PAYRAIL_ROLE: 'worker' })).toThrow(
+      /PAYRAIL_JOBS is 'off': expected unset when PAYRAIL_ROLE is set \(PAYRAIL_JOBS=off means PAYRAIL_ROLE=api\)/,
+    );
+    expect(() => loadConfig({ PAYRAIL_JOBS: 'maybe' })).toThrow(/replaced by PAYRAIL_ROLE/);
+  });
+
+  it('bounds the shutdown: the delay never exceeds the grace', () => {
+    const config = loadConfig({ PAYRAIL_SHUTDOWN_GRACE_MS: '1000', PAYRAIL_SHUTDOWN_DELAY_MS: '5000' });
+    expect([config.shutdownGraceMs, config.shutdownDelayMs]).toEqual([1000, 1000]);
+    expect(loadConfig({}).shutdownGraceMs).toBe(20000);
+  });
 });

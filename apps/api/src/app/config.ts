@@ -43,8 +43,22 @@ export interface PayrailConfig {
   trustProxy: string[];
   /** Requests per API key per window (`RateLimit-*` headers, 429 past it); null: no per-key limit. */
   apiKeyRateLimit: { limit: number; windowMs: number } | null;
-  /** Whether this process runs background jobs and the webhook relay. */
+  /**
+   * What this process does: `api` serves HTTP and enqueues; `worker` runs the jobs, schedules,
+   * outbox relay and recovery and serves only `/health/*` and `/metrics`; `all` does both.
+   */
+  role: PayrailRole;
+  /** Whether this process runs background jobs and the webhook relay (every role but `api`). */
   jobs: boolean;
+  /**
+   * Whether this process applies pending migrations at start (`all`, and the `PAYRAIL_JOBS`
+   * alias); `api` and `worker` wait for `payrail migrate` unless `PAYRAIL_MIGRATE_AT_START=on`.
+   */
+  migrateAtStart: boolean;
+  /** How long a SIGTERM waits for requests and jobs in flight before the process exits anyway. */
+  shutdownGraceMs: number;
+  /** After SIGTERM, how long new requests are still served while load balancers see readiness 503. */
+  shutdownDelayMs: number;
   jobPollMs: number;
   /** Test mode only: merchant webhooks may go to a loopback address over plain http. */
   webhookAllowHttpLoopback: boolean;
@@ -79,6 +93,9 @@ export interface PayrailConfig {
   exportDir: string;
 }
 
+export const ROLES = ['all', 'api', 'worker'] as const;
+export type PayrailRole = (typeof ROLES)[number];
+
 export class ConfigError extends Error {
   constructor(
     readonly variable: string,
@@ -108,7 +125,27 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
   return raw as T;
 }
 
-/** The installed gateway plugins' codes, from their descriptors. */
+/**
+ * `PAYRAIL_ROLE`; the older `PAYRAIL_JOBS` is an alias (`off` is `api`, `on` is `all`) and may not
+ * contradict it.
+ */
+function role(env: Env): PayrailRole {
+  const chosen = oneOf<PayrailRole>(env, 'PAYRAIL_ROLE', 'all', ROLES);
+  const legacy = env['PAYRAIL_JOBS'];
+  if (legacy === undefined || legacy === '') return chosen;
+  if (legacy !== 'on' && legacy !== 'off')
+    throw new ConfigError('PAYRAIL_JOBS', 'unset: it is replaced by PAYRAIL_ROLE=all|api|worker', legacy);
+  const aliased: PayrailRole = legacy === 'off' ? 'api' : 'all';
+  const explicit = env['PAYRAIL_ROLE'];
+  if (explicit && explicit !== aliased)
+    throw new ConfigError(
+      'PAYRAIL_JOBS',
+      `unset when PAYRAIL_ROLE is set (PAYRAIL_JOBS=${legacy} means PAYRAIL_ROLE=${aliased})`,
+      legacy,
+    );
+  return aliased;
+}
+
 /** `PAYRAIL_TRUST_PROXY`: comma-separated addresses or CIDRs (IPv4 or IPv6), normalised. */
 function trustProxy(env: Env): string[] {
   const raw = env['PAYRAIL_TRUST_PROXY'];
@@ -264,6 +301,8 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
       production ? 'unset in production (it is a test setting)' : 'a whole number from 1 to 999',
       faultHits,
     );
+  const processRole = role(env);
+  const shutdownGraceMs = integer(env, 'PAYRAIL_SHUTDOWN_GRACE_MS', 20000, 0, 600000);
   const trustedProxies = trustProxy(env);
   const tls = tlsFiles(env);
   if (production && !tls && trustedProxies.length === 0)
@@ -307,7 +346,16 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     queuePrefix: env['PAYRAIL_QUEUE_PREFIX'] || 'payrail',
     trustProxy: trustedProxies,
     apiKeyRateLimit: apiKeyRateLimit(env),
-    jobs: oneOf(env, 'PAYRAIL_JOBS', 'on', ['on', 'off']) === 'on',
+    role: processRole,
+    jobs: processRole !== 'api',
+    // The older switch migrated at start in either position, and still does.
+    migrateAtStart:
+      oneOf(env, 'PAYRAIL_MIGRATE_AT_START', processRole === 'all' || !env['PAYRAIL_ROLE'] ? 'on' : 'off', [
+        'on',
+        'off',
+      ]) === 'on',
+    shutdownGraceMs,
+    shutdownDelayMs: Math.min(shutdownGraceMs, integer(env, 'PAYRAIL_SHUTDOWN_DELAY_MS', 3000, 0, 600000)),
     jobPollMs: integer(env, 'PAYRAIL_JOB_POLL_MS', 1000, 10, 60000),
     webhookAllowHttpLoopback,
     webhookRetryScheduleMs: scheduleRaw?.split(',').map(Number),

@@ -12,6 +12,10 @@ export const API_PREFIXES = [
   '/docs',
   '/docs-json',
   '/metrics',
+  // The checkout: its module, the hosted payment page and the page 3-D Secure returns to.
+  '/checkout.js',
+  '/checkout',
+  '/pay',
 ] as const;
 
 export function isApiPath(path: string): boolean {

@@ -15,7 +15,9 @@ import { BODY_LIMITS, bodyReader } from './body-reader';
 import { BootstrapService } from './bootstrap.service';
 import { serveConsole } from './console-static';
 import type { PayrailConfig } from './config';
+import { ProcessLifecycle, workerRoutesOnly } from './lifecycle';
 import { JsonLogger, requestContext } from './logging';
+import { ReadinessService } from './readiness.service';
 import { securityHeaders } from './security-headers';
 
 /** The oldest TLS version the API's own HTTPS listener accepts. */
@@ -74,6 +76,9 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
         config.tls || config.trustProxy.length ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     }),
   );
+  const lifecycle = app.get(ProcessLifecycle);
+  app.use(lifecycle.track);
+  if (config.role === 'worker') app.use(workerRoutesOnly);
   app.use(httpMetrics());
   app.use(securityHeaders());
   app.use(requestContext(options.logger));
@@ -83,7 +88,7 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
   app.use((req: Request, res: Response, next: NextFunction) => void cors.use(req, res, next).catch(next));
   // Only the configured proxies may say who the client is (X-Forwarded-For) or that TLS was used.
   app.set('trust proxy', config.trustProxy.length ? config.trustProxy : false);
-  app.enableShutdownHooks();
+  // No enableShutdownHooks: a signal drains first (see shutdown.ts), then closes the modules.
 
   const document = SwaggerModule.createDocument(
     app,
@@ -100,8 +105,8 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
       })
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  if (config.consoleDir && !serveConsole(app, config.consoleDir)) {
+  if (config.role !== 'worker') SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  if (config.role !== 'worker' && config.consoleDir && !serveConsole(app, config.consoleDir)) {
     options.logger.info(
       { console_dir: config.consoleDir },
       'no console build found: run `npx nx build console` (or `npm start`) to serve the console at /',
@@ -109,8 +114,42 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
   }
 
   await app.init();
-  const bootstrap = app.get(BootstrapService);
-  await bootstrap.seed();
-  bootstrap.startRecovery();
+  await startWhenSchemaIsCurrent(app, config, options.logger);
   return app;
+}
+
+/**
+ * `all` migrated at start; `api` and `worker` wait for `payrail migrate`, not ready meanwhile,
+ * then seed (the API) and sweep recovery (where jobs run) once the schema is current.
+ */
+async function startWhenSchemaIsCurrent(
+  app: INestApplication,
+  config: PayrailConfig,
+  logger: Logger,
+): Promise<void> {
+  const lifecycle = app.get(ProcessLifecycle);
+  const readiness = app.get(ReadinessService);
+  const bootstrap = app.get(BootstrapService);
+  const start = async () => {
+    if (config.role !== 'worker') await bootstrap.seed();
+    if (config.jobs) bootstrap.startRecovery();
+    lifecycle.markStarted();
+  };
+  if (await readiness.schemaIsCurrent()) return start();
+  const reason = 'the database schema is behind this version: run `payrail migrate`';
+  lifecycle.waitFor(reason);
+  logger.warn(`${reason}; not ready until then`);
+  const poll = setInterval(() => {
+    if (lifecycle.isDraining) return clearInterval(poll);
+    void readiness
+      .schemaIsCurrent()
+      .then(async (current) => {
+        if (!current) return;
+        clearInterval(poll);
+        await start();
+        logger.info('the database schema is current: ready');
+      })
+      .catch((error: Error) => logger.warn(`checking the schema failed: ${error.message}`));
+  }, 2000);
+  poll.unref();
 }

@@ -1,40 +1,30 @@
-import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import type { Response } from 'express';
 import { Public } from '@payrail/identity';
+import { ReadinessService } from './readiness.service';
 
 @ApiTags('health')
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly readiness: ReadinessService) {}
 
-  /** The process is up. */
+  /** The process is up: it answers whatever its database or Redis do, so an orchestrator never restarts it for them. */
   @Get('live')
   @HttpCode(200)
   live() {
     return { status: 'ok' };
   }
 
-  /** The process can serve: its database answers. */
+  /**
+   * The process can serve: it has started (its schema is current), it is not draining after
+   * SIGTERM, its database answers, and so does Redis when one is configured. 503 otherwise.
+   */
   @Get('ready')
-  async ready() {
-    const started = performance.now();
-    try {
-      await this.dataSource.query('SELECT 1');
-    } catch {
-      throw new ServiceUnavailableException('the database does not answer');
-    }
-    return {
-      status: 'ok',
-      checks: {
-        database: {
-          status: 'ok',
-          type: this.dataSource.options.type,
-          latency_ms: Math.round(performance.now() - started),
-        },
-      },
-    };
+  async ready(@Res({ passthrough: true }) res: Response) {
+    const report = await this.readiness.check();
+    res.status(report.status === 'ok' ? 200 : 503);
+    return report;
   }
 }

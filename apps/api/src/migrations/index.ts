@@ -9,6 +9,7 @@ import { KnowledgeBase1771400000000 } from './1771400000000-knowledge-base';
 import { IssueLog1771410000000 } from './1771410000000-issue-log';
 import { SupportCases1771420000000 } from './1771420000000-support-cases';
 import { PrivacyRequests1771500000000 } from './1771500000000-privacy-requests';
+import { Customers1771700000000 } from './1771700000000-customers';
 import { PaymentSessions1771800000000 } from './1771800000000-payment-sessions';
 
 /** Every migration, in order. Later migrations are appended here. */
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   IssueLog1771410000000,
   SupportCases1771420000000,
   PrivacyRequests1771500000000,
+  Customers1771700000000,
   PaymentSessions1771800000000,
 ];

@@ -5,4 +5,5 @@ export * from './idempotency';
 export * from './router';
 export * from './specs';
 export * from './workspace';
+export * from './browser';
 export * from './unavailability';

@@ -18,14 +18,14 @@ import type { paypalRenderers } from './render';
 import type { paypalEvents } from './events';
 import type { paypalVault } from './vault-api';
 
-/** Orders, authorizations, captures and refunds, and the transaction search over them. */
+/** Orders, authorizations, captures and refunds, and the Transaction Search rows they book. */
 export function paypalPayments(
   w: PayPalWorld,
   render: ReturnType<typeof paypalRenderers>,
   events: ReturnType<typeof paypalEvents>,
   vault: ReturnType<typeof paypalVault>,
 ) {
-  const { store, href, merchantId } = w;
+  const { store } = w;
   const { renderAuthorization, renderCapture, renderRefund, renderOrder, minimal, wantsFull } = render;
   const { eventFor, emit } = events;
 
@@ -409,121 +409,6 @@ export function paypalPayments(
     return { status: 201, body: wantsFull(ctx) ? full : minimal(full) };
   }
 
-  // ---- reporting -------------------------------------------------------------------------
-
-  function searchTransactions(ctx: Context): Reply {
-    const parseDate = (name: string): Date => {
-      const raw = ctx.query.get(name);
-      if (!raw)
-        throw issueError('MISSING_REQUIRED_PARAMETER', {
-          field: name,
-          location: 'query',
-          description: `${name} is required.`,
-        });
-      const date = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(raw)
-        ? new Date(raw.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))
-        : new Date(NaN);
-      if (Number.isNaN(date.getTime()))
-        throw issueError('INVALID_PARAMETER_SYNTAX', {
-          field: name,
-          value: raw,
-          location: 'query',
-          description: `${name} must be an RFC 3339 date-time with seconds.`,
-        });
-      return date;
-    };
-    const from = parseDate('start_date');
-    const to = parseDate('end_date');
-    if (to < from)
-      throw issueError('INVALID_PARAMETER_VALUE', {
-        field: 'end_date',
-        location: 'query',
-        description: 'end_date must not be before start_date.',
-      });
-    if (to.getTime() - from.getTime() > 31 * 86400_000)
-      throw issueError('INVALID_PARAMETER_VALUE', {
-        field: 'end_date',
-        location: 'query',
-        description: 'Date range is greater than 31 days.',
-      });
-    const page = Number(ctx.query.get('page') ?? '1');
-    const pageSize = Number(ctx.query.get('page_size') ?? '100');
-    if (!Number.isInteger(page) || page < 1)
-      throw issueError('INVALID_PARAMETER_VALUE', {
-        field: 'page',
-        location: 'query',
-        description: 'page must be an integer of at least 1.',
-      });
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500)
-      throw issueError('INVALID_PARAMETER_VALUE', {
-        field: 'page_size',
-        location: 'query',
-        description: 'page_size must be an integer from 1 to 500.',
-      });
-    const balanceOnly = (ctx.query.get('balance_affecting_records_only') ?? 'Y') !== 'N';
-    const id = ctx.query.get('transaction_id');
-    const currency = ctx.query.get('transaction_currency');
-    const rows = store.transactions.filter(
-      (t) =>
-        t.clientId === ctx.clientId &&
-        t.time >= from &&
-        t.time <= to &&
-        (!balanceOnly || t.balanceAffecting) &&
-        (!id || t.id === id) &&
-        (!currency || t.currency === currency),
-    );
-    const totalPages = Math.max(1, Math.ceil(rows.length / pageSize));
-    const slice = rows.slice((page - 1) * pageSize, page * pageSize);
-    const stamp = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, '+00:00');
-    const details = slice.map((t) => ({
-      transaction_info: {
-        paypal_account_id: merchantId(t.clientId),
-        transaction_id: t.id,
-        ...(t.referenceId ? { paypal_reference_id: t.referenceId, paypal_reference_id_type: 'TXN' } : {}),
-        transaction_event_code: t.eventCode,
-        transaction_initiation_date: stamp(t.time),
-        transaction_updated_date: stamp(t.time),
-        transaction_amount: renderMoney({ minor: Math.abs(t.amount), currency: t.currency }),
-        fee_amount: renderMoney({ minor: Math.abs(t.fee), currency: t.currency }),
-        transaction_status: t.status,
-        ...(t.invoiceId ? { invoice_id: t.invoiceId } : {}),
-        ...(t.customField ? { custom_field: t.customField } : {}),
-        protection_eligibility: '02',
-      },
-    }));
-    // Signs are written into the decimal strings: PayPal shows money leaving as negative values.
-    slice.forEach((t, i) => {
-      if (t.amount < 0)
-        details[i].transaction_info.transaction_amount.value =
-          `-${details[i].transaction_info.transaction_amount.value}`;
-      if (t.fee < 0)
-        details[i].transaction_info.fee_amount.value = `-${details[i].transaction_info.fee_amount.value}`;
-    });
-    const query = (p: number) => {
-      const q = new URLSearchParams(ctx.query);
-      q.set('page', String(p));
-      return `/v1/reporting/transactions?${q.toString()}`;
-    };
-    return {
-      status: 200,
-      body: {
-        ...(details.length ? { transaction_details: details } : {}),
-        account_number: merchantId(ctx.clientId),
-        start_date: stamp(from),
-        end_date: stamp(to),
-        last_refreshed_datetime: stamp(new Date()),
-        page,
-        total_items: rows.length,
-        total_pages: totalPages,
-        links: [
-          href(query(page), 'self'),
-          ...(page < totalPages ? [href(query(page + 1), 'next')] : []),
-          href(query(totalPages), 'last'),
-        ],
-      },
-    };
-  }
-
   return {
     record,
     mockIssue,
@@ -535,6 +420,5 @@ export function paypalPayments(
     reauthorize,
     voidAuthorization,
     refundCapture,
-    searchTransactions,
   };
 }

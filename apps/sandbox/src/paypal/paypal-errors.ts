@@ -48,6 +48,11 @@ export const PAYPAL_ISSUES = {
   INVALID_STRING_LENGTH: [400, 'The value of a field is either too short or too long'],
   INVALID_PARAMETER_SYNTAX: [400, 'The value of a field does not conform to the expected format.'],
   MALFORMED_REQUEST_JSON: [400, 'The request JSON is not well formed.'],
+  // Transaction Search
+  RESULTSET_TOO_LARGE: [
+    400,
+    'Result set size is greater than the maximum limit. Change the filter criteria and try again.',
+  ],
   // 403 / 404
   PERMISSION_DENIED: [403, 'You do not have permission to access or perform operations on this resource.'],
   INVALID_RESOURCE_ID: [

@@ -21,11 +21,13 @@ import {
   type Reply,
   type Route,
 } from './sandbox-types';
-import { ExchangeRecorder, matchRoute, ReplayStore, Unavailability } from '../kit';
+import { ExchangeRecorder, matchRoute, ReplayStore, sendBrowserFile, Unavailability } from '../kit';
+import { paypalApprovalFrame, paypalButtonsFrame, paypalJs } from './browser-sdk';
 import type { PayPalWorld, RememberedReply } from './world';
 import { paypalRenderers } from './render';
 import { paypalEvents } from './events';
 import { paypalPayments } from './payments-api';
+import { paypalSettlements } from './settlements-api';
 import { paypalWebhooksApi } from './webhooks-api';
 import { multipartInput, paypalDisputes } from './disputes-api';
 import { vaultAndDisputeRoutes } from './routes-vault-disputes';
@@ -91,6 +93,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
   const vault = paypalVault(world, events);
   const disputes = paypalDisputes(world, events);
   const payments = paypalPayments(world, render, events, vault);
+  const settlements = paypalSettlements(world, disputes);
   const webhooksApi = paypalWebhooksApi(world);
   const { renderAuthorization, renderCapture, renderRefund, renderOrder, minimal, wantsFull } = render;
   const { eventFor, emit } = events;
@@ -103,8 +106,8 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     reauthorize,
     voidAuthorization,
     refundCapture,
-    searchTransactions,
   } = payments;
+  const { searchTransactions } = settlements;
   const { renderWebhook, createWebhook, verifySignature } = webhooksApi;
 
   // ---- routing ---------------------------------------------------------------------------
@@ -332,6 +335,8 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     body: Record<string, unknown>,
     query: URLSearchParams,
   ): Reply {
+    const browser = browserControl(method, path, body, query);
+    if (browser) return browser;
     const approve = /^\/_sandbox\/orders\/([A-Za-z0-9]+)\/approve$/.exec(path);
     if (method === 'POST' && approve)
       return {
@@ -347,6 +352,8 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     }
     const disputeControl = disputes.control(method, path, body);
     if (disputeControl) return disputeControl;
+    const settlementControl = settlements.control(method, path, body);
+    if (settlementControl) return settlementControl;
     if (method === 'POST' && path === '/_sandbox/latency') {
       const ms = body['ms'];
       if (typeof ms !== 'number' || ms < 0)
@@ -408,6 +415,50 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     if (method === 'GET' && path === '/_sandbox/deliveries') return { status: 200, body: deliveries };
     void query;
     throw statusError(404);
+  }
+
+  /** The JS SDK stand-in's frames and the order its button creates (`actions.order.create`). */
+  function browserControl(
+    method: string,
+    path: string,
+    body: Record<string, unknown>,
+    query: URLSearchParams,
+  ): Reply | undefined {
+    const html = (page: string): Reply => ({
+      status: 200,
+      body: page,
+      headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' },
+    });
+    if (method === 'GET' && path === '/_sandbox/js/buttons.html') return html(paypalButtonsFrame());
+    if (method === 'GET' && path === '/_sandbox/js/approve.html') {
+      const order = store.orders.get(query.get('token') ?? '');
+      if (!order)
+        return { status: 404, body: 'Unknown order token.', headers: { 'content-type': 'text/plain' } };
+      return html(
+        paypalApprovalFrame({
+          id: order.id,
+          amount: renderMoney(order.unit.amount).value,
+          currency: order.unit.amount.currency,
+        }),
+      );
+    }
+    if (method === 'POST' && path === '/_sandbox/js/orders') {
+      const clientId = typeof body['client_id'] === 'string' ? body['client_id'] : '';
+      if (!clients.has(clientId)) throw statusError(401);
+      const { client_id: _clientId, ...order } = body;
+      void _clientId;
+      return createOrder({
+        method: 'POST',
+        path: '/v2/checkout/orders',
+        query: new URLSearchParams(),
+        headers: {},
+        body: order,
+        rawBody: JSON.stringify(order),
+        clientId,
+        params: [],
+      });
+    }
+    return undefined;
   }
 
   /** The buyer's approval page an `approve` / `payer-action` link leads to. */
@@ -554,6 +605,17 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
       if (path.startsWith('/_sandbox/')) {
         send(res, control(method, path, parseJson(), url.searchParams), method, path);
         return;
+      }
+      if (path === '/sdk/js' && method === 'GET') {
+        const clientId = url.searchParams.get('client-id') ?? '';
+        if (!clients.has(clientId)) {
+          res.writeHead(400, { 'content-type': 'text/plain' });
+          res.end(
+            `/* PayPal sandbox: client-id '${clientId.replace(/[^A-Za-z0-9_-]/g, '')}' is not a REST app here */`,
+          );
+          return;
+        }
+        return sendBrowserFile(res, 'js', paypalJs(`http://${req.headers.host ?? '127.0.0.1'}`, clientId));
       }
       if (path === '/checkoutnow') {
         send(res, checkoutPage(method, url.searchParams), method, path);

@@ -189,6 +189,8 @@ export interface TransactionRecord {
   customField?: string;
   balanceAffecting: boolean;
   time: Date;
+  /** A settlement control hid the row from Transaction Search: for good, or until released. */
+  hidden?: 'missing' | 'late';
 }
 
 export interface WebhookRecord {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { SquareSettlementQuirks } from './settlement-quirks';
 import { invalid, missing, notFound, paymentMethodError, SquareApiError } from './errors';
 import {
   cardFromEntry,
@@ -82,13 +83,14 @@ export interface PayoutEntry {
   id: string;
   payout_id: string;
   effective_at: string;
-  type: 'CHARGE' | 'REFUND' | 'DISPUTE';
+  type: 'CHARGE' | 'REFUND' | 'DISPUTE' | 'FEE';
   gross_amount_money: Money;
   fee_amount_money: Money;
   net_amount_money: Money;
   type_charge_details?: { payment_id: string };
   type_refund_details?: { payment_id: string; refund_id: string };
   type_dispute_details?: { payment_id: string; dispute_id: string };
+  type_fee_details?: { payment_id?: string };
 }
 
 interface StoredCard extends Json {
@@ -254,6 +256,8 @@ export class SquareLedger {
   private readonly paymentsByKey = new Map<string, string>();
   private readonly idempotency = new IdempotencyStore();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Hidden rows and shifted amounts the settlement controls asked for. */
+  readonly quirks = new SquareSettlementQuirks();
   /** Money moved outside payments and refunds (chargebacks), paid out with the next settlement. */
   private readonly adjustments: Omit<PayoutEntry, 'payout_id'>[] = [];
   /** Whether a customer exists (the Customers API sets this), for cards saved to one. */
@@ -402,6 +406,7 @@ export class SquareLedger {
   listPayments(query: ListQuery): Json {
     const items = [...this.payments.values()].filter((p) => {
       this.applyDelayAction(p);
+      if (!this.quirks.visible(p.id)) return false;
       if (query.location_id && p.location_id !== query.location_id) return false;
       if (query['total'] && p.total_money.amount !== Number(query['total'])) return false;
       if (
@@ -584,6 +589,7 @@ export class SquareLedger {
   listRefunds(query: ListQuery): Json {
     const items = [...this.refunds.values()].filter(
       (r) =>
+        this.quirks.visible(r.id) &&
         (!query.location_id || r.location_id === query.location_id) &&
         (!query['status'] || r.status === query['status']) &&
         (!query['source_type'] || query['source_type'] === 'CARD'),
@@ -637,8 +643,12 @@ export class SquareLedger {
     return card;
   }
 
-  /** Books a chargeback (negative) or its reversal (positive) for the next payout. */
-  adjust(type: 'DISPUTE', amount: number, details: { payment_id: string; dispute_id: string }): void {
+  /** Books a chargeback (negative) or its reversal (positive), or a fee, for the next payout. */
+  adjust(
+    type: 'DISPUTE' | 'FEE',
+    amount: number,
+    details: { payment_id: string; dispute_id: string } | { payment_id?: string },
+  ): void {
     const money = { amount, currency: this.account.currency };
     this.adjustments.push({
       id: `poe_${sid(24)}`,
@@ -647,7 +657,9 @@ export class SquareLedger {
       gross_amount_money: money,
       fee_amount_money: { amount: 0, currency: this.account.currency },
       net_amount_money: money,
-      type_dispute_details: details,
+      ...(type === 'DISPUTE'
+        ? { type_dispute_details: details as { payment_id: string; dispute_id: string } }
+        : { type_fee_details: details }),
     });
   }
 
@@ -661,7 +673,9 @@ export class SquareLedger {
     for (const payment of this.payments.values()) {
       this.applyDelayAction(payment);
       if (payment.status !== 'COMPLETED' || this.paidOut.has(payment.id)) continue;
+      if (!this.quirks.visible(payment.id)) continue;
       const fee = payment.processing_fee?.reduce((sum, f) => sum + f.amount_money.amount, 0) ?? 0;
+      const gross = this.quirks.reported(payment.id, payment.total_money.amount);
       this.paidOut.add(payment.id);
       entries.push({
         id: `poe_${sid(24)}`,
@@ -669,24 +683,26 @@ export class SquareLedger {
         effective_at:
           (payment.card_details.card_payment_timeline['captured_at'] as string) ?? payment.updated_at,
         type: 'CHARGE',
-        gross_amount_money: money(payment.total_money.amount),
+        gross_amount_money: money(gross),
         fee_amount_money: money(-fee),
-        net_amount_money: money(payment.total_money.amount - fee),
+        net_amount_money: money(gross - fee),
         type_charge_details: { payment_id: payment.id },
       });
     }
     for (const refund of this.refunds.values()) {
       if (refund.status === 'PENDING') this.settleRefund(refund);
       if (refund.status !== 'COMPLETED' || this.paidOut.has(refund.id)) continue;
+      if (!this.quirks.visible(refund.id)) continue;
+      const back = this.quirks.reported(refund.id, -refund.amount_money.amount);
       this.paidOut.add(refund.id);
       entries.push({
         id: `poe_${sid(24)}`,
         payout_id: id,
         effective_at: refund.updated_at,
         type: 'REFUND',
-        gross_amount_money: money(-refund.amount_money.amount),
+        gross_amount_money: money(back),
         fee_amount_money: money(0),
-        net_amount_money: money(-refund.amount_money.amount),
+        net_amount_money: money(back),
         type_refund_details: { payment_id: refund.payment_id, refund_id: refund.id },
       });
     }

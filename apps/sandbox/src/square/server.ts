@@ -4,8 +4,10 @@ import { insufficientScopes, invalid, notFound, SquareApiError, unauthorized } f
 import { SquareCustomers } from './customers';
 import { SquareDisputes } from './disputes';
 import { page, SquareLedger } from './payments';
+import { squareSettlementControls } from './settlement-controls';
 import { WebhookHub, type WebhookDelivery } from './webhooks';
-import { ExchangeRecorder, Unavailability } from '../kit';
+import { ExchangeRecorder, sendBrowserFile, Unavailability } from '../kit';
+import { squareCardFrame, squareJs } from './browser-sdk';
 
 /** Test credentials the sandbox accepts out of the box; Payrail's default Square connection uses them. */
 export const SQUARE_SANDBOX_DEFAULTS = Object.freeze({
@@ -241,6 +243,7 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
     ['POST', /^\/_sandbox\/nonces$/, ({ body }) => ledger.issueNonce(body)],
     ['POST', /^\/_sandbox\/payouts$/, () => ({ payouts: ledger.settle() })],
     ['POST', /^\/_sandbox\/disputes$/, ({ body }) => disputes.open(body)],
+    ...squareSettlementControls(ledger, disputes),
     [
       'POST',
       /^\/_sandbox\/disputes\/([^/]+)\/resolve$/,
@@ -309,6 +312,12 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
+    if (req.method === 'GET' && url.pathname === '/v1/square.js') {
+      const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
+      return sendBrowserFile(res, 'js', squareJs(origin, defaults));
+    }
+    if (req.method === 'GET' && url.pathname === '/v1/card-frame.html')
+      return sendBrowserFile(res, 'html', squareCardFrame());
     let path = url.pathname;
     let delay = latencyMs;
     const slow = /^\/_sandbox\/latency\/(\d+)(\/.*)$/.exec(path);

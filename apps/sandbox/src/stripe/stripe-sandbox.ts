@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { stripeCardFrame, stripeJs } from './browser-sdk';
 import type { AddressInfo } from 'node:net';
 import { invalidRequest, StripeApiError } from './errors';
 import { parseForm, Params, type FormObject } from './form';
@@ -11,6 +12,7 @@ import {
   matchRoute,
   ReplayStore,
   requestFingerprint,
+  sendBrowserFile,
   Unavailability,
 } from '../kit';
 import {
@@ -109,6 +111,9 @@ interface KeyInfo {
   permissions?: RestrictedKeyPermissions;
   latencyMs?: number;
 }
+
+/** A publishable key calling what Stripe lets one call: treated as the account's own key for that call. */
+const PUBLISHABLE: KeyInfo = { kind: 'secret' };
 
 interface IdempotentEntry {
   fingerprint: string;
@@ -229,6 +234,8 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       'request-id': requestId,
       'stripe-version': String(req.headers['stripe-version'] ?? '2026-10-28.endive'),
       'cache-control': 'no-cache, no-store',
+      // Stripe's API answers browsers too (publishable-key calls from Stripe.js).
+      'access-control-allow-origin': '*',
     };
     const found = matchRoute(routes, method, url.pathname);
     const matched = found.route;
@@ -260,7 +267,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
         ),
       );
     }
-    const info = keys.get(key);
+    const info = keys.get(key) ?? (publishableMay(key, method, url) ? PUBLISHABLE : undefined);
     if (!info) {
       const publishable = key.startsWith('pk_');
       return sendError(
@@ -527,12 +534,50 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
     }
   }
 
+  /** Stripe.js's stand-in and its card frame (GET), and CORS for the calls they make with a publishable key. */
+  function serveBrowserSdk(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+    if (req.method === 'OPTIONS' && url.pathname.startsWith('/v1/')) {
+      res.writeHead(204, {
+        'access-control-allow-origin': '*',
+        'access-control-allow-methods': 'GET, POST',
+        'access-control-allow-headers': 'Authorization, Content-Type, Stripe-Version',
+        'access-control-max-age': '600',
+      });
+      res.end();
+      return true;
+    }
+    if (req.method !== 'GET') return false;
+    if (url.pathname === '/js/v3/' || url.pathname === '/js/v3') {
+      sendBrowserFile(res, 'js', stripeJs(origin));
+      return true;
+    }
+    if (url.pathname === '/js/v3/elements-inner-card.html') {
+      sendBrowserFile(res, 'html', stripeCardFrame());
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * What a publishable key may do, as with Stripe: create PaymentMethods and tokens, and read a
+   * PaymentIntent whose client secret it holds. Anything else with one is the usual 401.
+   */
+  function publishableMay(key: string, method: string, url: URL): boolean {
+    if (key !== defaults.publishableKey) return false;
+    if (method === 'POST') return url.pathname === '/v1/payment_methods' || url.pathname === '/v1/tokens';
+    const intent = /^\/v1\/payment_intents\/([^/]+)$/.exec(url.pathname);
+    if (method !== 'GET' || !intent) return false;
+    const secret = state.paymentIntents.get(decodeURIComponent(intent[1]))?.object['client_secret'];
+    return !!secret && url.searchParams.get('client_secret') === secret;
+  }
+
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const rawBody = Buffer.concat(chunks).toString('utf8');
       const url = new URL(req.url ?? '/', origin || 'http://localhost');
+      if (serveBrowserSdk(req, res, url)) return;
       const work = url.pathname.startsWith('/_sandbox/')
         ? Promise.resolve(handleControl(req, res, url, rawBody))
         : handleApi(req, res, url, rawBody);

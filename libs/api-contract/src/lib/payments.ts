@@ -17,6 +17,9 @@ export interface PaymentResource {
   mode: 'test' | 'live';
   payment_method: { brand: string | null; last4: string | null } | null;
   customer: { email: string | null; name: string | null } | null;
+  /** The merchant's customer and saved card, when the payment was made with a saved card. */
+  customer_id: string | null;
+  saved_payment_method_id: string | null;
   description: string | null;
   metadata: Record<string, string>;
   failure: { code: string; message: string; gateway_code: string | null } | null;

@@ -1,3 +1,4 @@
+import { toDecimalString } from '@payrail/plugin-sdk';
 import type { SessionView } from './payment-sessions.service';
 
 /** The merchant's view of a session (its server, with the secret key). */
@@ -34,6 +35,8 @@ export function presentClientSession(view: SessionView) {
     object: 'payment_session' as const,
     status: view.status,
     amount: s.amount,
+    /** The amount in major units as a decimal string, for display and for SDKs that take one (PayPal). */
+    amount_decimal: toDecimalString(s.amount, s.currency),
     currency: s.currency,
     gateway: s.gateway,
     livemode: s.mode === 'live',

@@ -33,7 +33,7 @@ export class PaymentSessionsController {
       "Create a session for the customer's browser: the answer's client_secret goes to the page, never the secret key",
   })
   async create(@Req() req: ApiKeyRequest, @Body() body: CreatePaymentSessionDto) {
-    const { view, clientSecret } = await this.sessions.create(keyOwner(req), {
+    const { view, clientSecret, url } = await this.sessions.create(keyOwner(req), {
       amount: body.amount,
       currency: body.currency,
       captureMethod: body.capture_method ?? 'automatic',
@@ -45,7 +45,7 @@ export class PaymentSessionsController {
       connectionId: body.connection_id,
       expiresInSeconds: body.expires_in,
     });
-    return { ...presentSession(view), client_secret: clientSecret };
+    return { ...presentSession(view), client_secret: clientSecret, url };
   }
 
   @Get(':id')

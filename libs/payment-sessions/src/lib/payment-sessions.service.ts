@@ -73,7 +73,7 @@ export class PaymentSessionsService {
   async create(
     owner: SessionOwner,
     input: CreateSessionInput,
-  ): Promise<{ view: SessionView; clientSecret: string }> {
+  ): Promise<{ view: SessionView; clientSecret: string; url: string }> {
     const record = await this.payments.connectionFor(owner, input);
     const gateway = this.connections.gatewayFor(record);
     if (!sdkFor(record.gateway, record))
@@ -117,7 +117,9 @@ export class PaymentSessionsService {
         expiresAt: new Date(this.clock.now().getTime() + ttlMs),
       }),
     );
-    return { view: await this.view(session), clientSecret };
+    // The hosted page: the secret rides in the fragment, which browsers never send to a server.
+    const url = `${this.options.publicUrl}/pay/${id}#${encodeURIComponent(clientSecret)}`;
+    return { view: await this.view(session), clientSecret, url };
   }
 
   /** The merchant's own session, by its secret key. */
@@ -208,7 +210,8 @@ export class PaymentSessionsService {
     if (session.state === 'processing' && session.paymentId) {
       const owner = ownerOf(session);
       const payment = await this.payments.get(owner, session.paymentId);
-      if (payment.status === 'requires_action') await this.payments.resume(owner, payment.id, context);
+      if (payment.status === 'requires_action' || payment.status === 'authorized')
+        await this.payments.resume(owner, payment.id, context);
       return this.settle(session);
     }
     return this.view(session);
@@ -270,7 +273,10 @@ export class PaymentSessionsService {
   private async settle(session: PaymentSession): Promise<SessionView> {
     if (!session.paymentId) return this.view(session);
     const payment = await this.payments.get(ownerOf(session), session.paymentId);
-    if (COMPLETE.includes(payment.status) || payment.status === 'failed') {
+    const done =
+      COMPLETE.includes(payment.status) &&
+      (payment.status !== 'authorized' || session.captureMethod === 'manual');
+    if (done || payment.status === 'failed') {
       await this.sessions.update(
         { id: session.id, state: 'processing', paymentId: payment.id },
         { state: payment.status === 'failed' ? 'open' : 'complete' },

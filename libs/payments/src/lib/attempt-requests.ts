@@ -25,6 +25,8 @@ export interface StoredRequests {
     description?: string;
     metadata?: Record<string, string>;
     returnUrl?: string;
+    /** A saved card: the gateway's customer it belongs to and whether the customer was absent. */
+    savedMethod?: { customerReference: string; offSession: boolean };
   };
   capture: {
     reference: string;
@@ -85,6 +87,7 @@ export function gatewayRequestOf<O extends MoneyOperation>(
         ...(description !== undefined ? { description } : {}),
         ...(metadata ? { metadata } : {}),
         ...(s.returnUrl ? { returnUrl: s.returnUrl } : {}),
+        ...(s.savedMethod ? { savedMethod: s.savedMethod } : {}),
       };
       return request as GatewayRequests[O];
     }

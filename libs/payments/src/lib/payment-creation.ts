@@ -7,6 +7,7 @@ import { newId, TransactionRunner } from '@payrail/database';
 import { ConnectionService, type GatewayConnectionRecord } from '@payrail/gateways';
 import {
   GatewayError,
+  type AuthorizeRequest,
   type CardDetails,
   type GatewayConnection,
   type PaymentGateway,
@@ -22,12 +23,27 @@ import { PaymentOutcomes } from './payment-outcomes';
 import { PaymentTimeline } from './payment-timeline';
 import { GatewayInvoker } from './gateway-invoker';
 import { ownerMerchant, ownerMode, type PaymentOwner } from './payment-owner';
+import { CustomersService, type SavedMethodForPayment } from './customers/customers.service';
+
+/** A saved card lives on one connection: a payment routed anywhere else cannot use it. */
+function checkSavedConnection(saved: SavedMethodForPayment, record: GatewayConnectionRecord): void {
+  if (record.id === saved.method.connectionId) return;
+  throw ApiError.invalid(
+    'payment_method_id',
+    `saved payment method ${saved.method.id} is saved on ${saved.method.gateway} connection ${saved.method.connectionId}; this payment would go to ${record.gateway} connection ${record.id}`,
+    'payment_method_connection_mismatch',
+  );
+}
 
 export interface CreatePaymentInput {
   amount: number;
   currency: string;
   captureMethod: 'automatic' | 'manual';
-  paymentMethod: { token: string } | { card: CardDetails };
+  /** A gateway token, a raw card, or a card saved for one of the merchant's customers. */
+  paymentMethod:
+    { token: string } | { card: CardDetails } | { saved: { customerId: string; methodId: string } };
+  /** A merchant-initiated charge of a saved card, the customer absent (sent with stored-credential flags). */
+  offSession?: boolean;
   gateway?: string;
   connectionId?: string;
   customer?: { email?: string; name?: string };
@@ -50,6 +66,7 @@ export class PaymentCreation {
     private readonly timeline: PaymentTimeline,
     private readonly captures: PaymentCaptures,
     private readonly idempotency: IdempotencyService,
+    private readonly customers: CustomersService,
     @InjectRepository(Payment) private readonly payments: Repository<Payment>,
   ) {}
 
@@ -60,7 +77,13 @@ export class PaymentCreation {
   ): Promise<Payment> {
     const currency = validMoney(input.amount, input.currency);
     const merchantId = ownerMerchant(owner);
-    const record = await this.connectionFor(owner, input);
+    const saved = await this.savedMethodFor(owner, input);
+    // A saved card goes to its own connection unless the request routes elsewhere (then it is refused).
+    const record = await this.connectionFor(
+      owner,
+      saved && !input.connectionId && !input.gateway ? { connectionId: saved.method.connectionId } : input,
+    );
+    if (saved) checkSavedConnection(saved, record);
     const gateway = this.connections.gatewayFor(record);
     const currencies = gateway.capabilities.currencies;
     if (currencies !== '*' && !currencies.includes(currency)) {
@@ -101,9 +124,15 @@ export class PaymentCreation {
       amountRefundPending: 0,
       captureMethod: input.captureMethod,
       gatewayReference: null,
-      paymentMethodToken: 'token' in input.paymentMethod ? input.paymentMethod.token : null,
-      cardBrand: null,
-      cardLast4: 'card' in input.paymentMethod ? input.paymentMethod.card.number.slice(-4) : null,
+      paymentMethodToken:
+        'token' in input.paymentMethod ? input.paymentMethod.token : (saved?.method.gatewayReference ?? null),
+      cardBrand: saved?.method.cardBrand ?? null,
+      cardLast4:
+        'card' in input.paymentMethod
+          ? input.paymentMethod.card.number.slice(-4)
+          : (saved?.method.cardLast4 ?? null),
+      customerId: saved?.customer.id ?? null,
+      savedPaymentMethodId: saved?.method.id ?? null,
       customerEmail: input.customer?.email ?? null,
       customerName: input.customer?.name ?? null,
       description: input.description ?? null,
@@ -129,7 +158,10 @@ export class PaymentCreation {
     if ('card' in input.paymentMethod) {
       payment = await this.tokenize(payment, gateway, connection, input.paymentMethod.card, input.customer);
     }
-    payment = await this.authorize(payment, gateway, connection, input);
+    const savedMethod = saved
+      ? { customerReference: saved.customerReference, offSession: input.offSession ?? false }
+      : undefined;
+    payment = await this.authorize(payment, gateway, connection, input, savedMethod);
     if (input.captureMethod === 'automatic' && payment.status === 'authorized') {
       payment = await this.captures.capture(owner, payment.id, {}, context);
     }
@@ -211,11 +243,29 @@ export class PaymentCreation {
     return result.payment;
   }
 
+  /** The saved card a payment names (`customer_id` + `payment_method_id`), checked; none for a token or card. */
+  private async savedMethodFor(
+    owner: PaymentOwner,
+    input: CreatePaymentInput,
+  ): Promise<SavedMethodForPayment | undefined> {
+    if (!('saved' in input.paymentMethod)) {
+      if (input.offSession)
+        throw ApiError.invalid(
+          'off_session',
+          'off_session needs a saved card: send customer_id and payment_method_id',
+        );
+      return undefined;
+    }
+    const { customerId, methodId } = input.paymentMethod.saved;
+    return this.customers.forPayment(owner, customerId, methodId);
+  }
+
   private authorize(
     payment: Payment,
     gateway: PaymentGateway,
     connection: GatewayConnection,
     input: CreatePaymentInput,
+    savedMethod?: AuthorizeRequest['savedMethod'],
   ): Promise<Payment> {
     return this.runner.run(
       {
@@ -230,6 +280,7 @@ export class PaymentCreation {
           ...(input.description !== undefined ? { description: input.description } : {}),
           ...(input.metadata ? { metadata: input.metadata } : {}),
           ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
+          ...(savedMethod ? { savedMethod } : {}),
         },
         claim: (m) => this.ledger.moveTo(m, payment, 'authorizing'),
       },

@@ -31,6 +31,8 @@ export class PaymentResumption {
 
   async resume(owner: PaymentOwner, id: string, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
     const payment = await this.reads.get(owner, id);
+    // A webhook may have carried it on already: an automatic payment it left authorized is captured here.
+    if (payment.status === 'authorized') return this.captureIfAutomatic(owner, payment, context);
     if (payment.status !== 'requires_action' || !payment.gatewayReference) return payment;
     const record = await this.connections.findById(payment.connectionId);
     if (!record) return payment;
@@ -60,8 +62,16 @@ export class PaymentResumption {
       await this.ledger.applySnapshot(m, current, snapshot, { keepRefunds: true });
       return current;
     });
-    if (updated.captureMethod === 'automatic' && updated.status === 'authorized')
-      return this.captures.capture(owner, updated.id, {}, context);
-    return updated;
+    return this.captureIfAutomatic(owner, updated, context);
+  }
+
+  private captureIfAutomatic(
+    owner: PaymentOwner,
+    payment: Payment,
+    context: AuditActorContext,
+  ): Promise<Payment> {
+    if (payment.captureMethod !== 'automatic' || payment.status !== 'authorized')
+      return Promise.resolve(payment);
+    return this.captures.capture(owner, payment.id, {}, context);
   }
 }

@@ -20,6 +20,8 @@ export function presentPayment(p: Payment): PaymentResource {
     mode: p.mode,
     payment_method: p.cardLast4 || p.cardBrand ? { brand: p.cardBrand, last4: p.cardLast4 } : null,
     customer: p.customerEmail || p.customerName ? { email: p.customerEmail, name: p.customerName } : null,
+    customer_id: p.customerId ?? null,
+    saved_payment_method_id: p.savedPaymentMethodId ?? null,
     description: p.description,
     metadata: p.metadata ?? {},
     failure: p.failureCode

@@ -13,6 +13,7 @@ import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { CapturePaymentDto, CreatePaymentDto, ListPaymentsQuery, RefundPaymentDto } from './payments.dto';
 import { presentEvent, presentPayment, presentRefund } from './payment.presenter';
 import type { PaymentOwner } from './payment-owner';
+import type { CreatePaymentInput } from './payment-creation';
 import { PaymentsService } from './payments.service';
 
 /** Who is calling and from where, for the audit trail: the merchant's API key. */
@@ -30,6 +31,41 @@ function auditContext(req: ApiKeyRequest & { requestId?: string }): AuditActorCo
 /** The key's merchant in the key's mode: a test key reaches test payments and connections only, a live key live ones. */
 function keyOwner(req: ApiKeyRequest): PaymentOwner {
   return { merchantId: req.merchantId as string, mode: req.apiKey?.mode === 'live' ? 'live' : 'test' };
+}
+
+/** A token, a raw card, or a saved card (`customer_id` + `payment_method_id`): exactly one. */
+function paymentMethodOf(body: CreatePaymentDto): CreatePaymentInput['paymentMethod'] {
+  const method = body.payment_method;
+  if (body.payment_method_id || body.customer_id) {
+    if (method)
+      throw ApiError.invalid('payment_method', 'send payment_method or payment_method_id, not both');
+    if (!body.customer_id)
+      throw ApiError.invalid('customer_id', 'payment_method_id needs the customer_id it is saved for');
+    if (!body.payment_method_id)
+      throw ApiError.invalid(
+        'payment_method_id',
+        'customer_id needs the payment_method_id of a card saved for it',
+      );
+    return { saved: { customerId: body.customer_id, methodId: body.payment_method_id } };
+  }
+  if (!method)
+    throw ApiError.invalid(
+      'payment_method',
+      'payment_method is required (or customer_id and payment_method_id)',
+    );
+  if (!!method.token === !!method.card)
+    throw ApiError.invalid('payment_method', 'payment_method must have exactly one of token or card');
+  return method.card
+    ? {
+        card: {
+          number: method.card.number,
+          expMonth: method.card.exp_month,
+          expYear: method.card.exp_year,
+          cvc: method.card.cvc,
+          name: method.card.name,
+        },
+      }
+    : { token: method.token as string };
 }
 
 const IDEMPOTENCY_HEADER = {
@@ -55,26 +91,14 @@ export class PaymentsController {
   })
   @ApiHeader(IDEMPOTENCY_HEADER)
   async create(@Req() req: ApiKeyRequest, @Body() body: CreatePaymentDto): Promise<PaymentResource> {
-    const method = body.payment_method;
-    if (!!method.token === !!method.card)
-      throw ApiError.invalid('payment_method', 'payment_method must have exactly one of token or card');
     const payment = await this.payments.create(
       keyOwner(req),
       {
         amount: body.amount,
         currency: body.currency,
         captureMethod: body.capture_method ?? 'automatic',
-        paymentMethod: method.card
-          ? {
-              card: {
-                number: method.card.number,
-                expMonth: method.card.exp_month,
-                expYear: method.card.exp_year,
-                cvc: method.card.cvc,
-                name: method.card.name,
-              },
-            }
-          : { token: method.token as string },
+        paymentMethod: paymentMethodOf(body),
+        offSession: body.off_session,
         gateway: body.gateway,
         connectionId: body.connection_id,
         customer: body.customer,

@@ -129,12 +129,38 @@ export class CreatePaymentDto {
   @IsIn(['automatic', 'manual'])
   capture_method?: 'automatic' | 'manual';
 
-  @ApiProperty({ type: PaymentMethodDto })
+  @ApiPropertyOptional({
+    type: PaymentMethodDto,
+    description: 'A token or a card; or customer_id and payment_method_id',
+  })
+  @IsOptional()
   @IsObject()
   @IsNotEmptyObject({}, { message: 'payment_method must have a token or a card' })
   @ValidateNested()
   @Type(() => PaymentMethodDto)
-  payment_method!: PaymentMethodDto;
+  payment_method?: PaymentMethodDto;
+
+  @ApiPropertyOptional({ description: 'The customer a saved card (payment_method_id) belongs to' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  customer_id?: string;
+
+  @ApiPropertyOptional({
+    description: 'A card saved for customer_id (POST /v1/customers/{id}/payment_methods)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  payment_method_id?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'A merchant-initiated charge of the saved card, the customer absent (stored-credential flags)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  off_session?: boolean;
 
   @ApiPropertyOptional({ example: 'stripe' })
   @IsOptional()

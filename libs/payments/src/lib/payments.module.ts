@@ -10,6 +10,11 @@ import { Refund } from './entities/refund.entity';
 import { AdminPaymentsController } from './admin-payments.controller';
 import { AdminPaymentsService } from './admin-payments.service';
 import { AttemptRunner } from './attempt-runner';
+import { CustomerGatewayProfile } from './customers/customer-gateway-profile.entity';
+import { Customer } from './customers/customer.entity';
+import { CustomersController } from './customers/customers.controller';
+import { CustomersService } from './customers/customers.service';
+import { SavedPaymentMethod } from './customers/saved-payment-method.entity';
 import { GatewayInvoker } from './gateway-invoker';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyService } from './idempotency.service';
@@ -28,11 +33,20 @@ import { RecoveryService } from './recovery.service';
 import { WebhookIntakeService } from './webhook-intake.service';
 import { WebhooksController } from './webhooks.controller';
 
-export const PAYMENT_ENTITIES = [Payment, PaymentAttempt, PaymentEvent, Refund, IdempotencyRecord];
+export const PAYMENT_ENTITIES = [
+  Payment,
+  PaymentAttempt,
+  PaymentEvent,
+  Refund,
+  IdempotencyRecord,
+  Customer,
+  CustomerGatewayProfile,
+  SavedPaymentMethod,
+];
 
 @Module({
   imports: [TypeOrmModule.forFeature(PAYMENT_ENTITIES), GatewaysModule, IdentityModule],
-  controllers: [PaymentsController, WebhooksController, AdminPaymentsController],
+  controllers: [PaymentsController, CustomersController, WebhooksController, AdminPaymentsController],
   providers: [
     PaymentChangeFeed,
     PaymentTimeline,
@@ -41,6 +55,7 @@ export const PAYMENT_ENTITIES = [Payment, PaymentAttempt, PaymentEvent, Refund, 
     AttemptRunner,
     PaymentReads,
     PaymentCreation,
+    CustomersService,
     PaymentCaptures,
     PaymentRefunds,
     PaymentResumption,
@@ -52,6 +67,6 @@ export const PAYMENT_ENTITIES = [Payment, PaymentAttempt, PaymentEvent, Refund, 
     GatewayInvoker,
     WebhookIntakeService,
   ],
-  exports: [PaymentsService, RecoveryService, IdempotencyService, WebhookIntakeService],
+  exports: [CustomersService, PaymentsService, RecoveryService, IdempotencyService, WebhookIntakeService],
 })
 export class PaymentsModule {}

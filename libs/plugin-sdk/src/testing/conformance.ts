@@ -16,6 +16,7 @@ import {
   type SettlementKind,
   type SettlementStatus,
 } from '../lib/settlements';
+import { payoutEntries } from './settlements';
 
 const SETTLEMENT_KINDS: readonly SettlementKind[] = ['charge', 'refund', 'dispute', 'fee', 'payout', 'other'];
 const SETTLEMENT_STATUSES: readonly SettlementStatus[] = [
@@ -450,11 +451,16 @@ export function describeGatewayConformance(options: ConformanceOptions): void {
       }
       const records = [...seen.values()];
       const charge = records.find((r) => r.paymentReference === authorized.reference && r.kind === 'charge');
-      expect(charge?.payoutId).toBeDefined();
-      const payout = payouts.find((p) => p.id === charge?.payoutId);
+      expect(charge).toBeDefined();
+      const payout = charge?.payoutId
+        ? payouts.find((p) => p.id === charge.payoutId)
+        : payouts.find(
+            (p) => p.entries === 'since_previous_payout' && charge && p.createdAt >= charge.occurredAt,
+          );
       expect(payout).toBeDefined();
       if (!payout) return;
-      const entries = records.filter((r) => r.payoutId === payout.id && r.kind !== 'payout');
+      const entries = payoutEntries(payout, records, payouts);
+      expect(entries).toContainEqual(expect.objectContaining({ dedupeKey: charge?.dedupeKey }));
       expect(entries.every((r) => r.currency === payout.currency)).toBe(true);
       expect(entries.reduce((sum, r) => sum + r.net, 0)).toBe(payout.amount);
     });

@@ -3,4 +3,5 @@ export * from './in-memory-gateway';
 export * from './descriptor-checks';
 export * from './workspace-root';
 export * from './in-memory-settlements';
+export * from './settlements';
 export * from './vault-conformance';

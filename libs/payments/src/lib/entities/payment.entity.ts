@@ -54,6 +54,13 @@ export class Payment extends BaseRecord {
   @Column({ name: 'card_brand', type: 'varchar', length: 32, nullable: true })
   cardBrand!: string | null;
 
+  /** The merchant's customer, when the payment used a card saved for one. */
+  @Column({ name: 'customer_id', type: 'varchar', length: 40, nullable: true })
+  customerId!: string | null;
+
+  @Column({ name: 'saved_payment_method_id', type: 'varchar', length: 40, nullable: true })
+  savedPaymentMethodId!: string | null;
+
   @Column({ name: 'card_last4', type: 'varchar', length: 4, nullable: true })
   cardLast4!: string | null;
 

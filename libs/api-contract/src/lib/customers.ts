@@ -1,0 +1,31 @@
+export interface CustomerResource {
+  id: string;
+  object: 'customer';
+  email: string | null;
+  name: string | null;
+  phone: string | null;
+  metadata: Record<string, string>;
+  mode: 'test' | 'live';
+  created_at: string;
+  updated_at: string;
+}
+
+/** A card saved at a gateway for a customer: the gateway's reference and the card summary only. */
+export interface SavedPaymentMethodResource {
+  id: string;
+  object: 'saved_payment_method';
+  customer_id: string;
+  connection_id: string;
+  gateway: string;
+  /** `requires_action` while the customer still has to authenticate the card. */
+  status: 'active' | 'requires_action';
+  card: {
+    brand: string | null;
+    last4: string | null;
+    exp_month: number | null;
+    exp_year: number | null;
+    fingerprint: string | null;
+  };
+  next_action: { type: string; url?: string } | null;
+  created_at: string;
+}
