@@ -50,7 +50,7 @@ export class PaymentDetailPage implements OnInit {
   private readonly support = inject(SupportApi);
   private readonly router = inject(Router);
   readonly id = input.required<string>();
-  readonly canOpenCase = computed(() => (this.session.me(), this.session.can('create', 'SupportCase')));
+  readonly canOpenCase = computed(() => (this.detail(), this.session.can('create', 'SupportCase')));
   readonly detail = signal<AdminPaymentDetailResource | null>(null);
   readonly loadProblem = signal<ApiProblem | null>(null);
   readonly actionProblem = signal<ApiProblem | null>(null);
