@@ -26,6 +26,22 @@ if [ -d "$node_prefix/lib/node_modules/npm" ]; then
   ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
   ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
 fi
+# Headers for native modules built from source (better-sqlite3): node-gyp uses them instead of
+# downloading them.
+if [ -d /usr/include/node ]; then
+  mkdir -p "$root/usr/local/include"
+  cp -a /usr/include/node "$root/usr/local/include/node"
+fi
+mkdir -p "$root/usr/local/etc"
+printf 'nodedir=/usr/local\nfund=false\naudit=false\nupdate-notifier=false\n' > "$root/usr/local/etc/npmrc"
+# The certificate authorities this machine trusts (a TLS-inspecting egress proxy's included), so
+# npm and apt inside the build reach their registries as the host does.
+for ca in /usr/local/share/ca-certificates/*.crt; do
+  [ -f "$ca" ] || continue
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp "$ca" "$root/usr/local/share/ca-certificates/"
+done
+chroot "$root" update-ca-certificates >/dev/null 2>&1 || true
 # The official image's user: uid 1000 named node.
 chroot "$root" groupadd --gid 1000 node
 chroot "$root" useradd --uid 1000 --gid node --shell /bin/bash --create-home node
@@ -34,5 +50,6 @@ rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/usr/share
 tar -C "$root" -c . | docker import \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change 'ENV NODE_VERSION='"$("$node_bin" --version | tr -d v)" \
+  --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' \
   --change 'CMD ["node"]' - "$image" >/dev/null
 echo "base image $image: built ($(docker image inspect "$image" --format '{{.Size}}' | awk '{printf "%d MB", $1/1000000}'))"

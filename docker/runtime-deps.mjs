@@ -6,7 +6,7 @@
 // The Angular console, the build tools and the test tools stay behind.
 // usage: node docker/runtime-deps.mjs <dist/apps/api> <node_modules> <out/node_modules>
 import { builtinModules } from 'node:module';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 const [distDir, modulesDir, outDir] = process.argv.slice(2);
@@ -37,6 +37,14 @@ function resolvePackage(name, fromDir) {
 }
 
 const root = dirname(modulesDir);
+// A peer or optional dependency that is only a development tool here (TypeScript, SWC, ts-node)
+// is not loaded by the built API.
+const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const devOnly = new Set(
+  Object.keys(rootManifest.devDependencies ?? {}).filter(
+    (name) => !(name in (rootManifest.dependencies ?? {})),
+  ),
+);
 const seen = new Set();
 const missing = [];
 const queue = [...externals].map((name) => ({ name, from: root, required: true }));
@@ -53,7 +61,7 @@ while (queue.length) {
   for (const dep of Object.keys(manifest.dependencies ?? {}))
     queue.push({ name: dep, from: dir, required: true });
   for (const dep of Object.keys({ ...manifest.optionalDependencies, ...manifest.peerDependencies }))
-    queue.push({ name: dep, from: dir, required: false });
+    if (!devOnly.has(dep)) queue.push({ name: dep, from: dir, required: false });
 }
 if (missing.length) {
   process.stderr.write(`not installed, but the API needs: ${[...new Set(missing)].join(', ')}\n`);
@@ -69,6 +77,33 @@ for (const dir of topmost) {
   mkdirSync(dirname(target), { recursive: true });
   cpSync(dir, target, { recursive: true, verbatimSymlinks: true });
 }
+// Build leftovers of the one native module compiled from source: the binary stays.
+for (const leftover of [
+  'deps',
+  'src',
+  'build/Release/obj',
+  'build/Release/obj.target',
+  'build/Release/sqlite3.a',
+  'build/Release/test_extension.node',
+  'build/deps',
+])
+  rmSync(join(outDir, 'better-sqlite3', leftover), { recursive: true, force: true });
+// What nothing loads at run time: type declarations, source maps, TypeScript sources, docs, and
+// TypeORM's browser build. Licences stay.
+const unused = /(\.d\.[cm]?ts|\.map|\.tsbuildinfo|(?<!\.d)\.ts|\.md|\.markdown)$/i;
+let pruned = 0;
+function prune(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) prune(path);
+    else if (entry.isFile() && unused.test(entry.name) && !/^licen[cs]e/i.test(entry.name)) {
+      pruned += statSync(path).size;
+      rmSync(path);
+    }
+  }
+}
+rmSync(join(outDir, 'typeorm', 'browser'), { recursive: true, force: true });
+prune(outDir);
 process.stdout.write(
-  `${externals.size} packages loaded by the API, ${seen.size} with their dependencies, copied to ${outDir}\n`,
+  `${externals.size} packages loaded by the API, ${seen.size} with their dependencies, copied to ${outDir} (${Math.round(pruned / 1e6)} MB of declarations, maps and docs left out)\n`,
 );

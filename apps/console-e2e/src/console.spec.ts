@@ -56,6 +56,8 @@ describe('the console in Chromium', () => {
     expect(nav.map((n) => n.trim())).toEqual([
       'Dashboard',
       'Payments',
+      'Reports',
+      'Reconciliation',
       'Virtual terminal',
       'Gateways',
       'Users and roles',
@@ -466,6 +468,8 @@ describe('the console in Chromium', () => {
       expect(nav.map((n) => n.trim())).toEqual([
         'Dashboard',
         'Payments',
+        'Reports',
+        'Reconciliation',
         'Gateways',
         'Knowledge base',
         'Issue log',

@@ -53,6 +53,19 @@ export const routes: Routes = [
         title: 'Payment · Payrail',
       },
       {
+        path: 'reports',
+        canActivate: [policy('reports')],
+        loadComponent: () => import('./pages/reports/reports.page').then((m) => m.ReportsPage),
+        title: 'Reports · Payrail',
+      },
+      {
+        path: 'reconciliation',
+        canActivate: [policy('reconciliation')],
+        loadComponent: () =>
+          import('./pages/reconciliation/reconciliation.page').then((m) => m.ReconciliationPage),
+        title: 'Reconciliation · Payrail',
+      },
+      {
         path: 'terminal',
         canActivate: [policy('terminal')],
         loadComponent: () => import('./pages/terminal/terminal.page').then((m) => m.TerminalPage),

@@ -419,7 +419,11 @@ export class SquareLedger {
         return false;
       return true;
     });
-    return page(items, query, 'payments');
+    return page(
+      items.map((p) => this.quirks.asReported(p)),
+      query,
+      'payments',
+    );
   }
 
   updatePayment(id: string, body: Json): { status: number; body: Json } {
@@ -594,7 +598,11 @@ export class SquareLedger {
         (!query['status'] || r.status === query['status']) &&
         (!query['source_type'] || query['source_type'] === 'CARD'),
     );
-    return page(items, query, 'refunds');
+    return page(
+      items.map((r) => this.quirks.asReported(r)),
+      query,
+      'refunds',
+    );
   }
 
   createCard(body: Json): { status: number; body: Json } {
@@ -693,7 +701,7 @@ export class SquareLedger {
       if (refund.status === 'PENDING') this.settleRefund(refund);
       if (refund.status !== 'COMPLETED' || this.paidOut.has(refund.id)) continue;
       if (!this.quirks.visible(refund.id)) continue;
-      const back = this.quirks.reported(refund.id, -refund.amount_money.amount);
+      const back = -this.quirks.reported(refund.id, refund.amount_money.amount);
       this.paidOut.add(refund.id);
       entries.push({
         id: `poe_${sid(24)}`,

@@ -30,8 +30,18 @@ export class SquareSettlementQuirks {
     this.shifts.set(id, (this.shifts.get(id) ?? 0) + delta);
   }
 
-  /** The amount a payout entry reports for this payment or refund. */
+  /** The amount the gateway reports for this payment or refund. */
   reported(id: string, amount: number): number {
     return amount + (this.shifts.get(id) ?? 0);
+  }
+
+  /** A payment or refund as the lists report it: a shifted amount shows there too (not in a single read). */
+  asReported<T extends { id: string; amount_money: { amount: number } }>(item: T): T {
+    const delta = this.shifts.get(item.id);
+    if (!delta) return item;
+    const copy = structuredClone(item) as T & { total_money?: { amount: number } };
+    copy.amount_money.amount += delta;
+    if (copy.total_money) copy.total_money.amount += delta;
+    return copy;
   }
 }

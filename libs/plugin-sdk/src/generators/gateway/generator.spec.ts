@@ -41,7 +41,7 @@ describe('nx g @payrail/plugin-sdk:gateway', () => {
       encoding: 'utf8',
     })
       .split('\0')
-      .filter(Boolean);
+      .filter((file) => file !== '' && file !== 'node_modules'); // a linked node_modules is not ignored as a folder is
     for (const file of files) {
       if (!existsSync(join(root, file))) continue; // deleted in the working tree
       mkdirSync(dirname(join(workspace, file)), { recursive: true });
