@@ -11,6 +11,7 @@ import { IssueLog1771410000000 } from './1771410000000-issue-log';
 import { SupportCases1771420000000 } from './1771420000000-support-cases';
 import { PrivacyRequests1771500000000 } from './1771500000000-privacy-requests';
 import { Customers1771700000000 } from './1771700000000-customers';
+import { Disputes1771700000001 } from './1771700000001-disputes';
 import { PaymentSessions1771800000000 } from './1771800000000-payment-sessions';
 
 /** Every migration, in order. Later migrations are appended here. */
@@ -28,5 +29,6 @@ export const MIGRATIONS = [
   SupportCases1771420000000,
   PrivacyRequests1771500000000,
   Customers1771700000000,
+  Disputes1771700000001,
   PaymentSessions1771800000000,
 ];

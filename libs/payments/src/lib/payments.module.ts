@@ -15,6 +15,9 @@ import { Customer } from './customers/customer.entity';
 import { CustomersController } from './customers/customers.controller';
 import { CustomersService } from './customers/customers.service';
 import { SavedPaymentMethod } from './customers/saved-payment-method.entity';
+import { Dispute } from './disputes/dispute.entity';
+import { DisputesController } from './disputes/disputes.controller';
+import { DisputesService } from './disputes/disputes.service';
 import { GatewayInvoker } from './gateway-invoker';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyService } from './idempotency.service';
@@ -47,6 +50,7 @@ export const PAYMENT_ENTITIES = [
   Customer,
   CustomerGatewayProfile,
   SavedPaymentMethod,
+  Dispute,
   RoutingRule,
 ];
 
@@ -55,6 +59,7 @@ export const PAYMENT_ENTITIES = [
   controllers: [
     PaymentsController,
     CustomersController,
+    DisputesController,
     WebhooksController,
     AdminPaymentsController,
     RoutingController,
@@ -68,6 +73,7 @@ export const PAYMENT_ENTITIES = [
     PaymentReads,
     PaymentCreation,
     CustomersService,
+    DisputesService,
     PaymentCaptures,
     PaymentRefunds,
     PaymentResumption,
@@ -82,6 +88,13 @@ export const PAYMENT_ENTITIES = [
     PaymentRouting,
     PaymentFailover,
   ],
-  exports: [CustomersService, PaymentsService, RecoveryService, IdempotencyService, WebhookIntakeService],
+  exports: [
+    CustomersService,
+    DisputesService,
+    PaymentsService,
+    RecoveryService,
+    IdempotencyService,
+    WebhookIntakeService,
+  ],
 })
 export class PaymentsModule {}

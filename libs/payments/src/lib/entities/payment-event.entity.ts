@@ -3,7 +3,7 @@ import { BaseRecord } from '@payrail/database';
 
 /** `routing`: which connection a new payment went to and why, and any failover to the next. */
 export type PaymentEventType =
-  'status_changed' | 'gateway_call' | 'refund_changed' | 'recovery' | 'webhook' | 'routing';
+  'status_changed' | 'gateway_call' | 'refund_changed' | 'recovery' | 'webhook' | 'routing' | 'dispute';
 
 /** One line of a payment's timeline: a state change or a gateway call with its outcome and latency. */
 @Entity('payment_events')
