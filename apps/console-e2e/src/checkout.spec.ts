@@ -116,7 +116,7 @@ describe('checkout in Chromium', () => {
     await pay.click();
     await page
       .getByRole('alert')
-      .filter({ hasText: 'Your card has insufficient funds. Please try another card.' })
+      .filter({ hasText: /^Your card has insufficient funds\./ })
       .waitFor();
     await page.waitForFunction(() => !document.querySelector('.payrail-pay')?.hasAttribute('disabled'));
     await frame.getByLabel('Card number').fill('4242 4242 4242 4242');
