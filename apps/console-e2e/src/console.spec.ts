@@ -63,6 +63,9 @@ describe('the console in Chromium', () => {
       'Users and roles',
       'API keys',
       'Audit log',
+      'Knowledge base',
+      'Issue log',
+      'Cases',
       'Webhooks',
     ]);
   });
@@ -370,7 +373,14 @@ describe('the console in Chromium', () => {
       await signIn(page, support.email, support.password);
       await page.waitForURL('**/dashboard');
       const nav = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
-      expect(nav.map((n) => n.trim())).toEqual(['Dashboard', 'Payments', 'Webhooks']);
+      expect(nav.map((n) => n.trim())).toEqual([
+        'Dashboard',
+        'Payments',
+        'Knowledge base',
+        'Issue log',
+        'Cases',
+        'Webhooks',
+      ]);
       await screenshot(page, 'support-view');
       await page.getByRole('link', { name: 'Payments', exact: true }).click();
       await page.getByTestId('payment-row').first().locator('a').click();
@@ -417,6 +427,9 @@ describe('the console in Chromium', () => {
         'Payments',
         'Virtual terminal',
         'Gateways',
+        'Knowledge base',
+        'Issue log',
+        'Cases',
         'Webhooks',
       ]);
       await pe.page.getByRole('link', { name: 'Virtual terminal' }).click();
@@ -458,6 +471,9 @@ describe('the console in Chromium', () => {
         'Reports',
         'Reconciliation',
         'Gateways',
+        'Knowledge base',
+        'Issue log',
+        'Cases',
       ]);
       await finance.page.goto('/terminal');
       await finance.page.waitForURL('**/dashboard');

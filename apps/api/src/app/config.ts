@@ -73,6 +73,8 @@ export interface PayrailConfig {
   countStatements: boolean;
   /** When set, `/metrics` answers only `Authorization: Bearer <this token>`. */
   metricsToken?: string;
+  /** `PAYRAIL_LOG_FILE`: the log is appended here as well as written to stdout, so an erasure's scan can read it. */
+  logFile?: string;
   /** Days each retention class is kept before the daily purge (docs/compliance/data-map.md). */
   retentionDays: Readonly<Record<string, number>>;
   /** The API serves HTTPS itself (TLS 1.2 minimum, HSTS) with this PEM certificate and key. */
@@ -375,6 +377,7 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
       openMs: integer(env, 'PAYRAIL_CIRCUIT_OPEN_MS', 30000, 50, 3600000),
     },
     retentionDays: retentionDays(env),
+    logFile: env['PAYRAIL_LOG_FILE'] ? resolve(env['PAYRAIL_LOG_FILE']) : undefined,
     reconciliationIntervalMs: integer(
       env,
       'PAYRAIL_RECONCILIATION_INTERVAL_MS',

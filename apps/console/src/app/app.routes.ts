@@ -96,6 +96,42 @@ export const routes: Routes = [
         title: 'Audit log · Payrail',
       },
       {
+        path: 'kb',
+        canActivate: [policy('kb')],
+        loadComponent: () => import('./pages/kb/kb.page').then((m) => m.KnowledgeBasePage),
+        title: 'Knowledge base · Payrail',
+      },
+      {
+        path: 'kb/:slug',
+        canActivate: [policy('kb')],
+        loadComponent: () => import('./pages/kb/article.page').then((m) => m.ArticlePage),
+        title: 'Article · Payrail',
+      },
+      {
+        path: 'issues',
+        canActivate: [policy('issues')],
+        loadComponent: () => import('./pages/issues/issues.page').then((m) => m.IssuesPage),
+        title: 'Issue log · Payrail',
+      },
+      {
+        path: 'issues/:id',
+        canActivate: [policy('issues')],
+        loadComponent: () => import('./pages/issues/issue-detail.page').then((m) => m.IssueDetailPage),
+        title: 'Issue · Payrail',
+      },
+      {
+        path: 'cases',
+        canActivate: [policy('cases')],
+        loadComponent: () => import('./pages/cases/cases.page').then((m) => m.CasesPage),
+        title: 'Cases · Payrail',
+      },
+      {
+        path: 'cases/:id',
+        canActivate: [policy('cases')],
+        loadComponent: () => import('./pages/cases/case-detail.page').then((m) => m.CaseDetailPage),
+        title: 'Case · Payrail',
+      },
+      {
         path: 'webhooks',
         canActivate: [policy('webhooks')],
         loadComponent: () => import('./pages/webhooks/webhooks.page').then((m) => m.WebhooksPage),

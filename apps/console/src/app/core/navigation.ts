@@ -18,6 +18,9 @@ export const NAVIGATION: readonly NavItem[] = [
   { path: '/users', label: 'Users and roles', action: 'read', subject: 'User' },
   { path: '/api-keys', label: 'API keys', action: 'read', subject: 'ApiKey' },
   { path: '/audit', label: 'Audit log', action: 'read', subject: 'AuditEntry' },
+  { path: '/kb', label: 'Knowledge base', action: 'read', subject: 'KbArticle' },
+  { path: '/issues', label: 'Issue log', action: 'read', subject: 'Issue' },
+  { path: '/cases', label: 'Cases', action: 'read', subject: 'SupportCase' },
   {
     path: '/webhooks',
     label: 'Webhooks',

@@ -52,6 +52,7 @@ describe('the console marks test data', () => {
       payment: payment(id, id.includes('test') ? 'test' : 'live'),
       timeline: [],
       refunds: [],
+      articles: [],
     }),
   };
 
