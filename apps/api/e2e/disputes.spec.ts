@@ -98,6 +98,28 @@ describeDb(`disputes ${dbLabel}`, () => {
     );
   }, 60_000);
 
+  it('PayPal: a dispute opened in the sandbox reaches Payrail by webhook and is resolved for the seller', async () => {
+    const paid = await call('POST', '/v1/payments', {
+      amount: 1800,
+      currency: 'usd',
+      gateway: 'paypal',
+      payment_method: { card: { number: '4111111111111111', exp_month: 12, exp_year: 2035, cvc: '123' } },
+    });
+    expect(paid.body.status).toBe('captured');
+    const capture = [...s.paypal.store.captures.values()].find(
+      (c) => c.authorizationId === paid.body.gateway_reference,
+    );
+    const disputeRef = s.paypal.openDispute(String(capture?.id), 'MERCHANDISE_OR_SERVICE_NOT_RECEIVED');
+    const disputed = await disputeOf(paid.body.id, 'needs_response');
+    expect(disputed.dispute).toMatchObject({ amount: 1800, reason: 'MERCHANDISE_OR_SERVICE_NOT_RECEIVED' });
+    s.paypal.resolveDispute(disputeRef, 'WON');
+    const won = await disputeOf(paid.body.id, 'won');
+    expect(won.amount_net).toBe(1800);
+    expect(await outboundTypes(disputed.dispute.id)).toEqual(
+      expect.arrayContaining(['dispute.created', 'dispute.closed']),
+    );
+  }, 60_000);
+
   it('refuses evidence that is empty, and an unknown dispute', async () => {
     expect((await call('POST', '/v1/disputes/dsp_nope/evidence', { text: 'x' })).status).toBe(404);
     const list = await call('GET', '/v1/disputes?status=open');
