@@ -13,8 +13,9 @@ export const UNFINISHED_PAYMENT_STATUSES = [
 ];
 
 /**
- * Why an erasure cannot run now, as sentences naming the records (empty: it can). A legal hold,
- * and a payment not finished (its record is needed to capture, void, refund or recover it).
+ * Why an erasure cannot run now, as sentences naming the records (empty: it can): a legal hold,
+ * a payment not finished (its record is needed to capture, void, refund or recover it), and an
+ * open dispute (its evidence is the payment's record).
  */
 export async function erasureBlockers(
   m: EntityManager,
@@ -47,6 +48,17 @@ export async function erasureBlockers(
   for (const payment of unfinished)
     reasons.push(
       `unfinished payment ${payment.id} (${payment.in_flight ? `${payment.in_flight} in flight` : payment.status}): capture, void or settle it first`,
+    );
+  const disputes = await queryRows<{ id: string; payment_id: string; status: string }>(
+    m,
+    `SELECT d.id, d.payment_id, d.status FROM disputes d JOIN payments p ON p.id = d.payment_id
+     WHERE p.merchant_id = :merchantId AND LOWER(p.customer_email) = :email AND d.status IN ('needs_response', 'under_review')
+     ORDER BY d.id`,
+    { merchantId: request.merchantId, email: normaliseEmail(terms.email) },
+  );
+  for (const dispute of disputes)
+    reasons.push(
+      `open dispute ${dispute.id} on payment ${dispute.payment_id} (${dispute.status}): its evidence needs the record until it is decided`,
     );
   return reasons;
 }

@@ -5,6 +5,7 @@ import { ApiError } from '@payrail/api-contract';
 import { AuditService, type AuditActorContext } from '@payrail/audit';
 import { newId, TransactionRunner } from '@payrail/database';
 import { JobQueue } from '@payrail/jobs';
+import { CustomersService } from '@payrail/payments';
 import { SecretBox } from '@payrail/secrets';
 import { PAYRAIL_CONFIG, type PayrailConfig } from '../app/config';
 import { erasureBlockers } from './erasure-blockers';
@@ -12,6 +13,7 @@ import { scanAfterErasure } from './erasure-scan';
 import { PrivacyHold } from './privacy-hold.entity';
 import {
   PrivacyRequest,
+  type GatewayErasure,
   type PrivacyRegime,
   type PrivacyRequestType,
   type SubjectKind,
@@ -60,6 +62,7 @@ export class PrivacyRequestsService implements OnModuleInit {
     private readonly audit: AuditService,
     private readonly jobs: JobQueue,
     private readonly box: SecretBox,
+    private readonly customers: CustomersService,
     @Inject(PAYRAIL_CONFIG) private readonly config: PayrailConfig,
   ) {}
 
@@ -350,6 +353,7 @@ export class PrivacyRequestsService implements OnModuleInit {
     }
     const terms = subject.terms as SubjectTerms;
     const key = Buffer.from(this.box.open(current.pseudonymKeySealed as string), 'base64');
+    await this.eraseAtGateways(current, terms);
     const erased = await this.tx.run(async (m) => {
       const { rows } = await findSubjectRows(m, request.merchantId, terms);
       const counts = await eraseSubjectRows(m, rows, terms, key);
@@ -389,6 +393,58 @@ export class PrivacyRequestsService implements OnModuleInit {
     });
     if (!scan.clean)
       this.logger.warn(`erasure ${request.id}: the scan still found the subject (see its certificate)`);
+  }
+
+  /**
+   * The subject's customers at the gateways: erased through the plugin's `eraseCustomer` (with
+   * the cards saved there). A profile goes once its gateway confirmed, so a retried job never asks
+   * twice; a failure is recorded per gateway and the job tries again later.
+   */
+  private async eraseAtGateways(request: PrivacyRequest, terms: SubjectTerms): Promise<void> {
+    const { rows } = await findSubjectRows(this.tx.dataSource.manager, request.merchantId, terms);
+    const statuses: GatewayErasure[] = [...(request.gatewayErasure ?? [])];
+    const entryFor = (profile: Record<string, unknown>): GatewayErasure => {
+      const reference = String(profile['gateway_customer_reference']);
+      const masked = `${reference.slice(0, 4)}…${reference.slice(-4)}`;
+      let entry = statuses.find((s) => s.gateway === profile['gateway'] && s.reference === masked);
+      if (!entry) {
+        entry = { gateway: String(profile['gateway']), reference: masked, status: 'pending', tries: 0 };
+        statuses.push(entry);
+      }
+      return entry;
+    };
+    const profiles = rows.get('customer_gateway_profiles') ?? [];
+    if (!profiles.length && !statuses.length) return;
+    let failure: Error | null = null;
+    for (const customer of rows.get('customers') ?? []) {
+      const mine = profiles.filter((p) => p['customer_id'] === customer['id']).map(entryFor);
+      if (!mine.length) continue;
+      try {
+        await this.customers.eraseAtGateways(String(customer['id']));
+        for (const entry of mine) {
+          entry.tries += 1;
+          entry.status = entry.gateway === 'paypal' ? 'manual' : 'erased';
+          entry.detail =
+            entry.gateway === 'paypal'
+              ? "PayPal's vaulted payment tokens were deleted; PayPal has no API to erase the payer's own PayPal account: tell the customer to ask PayPal (privacy request at paypal.com) or close the account there"
+              : 'customer deleted at the gateway, with its saved payment methods';
+        }
+      } catch (error) {
+        failure = error as Error;
+        for (const entry of mine) {
+          entry.tries += 1;
+          entry.status = 'failed';
+          entry.detail = `${(error as Error).message}; tried again with the job`;
+        }
+      }
+    }
+    await this.tx.run(async (m) => {
+      await m.update(PrivacyRequest, { id: request.id }, { gatewayErasure: statuses });
+      await this.record(m, request, 'privacy.gateway_erasure', SYSTEM, {
+        gateways: statuses.map((s) => ({ gateway: s.gateway, status: s.status, tries: s.tries })),
+      });
+    });
+    if (failure) throw failure;
   }
 
   private record(

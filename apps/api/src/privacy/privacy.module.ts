@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PaymentsModule } from '@payrail/payments';
 import { PrivacyRequestsController } from './privacy-requests.controller';
 import { PrivacyRequestsService } from './privacy-requests.service';
 import { RetentionController } from './retention.controller';
@@ -7,6 +8,7 @@ import { RetentionService } from './retention.service';
 
 /** Data subject requests, legal holds and retention. */
 @Module({
+  imports: [PaymentsModule],
   controllers: [RetentionController, PrivacyRequestsController],
   providers: [RetentionService, RetentionSchedule, PrivacyRequestsService],
   exports: [RetentionService, PrivacyRequestsService],
