@@ -73,6 +73,12 @@ describeDb(`disputes ${dbLabel}`, () => {
     await call('POST', `/v1/disputes/${disputed.dispute.id}/evidence`, { text: 'losing_evidence' });
     const lost = await disputeOf(paid.body.id, 'lost');
     expect(lost).toMatchObject({ status: 'captured', amount_captured: 2000, amount_net: 0 });
+    const report = await call('GET', '/v1/reports/summary?group_by=currency&gateway=stripe');
+    expect(report.body.data[0]).toMatchObject({
+      currency: 'usd',
+      disputes_lost_count: 1,
+      disputes_lost_amount: 2000,
+    });
   }, 60_000);
 
   it('Square: a dispute opened in the sandbox reaches Payrail, takes evidence and ends lost', async () => {

@@ -142,12 +142,7 @@ export class RetentionService {
         ).map((r) => r.id);
         if (!ids.length) return 0;
         if (target.clear) {
-          await updateById(
-            m,
-            target.table,
-            Object.fromEntries(target.clear.map((column) => [column, null])),
-            ids,
-          );
+          await updateById(m, target.table, target.clear, ids);
           return ids.length;
         }
         for (const child of target.children ?? []) await this.removeChildren(m, child, ids);
