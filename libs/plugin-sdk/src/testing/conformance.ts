@@ -145,6 +145,7 @@ export function describeGatewayConformance(options: ConformanceOptions): void {
   // capability it lacks is reported as skipped, never passed without running.
   const declared = options.gateway().capabilities;
   const itWhen = (runs: boolean | undefined) => (runs ? it : it.skip);
+  const { slowConnection, payOut } = options;
 
   describe(`${options.name} gateway conformance`, () => {
     beforeAll(() => {
@@ -354,11 +355,11 @@ export function describeGatewayConformance(options: ConformanceOptions): void {
       });
     }
 
-    itWhen(!!options.slowConnection)(
+    itWhen(!!slowConnection)(
       'times out as gateway_timeout, indeterminate, when the gateway is too slow',
       async () => {
         const outcome = await gateway
-          .authorize(options.slowConnection(), {
+          .authorize(slowConnection!(), {
             paymentId: `pay_${randomUUID()}`,
             attemptId: `att_${randomUUID()}`,
             idempotencyKey: key('slow'),
@@ -441,41 +442,36 @@ export function describeGatewayConformance(options: ConformanceOptions): void {
       },
     );
 
-    itWhen(declared.settlementReports && !!options.payOut)(
-      "pays out: a payout's entries add up to it",
-      async () => {
-        const authorized = await authorize();
-        expectOk(await capture(authorized.reference, total));
-        await options.beforeSettlements?.();
-        await options.payOut();
-        const now = Date.now();
-        const seen = new Map<string, SettlementRecord>();
-        const payouts: SettlementPayout[] = [];
-        for await (const page of settlementPages(gateway, connection, {
-          from: new Date(now - 3600_000),
-          to: new Date(now + 3600_000),
-        })) {
-          collect(seen, page.records);
-          payouts.push(...page.payouts);
-        }
-        const records = [...seen.values()];
-        const charge = records.find(
-          (r) => r.paymentReference === authorized.reference && r.kind === 'charge',
-        );
-        expect(charge).toBeDefined();
-        const payout = charge?.payoutId
-          ? payouts.find((p) => p.id === charge.payoutId)
-          : payouts.find(
-              (p) => p.entries === 'since_previous_payout' && charge && p.createdAt >= charge.occurredAt,
-            );
-        expect(payout).toBeDefined();
-        if (!payout) return;
-        const entries = payoutEntries(payout, records, payouts);
-        expect(entries).toContainEqual(expect.objectContaining({ dedupeKey: charge?.dedupeKey }));
-        expect(entries.every((r) => r.currency === payout.currency)).toBe(true);
-        expect(entries.reduce((sum, r) => sum + r.net, 0)).toBe(payout.amount);
-      },
-    );
+    itWhen(declared.settlementReports && !!payOut)("pays out: a payout's entries add up to it", async () => {
+      const authorized = await authorize();
+      expectOk(await capture(authorized.reference, total));
+      await options.beforeSettlements?.();
+      await payOut!();
+      const now = Date.now();
+      const seen = new Map<string, SettlementRecord>();
+      const payouts: SettlementPayout[] = [];
+      for await (const page of settlementPages(gateway, connection, {
+        from: new Date(now - 3600_000),
+        to: new Date(now + 3600_000),
+      })) {
+        collect(seen, page.records);
+        payouts.push(...page.payouts);
+      }
+      const records = [...seen.values()];
+      const charge = records.find((r) => r.paymentReference === authorized.reference && r.kind === 'charge');
+      expect(charge).toBeDefined();
+      const payout = charge?.payoutId
+        ? payouts.find((p) => p.id === charge.payoutId)
+        : payouts.find(
+            (p) => p.entries === 'since_previous_payout' && charge && p.createdAt >= charge.occurredAt,
+          );
+      expect(payout).toBeDefined();
+      if (!payout) return;
+      const entries = payoutEntries(payout, records, payouts);
+      expect(entries).toContainEqual(expect.objectContaining({ dedupeKey: charge?.dedupeKey }));
+      expect(entries.every((r) => r.currency === payout.currency)).toBe(true);
+      expect(entries.reduce((sum, r) => sum + r.net, 0)).toBe(payout.amount);
+    });
 
     itWhen(declared.settlementReports)(
       'refuses a window that ends before it starts and a cursor it did not issue',
