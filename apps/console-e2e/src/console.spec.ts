@@ -56,6 +56,8 @@ describe('the console in Chromium', () => {
     expect(nav.map((n) => n.trim())).toEqual([
       'Dashboard',
       'Payments',
+      'Customers',
+      'Disputes',
       'Reports',
       'Reconciliation',
       'Virtual terminal',
@@ -376,6 +378,8 @@ describe('the console in Chromium', () => {
       expect(nav.map((n) => n.trim())).toEqual([
         'Dashboard',
         'Payments',
+        'Customers',
+        'Disputes',
         'Knowledge base',
         'Issue log',
         'Cases',
@@ -425,6 +429,8 @@ describe('the console in Chromium', () => {
       expect(nav.map((n) => n.trim())).toEqual([
         'Dashboard',
         'Payments',
+        'Customers',
+        'Disputes',
         'Virtual terminal',
         'Gateways',
         'Knowledge base',
@@ -468,6 +474,8 @@ describe('the console in Chromium', () => {
       expect(nav.map((n) => n.trim())).toEqual([
         'Dashboard',
         'Payments',
+        'Customers',
+        'Disputes',
         'Reports',
         'Reconciliation',
         'Gateways',

@@ -53,6 +53,25 @@ export const routes: Routes = [
         title: 'Payment · Payrail',
       },
       {
+        path: 'customers',
+        canActivate: [policy('customers')],
+        loadComponent: () => import('./pages/customers/customers.page').then((m) => m.CustomersPage),
+        title: 'Customers · Payrail',
+      },
+      {
+        path: 'customers/:id',
+        canActivate: [policy('customers')],
+        loadComponent: () =>
+          import('./pages/customers/customer-detail.page').then((m) => m.CustomerDetailPage),
+        title: 'Customer · Payrail',
+      },
+      {
+        path: 'disputes',
+        canActivate: [policy('disputes')],
+        loadComponent: () => import('./pages/disputes/disputes.page').then((m) => m.DisputesPage),
+        title: 'Disputes · Payrail',
+      },
+      {
         path: 'reports',
         canActivate: [policy('reports')],
         loadComponent: () => import('./pages/reports/reports.page').then((m) => m.ReportsPage),

@@ -32,7 +32,9 @@ export type AdminPolicySubject =
   /** The virtual terminal (test-mode payments from the console). */
   | 'Terminal'
   | 'Report'
-  | 'Reconciliation';
+  | 'Reconciliation'
+  | 'Customer'
+  | 'Dispute';
 
 /**
  * One CASL rule. Without `conditions` it holds for every merchant; with them only for objects whose

@@ -11,6 +11,8 @@ export interface NavItem {
 export const NAVIGATION: readonly NavItem[] = [
   { path: '/dashboard', label: 'Dashboard', action: 'read', subject: 'Dashboard' },
   { path: '/payments', label: 'Payments', action: 'read', subject: 'Payment' },
+  { path: '/customers', label: 'Customers', action: 'read', subject: 'Customer' },
+  { path: '/disputes', label: 'Disputes', action: 'read', subject: 'Dispute' },
   { path: '/reports', label: 'Reports', action: 'read', subject: 'Report' },
   { path: '/reconciliation', label: 'Reconciliation', action: 'read', subject: 'Reconciliation' },
   { path: '/terminal', label: 'Virtual terminal', action: 'create', subject: 'Terminal' },
