@@ -21,6 +21,7 @@ import {
   stop,
   waitFor,
 } from './bench/processes.mjs';
+import { reconcileScenarios, reconcileTable } from './bench/reconcile.mjs';
 import { table } from './bench/report.mjs';
 import { directClients, pairs, payrailClient, reads } from './bench/scenarios.mjs';
 import { round, load } from './bench/stats.mjs';
@@ -195,11 +196,23 @@ async function runOn(database, databaseUrl, rows) {
   }
 }
 
+// BENCH_SCENARIOS=reconcile runs only the reconciliation and export scenarios; payments, only the payment path.
+const only = process.env.BENCH_SCENARIOS;
 const rows = [];
+const reconcileRows = [];
 const started = Date.now();
-await runOn('sqlite', undefined, rows);
-if (postgresUrl) await runOn('postgres', postgresUrl, rows);
-else process.stderr.write('PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL to include it\n');
+const RECORDS = QUICK ? 10_000 : Number(process.env.BENCH_RECORDS || 1_000_000);
+for (const [database, url] of [['sqlite', undefined], ...(postgresUrl ? [['postgres', postgresUrl]] : [])]) {
+  if (only !== 'reconcile') await runOn(database, url, rows);
+  if (only !== 'payments') {
+    process.stderr.write(
+      `${elapsed()} ${database}: reconcile and export over ${RECORDS} generated records\n`,
+    );
+    reconcileRows.push(...(await reconcileScenarios(database, url, RECORDS)));
+  }
+}
+if (!postgresUrl)
+  process.stderr.write('PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL to include it\n');
 
 const result = {
   benchmark: 'Payrail against the same calls made straight to the sandboxes with the official SDKs',
@@ -214,6 +227,7 @@ const result = {
     'API CPU ms/op (direct): what the API spent meanwhile on the webhooks the sandbox sent for the direct calls',
   ],
   scenarios: rows,
+  reconciliation: reconcileRows,
 };
 const outDir = join(root, 'tmp', 'bench');
 mkdirSync(outDir, { recursive: true });
@@ -223,4 +237,6 @@ const file = join(
 );
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
-process.stdout.write(`\n${table(rows)}\n\nJSON: ${file}\n`);
+process.stdout.write(
+  `\n${rows.length ? table(rows) : ''}\n\n${reconcileRows.length ? reconcileTable(reconcileRows) : ''}\n\nJSON: ${file}\n`,
+);

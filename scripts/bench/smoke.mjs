@@ -31,6 +31,10 @@ const json = /^JSON: (.+)$/m.exec(out)?.[1];
 const result = json ? JSON.parse(readFileSync(json, 'utf8')) : null;
 if (!result) problems.push('it wrote no JSON');
 const databases = [...new Set(result?.scenarios.map((s) => s.database) ?? [])];
+for (const database of databases)
+  for (const scenario of ['reconcile', 'export'])
+    if (!result.reconciliation?.some((r) => r.database === database && r.scenario === scenario))
+      problems.push(`${database}: no ${scenario} row`);
 if (!databases.includes('sqlite')) problems.push('SQLite was not measured');
 for (const database of databases)
   for (const [name, concurrency] of SCENARIOS) {

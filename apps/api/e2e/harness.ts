@@ -1,6 +1,7 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
+import { appendFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { ApiKeyService, MerchantService } from '@payrail/identity';
 import { ConnectionService } from '@payrail/gateways';
@@ -77,6 +78,8 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const sink = new Writable({
     write(chunk, _encoding, done) {
       logs.push(String(chunk));
+      // As the API's own file destination would (PAYRAIL_LOG_FILE), for specs that read it.
+      if (config.logFile) appendFileSync(config.logFile, String(chunk));
       done();
     },
   });

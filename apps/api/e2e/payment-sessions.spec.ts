@@ -1,14 +1,18 @@
+import { startSmtpCapture, type SmtpCapture } from '@payrail/notifications/testing';
 import { dbLabel, describeDb } from './harness';
 import { startSandboxedApi, type SandboxedApi } from './sandboxes';
 
 let env: SandboxedApi;
+let smtp: SmtpCapture;
 
 beforeAll(async () => {
-  env = await startSandboxedApi();
+  smtp = await startSmtpCapture();
+  env = await startSandboxedApi({ PAYRAIL_SMTP_URL: `${smtp.url}?from=shop@example.com` });
 }, 60_000);
 
 afterAll(async () => {
   await env?.close();
+  await smtp?.close();
 });
 
 const createSession = async (body: Record<string, unknown> = {}) => {
@@ -122,6 +126,22 @@ describeDb(`payment sessions ${dbLabel}`, () => {
     expect(again.body.payment.id).toBe(done.body.payment.id);
   }, 30_000);
 
+  it('sends the customer one receipt when the session completes', async () => {
+    const session = await createSession({
+      customer: { email: 'grace@example.com', name: 'Grace' },
+      description: 'Order 1001',
+    });
+    const before = smtp.received.length;
+    await Promise.all([1, 2].map(() => confirm(session.id, session.client_secret, 'pm_card_visa')));
+    const [mail] = (await smtp.waitFor(before + 1)).slice(before);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smtp.received.length).toBe(before + 1);
+    expect(mail.to).toEqual(['grace@example.com']);
+    expect(mail.raw).toContain('Subject: Your receipt: 25.99 USD');
+    expect(mail.raw).toContain('You paid 25.99 USD with the card ending 4242.');
+    expect(mail.raw).toContain('For: Order 1001');
+  }, 30_000);
+
   it('a declined card leaves the session open with a message for the customer, and another card pays', async () => {
     const session = await createSession({ capture_method: 'manual' });
     const declined = await confirm(
@@ -134,7 +154,8 @@ describeDb(`payment sessions ${dbLabel}`, () => {
       payment: { status: 'failed' },
       last_error: {
         code: 'insufficient_funds',
-        message: expect.stringMatching(/^Your card has insufficient funds/),
+        // The knowledge base's customer-facing line for the code.
+        message: expect.stringMatching(/^Your card has insufficient funds\./),
       },
     });
     const fraud = await confirm(session.id, session.client_secret, 'pm_card_radarBlock');

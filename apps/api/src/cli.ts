@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -6,6 +8,12 @@ import { ApiKeyService, MerchantService } from '@payrail/identity';
 import { RecoveryService } from '@payrail/payments';
 import { AuditService } from '@payrail/audit';
 import { TransactionRunner } from '@payrail/database';
+import {
+  ReconciliationRunner,
+  ReconciliationService,
+  SqlDialect,
+  transactionChunks,
+} from '@payrail/reconciliation';
 import { loadKeyring, type Keyring } from '@payrail/secrets';
 import { AppModule } from './app/app.module';
 import { BootstrapService } from './app/bootstrap.service';
@@ -30,6 +38,11 @@ const USAGE = `usage: npm run payrail -- <command>
                                                       create a merchant secret key (printed once, alone on the last line)
   api-key revoke <key id>                             revoke a key (a running API refuses it within a second)
   recover                                             settle every payment call left in doubt now
+  reconcile --connection <id> --from <iso> --to <iso> [--stored-only]
+                                                      reconcile a connection now (--stored-only: match what is
+                                                      already imported, without asking the gateway); prints the run
+  export-transactions --format csv|jsonl --out <file> [--mode test|live] [--from <iso>] [--to <iso>]
+                                                      write the transactions export to a file
   rotate-master-key                                   generate a new master key and print the steps to roll it out
   rotate-master-key --new-key-env <NAME> [--batch-size <n>]
                                                       re-wrap every credential under the master key in $NAME
@@ -37,6 +50,16 @@ const USAGE = `usage: npm run payrail -- <command>
 `;
 
 class UsageError extends Error {}
+
+const CLI_ACTOR = { actor: { type: 'system' as const, id: 'cli' } };
+
+/** How long a command took and the most memory the process held (for `npm run bench`). */
+function stats(started: number): { duration_ms: number; peak_rss_mb: number } {
+  return {
+    duration_ms: Date.now() - started,
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+}
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
@@ -52,7 +75,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const known = ['migrate', 'api-key', 'recover', 'rotate-master-key'];
+  const known = ['migrate', 'api-key', 'recover', 'rotate-master-key', 'reconcile', 'export-transactions'];
   if (command === 'rotate-master-key' && !argv.includes('--new-key-env')) {
     // Step 1 touches nothing: the new key must be loaded by every instance before anything is rewrapped under it.
     if (argv.length > 1)
@@ -136,6 +159,52 @@ async function main(argv: string[]): Promise<void> {
             `every credential is now under ${target.current.id}: set PAYRAIL_MASTER_KEY=$${name} on every instance before removing the old key\n`,
           );
         }
+        return;
+      }
+      case 'reconcile': {
+        const when = (name: string) => {
+          const value = flag(argv, name);
+          if (!value || Number.isNaN(Date.parse(value)))
+            throw new UsageError(`--${name} <ISO 8601 instant> is required`);
+          return new Date(value);
+        };
+        const connectionId = flag(argv, 'connection');
+        if (!connectionId) throw new UsageError('--connection <id> is required');
+        const started = Date.now();
+        const run = await app
+          .get(ReconciliationService)
+          .start('all', { connectionId, from: when('from'), to: when('to'), trigger: 'manual' }, CLI_ACTOR);
+        const done = await app
+          .get(ReconciliationRunner)
+          .execute(run.id, { importRecords: !argv.includes('--stored-only') });
+        process.stdout.write(`${JSON.stringify({ ...stats(started), run: done })}\n`);
+        if (done.status !== 'completed') process.exitCode = 1;
+        return;
+      }
+      case 'export-transactions': {
+        const format = flag(argv, 'format');
+        if (format !== 'csv' && format !== 'jsonl') throw new UsageError('--format must be csv or jsonl');
+        const out = flag(argv, 'out');
+        if (!out) throw new UsageError('--out <file> is required');
+        const mode = (flag(argv, 'mode') ?? 'test') as 'test' | 'live';
+        if (mode !== 'test' && mode !== 'live') throw new UsageError('--mode must be test or live');
+        const from = flag(argv, 'from');
+        const to = flag(argv, 'to');
+        const started = Date.now();
+        const file = createWriteStream(out);
+        let rows = 0;
+        const sql = new SqlDialect(app.get<DataSource>(getDataSourceToken()));
+        const filter = {
+          merchants: 'all' as const,
+          mode,
+          from: from ? new Date(from) : undefined,
+          to: to ? new Date(to) : undefined,
+        };
+        for await (const chunk of transactionChunks(sql, filter, format, (n) => (rows += n)))
+          if (!file.write(chunk)) await once(file, 'drain');
+        file.end();
+        await once(file, 'finish');
+        process.stdout.write(`${JSON.stringify({ ...stats(started), rows, file: out })}\n`);
         return;
       }
       case 'recover': {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createApp } from './app/create-app';
 import { ConfigError, loadConfig } from './app/config';
 import { DataDirLockedError, lockDataDir } from './app/data-dir-lock';
-import { createRootLogger } from './app/logging';
+import { createRootLogger, logDestination } from './app/logging';
 import { drainOnSignals } from './app/shutdown';
 
 async function main(): Promise<void> {
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createRootLogger(config.logLevel);
+  const logger = createRootLogger(config.logLevel, logDestination(config.logFile));
   // SQLite is for one server process: a second one on the same folder is refused here.
   if (!config.databaseUrl) {
     try {

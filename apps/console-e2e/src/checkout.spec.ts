@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { startSandboxedApi, type SandboxedApi } from '../../api/e2e/sandboxes';
+import { STRIPE_SANDBOX_DEFAULTS } from '@payrail/sandbox/stripe';
 import { CHROMIUM } from './support/console-harness';
 import { startMerchantShop, type MerchantShop } from './support/merchant-shop';
 
@@ -116,7 +117,7 @@ describe('checkout in Chromium', () => {
     await pay.click();
     await page
       .getByRole('alert')
-      .filter({ hasText: 'Your card has insufficient funds. Please try another card.' })
+      .filter({ hasText: /^Your card has insufficient funds\./ })
       .waitFor();
     await page.waitForFunction(() => !document.querySelector('.payrail-pay')?.hasAttribute('disabled'));
     await frame.getByLabel('Card number').fill('4242 4242 4242 4242');
@@ -188,6 +189,78 @@ describe('checkout in Chromium', () => {
     await page.getByRole('button', { name: /^Pay / }).click();
     await page.waitForURL(`${shop.url}/done?session_id=${session}`);
     expect((await paymentOf(session)).payment.status).toBe('captured');
+    await page.context().close();
+  });
+
+  it('the hosted page pays on Square and on PayPal too, and returns to the shop', async () => {
+    const square = await open('/pay?gateway=square');
+    await square.page.goto(square.hostedUrl);
+    await square.page.getByRole('button', { name: /^Pay / }).waitFor();
+    await typeCard(cardFrame(square.page, 'Card payment form'), '4111 1111 1111 1111', { postal: '94103' });
+    await square.page.getByRole('button', { name: /^Pay / }).click();
+    await square.page.waitForURL(`${shop.url}/done?session_id=${square.session}`);
+    expect((await paymentOf(square.session)).payment).toMatchObject({
+      status: 'captured',
+      gateway: 'square',
+    });
+    await square.page.context().close();
+
+    const paypal = await open('/pay?gateway=paypal');
+    await paypal.page.goto(paypal.hostedUrl);
+    await paypal.page
+      .frameLocator('iframe[title="PayPal"]')
+      .getByRole('button', { name: 'Pay with PayPal' })
+      .click();
+    await paypal.page
+      .frameLocator('iframe[title="PayPal: approve the payment"]')
+      .getByRole('button', { name: 'Approve as sandbox buyer' })
+      .click();
+    await paypal.page.waitForURL(`${shop.url}/done?session_id=${paypal.session}`);
+    expect((await paymentOf(paypal.session)).payment).toMatchObject({
+      status: 'captured',
+      gateway: 'paypal',
+    });
+    await paypal.page.context().close();
+  });
+
+  it('the Stripe.js stand-in’s handleNextAction shows the challenge for a PaymentIntent’s client secret', async () => {
+    const form = new URLSearchParams({
+      amount: '1200',
+      currency: 'usd',
+      payment_method: 'pm_card_threeDSecure2Required',
+      confirm: 'true',
+    });
+    const created = await fetch(`${stack.stripe.url}/v1/payment_intents`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${STRIPE_SANDBOX_DEFAULTS.secretKey}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: form,
+    });
+    const intent = (await created.json()) as { status: string; client_secret: string };
+    expect(intent.status).toBe('requires_action');
+    const { page } = await open('/pay?gateway=stripe');
+    await page.getByRole('button', { name: /^Pay / }).waitFor();
+    const outcome = page.evaluate(
+      ([key, secret]) =>
+        (
+          window as unknown as {
+            Stripe: (k: string) => {
+              handleNextAction(o: object): Promise<{ paymentIntent?: { status: string } }>;
+            };
+          }
+        )
+          .Stripe(key)
+          .handleNextAction({ clientSecret: secret })
+          .then((r) => r.paymentIntent?.status),
+      [STRIPE_SANDBOX_DEFAULTS.publishableKey, intent.client_secret],
+    );
+    await page
+      .frameLocator('iframe[title="3-D Secure authentication"]')
+      .getByRole('button', { name: 'Complete authentication' })
+      .click();
+    expect(await outcome).toBe('succeeded');
     await page.context().close();
   });
 

@@ -56,11 +56,16 @@ describe('the console in Chromium', () => {
     expect(nav.map((n) => n.trim())).toEqual([
       'Dashboard',
       'Payments',
+      'Reports',
+      'Reconciliation',
       'Virtual terminal',
       'Gateways',
       'Users and roles',
       'API keys',
       'Audit log',
+      'Knowledge base',
+      'Issue log',
+      'Cases',
       'Webhooks',
     ]);
   });
@@ -368,7 +373,14 @@ describe('the console in Chromium', () => {
       await signIn(page, support.email, support.password);
       await page.waitForURL('**/dashboard');
       const nav = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
-      expect(nav.map((n) => n.trim())).toEqual(['Dashboard', 'Payments', 'Webhooks']);
+      expect(nav.map((n) => n.trim())).toEqual([
+        'Dashboard',
+        'Payments',
+        'Knowledge base',
+        'Issue log',
+        'Cases',
+        'Webhooks',
+      ]);
       await screenshot(page, 'support-view');
       await page.getByRole('link', { name: 'Payments', exact: true }).click();
       await page.getByTestId('payment-row').first().locator('a').click();
@@ -415,6 +427,9 @@ describe('the console in Chromium', () => {
         'Payments',
         'Virtual terminal',
         'Gateways',
+        'Knowledge base',
+        'Issue log',
+        'Cases',
         'Webhooks',
       ]);
       await pe.page.getByRole('link', { name: 'Virtual terminal' }).click();
@@ -450,7 +465,16 @@ describe('the console in Chromium', () => {
         .getByRole('navigation', { name: 'Main' })
         .getByRole('link')
         .allTextContents();
-      expect(nav.map((n) => n.trim())).toEqual(['Dashboard', 'Payments', 'Gateways']);
+      expect(nav.map((n) => n.trim())).toEqual([
+        'Dashboard',
+        'Payments',
+        'Reports',
+        'Reconciliation',
+        'Gateways',
+        'Knowledge base',
+        'Issue log',
+        'Cases',
+      ]);
       await finance.page.goto('/terminal');
       await finance.page.waitForURL('**/dashboard');
       const status = await finance.page.evaluate(async () => (await fetch('/admin/terminal')).status);

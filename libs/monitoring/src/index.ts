@@ -4,3 +4,5 @@ export * from './lib/circuit-store';
 export * from './lib/redis-circuit-store';
 export * from './lib/circuit-breaker';
 export * from './lib/circuit-breaker.module';
+export * from './lib/alerts/alert-conditions';
+export * from './lib/alerts/alert-engine';

@@ -504,19 +504,31 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar, Customer
     connection: GatewayConnection,
     request: WebhookRequest,
   ): Promise<Outcome<GatewayWebhookEvent[]>> {
+    let events: GatewayWebhookEvent[];
     try {
       const endpoint = this.clients.for(connection).endpoint;
-      return succeed(
-        await this.verifier.verify(
-          request.rawBody,
-          request.headers,
-          connection.values['webhookId'],
-          endpoint,
-        ),
+      events = await this.verifier.verify(
+        request.rawBody,
+        request.headers,
+        connection.values['webhookId'],
+        endpoint,
       );
     } catch (error) {
       return fail(toGatewayError(error));
     }
+    // A dispute names the capture; Payrail knows PayPal payments by their authorization.
+    return this.run(connection, async (call) => {
+      for (const event of events) {
+        if (!event.dispute || !event.reference) continue;
+        const { result } = await new PaymentsController(call.client).getCapturedPayment({
+          captureId: event.reference,
+        });
+        const up = result.links?.find((l) => l.rel === 'up')?.href ?? '';
+        const authorization = /\/authorizations\/([^/?]+)/.exec(up)?.[1];
+        event.reference = authorization ?? event.reference;
+      }
+      return succeed(events);
+    });
   }
 
   /**

@@ -8,6 +8,12 @@ import {
   type ResolvedEndpoint,
   type WebhookEventType,
 } from '@payrail/plugin-sdk';
+import {
+  disputedCapture,
+  PAYPAL_DISPUTE_EVENT_TYPES,
+  paypalDispute,
+  type PayPalDisputeWire,
+} from './paypal.disputes';
 
 /** PayPal event types Payrail acts on; anything else is `other`. */
 export const PAYPAL_EVENT_TYPES = [
@@ -20,6 +26,7 @@ export const PAYPAL_EVENT_TYPES = [
   'PAYMENT.CAPTURE.REFUNDED',
   'PAYMENT.CAPTURE.REVERSED',
   'CHECKOUT.ORDER.APPROVED',
+  ...PAYPAL_DISPUTE_EVENT_TYPES,
 ] as const;
 type PayPalEventType = (typeof PAYPAL_EVENT_TYPES)[number];
 
@@ -39,6 +46,9 @@ export function eventType(type: PayPalEventType): WebhookEventType {
     case 'PAYMENT.CAPTURE.PENDING':
     case 'PAYMENT.CAPTURE.REVERSED':
     case 'CHECKOUT.ORDER.APPROVED':
+    case 'CUSTOMER.DISPUTE.CREATED':
+    case 'CUSTOMER.DISPUTE.UPDATED':
+    case 'CUSTOMER.DISPUTE.RESOLVED':
       return 'other';
   }
 }
@@ -191,11 +201,19 @@ function parseEvent(rawBody: Buffer): GatewayWebhookEvent {
     : event.event_type.startsWith('PAYMENT.CAPTURE.') && event.event_type !== 'PAYMENT.CAPTURE.REFUNDED'
       ? (resource.supplementary_data?.related_ids?.authorization_id ?? upAuthorization)
       : undefined;
+  // A dispute names its capture; the gateway turns that into the authorization (see verifyWebhook).
+  const dispute = event.event_type.startsWith('CUSTOMER.DISPUTE.')
+    ? (event.resource as PayPalDisputeWire | undefined)
+    : undefined;
+  const disputeReference = dispute ? disputedCapture(dispute) : undefined;
   return {
     id: event.id,
     type: known ? eventType(event.event_type as PayPalEventType) : 'other',
     gatewayType: event.event_type,
     ...(reference ? { reference } : {}),
+    ...(dispute
+      ? { dispute: paypalDispute(dispute), ...(disputeReference ? { reference: disputeReference } : {}) }
+      : {}),
     occurredAt: new Date(event.create_time ?? Date.now()),
   };
 }

@@ -31,6 +31,8 @@ import {
   type TokenizeResult,
   type VoidRequest,
   type CustomerVault,
+  type DisputeResponder,
+  type GatewayDispute,
   type SavedMethod,
   type SaveMethodRequest,
   type VaultCustomer,
@@ -43,6 +45,7 @@ import {
 } from '@payrail/plugin-sdk';
 import { SquareClient, type Square } from 'square';
 import { decodeSquareCursor, squareSettlementPage } from './square.settlements';
+import { squareDispute } from './square.disputes';
 import {
   createSquareCustomer,
   deleteSquareCustomer,
@@ -189,7 +192,7 @@ async function outcome<T>(operation: () => Promise<T>): Promise<Outcome<T>> {
 
 @Injectable()
 @RegisterGateway()
-export class SquareGateway implements PaymentGateway, WebhookRegistrar, CustomerVault {
+export class SquareGateway implements PaymentGateway, WebhookRegistrar, CustomerVault, DisputeResponder {
   readonly code = 'square';
   readonly displayName = 'Square';
   readonly version = '1.0.0';
@@ -568,6 +571,38 @@ export class SquareGateway implements PaymentGateway, WebhookRegistrar, Customer
           notificationUrl: subscription.notificationUrl ?? request.url,
         },
       };
+    });
+  }
+
+  /** Adds the text as generic evidence and submits it: the dispute goes to PROCESSING. */
+  submitDisputeEvidence(
+    connection: GatewayConnection,
+    request: { reference: string; text: string; idempotencyKey: string },
+  ): Promise<Outcome<GatewayDispute>> {
+    return outcome(async () => {
+      const call = this.vaultCall(connection);
+      await call((square, options) =>
+        square.disputes.createEvidenceText(
+          {
+            disputeId: request.reference,
+            idempotencyKey: squareIdempotencyKey(request.idempotencyKey),
+            evidenceType: 'GENERIC_EVIDENCE',
+            evidenceText: request.text.slice(0, 500),
+          },
+          options,
+        ),
+      );
+      const submitted = await call((square, options) =>
+        square.disputes.submitEvidence({ disputeId: request.reference }, options),
+      );
+      const d = submitted.dispute;
+      return squareDispute({
+        id: d?.id ?? request.reference,
+        amount_money: { amount: d?.amountMoney?.amount ?? 0, currency: d?.amountMoney?.currency },
+        reason: d?.reason,
+        state: d?.state,
+        due_at: d?.dueAt ?? undefined,
+      });
     });
   }
 

@@ -8,6 +8,7 @@ import {
   type WebhookEventType,
 } from '@payrail/plugin-sdk';
 import { serialization, type Square } from 'square';
+import { SQUARE_DISPUTE_EVENT_TYPES, squareDispute, type SquareDisputeWire } from './square.disputes';
 import { refundStatus, toSnapshot } from './square.transformers';
 
 export const SQUARE_SIGNATURE_HEADER = 'x-square-hmacsha256-signature';
@@ -18,6 +19,7 @@ export const SQUARE_WEBHOOK_EVENT_TYPES = [
   'payment.updated',
   'refund.created',
   'refund.updated',
+  ...SQUARE_DISPUTE_EVENT_TYPES,
 ];
 
 /** Square signs base64(HMAC-SHA256(signature key, notification URL + raw body)); compared in constant time. */
@@ -40,7 +42,11 @@ interface SquareEnvelope {
   type?: string;
   event_id?: string;
   created_at?: string;
-  data?: { type?: string; id?: string; object?: { payment?: unknown; refund?: unknown } };
+  data?: {
+    type?: string;
+    id?: string;
+    object?: { payment?: unknown; refund?: unknown; dispute?: SquareDisputeWire };
+  };
 }
 
 const PARSE_OPTIONS = {
@@ -112,6 +118,9 @@ export function parseSquareEvent(rawBody: Buffer): Outcome<GatewayWebhookEvent[]
       const refund = serialization.PaymentRefund.parseOrThrow(object.refund, PARSE_OPTIONS);
       event.type = refundEventType(refund);
       event.reference = refund.paymentId ?? undefined;
+    } else if (object?.dispute) {
+      event.dispute = squareDispute(object.dispute);
+      event.reference = object.dispute.disputed_payment?.payment_id;
     }
   } catch (error) {
     return fail(

@@ -29,6 +29,8 @@ import {
   type TokenizeResult,
   type VoidRequest,
   type CustomerVault,
+  type DisputeResponder,
+  type GatewayDispute,
   type SavedMethod,
   type SaveMethodRequest,
   type VaultCustomer,
@@ -41,6 +43,7 @@ import {
 } from '@payrail/plugin-sdk';
 import Stripe from 'stripe';
 import { decodeStripeCursor, stripeSettlementPage } from './stripe.settlements';
+import { toGatewayDispute } from './stripe.disputes';
 import { createStripeCustomer, listStripeMethods, saveStripeMethod } from './stripe.vault';
 import { METADATA, refundReason, toGatewayError, toRefundRecord, toSnapshot } from './stripe.transformers';
 import {
@@ -162,7 +165,7 @@ function keyMode(key: string): 'test' | 'live' | undefined {
 /** Stripe, through the official `stripe` SDK, as a Payrail gateway. */
 @Injectable()
 @RegisterGateway()
-export class StripeGateway implements PaymentGateway, WebhookRegistrar, CustomerVault {
+export class StripeGateway implements PaymentGateway, WebhookRegistrar, CustomerVault, DisputeResponder {
   readonly code = 'stripe';
   readonly displayName = 'Stripe';
   readonly version = '1.0.0';
@@ -522,6 +525,22 @@ export class StripeGateway implements PaymentGateway, WebhookRegistrar, Customer
     if (outcome.error.code === 'permission_denied')
       return { healthy: true, latencyMs, detail: outcome.error.message };
     return { healthy: false, latencyMs, detail: `${outcome.error.code}: ${outcome.error.message}` };
+  }
+
+  /** Submits evidence text now (`submit` defaults to true): the dispute goes under review. */
+  async submitDisputeEvidence(
+    connection: GatewayConnection,
+    request: { reference: string; text: string; idempotencyKey: string },
+  ): Promise<Outcome<GatewayDispute>> {
+    return this.call(connection, async (stripe) =>
+      toGatewayDispute(
+        await stripe.disputes.update(
+          request.reference,
+          { evidence: { uncategorized_text: request.text }, submit: true },
+          this.requestOptions(connection, request.idempotencyKey),
+        ),
+      ),
+    );
   }
 
   // ---- CustomerVault ----

@@ -364,6 +364,11 @@ describe('toGatewayError', () => {
     const indeterminate = (error: StripeErrorLike) => toGatewayError(error).indeterminate;
     expect(indeterminate({ type: 'StripeConnectionError', detail: { code: 'ETIMEDOUT' } })).toBe(true);
     expect(indeterminate({ type: 'StripeConnectionError', detail: { code: 'ECONNRESET' } })).toBe(true);
+    // Refused before any byte was sent: Stripe cannot have acted, so the call may go elsewhere.
+    expect(indeterminate({ type: 'StripeConnectionError', detail: { code: 'ECONNREFUSED' } })).toBe(false);
+    expect(toGatewayError({ type: 'StripeConnectionError', detail: { code: 'ECONNREFUSED' } }).code).toBe(
+      'gateway_unavailable',
+    );
     expect(indeterminate({ type: 'StripeAPIError', rawType: 'api_error', statusCode: 503 })).toBe(true);
     expect(
       indeterminate({ type: 'StripeInvalidRequestError', statusCode: 409, code: 'idempotency_key_in_use' }),

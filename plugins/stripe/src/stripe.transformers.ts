@@ -134,7 +134,8 @@ export function stripeErrorKey(error: StripeErrorLike): StripeErrorKey | undefin
 
 /**
  * A failed Stripe call as a `GatewayError`. Timeouts, dropped connections, 5xx answers and a
- * key still in use by another request are indeterminate: Stripe may have acted.
+ * key still in use by another request are indeterminate: Stripe may have acted. A refused
+ * connection is definite: the request never left.
  */
 export function toGatewayError(error: unknown, operation?: 'capture' | 'void' | 'refund'): GatewayError {
   if (error instanceof GatewayError) return error;
@@ -162,10 +163,13 @@ export function toGatewayError(error: unknown, operation?: 'capture' | 'void' | 
   const status = error.statusCode;
   // The key was used before with other parameters: the first call reached Stripe, whatever it did.
   const keyReused = error.rawType === 'idempotency_error' || error.type === 'StripeIdempotencyError';
+  // A refused TCP connection never carried the request: Stripe cannot have acted on it.
+  const refused =
+    key === 'network:connection' && (error.detail as { code?: string } | undefined)?.code === 'ECONNREFUSED';
   const indeterminate =
     keyReused ||
     key === 'network:timeout' ||
-    key === 'network:connection' ||
+    (key === 'network:connection' && !refused) ||
     key === 'code:idempotency_key_in_use' ||
     (status !== undefined && status >= 500);
   const message = redactText(error.message ?? '');

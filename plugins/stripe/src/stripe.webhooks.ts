@@ -9,6 +9,7 @@ import {
   type WebhookRequest,
 } from '@payrail/plugin-sdk';
 import type Stripe from 'stripe';
+import { STRIPE_DISPUTE_EVENTS, toGatewayDispute } from './stripe.disputes';
 import { toSnapshot } from './stripe.transformers';
 
 export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
@@ -28,6 +29,7 @@ export const STRIPE_WEBHOOK_EVENTS = [
   'refund.created',
   'refund.updated',
   'refund.failed',
+  ...STRIPE_DISPUTE_EVENTS,
 ] as const satisfies readonly Stripe.WebhookEndpointCreateParams.EnabledEvent[];
 
 function eventType(event: Stripe.Event): WebhookEventType {
@@ -87,6 +89,9 @@ export function toWebhookEvents(event: Stripe.Event): GatewayWebhookEvent[] {
         object.object === 'payment_intent'
           ? toSnapshot(event.data.object as Stripe.PaymentIntent)
           : undefined,
+      ...(object.object === 'dispute'
+        ? { dispute: toGatewayDispute(event.data.object as Stripe.Dispute) }
+        : {}),
     },
   ];
 }

@@ -26,6 +26,7 @@ import { HealthController } from './health.controller';
 import { ProcessLifecycle } from './lifecycle';
 import { ReadinessService } from './readiness.service';
 import { MetricsController } from './metrics.controller';
+import { MonitoringModule } from '../monitoring/monitoring.module';
 import { pluginModules } from './plugins';
 
 export interface AppModuleOptions {
@@ -95,6 +96,7 @@ export class AppModule {
         }),
         PaymentSessionsModule.forRoot({ publicUrl: options.config.publicUrl }),
         PrivacyModule,
+        MonitoringModule,
         ...(options.plugins ?? pluginModules(options.config)),
       ],
       controllers: [HealthController, AuditController, MetricsController, CheckoutPagesController],

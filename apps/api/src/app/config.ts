@@ -73,6 +73,8 @@ export interface PayrailConfig {
   countStatements: boolean;
   /** When set, `/metrics` answers only `Authorization: Bearer <this token>`. */
   metricsToken?: string;
+  /** `PAYRAIL_LOG_FILE`: the log is appended here as well as written to stdout, so an erasure's scan can read it. */
+  logFile?: string;
   /** Days each retention class is kept before the daily purge (docs/compliance/data-map.md). */
   retentionDays: Readonly<Record<string, number>>;
   /** The API serves HTTPS itself (TLS 1.2 minimum, HSTS) with this PEM certificate and key. */
@@ -85,6 +87,8 @@ export interface PayrailConfig {
   supportEscalation: { webhookUrl?: string; webhookSecret?: string; email?: string };
   /** Per-connection circuit breakers (`PAYRAIL_CIRCUIT_*`). */
   circuit: CircuitSettings;
+  /** How often every enabled connection's `healthCheck` runs. */
+  healthCheckIntervalMs: number;
   /** How often scheduled reconciliation runs start (each over the interval before); 0: never. */
   reconciliationIntervalMs: number;
   /** One settlement delay for every gateway instead of each gateway's own; unset: per gateway. */
@@ -374,7 +378,9 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
       windowMs: integer(env, 'PAYRAIL_CIRCUIT_WINDOW_MS', 30000, 100, 3600000),
       openMs: integer(env, 'PAYRAIL_CIRCUIT_OPEN_MS', 30000, 50, 3600000),
     },
+    healthCheckIntervalMs: integer(env, 'PAYRAIL_HEALTH_CHECK_INTERVAL_MS', 60000, 100, 86400000),
     retentionDays: retentionDays(env),
+    logFile: env['PAYRAIL_LOG_FILE'] ? resolve(env['PAYRAIL_LOG_FILE']) : undefined,
     reconciliationIntervalMs: integer(
       env,
       'PAYRAIL_RECONCILIATION_INTERVAL_MS',

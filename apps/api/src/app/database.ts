@@ -12,6 +12,7 @@ import { RECONCILIATION_ENTITIES } from '@payrail/reconciliation';
 import { SUPPORT_ENTITIES } from '@payrail/support';
 import { WEBHOOK_ENTITIES } from '@payrail/webhooks';
 import { MIGRATIONS } from '../migrations';
+import { MONITORING_ENTITIES } from '../monitoring/monitoring.module';
 import { PRIVACY_ENTITIES } from '../privacy/privacy-entities';
 import type { PayrailConfig } from './config';
 
@@ -26,6 +27,7 @@ export const ENTITIES = [
   ...SUPPORT_ENTITIES,
   ...PAYMENT_SESSION_ENTITIES,
   ...PRIVACY_ENTITIES,
+  ...MONITORING_ENTITIES,
 ];
 
 /** SQLite in the data folder by default; PostgreSQL from DATABASE_URL. Migrations run at start, never `synchronize`. */

@@ -38,6 +38,16 @@ export function createRootLogger(level: string, destination?: pino.DestinationSt
   );
 }
 
+/** Stdout, and the log file as well when one is configured (`PAYRAIL_LOG_FILE`). */
+export function logDestination(logFile?: string): pino.DestinationStream {
+  const stdout = pino.destination({ dest: 1, sync: false });
+  if (!logFile) return stdout;
+  return pino.multistream([
+    { stream: stdout },
+    { stream: pino.destination({ dest: logFile, append: true, mkdir: true, sync: false }) },
+  ]);
+}
+
 /** Nest's logger interface on top of pino. */
 export class JsonLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}

@@ -6,7 +6,8 @@ import { TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm'
 import { openTestDataSource } from '@payrail/testing';
 import { MIGRATIONS } from '../migrations';
 import { RETENTION_CLASSES } from './retention-classes';
-import { dataMapProblems, flaggedAsPersonal, type DataMap, type Schema } from './data-map';
+import { PRIVACY_COLUMNS, SUBJECT_TABLES } from './subject-tables';
+import { dataMapProblems, erasableColumns, flaggedAsPersonal, type DataMap, type Schema } from './data-map';
 
 function workspaceRoot(): string {
   let dir = __dirname;
@@ -93,6 +94,22 @@ describe('the data map', () => {
       ([name, spec]) => spec.days !== null && name !== 'audit-trail',
     );
     expect(timed.map(([name]) => name).sort()).toEqual(RETENTION_CLASSES.map((c) => c.name).sort());
+  });
+
+  it('erases every column the map says erasure changes, the way the map says', () => {
+    const handled = [
+      ...SUBJECT_TABLES.flatMap((t) =>
+        Object.entries(t.columns).map(([column, erasure]) => `${t.table}.${column}: ${erasure}`),
+      ),
+      ...Object.entries(PRIVACY_COLUMNS).flatMap(([table, columns]) =>
+        Object.entries(columns).map(([column, erasure]) => `${table}.${column}: ${erasure}`),
+      ),
+    ].sort();
+    const mapped = erasableColumns(loadMap())
+      .map((c) => `${c.table}.${c.column}: ${c.erasure}`)
+      .sort();
+    // A column the map marks for erasure must be in apps/api/src/privacy/subject-tables.ts, and the reverse.
+    expect(handled).toEqual(mapped);
   });
 
   it('data-map.md is what the map renders to', () => {

@@ -15,8 +15,8 @@ export interface RetentionTarget {
   merchantColumn?: string;
   /** Rows that hang off this one and go with it: table and the column holding this row's id. */
   children?: Array<{ table: string; column: string; children?: Array<{ table: string; column: string }> }>;
-  /** Instead of deleting the row, empty these columns (the row itself is kept). */
-  clear?: string[];
+  /** Instead of deleting the row, set these columns to these values (the row itself is kept). */
+  clear?: Record<string, string | null>;
 }
 
 export interface RetentionClass {
@@ -132,7 +132,42 @@ export const RETENTION_CLASSES: readonly RetentionClass[] = [
         table: 'privacy_requests',
         age: 't.completed_at',
         when: ['t.export_sealed IS NOT NULL'],
-        clear: ['export_sealed'],
+        clear: { export_sealed: null },
+      },
+    ],
+  },
+  {
+    name: 'reconciliation-raw',
+    description:
+      "The gateway's raw settlement rows (matched results, amounts and references stay), unless an open exception needs them",
+    defaultDays: 400,
+    minDays: 90,
+    targets: [
+      {
+        table: 'settlement_records',
+        age: 't.occurred_at',
+        when: [
+          "t.raw <> '{}'",
+          "NOT EXISTS (SELECT 1 FROM reconciliation_exceptions e WHERE e.record_id = t.id AND e.status = 'open')",
+        ],
+        merchantColumn: 'merchant_id',
+        clear: { raw: '{}' },
+      },
+      { table: 'settlement_payouts', age: 't.created_at', when: ["t.raw <> '{}'"], clear: { raw: '{}' } },
+    ],
+  },
+  {
+    name: 'support-cases',
+    description: 'Closed support cases and their comments',
+    defaultDays: 730,
+    minDays: 90,
+    targets: [
+      {
+        table: 'support_cases',
+        age: 't.updated_at',
+        when: ["t.status = 'closed'"],
+        merchantColumn: 'merchant_id',
+        children: [{ table: 'support_case_events', column: 'case_id' }],
       },
     ],
   },

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditService, type AuditActorContext } from '@payrail/audit';
 import { TransactionRunner } from '@payrail/database';
 import { PAYRAIL_CONFIG, type PayrailConfig } from '../app/config';
+import { updateById } from './raw-update';
 import { RETENTION_CLASSES, type RetentionClass, type RetentionTarget } from './retention-classes';
 
 const DAY_MS = 24 * 3600_000;
@@ -141,12 +142,7 @@ export class RetentionService {
         ).map((r) => r.id);
         if (!ids.length) return 0;
         if (target.clear) {
-          await m
-            .createQueryBuilder()
-            .update(target.table)
-            .set(Object.fromEntries(target.clear.map((column) => [column, null])))
-            .where('id IN (:...ids)', { ids })
-            .execute();
+          await updateById(m, target.table, target.clear, ids);
           return ids.length;
         }
         for (const child of target.children ?? []) await this.removeChildren(m, child, ids);

@@ -53,6 +53,19 @@ export const routes: Routes = [
         title: 'Payment · Payrail',
       },
       {
+        path: 'reports',
+        canActivate: [policy('reports')],
+        loadComponent: () => import('./pages/reports/reports.page').then((m) => m.ReportsPage),
+        title: 'Reports · Payrail',
+      },
+      {
+        path: 'reconciliation',
+        canActivate: [policy('reconciliation')],
+        loadComponent: () =>
+          import('./pages/reconciliation/reconciliation.page').then((m) => m.ReconciliationPage),
+        title: 'Reconciliation · Payrail',
+      },
+      {
         path: 'terminal',
         canActivate: [policy('terminal')],
         loadComponent: () => import('./pages/terminal/terminal.page').then((m) => m.TerminalPage),
@@ -81,6 +94,42 @@ export const routes: Routes = [
         canActivate: [policy('audit')],
         loadComponent: () => import('./pages/audit/audit.page').then((m) => m.AuditPage),
         title: 'Audit log · Payrail',
+      },
+      {
+        path: 'kb',
+        canActivate: [policy('kb')],
+        loadComponent: () => import('./pages/kb/kb.page').then((m) => m.KnowledgeBasePage),
+        title: 'Knowledge base · Payrail',
+      },
+      {
+        path: 'kb/:slug',
+        canActivate: [policy('kb')],
+        loadComponent: () => import('./pages/kb/article.page').then((m) => m.ArticlePage),
+        title: 'Article · Payrail',
+      },
+      {
+        path: 'issues',
+        canActivate: [policy('issues')],
+        loadComponent: () => import('./pages/issues/issues.page').then((m) => m.IssuesPage),
+        title: 'Issue log · Payrail',
+      },
+      {
+        path: 'issues/:id',
+        canActivate: [policy('issues')],
+        loadComponent: () => import('./pages/issues/issue-detail.page').then((m) => m.IssueDetailPage),
+        title: 'Issue · Payrail',
+      },
+      {
+        path: 'cases',
+        canActivate: [policy('cases')],
+        loadComponent: () => import('./pages/cases/cases.page').then((m) => m.CasesPage),
+        title: 'Cases · Payrail',
+      },
+      {
+        path: 'cases/:id',
+        canActivate: [policy('cases')],
+        loadComponent: () => import('./pages/cases/case-detail.page').then((m) => m.CaseDetailPage),
+        title: 'Case · Payrail',
       },
       {
         path: 'webhooks',

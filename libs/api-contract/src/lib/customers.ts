@@ -29,3 +29,24 @@ export interface SavedPaymentMethodResource {
   next_action: { type: string; url?: string } | null;
   created_at: string;
 }
+
+export type DisputeStatus = 'needs_response' | 'under_review' | 'won' | 'lost';
+
+export interface DisputeResource {
+  id: string;
+  object: 'dispute';
+  payment_id: string;
+  gateway: string;
+  gateway_reference: string;
+  amount: number;
+  currency: string;
+  reason: string;
+  status: DisputeStatus;
+  /** The gateway's own status word (`needs_response`, `EVIDENCE_REQUIRED`, `UNDER_REVIEW`…). */
+  gateway_status: string;
+  inquiry: boolean;
+  evidence_due_by: string | null;
+  evidence_submitted_at: string | null;
+  created_at: string;
+  updated_at: string;
+}

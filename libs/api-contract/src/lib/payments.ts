@@ -20,6 +20,18 @@ export interface PaymentResource {
   /** The merchant's customer and saved card, when the payment was made with a saved card. */
   customer_id: string | null;
   saved_payment_method_id: string | null;
+  /** Whether a cardholder disputed the payment; `status` is unchanged by a dispute. */
+  disputed: boolean;
+  dispute: {
+    id: string;
+    amount: number;
+    currency: string;
+    reason: string;
+    status: 'needs_response' | 'under_review' | 'won' | 'lost';
+    evidence_due_by: string | null;
+  } | null;
+  /** Captured minus refunded minus a lost dispute's amount, in minor units. */
+  amount_net: number;
   description: string | null;
   metadata: Record<string, string>;
   failure: { code: string; message: string; gateway_code: string | null } | null;

@@ -91,6 +91,9 @@ export interface ReportSummaryRow {
   failed_count: number;
   /** Succeeded over succeeded and failed payments; null with none of either. */
   success_rate: number | null;
+  /** Payments whose dispute was lost, and what those disputes took back. */
+  disputes_lost_count: number;
+  disputes_lost_amount: number;
   /** Where reconciliation has settlement data for the group's movements. */
   fee_amount?: number;
   net_amount?: number;

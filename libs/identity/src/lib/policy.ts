@@ -41,6 +41,9 @@ export const POLICY_SUBJECTS = [
   'SupportPolicy',
   'PrivacyRequest',
   'Retention',
+  'RoutingRule',
+  'Monitoring',
+  'Alert',
 ] as const;
 export type PolicySubject = (typeof POLICY_SUBJECTS)[number];
 
@@ -66,7 +69,8 @@ const READ: readonly PolicyAction[] = ['read'];
  * `KbArticle`) also see drafts; support opens, comments on and escalates cases (`update` on
  * `SupportCase`), admins manage the SLA policies and business-hours calendars (`SupportPolicy`).
  * Data subject requests and legal holds (`PrivacyRequest`) and the retention purge (`Retention`)
- * are the owners' and admins'; auditors read them (not an access export: `export`). The one place access is decided; the
+ * are the owners' and admins'; auditors read them (not an access export: `export`). Routing rules, gateway
+ * monitoring and alerts are edited by admins and platform engineers and read by support and auditors. The one place access is decided; the
  * README table and `GET /admin/roles` are generated from it. `manage` means every action.
  */
 export const PERMISSION_MATRIX: Record<Role, Grants> = {
@@ -94,6 +98,9 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     SupportPolicy: ALL,
     PrivacyRequest: ALL,
     Retention: ['read', 'update'],
+    RoutingRule: ALL,
+    Monitoring: ['read', 'update'],
+    Alert: ALL,
   },
   platform_engineer: {
     Payment: READ,
@@ -111,6 +118,9 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     Issue: ['read', 'update'],
     SupportCase: ['read', 'create', 'update'],
     SupportPolicy: READ,
+    RoutingRule: ALL,
+    Monitoring: ['read', 'update'],
+    Alert: ALL,
   },
   finance: {
     Payment: ['read', 'capture', 'void', 'refund', 'export'],
@@ -137,6 +147,9 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     Issue: ['read', 'update'],
     SupportCase: ['read', 'create', 'update'],
     SupportPolicy: READ,
+    RoutingRule: READ,
+    Monitoring: READ,
+    Alert: READ,
   },
   auditor: {
     Payment: ['read', 'export'],
@@ -159,6 +172,9 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     SupportPolicy: READ,
     PrivacyRequest: READ,
     Retention: READ,
+    RoutingRule: READ,
+    Monitoring: READ,
+    Alert: READ,
   },
 };
 

@@ -32,7 +32,16 @@ const UNREVEALED_GATEWAY_CODES = new Set([
   'CARD_DECLINED_VERIFICATION_REQUIRED',
 ]);
 
-export function customerMessage(code: string | null | undefined, gatewayCode?: string | null): string {
+/**
+ * The line for a failure: the generic decline where the gateway says not to tell, else the
+ * knowledge base's customer-facing line when it has one, else Payrail's own for the code.
+ */
+export function customerMessage(
+  code: string | null | undefined,
+  gatewayCode?: string | null,
+  knowledgeBaseLine?: string | null,
+): string {
   if (gatewayCode && UNREVEALED_GATEWAY_CODES.has(gatewayCode)) return GENERIC_DECLINE;
+  if (knowledgeBaseLine?.trim()) return knowledgeBaseLine.trim();
   return (code && BY_CODE[code]) || 'The payment did not go through. Please try again or use another card.';
 }

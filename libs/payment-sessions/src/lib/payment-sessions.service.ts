@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Notifier } from '@payrail/notifications';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
@@ -7,7 +8,9 @@ import { newId } from '@payrail/database';
 import { ConnectionService, type GatewayConnectionRecord } from '@payrail/gateways';
 import { Clock } from '@payrail/identity';
 import {
+  FAILURE_ARTICLES,
   PaymentFailedError,
+  type FailureArticles,
   PaymentsService,
   type Payment,
   type PaymentMode,
@@ -22,6 +25,7 @@ export interface SessionOwner {
 import { BROWSER_SDKS, sdkFor } from './browser-sdks';
 import { customerMessage } from './customer-messages';
 import { PaymentSession } from './payment-session.entity';
+import { receiptEmail } from './receipt';
 import { PAYMENT_SESSIONS_OPTIONS, type PaymentSessionsOptions } from './payment-sessions.options';
 import { clientSecretMatches, newClientSecret, sha256Hex } from './session-secrets';
 
@@ -68,6 +72,8 @@ export class PaymentSessionsService {
     private readonly clock: Clock,
     @Inject(PAYMENT_SESSIONS_OPTIONS) private readonly options: PaymentSessionsOptions,
     @InjectRepository(PaymentSession) private readonly sessions: Repository<PaymentSession>,
+    @Optional() private readonly notifier?: Notifier,
+    @Optional() @Inject(FAILURE_ARTICLES) private readonly articles?: FailureArticles,
   ) {}
 
   async create(
@@ -277,13 +283,23 @@ export class PaymentSessionsService {
       COMPLETE.includes(payment.status) &&
       (payment.status !== 'authorized' || session.captureMethod === 'manual');
     if (done || payment.status === 'failed') {
-      await this.sessions.update(
+      const moved = await this.sessions.update(
         { id: session.id, state: 'processing', paymentId: payment.id },
         { state: payment.status === 'failed' ? 'open' : 'complete' },
       );
       session = await this.sessions.findOneByOrFail({ id: session.id });
+      // Only the request that completed the session sends the receipt: once, however many confirms raced.
+      if (done && moved.affected === 1) this.sendReceipt(session, payment);
     }
     return this.view(session, payment);
+  }
+
+  /** The customer's receipt, when the session has their email and SMTP is configured; it never holds up the answer. */
+  private sendReceipt(session: PaymentSession, payment: Payment): void {
+    if (!session.customerEmail || !this.notifier?.email.configured) return;
+    void this.notifier.sendEmail(receiptEmail(session, payment)).then((result) => {
+      if (!result.ok) this.logger.warn(`receipt for ${session.id} not sent: ${result.error}`);
+    });
   }
 
   private async view(session: PaymentSession, known?: Payment): Promise<SessionView> {
@@ -300,10 +316,23 @@ export class PaymentSessionsService {
       session.state === 'open' && payment?.status === 'failed'
         ? {
             code: payment.failureCode ?? 'card_declined',
-            message: customerMessage(payment.failureCode, payment.failureGatewayCode),
+            message: customerMessage(
+              payment.failureCode,
+              payment.failureGatewayCode,
+              await this.knowledgeBaseLine(payment),
+            ),
           }
         : null;
     return { session, status, payment, lastError };
+  }
+
+  /** The knowledge base's customer-facing line for the failure (the gateway code's article first), when one is composed. */
+  private async knowledgeBaseLine(payment: Payment): Promise<string | null> {
+    if (!this.articles) return null;
+    const articles = await this.articles
+      .forFailure(payment.failureCode, payment.gateway, payment.failureGatewayCode)
+      .catch(() => []);
+    return articles.find((a) => a.customer_message?.trim())?.customer_message ?? null;
   }
 
   private expired(session: PaymentSession): boolean {

@@ -23,6 +23,8 @@ import { PaymentOutcomes } from './payment-outcomes';
 import { PaymentTimeline } from './payment-timeline';
 import { GatewayInvoker } from './gateway-invoker';
 import { ownerMerchant, ownerMode, type PaymentOwner } from './payment-owner';
+import { FailedOver, PaymentFailover } from './routing/payment-failover';
+import { brandOfCard, canFailOver, PaymentRouting, type RoutePlan } from './routing/payment-routing';
 import { CustomersService, type SavedMethodForPayment } from './customers/customers.service';
 
 /** A saved card lives on one connection: a payment routed anywhere else cannot use it. */
@@ -66,6 +68,8 @@ export class PaymentCreation {
     private readonly timeline: PaymentTimeline,
     private readonly captures: PaymentCaptures,
     private readonly idempotency: IdempotencyService,
+    private readonly routing: PaymentRouting,
+    private readonly failover: PaymentFailover,
     private readonly customers: CustomersService,
     @InjectRepository(Payment) private readonly payments: Repository<Payment>,
   ) {}
@@ -78,13 +82,17 @@ export class PaymentCreation {
     const currency = validMoney(input.amount, input.currency);
     const merchantId = ownerMerchant(owner);
     const saved = await this.savedMethodFor(owner, input);
+    // A saved card is bound to its connection: routing rules never move it.
+    const route = saved ? null : await this.route(owner, input, currency);
     // A saved card goes to its own connection unless the request routes elsewhere (then it is refused).
-    const record = await this.connectionFor(
-      owner,
-      saved && !input.connectionId && !input.gateway ? { connectionId: saved.method.connectionId } : input,
-    );
+    let record =
+      route?.candidates[0] ??
+      (await this.connectionFor(
+        owner,
+        saved && !input.connectionId && !input.gateway ? { connectionId: saved.method.connectionId } : input,
+      ));
     if (saved) checkSavedConnection(saved, record);
-    const gateway = this.connections.gatewayFor(record);
+    let gateway = this.connections.gatewayFor(record);
     const currencies = gateway.capabilities.currencies;
     if (currencies !== '*' && !currencies.includes(currency)) {
       throw new ApiError(400, {
@@ -107,7 +115,7 @@ export class PaymentCreation {
         `${gateway.displayName} takes no raw card numbers from a server: send payment_method.token (a ${gateway.displayName} nonce or card id) instead`,
       );
     }
-    const connection = await this.connections.toGatewayConnection(record);
+    let connection = await this.connections.toGatewayConnection(record);
 
     let payment = this.payments.create({
       id: newId('pay'),
@@ -152,20 +160,72 @@ export class PaymentCreation {
         toStatus: payment.status,
         message: `created on ${record.gateway} connection ${record.id}`,
       });
+      if (route) await this.timeline.add(m, payment, routingEvent(route));
       await this.idempotency.attachResource(m, payment.id);
     });
 
-    if ('card' in input.paymentMethod) {
-      payment = await this.tokenize(payment, gateway, connection, input.paymentMethod.card, input.customer);
-    }
     const savedMethod = saved
       ? { customerReference: saved.customerReference, offSession: input.offSession ?? false }
       : undefined;
-    payment = await this.authorize(payment, gateway, connection, input, savedMethod);
+    // Each refusal that certainly took no effect moves the payment to the next candidate.
+    let next = route?.candidates.slice(1) ?? [];
+    for (;;) {
+      try {
+        if ('card' in input.paymentMethod)
+          payment = await this.tokenize(
+            payment,
+            gateway,
+            connection,
+            input.paymentMethod.card,
+            input.customer,
+            next[0],
+          );
+        payment = await this.authorize(payment, gateway, connection, input, savedMethod, next[0]);
+        break;
+      } catch (error) {
+        if (error instanceof PaymentFailedError && route) throw explainNoFailover(error, route);
+        if (!(error instanceof FailedOver)) throw error;
+        payment = error.payment;
+        record = next[0];
+        next = next.slice(1);
+        gateway = this.connections.gatewayFor(record);
+        connection = await this.connections.toGatewayConnection(record);
+      }
+    }
     if (input.captureMethod === 'automatic' && payment.status === 'authorized') {
       payment = await this.captures.capture(owner, payment.id, {}, context);
     }
     return payment;
+  }
+
+  /** The merchant's routing rules, for a payment that names neither a gateway nor a connection. */
+  private async route(
+    owner: PaymentOwner,
+    input: CreatePaymentInput,
+    currency: string,
+  ): Promise<RoutePlan | null> {
+    if (input.connectionId || input.gateway) return null;
+    const card = 'card' in input.paymentMethod ? input.paymentMethod.card : undefined;
+    const plan = await this.routing.plan(ownerMerchant(owner), {
+      amount: input.amount,
+      currency,
+      mode: ownerMode(owner) ?? 'test',
+      cardBrand: brandOfCard(card?.number),
+      metadata: input.metadata,
+      paymentMethod: card ? 'card' : 'token',
+    });
+    if (!plan || plan.ruleId === null) return null;
+    if (plan.candidates.length === 0)
+      throw new ApiError(409, {
+        type: 'invalid_request_error',
+        code: 'no_route',
+        message:
+          `${plan.reason}: ${plan.skipped.map((s) => `${s.connection_id}: ${s.reason}`).join('; ')}`.slice(
+            0,
+            1000,
+          ),
+      });
+    return plan;
   }
 
   /**
@@ -201,7 +261,8 @@ export class PaymentCreation {
     gateway: PaymentGateway,
     connection: GatewayConnection,
     card: CardDetails,
-    customer?: CreatePaymentInput['customer'],
+    customer: CreatePaymentInput['customer'],
+    next: GatewayConnectionRecord | undefined,
   ): Promise<Payment> {
     const attempt = await this.runner.begin({
       operation: 'tokenize',
@@ -223,6 +284,12 @@ export class PaymentCreation {
         outcome.ok ? { ok: true } : { ok: false, error: outcome.error },
         latencyMs,
       );
+      if (!outcome.ok && next && canFailOver(outcome.error))
+        return {
+          payment: await this.failover.moveIn(m, current, attempt, outcome.error, next),
+          failure: undefined,
+          moved: true,
+        };
       if (!outcome.ok) {
         // Nothing was charged: a card that cannot be tokenized fails the payment for good.
         await this.ledger.fail(
@@ -240,6 +307,7 @@ export class PaymentCreation {
       return { payment: await m.save(current), failure: undefined };
     });
     if (result.failure) throw new PaymentFailedError(result.payment, result.failure);
+    if ('moved' in result) throw new FailedOver(result.payment);
     return result.payment;
   }
 
@@ -265,7 +333,8 @@ export class PaymentCreation {
     gateway: PaymentGateway,
     connection: GatewayConnection,
     input: CreatePaymentInput,
-    savedMethod?: AuthorizeRequest['savedMethod'],
+    savedMethod: AuthorizeRequest['savedMethod'] | undefined,
+    next: GatewayConnectionRecord | undefined,
   ): Promise<Payment> {
     return this.runner.run(
       {
@@ -286,8 +355,38 @@ export class PaymentCreation {
       },
       gateway,
       connection,
-      (attempt, { outcome, latencyMs }) =>
-        this.outcomes.authorize(payment.id, attempt, outcome, { latencyMs, raise: true }),
+      async (attempt, { outcome, latencyMs }) => {
+        if (!outcome.ok && next && canFailOver(outcome.error))
+          throw new FailedOver(await this.failover.move(payment.id, attempt, outcome.error, latencyMs, next));
+        return this.outcomes.authorize(payment.id, attempt, outcome, { latencyMs, raise: true });
+      },
     );
   }
+}
+
+/** The routing decision as the payment's first timeline event after its creation. */
+function routingEvent(route: RoutePlan) {
+  return {
+    type: 'routing' as const,
+    message: [route.reason, ...route.skipped.map((s) => `skipped ${s.connection_id}: ${s.reason}`)]
+      .join('; ')
+      .slice(0, 500),
+    data: {
+      decision: 'route',
+      rule_id: route.ruleId,
+      connection_ids: route.candidates.map((c) => c.id),
+      skipped: route.skipped,
+      rules: route.verdicts,
+    },
+  };
+}
+
+/** A payment that failed where failover was possible but its token could not move: the error says why. */
+function explainNoFailover(error: PaymentFailedError, route: RoutePlan): PaymentFailedError {
+  const bound = route.skipped.filter((s) => s.reason.startsWith('payment_method.token'));
+  if (bound.length === 0 || error.body.code !== 'gateway_unavailable') return error;
+  const note = `; no failover: ${bound.map((s) => `${s.connection_id} (${s.reason})`).join(', ')}; send a card to let another gateway take it`;
+  return Object.assign(error, {
+    body: { ...error.body, message: `${error.body.message}${note}`.slice(0, 1000) },
+  });
 }

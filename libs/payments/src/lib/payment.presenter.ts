@@ -1,4 +1,10 @@
-import type { PaymentEventResource, PaymentResource, RefundResource } from '@payrail/api-contract';
+import type {
+  DisputeResource,
+  PaymentEventResource,
+  PaymentResource,
+  RefundResource,
+} from '@payrail/api-contract';
+import type { Dispute } from './disputes/dispute.entity';
 import type { PaymentEvent } from './entities/payment-event.entity';
 import type { Payment } from './entities/payment.entity';
 import type { Refund } from './entities/refund.entity';
@@ -22,6 +28,9 @@ export function presentPayment(p: Payment): PaymentResource {
     customer: p.customerEmail || p.customerName ? { email: p.customerEmail, name: p.customerName } : null,
     customer_id: p.customerId ?? null,
     saved_payment_method_id: p.savedPaymentMethodId ?? null,
+    disputed: Boolean(p.dispute),
+    dispute: p.dispute ? { ...p.dispute, currency: p.dispute.currency.toLowerCase() } : null,
+    amount_net: p.amountCaptured - p.amountRefunded - (p.dispute?.status === 'lost' ? p.dispute.amount : 0),
     description: p.description,
     metadata: p.metadata ?? {},
     failure: p.failureCode
@@ -31,6 +40,26 @@ export function presentPayment(p: Payment): PaymentResource {
     needs_review: p.needsReview,
     created_at: p.createdAt.toISOString(),
     updated_at: p.updatedAt.toISOString(),
+  };
+}
+
+export function presentDispute(d: Dispute): DisputeResource {
+  return {
+    id: d.id,
+    object: 'dispute',
+    payment_id: d.paymentId,
+    gateway: d.gateway,
+    gateway_reference: d.gatewayReference,
+    amount: d.amount,
+    currency: d.currency.toLowerCase(),
+    reason: d.reason,
+    status: d.status,
+    gateway_status: d.gatewayStatus,
+    inquiry: d.inquiry,
+    evidence_due_by: d.evidenceDueBy ? d.evidenceDueBy.toISOString() : null,
+    evidence_submitted_at: d.evidenceSubmittedAt ? d.evidenceSubmittedAt.toISOString() : null,
+    created_at: d.createdAt.toISOString(),
+    updated_at: d.updatedAt.toISOString(),
   };
 }
 

@@ -15,6 +15,9 @@ import { Customer } from './customers/customer.entity';
 import { CustomersController } from './customers/customers.controller';
 import { CustomersService } from './customers/customers.service';
 import { SavedPaymentMethod } from './customers/saved-payment-method.entity';
+import { Dispute } from './disputes/dispute.entity';
+import { DisputesController } from './disputes/disputes.controller';
+import { DisputesService } from './disputes/disputes.service';
 import { GatewayInvoker } from './gateway-invoker';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyService } from './idempotency.service';
@@ -32,6 +35,11 @@ import { PaymentsService } from './payments.service';
 import { RecoveryService } from './recovery.service';
 import { WebhookIntakeService } from './webhook-intake.service';
 import { WebhooksController } from './webhooks.controller';
+import { PaymentFailover } from './routing/payment-failover';
+import { PaymentRouting } from './routing/payment-routing';
+import { RoutingRule } from './routing/routing-rule.entity';
+import { RoutingController } from './routing/routing.controller';
+import { RoutingRulesService } from './routing/routing-rules.service';
 
 export const PAYMENT_ENTITIES = [
   Payment,
@@ -42,11 +50,20 @@ export const PAYMENT_ENTITIES = [
   Customer,
   CustomerGatewayProfile,
   SavedPaymentMethod,
+  Dispute,
+  RoutingRule,
 ];
 
 @Module({
   imports: [TypeOrmModule.forFeature(PAYMENT_ENTITIES), GatewaysModule, IdentityModule],
-  controllers: [PaymentsController, CustomersController, WebhooksController, AdminPaymentsController],
+  controllers: [
+    PaymentsController,
+    CustomersController,
+    DisputesController,
+    WebhooksController,
+    AdminPaymentsController,
+    RoutingController,
+  ],
   providers: [
     PaymentChangeFeed,
     PaymentTimeline,
@@ -56,6 +73,7 @@ export const PAYMENT_ENTITIES = [
     PaymentReads,
     PaymentCreation,
     CustomersService,
+    DisputesService,
     PaymentCaptures,
     PaymentRefunds,
     PaymentResumption,
@@ -66,7 +84,17 @@ export const PAYMENT_ENTITIES = [
     IdempotencyInterceptor,
     GatewayInvoker,
     WebhookIntakeService,
+    RoutingRulesService,
+    PaymentRouting,
+    PaymentFailover,
   ],
-  exports: [CustomersService, PaymentsService, RecoveryService, IdempotencyService, WebhookIntakeService],
+  exports: [
+    CustomersService,
+    DisputesService,
+    PaymentsService,
+    RecoveryService,
+    IdempotencyService,
+    WebhookIntakeService,
+  ],
 })
 export class PaymentsModule {}

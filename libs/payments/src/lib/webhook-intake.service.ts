@@ -7,6 +7,7 @@ import { AuditService } from '@payrail/audit';
 import { SystemErrors, TransactionRunner } from '@payrail/database';
 import { ConnectionService, type GatewayConnectionRecord } from '@payrail/gateways';
 import type { GatewayPaymentSnapshot, GatewayWebhookEvent } from '@payrail/plugin-sdk';
+import { DisputesService } from './disputes/disputes.service';
 import { Payment } from './entities/payment.entity';
 import { PaymentLedger } from './payment-ledger';
 import { canTransition, fromGatewayStatus, statusRank, type PaymentStatus } from './payment-status';
@@ -68,6 +69,7 @@ export class WebhookIntakeService {
     private readonly ledger: PaymentLedger,
     private readonly timeline: PaymentTimeline,
     private readonly audit: AuditService,
+    private readonly disputes: DisputesService,
     @InjectRepository(Payment) private readonly paymentRows: Repository<Payment>,
     @Optional() private readonly systemErrors?: SystemErrors,
   ) {}
@@ -140,6 +142,7 @@ export class WebhookIntakeService {
       return effect;
     };
     if (!event.reference) return skip('no_payment', null, `${event.gatewayType}: names no payment`);
+    if (event.dispute) return this.applyDispute(record, { ...event, dispute: event.dispute }, skip, within);
     const found = await this.paymentRows.findOneBy({
       connectionId: record.id,
       gatewayReference: event.reference,
@@ -183,6 +186,37 @@ export class WebhookIntakeService {
       if (within) await within(m, effect);
       return effect;
     });
+  }
+
+  /** A dispute event changes the payment's dispute, never its status. */
+  private async applyDispute(
+    record: GatewayConnectionRecord,
+    event: GatewayWebhookEvent & { dispute: NonNullable<GatewayWebhookEvent['dispute']> },
+    skip: (
+      outcome: WebhookEffect['outcome'],
+      paymentId: string | null,
+      message: string,
+    ) => Promise<WebhookEffect>,
+    within?: (m: EntityManager, effect: WebhookEffect) => Promise<void>,
+  ): Promise<WebhookEffect> {
+    let effect: WebhookEffect | undefined;
+    const applied = await this.disputes.apply(record, event, async (m, paymentId, changed) => {
+      effect = {
+        outcome: changed ? 'applied' : 'ignored',
+        paymentId,
+        fromStatus: null,
+        toStatus: null,
+        message: `${event.gatewayType} (${event.id}): dispute ${event.dispute.reference} ${event.dispute.status}`,
+      };
+      if (within) await within(m, effect);
+    });
+    if (!applied || !effect)
+      return skip(
+        'no_payment',
+        null,
+        `${event.gatewayType}: no payment with gateway reference ${event.reference}`,
+      );
+    return effect;
   }
 
   private async snapshotOf(

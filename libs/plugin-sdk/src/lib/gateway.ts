@@ -225,6 +225,25 @@ export type WebhookEventType =
   | 'refund.failed'
   | 'other';
 
+/** Where a dispute (chargeback) stands, in the core's words. */
+export type GatewayDisputeStatus = 'needs_response' | 'under_review' | 'won' | 'lost';
+
+/** A cardholder's dispute of a payment, as the gateway reports it. Amounts are minor units. */
+export interface GatewayDispute {
+  /** The gateway's id for the dispute. */
+  reference: string;
+  amount: number;
+  currency: string;
+  /** The gateway's reason code (`fraudulent`, `NOT_RECEIVED`, `MERCHANDISE_OR_SERVICE_NOT_RECEIVED`…). */
+  reason: string;
+  status: GatewayDisputeStatus;
+  /** The gateway's own status (`needs_response`, `EVIDENCE_REQUIRED`, `WAITING_FOR_SELLER_RESPONSE`…). */
+  gatewayStatus: string;
+  evidenceDueBy?: Date;
+  /** An inquiry or retrieval request: no money has moved yet. */
+  inquiry?: boolean;
+}
+
 export interface GatewayWebhookEvent {
   /** The gateway's event id: the inbox is unique on (connection, id). */
   id: string;
@@ -236,6 +255,8 @@ export interface GatewayWebhookEvent {
   occurredAt: Date;
   /** The payment's state as the event tells it, when the event carries enough to say. */
   snapshot?: GatewayPaymentSnapshot;
+  /** Set when the event is about a dispute of the payment (`reference`). */
+  dispute?: GatewayDispute;
 }
 
 export interface CredentialCheck {
@@ -377,6 +398,18 @@ export function canVault(gateway: PaymentGateway): gateway is PaymentGateway & C
     typeof vault.listMethods === 'function' &&
     typeof vault.deleteMethod === 'function'
   );
+}
+
+/** Optional: answering a dispute with evidence through the gateway's API. */
+export interface DisputeResponder {
+  submitDisputeEvidence(
+    connection: GatewayConnection,
+    request: { reference: string; text: string; idempotencyKey: string },
+  ): Promise<Outcome<GatewayDispute>>;
+}
+
+export function canAnswerDisputes(gateway: PaymentGateway): gateway is PaymentGateway & DisputeResponder {
+  return typeof (gateway as Partial<DisputeResponder>).submitDisputeEvidence === 'function';
 }
 
 export function canRegisterWebhooks(gateway: PaymentGateway): gateway is PaymentGateway & WebhookRegistrar {

@@ -43,6 +43,7 @@ export interface FailureCase {
 export interface ConformanceOptions {
   /** Shown in the suite's title. */
   name: string;
+  /** Called once when the suite is collected (its capabilities choose the cases) and again before it runs. */
   gateway: () => PaymentGateway;
   /** A test-mode connection to the gateway's sandbox. */
   connection: () => GatewayConnection;
@@ -139,6 +140,12 @@ export function describeGatewayConformance(options: ConformanceOptions): void {
       captures: snapshot.captures,
     });
   }
+
+  // What the gateway declares decides, at collection time, which cases run: a case for a
+  // capability it lacks is reported as skipped, never passed without running.
+  const declared = options.gateway().capabilities;
+  const itWhen = (runs: boolean | undefined) => (runs ? it : it.skip);
+  const { slowConnection, payOut } = options;
 
   describe(`${options.name} gateway conformance`, () => {
     beforeAll(() => {
@@ -245,8 +252,7 @@ export function describeGatewayConformance(options: ConformanceOptions): void {
       expect(second.reference).toBe(first.reference);
     });
 
-    it('captures part of an authorization and releases the rest', async () => {
-      if (!gateway.capabilities.partialCapture) return;
+    itWhen(declared.partialCapture)('captures part of an authorization and releases the rest', async () => {
       const authorized = await authorize();
       const captured = expectOk(await capture(authorized.reference, total / 2));
       expect(captured.snapshot.amountCaptured).toBe(total / 2);
@@ -255,8 +261,7 @@ export function describeGatewayConformance(options: ConformanceOptions): void {
       expectFailure(await capture(authorized.reference, total / 4));
     });
 
-    it('captures several times when it allows multiple captures', async () => {
-      if (!gateway.capabilities.multipleCaptures) return;
+    itWhen(declared.multipleCaptures)('captures several times when it allows multiple captures', async () => {
       const authorized = await authorize();
       const first = expectOk(await capture(authorized.reference, total / 4, false));
       expect(first.snapshot.status).toBe('partially_captured');
@@ -267,24 +272,25 @@ export function describeGatewayConformance(options: ConformanceOptions): void {
       expect(second.capture.reference).not.toBe(first.capture.reference);
     });
 
-    it('refunds in two parts, then refuses to refund more than was captured', async () => {
-      if (!gateway.capabilities.partialRefund) return;
-      const authorized = await authorize();
-      const captured = expectOk(await capture(authorized.reference, total)).snapshot;
-      const first = expectOk(await refund(captured, total / 4));
-      expect(first.refund.amount).toBe(total / 4);
-      const mid = expectOk(await gateway.sync(connection, { reference: authorized.reference }));
-      expect(mid.status).toBe('partially_refunded');
-      expect(mid.amountRefunded).toBe(total / 4);
-      expectOk(await refund(mid, total - total / 4));
-      const done = expectOk(await gateway.sync(connection, { reference: authorized.reference }));
-      expect(done.status).toBe('refunded');
-      expect(done.amountRefunded).toBe(total);
-      expectFailure(await refund(done, 1));
-    });
+    itWhen(declared.partialRefund)(
+      'refunds in two parts, then refuses to refund more than was captured',
+      async () => {
+        const authorized = await authorize();
+        const captured = expectOk(await capture(authorized.reference, total)).snapshot;
+        const first = expectOk(await refund(captured, total / 4));
+        expect(first.refund.amount).toBe(total / 4);
+        const mid = expectOk(await gateway.sync(connection, { reference: authorized.reference }));
+        expect(mid.status).toBe('partially_refunded');
+        expect(mid.amountRefunded).toBe(total / 4);
+        expectOk(await refund(mid, total - total / 4));
+        const done = expectOk(await gateway.sync(connection, { reference: authorized.reference }));
+        expect(done.status).toBe('refunded');
+        expect(done.amountRefunded).toBe(total);
+        expectFailure(await refund(done, 1));
+      },
+    );
 
-    it('voids an authorization, after which it cannot be captured', async () => {
-      if (!gateway.capabilities.void) return;
+    itWhen(declared.void)('voids an authorization, after which it cannot be captured', async () => {
       const authorized = await authorize();
       const voided = expectOk(
         await gateway.void(connection, {
@@ -349,24 +355,25 @@ export function describeGatewayConformance(options: ConformanceOptions): void {
       });
     }
 
-    it('times out as gateway_timeout, indeterminate, when the gateway is too slow', async () => {
-      if (!options.slowConnection) return;
-      const outcome = await gateway
-        .authorize(options.slowConnection(), {
-          paymentId: `pay_${randomUUID()}`,
-          attemptId: `att_${randomUUID()}`,
-          idempotencyKey: key('slow'),
-          amount: money(total),
-          token: await options.approvedToken(),
-        })
-        .catch((error: unknown) => ({ ok: false as const, error: error as GatewayError }));
-      const error = expectFailure(outcome, 'gateway_timeout');
-      expect(error.indeterminate).toBe(true);
-      expect(error.retryable).toBe(true);
-    });
+    itWhen(!!slowConnection)(
+      'times out as gateway_timeout, indeterminate, when the gateway is too slow',
+      async () => {
+        const outcome = await gateway
+          .authorize(slowConnection!(), {
+            paymentId: `pay_${randomUUID()}`,
+            attemptId: `att_${randomUUID()}`,
+            idempotencyKey: key('slow'),
+            amount: money(total),
+            token: await options.approvedToken(),
+          })
+          .catch((error: unknown) => ({ ok: false as const, error: error as GatewayError }));
+        const error = expectFailure(outcome, 'gateway_timeout');
+        expect(error.indeterminate).toBe(true);
+        expect(error.retryable).toBe(true);
+      },
+    );
 
-    it('verifies a signed webhook and refuses a forged one', async () => {
-      if (!gateway.capabilities.webhooks) return;
+    itWhen(declared.webhooks)('verifies a signed webhook and refuses a forged one', async () => {
       const authorized = await authorize();
       expectOk(await capture(authorized.reference, total));
       const delivery = await options.signedWebhook(authorized.reference);
@@ -392,53 +399,54 @@ export function describeGatewayConformance(options: ConformanceOptions): void {
         );
     });
 
-    it('lists settlements page by page: a charge and a refund with fees, references and the raw row', async () => {
-      if (!gateway.capabilities.settlementReports) return;
-      const authorized = await authorize();
-      const captured = expectOk(await capture(authorized.reference, total));
-      const refunded = expectOk(await refund(captured.snapshot, total / 4));
-      await options.beforeSettlements?.();
-      const now = Date.now();
-      const window = { from: new Date(now - 24 * 3600_000), to: new Date(now + 3600_000) };
-      const seen = new Map<string, SettlementRecord>();
-      let pages = 0;
-      for await (const page of settlementPages(gateway, connection, { ...window, pageSize: 2 })) {
-        pages++;
-        expect(new Set(page.records.map((r) => r.dedupeKey)).size).toBe(page.records.length);
-        collect(seen, page.records);
-        if (pages > 500) throw new Error('settlement pages never end');
-      }
-      const records = [...seen.values()];
-      const mine = records.filter((r) => r.paymentReference === authorized.reference);
-      const charge = mine.find((r) => r.kind === 'charge');
-      expect(charge).toBeDefined();
-      if (!charge) return;
-      expect(charge.amount).toBe(total);
-      expect(charge.currency).toBe(currency);
-      expect(charge.fee).toBeGreaterThan(0);
-      expect(charge.captureReference ?? charge.paymentReference).toBe(captured.capture.reference);
-      const back = mine.find((r) => r.kind === 'refund');
-      expect(back).toMatchObject({ amount: -total / 4, refundReference: refunded.refund.reference });
-      for (const record of records) {
-        expect(
-          Number.isInteger(record.amount) && Number.isInteger(record.fee) && Number.isInteger(record.net),
-        ).toBe(true);
-        expect(record.net).toBe(record.amount - record.fee);
-        expect(record.currency).toMatch(/^[A-Z]{3}$/);
-        expect(SETTLEMENT_KINDS).toContain(record.kind);
-        expect(SETTLEMENT_STATUSES).toContain(record.status);
-        expect(record.id.length).toBeGreaterThan(0);
-        expect(record.occurredAt.getTime()).not.toBeNaN();
-        expect(JSON.parse(JSON.stringify(record.raw))).toEqual(record.raw);
-      }
-    });
+    itWhen(declared.settlementReports)(
+      'lists settlements page by page: a charge and a refund with fees, references and the raw row',
+      async () => {
+        const authorized = await authorize();
+        const captured = expectOk(await capture(authorized.reference, total));
+        const refunded = expectOk(await refund(captured.snapshot, total / 4));
+        await options.beforeSettlements?.();
+        const now = Date.now();
+        const window = { from: new Date(now - 24 * 3600_000), to: new Date(now + 3600_000) };
+        const seen = new Map<string, SettlementRecord>();
+        let pages = 0;
+        for await (const page of settlementPages(gateway, connection, { ...window, pageSize: 2 })) {
+          pages++;
+          expect(new Set(page.records.map((r) => r.dedupeKey)).size).toBe(page.records.length);
+          collect(seen, page.records);
+          if (pages > 500) throw new Error('settlement pages never end');
+        }
+        const records = [...seen.values()];
+        const mine = records.filter((r) => r.paymentReference === authorized.reference);
+        const charge = mine.find((r) => r.kind === 'charge');
+        expect(charge).toBeDefined();
+        if (!charge) return;
+        expect(charge.amount).toBe(total);
+        expect(charge.currency).toBe(currency);
+        expect(charge.fee).toBeGreaterThan(0);
+        expect(charge.captureReference ?? charge.paymentReference).toBe(captured.capture.reference);
+        const back = mine.find((r) => r.kind === 'refund');
+        expect(back).toMatchObject({ amount: -total / 4, refundReference: refunded.refund.reference });
+        for (const record of records) {
+          expect(
+            Number.isInteger(record.amount) && Number.isInteger(record.fee) && Number.isInteger(record.net),
+          ).toBe(true);
+          expect(record.net).toBe(record.amount - record.fee);
+          expect(record.currency).toMatch(/^[A-Z]{3}$/);
+          expect(SETTLEMENT_KINDS).toContain(record.kind);
+          expect(SETTLEMENT_STATUSES).toContain(record.status);
+          expect(record.id.length).toBeGreaterThan(0);
+          expect(record.occurredAt.getTime()).not.toBeNaN();
+          expect(JSON.parse(JSON.stringify(record.raw))).toEqual(record.raw);
+        }
+      },
+    );
 
-    it("pays out: a payout's entries add up to it", async () => {
-      if (!gateway.capabilities.settlementReports || !options.payOut) return;
+    itWhen(declared.settlementReports && !!payOut)("pays out: a payout's entries add up to it", async () => {
       const authorized = await authorize();
       expectOk(await capture(authorized.reference, total));
       await options.beforeSettlements?.();
-      await options.payOut();
+      await payOut!();
       const now = Date.now();
       const seen = new Map<string, SettlementRecord>();
       const payouts: SettlementPayout[] = [];
@@ -465,18 +473,20 @@ export function describeGatewayConformance(options: ConformanceOptions): void {
       expect(entries.reduce((sum, r) => sum + r.net, 0)).toBe(payout.amount);
     });
 
-    it('refuses a window that ends before it starts and a cursor it did not issue', async () => {
-      if (!gateway.capabilities.settlementReports) return;
-      const now = new Date();
-      expectFailure(await gateway.listSettlements(connection, { from: now, to: now }), 'invalid_request');
-      expectFailure(
-        await gateway.listSettlements(connection, {
-          from: new Date(now.getTime() - 3600_000),
-          to: now,
-          cursor: 'not-a-cursor',
-        }),
-        'invalid_request',
-      );
-    });
+    itWhen(declared.settlementReports)(
+      'refuses a window that ends before it starts and a cursor it did not issue',
+      async () => {
+        const now = new Date();
+        expectFailure(await gateway.listSettlements(connection, { from: now, to: now }), 'invalid_request');
+        expectFailure(
+          await gateway.listSettlements(connection, {
+            from: new Date(now.getTime() - 3600_000),
+            to: now,
+            cursor: 'not-a-cursor',
+          }),
+          'invalid_request',
+        );
+      },
+    );
   });
 }

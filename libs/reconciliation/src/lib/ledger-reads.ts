@@ -59,7 +59,7 @@ export function toMovement(sql: SqlDialect, row: Record<string, unknown>): Movem
 export function recordQuery(sql: SqlDialect, w: Window): { text: string; params: unknown[] } {
   const c = sql.byteOrder;
   return {
-    text: `SELECT id, dedup_key, kind, payment_reference, capture_reference, refund_reference, payout_id, status,
+    text: `SELECT id, dedup_key, reference, kind, payment_reference, capture_reference, refund_reference, payout_id, status,
         currency, amount, fee, net, occurred_at
       FROM settlement_records
       WHERE connection_id = ${sql.p(1)} AND occurred_at >= ${sql.p(2)} AND occurred_at < ${sql.p(3)} AND kind <> 'payout'
@@ -72,6 +72,7 @@ export function toRecord(sql: SqlDialect, row: Record<string, unknown>): Gateway
   return {
     id: String(row['id']),
     dedupKey: String(row['dedup_key']),
+    gatewayId: String(row['reference'] ?? row['dedup_key']),
     kind: String(row['kind']) as GatewayRecord['kind'],
     paymentReference: str(row['payment_reference']),
     captureReference: str(row['capture_reference']),

@@ -125,6 +125,35 @@ describe('matching a payment', () => {
     ]);
   });
 
+  it("folds a chargeback's fee row (same gateway id) into the dispute's one exception", () => {
+    const dispute = charge({
+      id: 'srec_d',
+      dedupKey: 'T1:T1201',
+      gatewayId: 'T1',
+      kind: 'dispute',
+      captureReference: null,
+      amount: -1000,
+      fee: 0,
+      net: -1000,
+    });
+    const fee = charge({
+      id: 'srec_f',
+      dedupKey: 'T1:T0106',
+      gatewayId: 'T1',
+      kind: 'fee',
+      captureReference: null,
+      amount: -2000,
+      fee: 0,
+      net: -2000,
+    });
+    const results = matchPayment([capture()], [charge(), dispute, fee]).results;
+    expect(results.map((r) => `${r.targetKey} ${r.kind}`)).toEqual([
+      'attempt:att_1 matched',
+      'record:T1:T1201 status_mismatch',
+    ]);
+    expect(results[1].fee).toBe(2000);
+  });
+
   it('leaves a movement without a record for the fallback, and ignores a failed one nobody reported', () => {
     const outcome = matchPayment(
       [capture(), capture({ attemptId: 'att_f', status: 'failed', reference: null })],
@@ -176,7 +205,8 @@ describe('movements without a record', () => {
 describe('payouts', () => {
   const payout = { payoutId: 'po_1', currency: 'usd', amount: 941, createdAt: at };
   it('agree when the entries add up to the payout, else show both sums', () => {
-    expect(checkPayout(payout, 941, 1).kind).toBe('matched');
+    expect(checkPayout(payout, 941, 1)?.kind).toBe('matched');
+    expect(checkPayout(payout, 0, 0)).toBeNull();
     expect(checkPayout(payout, 940, 1)).toMatchObject({
       kind: 'amount_mismatch',
       payrailAmount: 940,

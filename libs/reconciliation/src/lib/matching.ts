@@ -42,6 +42,8 @@ export interface Movement {
 export interface GatewayRecord {
   id: string;
   dedupKey: string;
+  /** The gateway's own id of the row; rows of one event can share it (PayPal's chargeback and its fee). */
+  gatewayId?: string;
   kind: 'charge' | 'refund' | 'dispute' | 'fee' | 'payout' | 'other';
   paymentReference: string | null;
   captureReference: string | null;
@@ -267,18 +269,29 @@ export function matchPayment(
     );
   }
   const knownPayment = movements.length > 0;
+  // A fee row that shares its gateway id with a dispute row is that dispute's fee: one exception, not two.
+  const disputeIds = new Set(
+    records.filter((r) => r.kind === 'dispute' && r.gatewayId).map((r) => r.gatewayId as string),
+  );
+  const disputeFee = (r: GatewayRecord) =>
+    records
+      .filter((f) => f !== r && f.kind !== 'dispute' && f.gatewayId && f.gatewayId === r.gatewayId)
+      .reduce((sum, f) => sum - f.net, 0);
   for (const record of records) {
     if (record.kind === 'charge' || record.kind === 'refund' || record.kind === 'payout') continue;
     if (record.status === 'failed') continue;
-    if (record.kind === 'dispute' && knownPayment)
-      results.push(
-        unpairedRecord(
+    if (record.kind !== 'dispute' && record.gatewayId && disputeIds.has(record.gatewayId)) continue;
+    if (record.kind === 'dispute' && knownPayment) {
+      const fee = record.fee + disputeFee(record);
+      results.push({
+        ...unpairedRecord(
           record,
           'status_mismatch',
-          `the gateway reports a dispute of ${record.amount} ${record.currency}; Payrail has the payment as settled`,
+          `the gateway reports a dispute of ${record.amount} ${record.currency} (fee ${fee}); Payrail has the payment as settled`,
         ),
-      );
-    else
+        fee,
+      });
+    } else
       results.push(
         unpairedRecord(
           record,
@@ -339,7 +352,13 @@ export function matchByAmount(
 }
 
 /** A payout agrees with itself when its entries' net adds up to what reached the bank. */
-export function checkPayout(payout: GatewayPayout, entryNetSum: number, entryCount: number): MatchResult {
+export function checkPayout(
+  payout: GatewayPayout,
+  entryNetSum: number,
+  entryCount: number,
+): MatchResult | null {
+  // A gateway that links no rows to its payouts (PayPal's withdrawals) leaves nothing to add up.
+  if (entryCount === 0) return null;
   const agrees = entryNetSum === payout.amount;
   return {
     targetKey: `payout:${payout.payoutId}`,

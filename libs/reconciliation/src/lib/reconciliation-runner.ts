@@ -219,9 +219,9 @@ export class ReconciliationRunner {
         ORDER BY o.payout_id${this.sql.byteOrder}`,
       [w.connectionId, this.sql.date(w.from), this.sql.date(w.to)],
     )) as Record<string, unknown>[];
-    return rows.map((row) =>
-      checkPayout(toPayout(this.sql, row), Number(row['entries_net']), Number(row['entries'])),
-    );
+    return rows
+      .map((row) => checkPayout(toPayout(this.sql, row), Number(row['entries_net']), Number(row['entries'])))
+      .filter((r): r is MatchResult => r !== null);
   }
 
   /** Gross, fees and net per currency of the gateway's records in the window (payouts aside): never summed across currencies. */

@@ -25,6 +25,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'refund.succeeded',
   'refund.failed',
   'refund.unknown',
+  'dispute.created',
+  'dispute.updated',
+  'dispute.closed',
 ] as const;
 
 export type EndpointMode = 'test' | 'live';

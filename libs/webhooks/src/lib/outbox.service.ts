@@ -12,7 +12,13 @@ import { Brackets, In, type EntityManager } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
 import { insertRow, isUniqueViolation, newId, SystemErrors, TransactionRunner } from '@payrail/database';
 import { JobQueue } from '@payrail/jobs';
-import { PaymentsService, presentPayment, presentRefund, type PaymentChange } from '@payrail/payments';
+import {
+  PaymentsService,
+  presentDispute,
+  presentPayment,
+  presentRefund,
+  type PaymentChange,
+} from '@payrail/payments';
 import { EndpointsService } from './endpoints.service';
 import { InboxService } from './inbox.service';
 import { OutboxEvent } from './outbox-event.entity';
@@ -414,6 +420,12 @@ function describe(change: PaymentChange): {
         type: 'payment.review_required',
         resourceId: change.payment.id,
         data: { object: presentPayment(change.payment), reason: change.reason },
+      };
+    case 'dispute':
+      return {
+        type: `dispute.${change.change}`,
+        resourceId: change.dispute.id,
+        data: { object: presentDispute(change.dispute), payment: presentPayment(change.payment) },
       };
   }
 }

@@ -11,11 +11,16 @@ export interface NavItem {
 export const NAVIGATION: readonly NavItem[] = [
   { path: '/dashboard', label: 'Dashboard', action: 'read', subject: 'Dashboard' },
   { path: '/payments', label: 'Payments', action: 'read', subject: 'Payment' },
+  { path: '/reports', label: 'Reports', action: 'read', subject: 'Report' },
+  { path: '/reconciliation', label: 'Reconciliation', action: 'read', subject: 'Reconciliation' },
   { path: '/terminal', label: 'Virtual terminal', action: 'create', subject: 'Terminal' },
   { path: '/gateways', label: 'Gateways', action: 'read', subject: 'Connection' },
   { path: '/users', label: 'Users and roles', action: 'read', subject: 'User' },
   { path: '/api-keys', label: 'API keys', action: 'read', subject: 'ApiKey' },
   { path: '/audit', label: 'Audit log', action: 'read', subject: 'AuditEntry' },
+  { path: '/kb', label: 'Knowledge base', action: 'read', subject: 'KbArticle' },
+  { path: '/issues', label: 'Issue log', action: 'read', subject: 'Issue' },
+  { path: '/cases', label: 'Cases', action: 'read', subject: 'SupportCase' },
   {
     path: '/webhooks',
     label: 'Webhooks',

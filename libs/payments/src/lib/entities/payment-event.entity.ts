@@ -1,7 +1,9 @@
 import { Column, Entity, Index } from 'typeorm';
 import { BaseRecord } from '@payrail/database';
 
-export type PaymentEventType = 'status_changed' | 'gateway_call' | 'refund_changed' | 'recovery' | 'webhook';
+/** `routing`: which connection a new payment went to and why, and any failover to the next. */
+export type PaymentEventType =
+  'status_changed' | 'gateway_call' | 'refund_changed' | 'recovery' | 'webhook' | 'routing' | 'dispute';
 
 /** One line of a payment's timeline: a state change or a gateway call with its outcome and latency. */
 @Entity('payment_events')

@@ -3,6 +3,15 @@ import { BaseRecord, moneyColumn } from '@payrail/database';
 import type { GatewayCaptureRecord, NextAction } from '@payrail/plugin-sdk';
 import type { PaymentStatus } from '../payment-status';
 
+export interface PaymentDisputeSummary {
+  id: string;
+  amount: number;
+  currency: string;
+  reason: string;
+  status: 'needs_response' | 'under_review' | 'won' | 'lost';
+  evidence_due_by: string | null;
+}
+
 @Entity('payments')
 @Index(['merchantId', 'id'])
 @Index(['merchantId', 'status'])
@@ -60,6 +69,10 @@ export class Payment extends BaseRecord {
 
   @Column({ name: 'saved_payment_method_id', type: 'varchar', length: 40, nullable: true })
   savedPaymentMethodId!: string | null;
+
+  /** The payment's dispute as last reported (the `disputes` row is the record); the status is unchanged by it. */
+  @Column({ type: 'simple-json', nullable: true })
+  dispute!: PaymentDisputeSummary | null;
 
   @Column({ name: 'card_last4', type: 'varchar', length: 4, nullable: true })
   cardLast4!: string | null;

@@ -56,10 +56,14 @@ export class ReportsService {
           SUM(CASE WHEN ${declined} THEN 1 ELSE 0 END) AS declined_count,
           SUM(CASE WHEN p.status = 'failed' AND NOT (${declined}) THEN 1 ELSE 0 END) AS failed_count,
           SUM(CASE WHEN f.fee IS NULL THEN 0 ELSE 1 END) AS settled_count,
-          SUM(COALESCE(f.fee, 0)) AS fee_amount
+          SUM(COALESCE(f.fee, 0)) AS fee_amount,
+          SUM(CASE WHEN d.lost IS NULL THEN 0 ELSE 1 END) AS disputes_lost_count,
+          SUM(COALESCE(d.lost, 0)) AS disputes_lost_amount
         FROM payments p
         LEFT JOIN (SELECT payment_id, SUM(fee) AS fee FROM reconciliation_items
           WHERE payment_id IS NOT NULL AND fee IS NOT NULL GROUP BY payment_id) f ON f.payment_id = p.id
+        LEFT JOIN (SELECT payment_id, SUM(amount) AS lost FROM disputes
+          WHERE status = 'lost' GROUP BY payment_id) d ON d.payment_id = p.id
         WHERE ${where.clause}
         GROUP BY ${groupExpression(this.sql, groupBy)}, LOWER(p.currency)
         ORDER BY grp, currency`,
@@ -82,10 +86,14 @@ export class ReportsService {
         declined_count: n('declined_count'),
         failed_count: n('failed_count'),
         success_rate: tried ? Math.round((succeeded / tried) * 10_000) / 10_000 : null,
+        disputes_lost_count: n('disputes_lost_count'),
+        disputes_lost_amount: n('disputes_lost_amount'),
       };
       if (n('settled_count') > 0) {
         row.fee_amount = n('fee_amount');
-        row.net_amount = row.captured_amount - row.refunded_amount - row.fee_amount;
+        // A lost dispute took its amount back from the merchant: it comes off the net.
+        row.net_amount =
+          row.captured_amount - row.refunded_amount - row.fee_amount - row.disputes_lost_amount;
       }
       return row;
     });

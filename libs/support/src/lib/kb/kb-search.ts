@@ -53,29 +53,44 @@ export class KbSearch {
     return this.dataSource.options.type === 'postgres';
   }
 
-  /** Keeps the article's full-text entry and the vocabulary in step, in the caller's transaction. */
-  async index(m: EntityManager, a: KbArticle): Promise<void> {
-    const codes = `${a.codeKeys.split('|').join(' ')} ${a.tags.join(' ')}`;
-    const body = articleBody(a);
+  /** Keeps the articles' full-text entries and the vocabulary in step, in the caller's transaction. */
+  async index(m: EntityManager, articles: KbArticle[]): Promise<void> {
+    for (let i = 0; i < articles.length; i += 200)
+      await this.indexIds(
+        m,
+        articles.slice(i, i + 200).map((a) => a.id),
+      );
+    const text = articles.map(
+      (a) =>
+        `${a.title} ${a.summary} ${articleBody(a)} ${a.codeKeys.split('|').join(' ')} ${a.tags.join(' ')}`,
+    );
+    await this.addVocabulary(m, vocabularyOf(text.join(' ')));
+  }
+
+  /** Set-based, from the rows themselves: one statement per database however many articles. */
+  private async indexIds(m: EntityManager, ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    const ph = ids.map((_, i) => (this.postgres ? `$${i + 1}` : '?')).join(', ');
     if (this.postgres) {
       await m.query(
         `UPDATE "kb_articles" SET "search_vector" =
-           setweight(to_tsvector('english', $2), 'A') || setweight(to_tsvector('english', $3), 'A') ||
-           setweight(to_tsvector('english', $4), 'B') || setweight(to_tsvector('english', $5), 'C')
-         WHERE "id" = $1`,
-        [a.id, a.title, codes, a.summary, body],
+           setweight(to_tsvector('english', title), 'A') ||
+           setweight(to_tsvector('english', replace(code_keys, '|', ' ') || ' ' || tags), 'A') ||
+           setweight(to_tsvector('english', summary), 'B') ||
+           setweight(to_tsvector('english', symptoms || ' ' || cause || ' ' || resolution), 'C')
+         WHERE "id" IN (${ph})`,
+        ids,
       );
-    } else {
-      await m.query(`DELETE FROM kb_fts WHERE article_id = ?`, [a.id]);
-      await m.query(`INSERT INTO kb_fts (article_id, title, summary, body, codes) VALUES (?, ?, ?, ?, ?)`, [
-        a.id,
-        a.title,
-        a.summary,
-        body,
-        codes,
-      ]);
+      return;
     }
-    await this.addVocabulary(m, vocabularyOf(`${a.title} ${a.summary} ${body} ${codes}`));
+    await m.query(`DELETE FROM kb_fts WHERE article_id IN (${ph})`, ids);
+    await m.query(
+      `INSERT INTO kb_fts (article_id, title, summary, body, codes)
+       SELECT id, title, summary, symptoms || char(10) || cause || char(10) || resolution,
+              replace(code_keys, '|', ' ') || ' ' || tags
+         FROM kb_articles WHERE id IN (${ph})`,
+      ids,
+    );
   }
 
   async search(q: string, filters: KbFilters): Promise<KbHit[]> {

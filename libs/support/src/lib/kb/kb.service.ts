@@ -198,7 +198,7 @@ export class KbService {
             authorId,
           }),
         );
-        await this.search.index(m, saved);
+        await this.search.index(m, [saved]);
         await this.audit.record(
           {
             ...context,
@@ -288,7 +288,7 @@ export class KbService {
             authorId,
           }),
         );
-        await this.search.index(m, current);
+        await this.search.index(m, [current]);
         counts.updated++;
       }
       await this.audit.record(
@@ -320,7 +320,34 @@ export class KbService {
     seed.forEach(checkFields);
     try {
       await this.tx.run(async (m) => {
-        for (const f of seed) await this.insert(m, f, null);
+        // In bulk: every app start of an empty database pays for this.
+        const articles = seed.map((f) =>
+          m.create(KbArticle, { id: newId('kb'), ...f, codeKeys: codeKeys(f), version: 1, updatedBy: null }),
+        );
+        const versions = articles.map((a, i) =>
+          m.create(KbArticleVersion, {
+            id: newId('kbv'),
+            articleId: a.id,
+            version: 1,
+            snapshot: seed[i],
+            authorId: null,
+          }),
+        );
+        for (let i = 0; i < articles.length; i += 50) {
+          await m
+            .createQueryBuilder()
+            .insert()
+            .into(KbArticle)
+            .values(articles.slice(i, i + 50))
+            .execute();
+          await m
+            .createQueryBuilder()
+            .insert()
+            .into(KbArticleVersion)
+            .values(versions.slice(i, i + 50))
+            .execute();
+        }
+        await this.search.index(m, articles);
       });
     } catch (error) {
       // Another instance seeded at the same moment: its articles stand.
@@ -345,7 +372,7 @@ export class KbService {
         authorId,
       }),
     );
-    await this.search.index(m, saved);
+    await this.search.index(m, [saved]);
     return saved;
   }
 

@@ -12,12 +12,13 @@ import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
-import { RouterLink } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 import type { AdminPaymentDetailResource } from '@payrail/api-contract';
 import { AdminApi } from '../../core/admin.api';
 import { toProblem, type ApiProblem } from '../../core/api-problem';
 import { formatMoney, parseMoney } from '../../core/money';
 import { SessionStore } from '../../core/session.store';
+import { SupportApi } from '../../core/support.api';
 import { MoneyPipe } from '../../shared/money.pipe';
 import { ProblemComponent } from '../../shared/problem.component';
 import { StatusChipComponent } from '../../shared/status-chip.component';
@@ -46,7 +47,10 @@ type Action = 'capture' | 'void' | 'refund';
 export class PaymentDetailPage implements OnInit {
   private readonly api = inject(AdminApi);
   private readonly session = inject(SessionStore);
+  private readonly support = inject(SupportApi);
+  private readonly router = inject(Router);
   readonly id = input.required<string>();
+  readonly canOpenCase = computed(() => (this.detail(), this.session.can('create', 'SupportCase')));
   readonly detail = signal<AdminPaymentDetailResource | null>(null);
   readonly loadProblem = signal<ApiProblem | null>(null);
   readonly actionProblem = signal<ApiProblem | null>(null);
@@ -96,6 +100,22 @@ export class PaymentDetailPage implements OnInit {
 
   async ngOnInit(): Promise<void> {
     await this.reload();
+  }
+
+  /** A support case about this payment; its SLA clock starts now. */
+  async openCase(): Promise<void> {
+    const p = this.detail()?.payment;
+    if (!p) return;
+    try {
+      const opened = await this.support.openCase({
+        subject: `Payment ${p.id}${p.failure ? `: ${p.failure.code}` : ''}`,
+        priority: 'P3',
+        payment_ids: [p.id],
+      });
+      await this.router.navigate(['/cases', opened.id]);
+    } catch (error) {
+      this.actionProblem.set(toProblem(error));
+    }
   }
 
   start(action: Action): void {

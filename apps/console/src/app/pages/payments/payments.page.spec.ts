@@ -27,6 +27,11 @@ const payment = (id: string, mode: 'test' | 'live'): AdminPaymentResource => ({
   mode,
   payment_method: null,
   customer: null,
+  customer_id: null,
+  saved_payment_method_id: null,
+  disputed: false,
+  dispute: null,
+  amount_net: 1000,
   description: null,
   metadata: {},
   failure: null,
@@ -37,6 +42,24 @@ const payment = (id: string, mode: 'test' | 'live'): AdminPaymentResource => ({
 });
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** The payment the detail stub answers as disputed (fraudulent, needing a response). */
+let disputedId: string | undefined;
+const withDispute = (p: AdminPaymentResource): AdminPaymentResource =>
+  p.id === disputedId
+    ? {
+        ...p,
+        disputed: true,
+        dispute: {
+          id: 'dsp_1',
+          amount: 1000,
+          currency: 'usd',
+          reason: 'fraudulent',
+          status: 'needs_response',
+          evidence_due_by: '2026-01-08T00:00:00.000Z',
+        },
+      }
+    : p;
 
 describe('the console marks test data', () => {
   const queries: AdminPaymentListQuery[] = [];
@@ -49,9 +72,10 @@ describe('the console marks test data', () => {
       return { object: 'list' as const, data, page: 1, page_size: 25, total: data.length };
     },
     payment: async (id: string): Promise<AdminPaymentDetailResource> => ({
-      payment: payment(id, id.includes('test') ? 'test' : 'live'),
+      payment: withDispute(payment(id, id.includes('test') ? 'test' : 'live')),
       timeline: [],
       refunds: [],
+      articles: [],
     }),
   };
 
@@ -104,5 +128,20 @@ describe('the console marks test data', () => {
     const heading = (fixture.nativeElement as HTMLElement).querySelector('h1');
     expect(heading?.textContent).toContain(id);
     expect(!!heading?.querySelector('[data-testid="test-data"]')).toBe(marked);
+  });
+
+  it('shows a disputed payment with its dispute and net amount', async () => {
+    disputedId = 'pay_test1';
+    const fixture = TestBed.createComponent(PaymentDetailPage);
+    fixture.componentRef.setInput('id', 'pay_test1');
+    fixture.detectChanges();
+    await settle();
+    fixture.detectChanges();
+    const root = fixture.nativeElement as HTMLElement;
+    const card = root.querySelector('[data-testid="payment-dispute"]');
+    expect(card?.textContent).toContain('fraudulent');
+    expect(root.querySelector('[data-testid="dispute-status"]')?.textContent?.trim()).toBe('needs response');
+    expect(root.querySelector('[data-testid="net"]')?.textContent).toContain('10.00');
+    disputedId = undefined;
   });
 });

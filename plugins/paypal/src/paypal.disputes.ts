@@ -1,0 +1,47 @@
+// PayPal disputes: CUSTOMER.DISPUTE.* events. A dispute names the capture; Payrail's PayPal
+// payments are known by their authorization, which the capture's `up` link gives.
+import type { GatewayDispute, GatewayDisputeStatus } from '@payrail/plugin-sdk';
+import { fromPayPalMoney } from './paypal.transformers';
+
+export const PAYPAL_DISPUTE_EVENT_TYPES = [
+  'CUSTOMER.DISPUTE.CREATED',
+  'CUSTOMER.DISPUTE.UPDATED',
+  'CUSTOMER.DISPUTE.RESOLVED',
+] as const;
+
+export interface PayPalDisputeWire {
+  dispute_id?: string;
+  reason?: string;
+  status?: string;
+  dispute_life_cycle_stage?: string;
+  dispute_amount?: { currency_code?: string; value?: string };
+  seller_response_due_date?: string;
+  dispute_outcome?: { outcome_code?: string };
+  disputed_transactions?: { seller_transaction_id?: string }[];
+}
+
+function disputeStatus(wire: PayPalDisputeWire): GatewayDisputeStatus {
+  if (wire.status === 'RESOLVED')
+    return wire.dispute_outcome?.outcome_code === 'RESOLVED_SELLER_FAVOUR' ? 'won' : 'lost';
+  if (wire.status === 'UNDER_REVIEW') return 'under_review';
+  return 'needs_response';
+}
+
+export function paypalDispute(wire: PayPalDisputeWire): GatewayDispute {
+  const currency = wire.dispute_amount?.currency_code ?? 'USD';
+  return {
+    reference: wire.dispute_id ?? '',
+    amount: fromPayPalMoney({ currencyCode: currency, value: wire.dispute_amount?.value ?? '0' }, currency),
+    currency,
+    reason: wire.reason ?? 'OTHER',
+    status: disputeStatus(wire),
+    gatewayStatus: wire.status ?? 'OPEN',
+    ...(wire.seller_response_due_date ? { evidenceDueBy: new Date(wire.seller_response_due_date) } : {}),
+    inquiry: wire.dispute_life_cycle_stage === 'INQUIRY',
+  };
+}
+
+/** The capture a dispute is about. */
+export function disputedCapture(wire: PayPalDisputeWire): string | undefined {
+  return wire.disputed_transactions?.[0]?.seller_transaction_id;
+}
