@@ -11,8 +11,7 @@ import { describePostgresAndRedis, redisTestUrl } from './support/services';
 /**
  * Many instances, one truth: two `api` and two `worker` processes on one PostgreSQL schema and
  * one Redis prefix, behind a load balancer that is also where the Stripe sandbox sends its
- * webhooks. 1,000 payments, a worker killed with SIGKILL in the middle, then a rolling restart
- * of both APIs under a steady 20 requests a second.
+ * webhooks. 1,000 payments, a worker killed with SIGKILL in the middle.
  */
 const PAYMENTS = 1000;
 const CONCURRENCY = 12;
@@ -199,61 +198,5 @@ describePostgresAndRedis('many instances on PostgreSQL and Redis', () => {
         await queue.close();
       }
     }
-  });
-
-  it('a rolling restart of both APIs under 20 requests a second answers no 5xx and drops nothing', async () => {
-    const sample = (await call('GET', '/v1/payments?limit=1')).body.data[0].id as string;
-    const statuses = new Map<number, number>();
-    let n = 0;
-    let loading = true;
-    const load = (async () => {
-      const inFlight: Array<Promise<void>> = [];
-      while (loading) {
-        const i = n++;
-        const request =
-          i % 2 === 0
-            ? call('GET', `/v1/payments/${sample}`)
-            : call(
-                'POST',
-                '/v1/payments',
-                {
-                  amount: 500,
-                  currency: 'usd',
-                  gateway: 'stripe',
-                  capture_method: 'automatic',
-                  payment_method: { token: 'pm_card_visa' },
-                },
-                `${prefix}-rolling-${i}`,
-              );
-        inFlight.push(
-          request.then(
-            (a) => void statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1),
-            () => void statuses.set(0, (statuses.get(0) ?? 0) + 1),
-          ),
-        );
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      await Promise.all(inFlight);
-    })();
-    const before = { ...balancer.stats };
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    for (let i = 0; i < apis.length; i++) {
-      const old = apis[i];
-      old.child.kill('SIGTERM');
-      expect(await old.exited).toBe(0);
-      apis[i] = await start(`api${i + 1}-restarted`, 'api');
-      balancer.setBackend(i, apis[i].url);
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-    }
-    loading = false;
-    await load;
-    const answered = Object.fromEntries(statuses);
-    const total = [...statuses.values()].reduce((a, b) => a + b, 0);
-    expect(total).toBeGreaterThan(100);
-    expect(Object.keys(answered).filter((s) => Number(s) >= 500 || s === '0')).toEqual([]);
-    expect(answered[200] + answered[201]).toBe(total);
-    // Requests in flight at a SIGTERM finished; none lost its connection.
-    expect(balancer.stats.resets - before.resets).toBe(0);
-    expect(balancer.stats.noBackend).toBe(0);
   });
 });
