@@ -118,6 +118,11 @@ describeDb(`disputes ${dbLabel}`, () => {
     const disputeRef = s.paypal.openDispute(String(capture?.id), 'MERCHANDISE_OR_SERVICE_NOT_RECEIVED');
     const disputed = await disputeOf(paid.body.id, 'needs_response');
     expect(disputed.dispute).toMatchObject({ amount: 1800, reason: 'MERCHANDISE_OR_SERVICE_NOT_RECEIVED' });
+    const answered = await call('POST', `/v1/disputes/${disputed.dispute.id}/evidence`, {
+      text: 'Shipped 2026-11-20, tracking 1Z999 delivered.',
+    });
+    expect(answered.body).toMatchObject({ status: 'under_review', gateway_status: 'UNDER_REVIEW' });
+    expect(s.paypal.store.disputes.get(disputeRef)?.evidences[0]?.notes).toContain('tracking 1Z999');
     s.paypal.resolveDispute(disputeRef, 'WON');
     const won = await disputeOf(paid.body.id, 'won');
     expect(won.amount_net).toBe(1800);

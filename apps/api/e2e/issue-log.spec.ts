@@ -84,7 +84,7 @@ describeDb(`issue log ${dbLabel}`, () => {
     expect((await support('GET', '/admin/issues?from=yesterday')).status).toBe(400);
   });
 
-  it('counts system errors as they are reported: refused webhook signatures, dead jobs', async () => {
+  it('counts system errors as they are reported: refused webhook signatures, calls left in doubt, dead jobs', async () => {
     for (let i = 0; i < 2; i++) {
       const forged = await fetch(`${api.url}/webhooks/${api.memoryConnectionId}`, {
         method: 'POST',
@@ -117,6 +117,15 @@ describeDb(`issue log ${dbLabel}`, () => {
       signature.count = (await support('GET', `/admin/issues/${signature.id}`)).body.count;
     expect(signature.count).toBe(2);
     expect(signature.article.slug).toBe('webhook-signature-invalid');
+    const timedOut = await api.request('POST', '/v1/payments', {
+      amount: 700,
+      currency: 'usd',
+      payment_method: { token: 'tok_timeout' },
+    });
+    expect(timedOut.body.status).toBe('unknown');
+    const doubt = await find('gateway_timeout');
+    expect(doubt).toMatchObject({ kind: 'system_error', source: 'gateway:memory', affected_payments: 1 });
+    expect(doubt.article.slug).toBe('gateway-timeout');
     const dead = await find('job_dead');
     expect(dead).toMatchObject({ source: 'queue:spec.always_fails', count: 1 });
     expect(dead.last_detail).toContain('fails on purpose');

@@ -121,6 +121,28 @@ describeDb(`data subject requests ${dbLabel}`, () => {
       merchant_id: api.merchantId,
     });
     expect(noSubject.status).toBe(400);
+    const unknownCustomer = await owner('POST', '/admin/privacy/requests', {
+      type: 'access',
+      regime: 'gdpr',
+      subject: { customer: 'cus_nobody' },
+      merchant_id: api.merchantId,
+    });
+    expect(unknownCustomer.status).toBe(404);
+    const customer = await api.request('POST', '/v1/customers', {
+      email: 'dora.ref@example.org',
+      name: 'Dora Ref',
+    });
+    const byReference = await owner('POST', '/admin/privacy/requests', {
+      type: 'access',
+      regime: 'gdpr',
+      subject: { customer: customer.body.id },
+      merchant_id: api.merchantId,
+    });
+    expect(byReference.status).toBe(201);
+    const exported = await until(byReference.body.id, 'completed');
+    expect(exported.subject_kind).toBe('customer');
+    const file = await owner('GET', `/admin/privacy/requests/${byReference.body.id}/export`);
+    expect(file.body.records.customers.map((c: { id: string }) => c.id)).toEqual([customer.body.id]);
     expect(
       (
         await auditor('POST', '/admin/privacy/requests', {

@@ -1,5 +1,6 @@
 // PayPal disputes: CUSTOMER.DISPUTE.* events. A dispute names the capture; Payrail's PayPal
 // payments are known by their authorization, which the capture's `up` link gives.
+import type { Client } from '@paypal/paypal-server-sdk';
 import type { GatewayDispute, GatewayDisputeStatus } from '@payrail/plugin-sdk';
 import { fromPayPalMoney } from './paypal.transformers';
 
@@ -44,4 +45,26 @@ export function paypalDispute(wire: PayPalDisputeWire): GatewayDispute {
 /** The capture a dispute is about. */
 export function disputedCapture(wire: PayPalDisputeWire): string | undefined {
   return wire.disputed_transactions?.[0]?.seller_transaction_id;
+}
+
+/**
+ * Evidence through PayPal's disputes API (v1), which the SDK has no client for: its own request
+ * builder (same OAuth token, same endpoint). Text evidence goes as JSON; documents would need the
+ * multipart form PayPal also takes.
+ */
+export async function submitPayPalEvidence(
+  client: Client,
+  reference: string,
+  text: string,
+): Promise<GatewayDispute> {
+  const path = `/v1/customer/disputes/${encodeURIComponent(reference)}`;
+  const submit = client.getRequestBuilderFactory()('POST', `${path}/provide-evidence`);
+  submit.header('Content-Type', 'application/json');
+  submit.json({ evidences: [{ evidence_type: 'OTHER', notes: text.slice(0, 2000) }] });
+  submit.authenticate([{ oauth2: true }]);
+  await submit.call();
+  const read = client.getRequestBuilderFactory()('GET', path);
+  read.authenticate([{ oauth2: true }]);
+  const { result } = await read.callAsText();
+  return paypalDispute(JSON.parse(result) as PayPalDisputeWire);
 }

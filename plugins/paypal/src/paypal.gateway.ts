@@ -43,6 +43,8 @@ import {
   type TokenizeResult,
   type VoidRequest,
   type CustomerVault,
+  type DisputeResponder,
+  type GatewayDispute,
   type SavedMethod,
   type SaveMethodRequest,
   type VaultCustomer,
@@ -54,6 +56,7 @@ import {
   type WebhookRequest,
 } from '@payrail/plugin-sdk';
 import { PayPalClients, type PayPalCall } from './paypal.client';
+import { submitPayPalEvidence } from './paypal.disputes';
 import { decodePayPalCursor, type PayPalCursor } from './paypal.settlements';
 import { searchSettlementPage } from './paypal.settlement-search';
 import {
@@ -133,7 +136,7 @@ function requestId(key: string, step?: string): string {
 
 @Injectable()
 @RegisterGateway()
-export class PayPalGateway implements PaymentGateway, WebhookRegistrar, CustomerVault {
+export class PayPalGateway implements PaymentGateway, WebhookRegistrar, CustomerVault, DisputeResponder {
   readonly code = 'paypal';
   readonly displayName = 'PayPal';
   readonly version = '1.0.0';
@@ -703,6 +706,15 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar, Customer
       }
       return fail(toGatewayError(error));
     }
+  }
+
+  async submitDisputeEvidence(
+    connection: GatewayConnection,
+    request: { reference: string; text: string; idempotencyKey: string },
+  ): Promise<Outcome<GatewayDispute>> {
+    return this.run(connection, async (call) =>
+      succeed(await submitPayPalEvidence(call.client, request.reference, request.text)),
+    );
   }
 
   // ---- CustomerVault ----

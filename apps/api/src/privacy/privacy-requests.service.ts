@@ -76,8 +76,7 @@ export class PrivacyRequestsService implements OnModuleInit {
 
   async create(input: NewPrivacyRequest, context: AuditActorContext): Promise<PrivacyRequest> {
     const now = new Date();
-    const value =
-      input.subject.kind === 'email' ? normaliseEmail(input.subject.value) : input.subject.value.trim();
+    const value = await this.subjectEmail(input.merchantId, input.subject);
     const request = await this.tx.run(async (m) => {
       const row = m.create(PrivacyRequest, {
         id: newId('prq'),
@@ -85,7 +84,7 @@ export class PrivacyRequestsService implements OnModuleInit {
         type: input.type,
         regime: input.regime,
         subjectKind: input.subject.kind,
-        subjectHash: subjectHash(input.merchantId, input.subject.kind, value),
+        subjectHash: subjectHash(input.merchantId, 'email', value),
         subjectSealed: this.box.seal(
           JSON.stringify({ kind: input.subject.kind, value } satisfies SealedSubject),
         ),
@@ -108,6 +107,26 @@ export class PrivacyRequestsService implements OnModuleInit {
       return row;
     });
     return this.admit(request, context);
+  }
+
+  /** The subject as an email: a customer reference is the Payrail customer's email, so records are found and holds matched by it. */
+  private async subjectEmail(
+    merchantId: string,
+    subject: { kind: SubjectKind; value: string },
+  ): Promise<string> {
+    if (subject.kind === 'email') return normaliseEmail(subject.value);
+    const [customer] = await queryRows<{ email: string | null }>(
+      this.tx.dataSource.manager,
+      'SELECT c.email FROM customers c WHERE c.id = :reference AND c.merchant_id = :merchantId',
+      { reference: subject.value.trim(), merchantId },
+    );
+    if (!customer) throw ApiError.notFound('customer', subject.value);
+    if (!customer.email)
+      throw ApiError.invalid(
+        'subject.customer',
+        `customer ${subject.value} has no email: give the subject's email instead`,
+      );
+    return normaliseEmail(customer.email);
   }
 
   /** Starts the request's job, unless an erasure is blocked: then it is marked so and refused with 409. */
@@ -193,11 +212,12 @@ export class PrivacyRequestsService implements OnModuleInit {
     input: { merchantId: string; subject: { kind: SubjectKind; value: string }; reason: string },
     context: AuditActorContext,
   ): Promise<PrivacyHold> {
+    const email = await this.subjectEmail(input.merchantId, input.subject);
     return this.tx.run(async (m) => {
       const hold = m.create(PrivacyHold, {
         id: newId('phold'),
         merchantId: input.merchantId,
-        subjectHash: subjectHash(input.merchantId, input.subject.kind, input.subject.value),
+        subjectHash: subjectHash(input.merchantId, 'email', email),
         reason: input.reason,
         placedBy: context.actor.id ?? 'unknown',
         releasedAt: null,
