@@ -69,6 +69,7 @@ describe('the console in Chromium', () => {
       'Issue log',
       'Cases',
       'Webhooks',
+      'Privacy',
     ]);
   });
 
