@@ -67,6 +67,7 @@ describe('the console in Chromium', () => {
       'Issue log',
       'Cases',
       'Webhooks',
+      'Privacy',
     ]);
   });
 

@@ -137,6 +137,12 @@ export const routes: Routes = [
         loadComponent: () => import('./pages/webhooks/webhooks.page').then((m) => m.WebhooksPage),
         title: 'Webhooks · Payrail',
       },
+      {
+        path: 'privacy',
+        canActivate: [policy('privacy')],
+        loadComponent: () => import('./pages/privacy/privacy.page').then((m) => m.PrivacyPage),
+        title: 'Privacy · Payrail',
+      },
     ],
   },
   {

@@ -1,3 +1,5 @@
+import type { AdminPaymentResource } from './console';
+
 export interface CustomerResource {
   id: string;
   object: 'customer';
@@ -49,4 +51,22 @@ export interface DisputeResource {
   evidence_submitted_at: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** A customer as the console sees it, with the merchant it belongs to. */
+export interface AdminCustomerResource extends CustomerResource {
+  merchant_id: string;
+}
+
+/** `GET /admin/customers/{id}`: the customer, its saved cards and its most recent payments. */
+export interface AdminCustomerDetailResource {
+  customer: AdminCustomerResource;
+  payment_methods: SavedPaymentMethodResource[];
+  payments: AdminPaymentResource[];
+}
+
+/** A dispute as the console sees it, with the merchant it belongs to. */
+export interface AdminDisputeResource extends DisputeResource {
+  merchant_id: string;
+  mode: 'test' | 'live';
 }

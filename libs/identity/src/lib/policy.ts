@@ -44,6 +44,8 @@ export const POLICY_SUBJECTS = [
   'RoutingRule',
   'Monitoring',
   'Alert',
+  'Customer',
+  'Dispute',
 ] as const;
 export type PolicySubject = (typeof POLICY_SUBJECTS)[number];
 
@@ -70,7 +72,9 @@ const READ: readonly PolicyAction[] = ['read'];
  * `SupportCase`), admins manage the SLA policies and business-hours calendars (`SupportPolicy`).
  * Data subject requests and legal holds (`PrivacyRequest`) and the retention purge (`Retention`)
  * are the owners' and admins'; auditors read them (not an access export: `export`). Routing rules, gateway
- * monitoring and alerts are edited by admins and platform engineers and read by support and auditors. The one place access is decided; the
+ * monitoring and alerts are edited by admins and platform engineers and read by support and auditors.
+ * Customers with their saved cards, and disputes, are read in the console by every role that reads
+ * payments (they change only through the merchant API and the gateways' webhooks). The one place access is decided; the
  * README table and `GET /admin/roles` are generated from it. `manage` means every action.
  */
 export const PERMISSION_MATRIX: Record<Role, Grants> = {
@@ -101,6 +105,8 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     RoutingRule: ALL,
     Monitoring: ['read', 'update'],
     Alert: ALL,
+    Customer: READ,
+    Dispute: READ,
   },
   platform_engineer: {
     Payment: READ,
@@ -121,6 +127,8 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     RoutingRule: ALL,
     Monitoring: ['read', 'update'],
     Alert: ALL,
+    Customer: READ,
+    Dispute: READ,
   },
   finance: {
     Payment: ['read', 'capture', 'void', 'refund', 'export'],
@@ -134,6 +142,8 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     KbArticle: READ,
     Issue: READ,
     SupportCase: ['read', 'create'],
+    Customer: READ,
+    Dispute: READ,
   },
   support: {
     Payment: READ,
@@ -150,6 +160,8 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     RoutingRule: READ,
     Monitoring: READ,
     Alert: READ,
+    Customer: READ,
+    Dispute: READ,
   },
   auditor: {
     Payment: ['read', 'export'],
@@ -175,6 +187,8 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     RoutingRule: READ,
     Monitoring: READ,
     Alert: READ,
+    Customer: READ,
+    Dispute: READ,
   },
 };
 

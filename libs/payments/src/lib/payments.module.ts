@@ -12,6 +12,8 @@ import { AdminPaymentsService } from './admin-payments.service';
 import { AttemptRunner } from './attempt-runner';
 import { CustomerGatewayProfile } from './customers/customer-gateway-profile.entity';
 import { Customer } from './customers/customer.entity';
+import { AdminCustomersController } from './customers/admin-customers.controller';
+import { AdminCustomersService } from './customers/admin-customers.service';
 import { CustomersController } from './customers/customers.controller';
 import { CustomersService } from './customers/customers.service';
 import { SavedPaymentMethod } from './customers/saved-payment-method.entity';
@@ -62,9 +64,11 @@ export const PAYMENT_ENTITIES = [
     DisputesController,
     WebhooksController,
     AdminPaymentsController,
+    AdminCustomersController,
     RoutingController,
   ],
   providers: [
+    AdminCustomersService,
     PaymentChangeFeed,
     PaymentTimeline,
     PaymentLedger,

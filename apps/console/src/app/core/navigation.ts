@@ -31,6 +31,13 @@ export const NAVIGATION: readonly NavItem[] = [
       { action: 'read', subject: 'InboxEvent' },
     ],
   },
+  {
+    path: '/privacy',
+    label: 'Privacy',
+    action: 'read',
+    subject: 'PrivacyRequest',
+    anyOf: [{ action: 'read', subject: 'Retention' }],
+  },
 ];
 
 export function navAllowed(item: NavItem, can: (action: string, subject: string) => boolean): boolean {
