@@ -54,6 +54,9 @@ const children = new Set();
 const begun = Date.now();
 const elapsed = () => `[${Math.round((Date.now() - begun) / 1000)} s]`;
 process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+// A run stopped from outside (the smoke test's time limit, ^C) takes its API and sandboxes with it.
+for (const signal of ['SIGTERM', 'SIGINT'])
+  process.on(signal, () => process.exit(128 + (signal === 'SIGTERM' ? 15 : 2)));
 
 /** One side of a scenario, with what the API and the sandbox spent on it. */
 async function phase(ctx, label, operation, count, concurrency) {

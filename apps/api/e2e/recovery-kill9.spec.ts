@@ -108,12 +108,17 @@ const baseEnv = () => ({
   REDIS_URL: '',
 });
 
+// Every API process a case starts, so none outlives the suite when a case fails before its crash.
+const started = new Set<ChildProcess>();
+
 function startApi(extra: Record<string, string> = {}): Promise<ChildProcess> {
   const proc = spawn(process.execPath, [join(root, 'dist/apps/api/main.js')], {
     cwd: root,
     env: { ...baseEnv(), ...extra },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.add(proc);
+  proc.once('exit', () => started.delete(proc));
   let output = '';
   proc.stdout?.on('data', (d) => (output += d));
   proc.stderr?.on('data', (d) => (output += d));
@@ -254,7 +259,7 @@ describeWithDatabase()(`kill -9 of the built API mid-operation (${testDatabaseKi
   }, 240_000);
 
   afterAll(async () => {
-    child?.kill('SIGKILL');
+    for (const proc of started) proc.kill('SIGKILL');
     await Promise.all([stripe?.close(), paypal?.close(), square?.close()]);
     await database?.drop();
   });
