@@ -192,10 +192,11 @@ describeDb(`data subject requests ${dbLabel}`, () => {
     expect(JSON.stringify(done)).not.toContain(CAROL.email);
   });
 
-  describe('erasing a customer with three payments, a refund and webhook events', () => {
+  describe('erasing a customer with three payments, a refund, webhook events and a case', () => {
     const adaPayments: string[] = [];
     let bobPayment: string;
     let adaCustomer: string;
+    let adaCase: string;
     let before: unknown;
 
     beforeAll(async () => {
@@ -219,6 +220,19 @@ describeDb(`data subject requests ${dbLabel}`, () => {
       });
       expect(customer.status).toBe(201);
       adaCustomer = customer.body.id;
+      const opened = await owner('POST', '/admin/cases', {
+        subject: `Refund question from ${ADA.name}`,
+        description: `${ADA.name} (${ADA.email}) asks where her refund is.`,
+        priority: 'P3',
+        payment_ids: [adaPayments[0]],
+        merchant_id: api.merchantId,
+      });
+      expect(opened.status).toBe(201);
+      adaCase = opened.body.id;
+      const comment = await owner('POST', `/admin/cases/${adaCase}/comments`, {
+        body: `Wrote back to ${ADA.email}; ${ADA.name} confirmed the card.`,
+      });
+      expect(comment.status).toBe(201);
     });
 
     it('refuses with 409 naming the legal hold, and goes through once it is released', async () => {
@@ -317,6 +331,15 @@ describeDb(`data subject requests ${dbLabel}`, () => {
       expect(rows[0].customer_email).toMatch(/^pseud_[0-9a-f]{32}$/);
       expect(rows.every((r) => r.customer_name === null)).toBe(true);
       expect((await api.request('GET', `/v1/customers/${adaCustomer}`)).status).toBe(404);
+      // The case stays, with its payment, but no longer names her.
+      const kept = await owner('GET', `/admin/cases/${adaCase}`);
+      expect(kept.status).toBe(200);
+      expect(kept.body.payment_ids).toEqual([adaPayments[0]]);
+      const caseText = JSON.stringify(kept.body).toLowerCase();
+      expect([caseText.includes(ADA.email), caseText.includes(ADA.name.toLowerCase())]).toEqual([
+        false,
+        false,
+      ]);
       const bob = (await api.request('GET', `/v1/payments/${bobPayment}`)).body;
       expect(bob.customer).toMatchObject({ email: BOB.email, name: BOB.name });
 
