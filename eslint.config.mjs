@@ -92,7 +92,7 @@ const boundaries = (extraForTests) => [
 const specFiles = [
   '**/*.spec.ts',
   '**/e2e/**/*.ts',
-  'apps/api/deploy/**/*.ts',
+  '**/deploy/**/*.ts', // apps/api/deploy: the deployment specs and their support
   '**/testing/**/*.ts',
   '**/bench/**/*.ts',
 ];
