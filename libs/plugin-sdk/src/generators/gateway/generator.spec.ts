@@ -109,8 +109,20 @@ describe('nx g @payrail/plugin-sdk:gateway', () => {
   it('passes the conformance kit against its own sandbox, its versions read, and the API seeds a connection to it', () => {
     const plugin = run('npx', ['jest', '-c', 'plugins/zebrapay/jest.config.ts', '--ci', '--verbose']);
     expect(plugin).toMatch(/Zebra Pay gateway conformance/);
-    // Every test ran and passed: nothing failed, nothing skipped.
-    expect(plugin).toMatch(/Tests:\s+(\d+) passed, \1 total/);
+    // Every case ran and passed but the two for what the skeleton does not declare: several
+    // captures of one authorization, and payouts (its sandbox makes none).
+    const [, skipped, passed, total] =
+      /Tests:\s+(?:(\d+) skipped, )?(\d+) passed, (\d+) total/.exec(plugin) ?? [];
+    expect(Number(skipped ?? 0) + Number(passed)).toBe(Number(total));
+    expect(
+      plugin
+        .match(/○ skipped .*/g)
+        ?.map((line) => line.trim())
+        .sort(),
+    ).toEqual([
+      '○ skipped captures several times when it allows multiple captures',
+      "○ skipped pays out: a payout's entries add up to it",
+    ]);
     // The version tooling can read every version the new gateway states.
     run('node', ['scripts/gateways-check.mjs']);
     run('node', ['scripts/vendor-gateway-specs.mjs', '--check']);
