@@ -27,8 +27,6 @@ interface GatewayCase {
   payoutAfterInjecting: boolean;
   /** Whether the plugin links a payout's entries to it (PayPal's withdrawals carry none). */
   payoutHasEntries: boolean;
-  /** Whether the plugin's dispute row names the payment (Square's DISPUTE entry does not yet). */
-  disputeNamesPayment: boolean;
   sandboxUrl(env: SandboxedApi): string;
 }
 
@@ -56,7 +54,6 @@ const CASES: GatewayCase[] = [
     referenceOf: (p) => p.gatewayReference!,
     payoutAfterInjecting: false,
     payoutHasEntries: true,
-    disputeNamesPayment: true,
     sandboxUrl: (env) => env.stripe.url,
   },
   {
@@ -67,7 +64,6 @@ const CASES: GatewayCase[] = [
     referenceOf: (p) => p.captures[0].reference,
     payoutAfterInjecting: false,
     payoutHasEntries: false,
-    disputeNamesPayment: true,
     sandboxUrl: (env) => env.paypal.url,
   },
   {
@@ -76,7 +72,6 @@ const CASES: GatewayCase[] = [
     referenceOf: (p) => p.captures[0]?.reference ?? p.gatewayReference!,
     payoutAfterInjecting: true,
     payoutHasEntries: true,
-    disputeNamesPayment: false,
     sandboxUrl: (env) => env.square.url,
   },
 ];
@@ -182,8 +177,7 @@ describe.each(CASES)('reconciling $code', (gateway) => {
         await pay(env, gateway, 1400),
       ];
       await control(env, gateway, 'shift', { reference: shifted.reference, delta: 1 });
-      if (gateway.disputeNamesPayment)
-        await control(env, gateway, 'dispute', { reference: disputed.reference });
+      await control(env, gateway, 'dispute', { reference: disputed.reference });
       await control(env, gateway, 'fee', { amount: 250, currency: 'usd' });
       await control(env, gateway, 'unknown', { amount: 4200, currency: 'usd' });
       await control(env, gateway, 'missing', { reference: missing.reference });
@@ -192,14 +186,14 @@ describe.each(CASES)('reconciling $code', (gateway) => {
       const found = await run();
       expect(found.counts).toMatchObject({
         amount_mismatch: 1,
-        status_mismatch: gateway.disputeNamesPayment ? 1 : 0,
+        status_mismatch: 1,
         missing_in_payrail: 2,
         missing_at_gateway: 2,
         duplicate: 0,
         currency_mismatch: 0,
       });
       const open = await openExceptions();
-      expect(open).toHaveLength(gateway.disputeNamesPayment ? 6 : 5);
+      expect(open).toHaveLength(6);
       const of = (payment: Payment) => open.filter((x) => x.payment_id === payment.id);
       expect(of(shifted)).toEqual([
         expect.objectContaining({ kind: 'amount_mismatch', payrail_amount: 1100, gateway_amount: 1101 }),
@@ -210,11 +204,9 @@ describe.each(CASES)('reconciling $code', (gateway) => {
       expect(of(late)).toEqual([
         expect.objectContaining({ kind: 'missing_at_gateway', payrail_amount: 1400 }),
       ]);
-      if (gateway.disputeNamesPayment) {
-        const dispute = open.find((x) => x.kind === 'status_mismatch');
-        expect(dispute.gateway_record).toMatchObject({ kind: 'dispute', raw: expect.any(Object) });
-        expect(dispute.gateway_amount).toBe(-1200);
-      }
+      const dispute = open.find((x) => x.kind === 'status_mismatch');
+      expect(dispute.gateway_record).toMatchObject({ kind: 'dispute', raw: expect.any(Object) });
+      expect(dispute.gateway_amount).toBe(-1200);
       const strangers = open
         .filter((x) => x.kind === 'missing_in_payrail')
         .map((x) => x.gateway_amount)
@@ -228,7 +220,7 @@ describe.each(CASES)('reconciling $code', (gateway) => {
       expect(after.counts).toMatchObject({
         missing_at_gateway: 1,
         amount_mismatch: 1,
-        status_mismatch: gateway.disputeNamesPayment ? 1 : 0,
+        status_mismatch: 1,
       });
       const resolved = (
         await finance('GET', `/admin/reconciliation/exceptions?connection_id=${connectionId}&status=resolved`)
@@ -239,7 +231,7 @@ describe.each(CASES)('reconciling $code', (gateway) => {
       const again = await run();
       expect(again.digest).toBe(after.digest);
       expect(again.imported_count).toBe(0);
-      expect(await openExceptions()).toHaveLength(gateway.disputeNamesPayment ? 5 : 4);
+      expect(await openExceptions()).toHaveLength(5);
     });
   });
 });

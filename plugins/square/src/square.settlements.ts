@@ -70,6 +70,8 @@ export function payoutEntryRecord(entry: Square.PayoutEntry, payout: Square.Payo
     undefined;
   const refundId = entry.typeRefundDetails?.refundId ?? undefined;
   const disputeId = entry.typeDisputeDetails?.disputeId ?? undefined;
+  // A dispute entry names the payment it takes money back from; it is not a capture of it.
+  const disputedPaymentId = entry.typeDisputeDetails?.paymentId ?? undefined;
   const dedupeKey =
     kind === 'charge' && entry.typeChargeDetails?.paymentId
       ? chargeKey(entry.typeChargeDetails.paymentId)
@@ -81,7 +83,11 @@ export function payoutEntryRecord(entry: Square.PayoutEntry, payout: Square.Payo
     dedupeKey,
     kind,
     gatewayType: entry.type ?? 'UNKNOWN',
-    ...(paymentId ? { paymentReference: paymentId, captureReference: paymentId } : {}),
+    ...(paymentId
+      ? { paymentReference: paymentId, captureReference: paymentId }
+      : disputedPaymentId
+        ? { paymentReference: disputedPaymentId }
+        : {}),
     ...(refundId ? { refundReference: refundId } : {}),
     ...(disputeId ? { disputeReference: disputeId } : {}),
     currency: (entry.grossAmountMoney?.currency ?? payout.amountMoney?.currency ?? '').toUpperCase(),
