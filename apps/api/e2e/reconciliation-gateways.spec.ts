@@ -63,7 +63,7 @@ const CASES: GatewayCase[] = [
     },
     referenceOf: (p) => p.captures[0].reference,
     payoutAfterInjecting: false,
-    payoutHasEntries: false,
+    payoutHasEntries: true,
     sandboxUrl: (env) => env.paypal.url,
   },
   {

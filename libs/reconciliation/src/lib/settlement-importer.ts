@@ -49,16 +49,62 @@ export class SettlementImporter {
     const connection = await this.connections.toGatewayConnection(record);
     let added = 0;
     let pages = 0;
+    const sincePrevious = new Map<string, SettlementPayout>();
     for await (const page of settlementPages(gateway, connection, {
       from: run.windowFrom,
       to: run.windowTo,
       pageSize: PAGE_SIZE,
     })) {
       added += await this.tx.run((m) => this.store(m, run, page));
+      for (const payout of page.payouts)
+        if (payout.entries === 'since_previous_payout') sincePrevious.set(payout.id, payout);
       pages += 1;
       await onProgress(Math.round(40 * (1 - 1 / (pages + 1))));
     }
+    if (sincePrevious.size)
+      await this.tx.run((m) => this.linkSincePrevious(m, run.connectionId, [...sincePrevious.values()]));
     return added;
+  }
+
+  /**
+   * A payout that names no rows (PayPal's withdrawals) takes as its entries the same-currency
+   * records after the previous payout, up to its own time; rows already linked stay as they are.
+   * The gateway's clock counts whole seconds, so rows in the payout's own second are its entries
+   * only when, with them, the entries add up to the payout; otherwise they wait for the next one.
+   */
+  private async linkSincePrevious(
+    m: EntityManager,
+    connectionId: string,
+    payouts: SettlementPayout[],
+  ): Promise<void> {
+    const p = (i: number) => this.sql.p(i);
+    for (const payout of [...payouts].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())) {
+      const currency = payout.currency.toLowerCase();
+      const until = this.sql.date(payout.createdAt);
+      const [previous] = (await m.query(
+        `SELECT MAX(gateway_created_at) AS at FROM settlement_payouts
+          WHERE connection_id = ${p(1)} AND currency = ${p(2)} AND gateway_created_at < ${p(3)}
+            AND status NOT IN ('failed', 'canceled')`,
+        [connectionId, currency, until],
+      )) as Array<{ at: unknown }>;
+      // Placeholders are positional on SQLite: each statement lists its values in the order used.
+      const scope = [connectionId, currency, ...(previous?.at ? [previous.at] : [])];
+      const where = (first: number) =>
+        `connection_id = ${p(first)} AND currency = ${p(first + 1)} AND payout_id IS NULL AND kind <> 'payout'` +
+        (previous?.at ? ` AND occurred_at > ${p(first + 2)}` : '');
+      const next = scope.length + 1;
+      const [sums] = (await m.query(
+        `SELECT COALESCE(SUM(net), 0) AS through FROM settlement_records
+          WHERE ${where(1)} AND occurred_at <= ${p(next)}`,
+        [...scope, until],
+      )) as Array<{ through: unknown }>;
+      const includeSameSecond = Number(sums?.through ?? 0) === payout.amount;
+      await m.query(
+        `UPDATE settlement_records SET payout_id = ${p(1)}
+          WHERE ${where(2)} AND occurred_at ${includeSameSecond ? '<=' : '<'} ${p(next + 1)}`,
+        [payout.id, ...scope, until],
+      );
+    }
   }
 
   /** One page: records upserted on their dedupe key, payouts on their id. Returns how many records are new. */
