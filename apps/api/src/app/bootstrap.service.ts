@@ -4,6 +4,7 @@ import { ConnectionService, GatewayRegistry } from '@payrail/gateways';
 import { MerchantService, OwnerBootstrapService } from '@payrail/identity';
 import { RecoveryService } from '@payrail/payments';
 import { canRegisterWebhooks } from '@payrail/plugin-sdk';
+import { SupportStartup } from '@payrail/support';
 import { PAYRAIL_CONFIG, type PayrailConfig } from './config';
 import { sandboxConnections } from './sandbox-connections';
 
@@ -28,7 +29,13 @@ export class BootstrapService {
     private readonly connections: ConnectionService,
     private readonly registry: GatewayRegistry,
     private readonly recovery: RecoveryService,
+    private readonly support: SupportStartup,
   ) {}
+
+  /** What every role loads once the schema is current: the knowledge base (seeded when empty) and its links. */
+  async prepare(): Promise<void> {
+    await this.support.start();
+  }
 
   async seed(): Promise<void> {
     const merchant = await this.merchants.ensureDefault();

@@ -131,6 +131,7 @@ async function startWhenSchemaIsCurrent(
   const readiness = app.get(ReadinessService);
   const bootstrap = app.get(BootstrapService);
   const start = async () => {
+    await bootstrap.prepare();
     if (config.role !== 'worker') await bootstrap.seed();
     if (config.jobs) bootstrap.startRecovery();
     lifecycle.markStarted();

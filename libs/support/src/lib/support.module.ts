@@ -1,11 +1,4 @@
-import {
-  Global,
-  Inject,
-  Injectable,
-  Module,
-  type DynamicModule,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Global, Inject, Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '@payrail/identity';
 import { FAILURE_ARTICLES, PaymentsModule } from '@payrail/payments';
@@ -42,9 +35,13 @@ export const SUPPORT_ENTITIES = [
   SupportCaseEvent,
 ];
 
-/** Seeds the knowledge base and the default SLA policies on first start, and loads the code → article map before traffic. */
+/**
+ * Seeds the knowledge base and the default SLA policies on first start, and loads the code →
+ * article map before traffic. The application calls `start()` once the schema is current (an
+ * instance started before `payrail migrate` waits for it), not at bootstrap.
+ */
 @Injectable()
-class SupportStartup implements OnApplicationBootstrap {
+export class SupportStartup {
   constructor(
     @Inject(SUPPORT_OPTIONS) private readonly options: SupportOptions,
     private readonly kb: KbService,
@@ -52,7 +49,7 @@ class SupportStartup implements OnApplicationBootstrap {
     private readonly policies: SupportPoliciesService,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  async start(): Promise<void> {
     const dir = this.options.seedDir;
     if (dir) await this.kb.seedIfEmpty(() => readSeed(dir));
     await this.links.load();
@@ -92,6 +89,7 @@ export class SupportModule {
         CaseSlaService,
       ],
       exports: [
+        SupportStartup,
         KbLinks,
         KbService,
         FAILURE_ARTICLES,
