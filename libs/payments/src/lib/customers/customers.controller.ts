@@ -16,7 +16,7 @@ import { ApiError } from '@payrail/api-contract';
 import { ApiKeyAuth, type ApiKeyRequest } from '@payrail/identity';
 import { IdempotencyInterceptor } from '../idempotency.interceptor';
 import type { PaymentOwner } from '../payment-owner';
-import { CustomerDto, ListCustomersQuery, SavePaymentMethodDto } from './customers.dto';
+import { CustomerBodyDto, ListCustomersQuery, SavePaymentMethodDto } from './customers.dto';
 import { presentCustomer, presentSavedMethod } from './customer.presenter';
 import { CustomersService } from './customers.service';
 
@@ -44,7 +44,7 @@ export class CustomersController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a customer (email, name, phone, metadata)' })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  async create(@Req() req: ApiKeyRequest, @Body() body: CustomerDto): Promise<CustomerResource> {
+  async create(@Req() req: ApiKeyRequest, @Body() body: CustomerBodyDto): Promise<CustomerResource> {
     return presentCustomer(await this.customers.create(keyOwner(req), body));
   }
 
@@ -74,7 +74,7 @@ export class CustomersController {
   async update(
     @Req() req: ApiKeyRequest,
     @Param('id') id: string,
-    @Body() body: CustomerDto,
+    @Body() body: CustomerBodyDto,
   ): Promise<CustomerResource> {
     return presentCustomer(await this.customers.update(keyOwner(req), id, body));
   }

@@ -19,7 +19,8 @@ import { IsStringMap } from '@payrail/gateways';
 import { PaymentMethodDto } from '../payments.dto';
 import { QueryInteger } from '../query-params';
 
-export class CustomerDto {
+/** The body of `POST` and `PATCH /v1/customers` (a payment's inline customer is `CustomerDto`). */
+export class CustomerBodyDto {
   @ApiPropertyOptional({ example: 'ada@example.com' })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
