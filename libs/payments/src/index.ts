@@ -32,3 +32,4 @@ export * from './lib/customers/customers.service';
 export * from './lib/customers/customer.presenter';
 export * from './lib/disputes/dispute.entity';
 export * from './lib/disputes/disputes.service';
+export { CustomerDto } from './lib/payments.dto';

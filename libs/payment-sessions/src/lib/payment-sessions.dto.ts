@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
-  IsEmail,
   IsIn,
   IsInt,
   IsObject,
@@ -18,22 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsStringMap } from '@payrail/gateways';
-
-export class SessionCustomerDto {
-  @ApiPropertyOptional({
-    example: 'buyer@example.com',
-    description: 'Where the receipt goes, if receipts are on',
-  })
-  @IsOptional()
-  @IsEmail({}, { message: 'email must be an email address' })
-  email?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  name?: string;
-}
+import { CustomerDto } from '@payrail/payments';
 
 export class CreatePaymentSessionDto {
   @ApiProperty({ description: 'Positive integer in the currency minor unit', example: 1000 })
@@ -51,12 +35,15 @@ export class CreatePaymentSessionDto {
   @IsIn(['automatic', 'manual'])
   capture_method?: 'automatic' | 'manual';
 
-  @ApiPropertyOptional({ type: SessionCustomerDto })
+  @ApiPropertyOptional({
+    type: CustomerDto,
+    description: 'The customer, as on a payment; the email is where the receipt goes, if receipts are on',
+  })
   @IsOptional()
   @IsObject({ message: 'customer must be an object with email and/or name' })
   @ValidateNested()
-  @Type(() => SessionCustomerDto)
-  customer?: SessionCustomerDto;
+  @Type(() => CustomerDto)
+  customer?: CustomerDto;
 
   @ApiPropertyOptional()
   @IsOptional()
