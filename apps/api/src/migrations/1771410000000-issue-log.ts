@@ -5,14 +5,9 @@ import {
   type QueryRunner,
   type TableColumnOptions,
 } from 'typeorm';
-import { baseColumns, columnTypes } from '@payrail/database';
+import { baseColumns, columnTypes, varcharColumn } from '@payrail/database';
 
-const str = (name: string, length: number, isNullable = false): TableColumnOptions => ({
-  name,
-  type: 'varchar',
-  length: String(length),
-  isNullable,
-});
+const str = varcharColumn;
 
 /**
  * The issue log: failures grouped by fingerprint (one row per kind of failure, counted by one

@@ -5,14 +5,9 @@ import {
   type QueryRunner,
   type TableColumnOptions,
 } from 'typeorm';
-import { baseColumns, columnTypes } from '@payrail/database';
+import { baseColumns, columnTypes, varcharColumn } from '@payrail/database';
 
-const str = (name: string, length: number, isNullable = false): TableColumnOptions => ({
-  name,
-  type: 'varchar',
-  length: String(length),
-  isNullable,
-});
+const str = varcharColumn;
 const text = (name: string, isNullable = true): TableColumnOptions => ({ name, type: 'text', isNullable });
 const int = (name: string): TableColumnOptions => ({ name, type: 'integer' });
 

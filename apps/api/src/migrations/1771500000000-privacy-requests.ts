@@ -1,18 +1,7 @@
-import {
-  Table,
-  TableIndex,
-  type MigrationInterface,
-  type QueryRunner,
-  type TableColumnOptions,
-} from 'typeorm';
-import { baseColumns, columnTypes } from '@payrail/database';
+import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { baseColumns, columnTypes, varcharColumn } from '@payrail/database';
 
-const str = (name: string, length: number, isNullable = false): TableColumnOptions => ({
-  name,
-  type: 'varchar',
-  length: String(length),
-  isNullable,
-});
+const str = varcharColumn;
 
 /**
  * Data subject requests (access and erasure) and legal holds. The subject is kept as a hash; its

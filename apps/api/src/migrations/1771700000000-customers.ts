@@ -1,19 +1,7 @@
-import {
-  Table,
-  TableColumn,
-  TableIndex,
-  type MigrationInterface,
-  type QueryRunner,
-  type TableColumnOptions,
-} from 'typeorm';
-import { baseColumns } from '@payrail/database';
+import { Table, TableColumn, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { baseColumns, varcharColumn } from '@payrail/database';
 
-const str = (name: string, length: number, isNullable = false): TableColumnOptions => ({
-  name,
-  type: 'varchar',
-  length: String(length),
-  isNullable,
-});
+const str = varcharColumn;
 
 /**
  * A merchant's customers, their profile at each gateway connection, the cards saved there (the

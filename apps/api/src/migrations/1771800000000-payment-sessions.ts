@@ -1,18 +1,7 @@
-import {
-  Table,
-  TableIndex,
-  type MigrationInterface,
-  type QueryRunner,
-  type TableColumnOptions,
-} from 'typeorm';
-import { baseColumns, columnTypes } from '@payrail/database';
+import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { baseColumns, columnTypes, varcharColumn } from '@payrail/database';
 
-const str = (name: string, length: number, isNullable = false): TableColumnOptions => ({
-  name,
-  type: 'varchar',
-  length: String(length),
-  isNullable,
-});
+const str = varcharColumn;
 
 /** Payment sessions a customer's browser completes, and the origins whose pages may call them. */
 export class PaymentSessions1771800000000 implements MigrationInterface {

@@ -10,6 +10,11 @@ export function columnTypes(queryRunner: QueryRunner) {
   };
 }
 
+/** A `varchar(length)` column, not null unless said. */
+export function varcharColumn(name: string, length: number, isNullable = false): TableColumnOptions {
+  return { name, type: 'varchar', length: String(length), isNullable };
+}
+
 /** `id`, `created_at`, `updated_at`, as `BaseRecord` declares them. */
 export function baseColumns(queryRunner: QueryRunner): TableColumnOptions[] {
   const t = columnTypes(queryRunner);
