@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SquareClient, SquareError, WebhooksHelper } from 'square';
+import { SquareClient, WebhooksHelper } from 'square';
+import { sdkClient, squareError, usd } from './sdk-spec-helpers';
 import { loadSquareOpenApi, SQUARE_SANDBOX_DEFAULTS, startSquareSandbox, type SquareSandbox } from './index';
 
 const openApi = loadSquareOpenApi();
@@ -8,25 +9,10 @@ let sandbox: SquareSandbox;
 let square: SquareClient;
 let n = 0;
 const key = () => `sbx-spec-${process.pid}-${++n}`;
-const usd = (amount: number) => ({ amount: BigInt(amount), currency: 'USD' as const });
-
-async function squareError(call: Promise<unknown>): Promise<SquareError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof SquareError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 beforeAll(async () => {
   sandbox = await startSquareSandbox({ port: 0, record: true, refundDelayMs: 20 });
-  square = new SquareClient({
-    token: SQUARE_SANDBOX_DEFAULTS.accessToken,
-    baseUrl: sandbox.url,
-    maxRetries: 0,
-  });
+  square = sdkClient(sandbox.url);
 });
 
 afterAll(async () => {
