@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Brackets, type EntityManager } from 'typeorm';
-import { insertRow, isUniqueViolation, newId, type TransactionRunner } from '@payrail/database';
+import { insertRow, isUniqueViolation, newId, updateRows, type TransactionRunner } from '@payrail/database';
 import { Job } from './job.entity';
 import {
   clampLimit,
@@ -9,6 +9,7 @@ import {
   JobQueue,
   JobQueueError,
   JOB_STATES,
+  type ClaimedJob,
   type EnqueueOptions,
   type JobFilter,
   type JobHandler,
@@ -46,6 +47,8 @@ export class DatabaseJobQueue extends JobQueue {
   private stopped = true;
   private ticking: Promise<number> | null = null;
   private readonly pollMs: number;
+  private finishing: Array<{ job: Job; changes: JobEnd }> = [];
+  private finishing$: Promise<void> | null = null;
   private lastPurge = 0;
 
   constructor(
@@ -115,6 +118,63 @@ export class DatabaseJobQueue extends JobQueue {
     }
   }
 
+  /**
+   * The job row goes in as `active` under this process's lease, with its first try counted, in
+   * the caller's transaction: the claim is part of that commit instead of one of its own, and the
+   * job does not wait for a poll. It runs when the caller calls `start()` after its commit. A crash
+   * before or during the run leaves the job active until the lease lapses; then any worker takes
+   * it over, as it takes over any crashed run, and a rolled-back transaction leaves no job at all.
+   */
+  override async enqueueClaimed<T>(
+    queue: string,
+    payload: T,
+    manager: EntityManager,
+  ): Promise<ClaimedJob | null> {
+    const definition = this.definitions.get(queue);
+    if (this.stopped || !definition || this.busy(queue) >= definition.options.concurrency) return null;
+    const now = new Date();
+    const job = {
+      id: newId('job'),
+      queue,
+      payload: payload as Record<string, unknown>,
+      state: 'active' as JobState,
+      attempts: 1,
+      maxAttempts: definition.options.maxAttempts,
+      runAt: now,
+      lockedUntil: new Date(now.getTime() + definition.options.leaseMs),
+      lastError: null,
+      finishedAt: null,
+      uniqueKey: null,
+    };
+    await insertRow(manager, Job, job as never);
+    const key = `${queue}|${job.id}`;
+    // Holds the room until the job starts or the claim is given up.
+    this.running.set(key, Promise.resolve());
+    let settled = false;
+    return {
+      id: job.id,
+      start: () => {
+        if (settled) return;
+        settled = true;
+        const run = this.run(job as Job, definition)
+          .catch((error: Error) => this.logger.error(`recording job ${job.id} failed: ${error.message}`))
+          .finally(() => this.running.delete(key));
+        this.running.set(key, run);
+      },
+      abandon: () => {
+        if (settled) return;
+        settled = true;
+        this.running.delete(key);
+      },
+    };
+  }
+
+  private busy(queue: string): number {
+    let count = 0;
+    for (const key of this.running.keys()) if (key.startsWith(`${queue}|`)) count++;
+    return count;
+  }
+
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
@@ -135,6 +195,9 @@ export class DatabaseJobQueue extends JobQueue {
       const claimed = await this.tick();
       await Promise.allSettled([...this.running.values()]);
       if (claimed === 0 && this.running.size === 0 && (await this.dueCount()) === 0) return;
+      // On SQLite every statement settles as a microtask: without a pause this loop would never
+      // let the event loop reach the `setImmediate` that writes a batch of job ends.
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
     throw new Error(`jobs still due after ${options.timeoutMs ?? 30_000} ms`);
   }
@@ -223,10 +286,13 @@ export class DatabaseJobQueue extends JobQueue {
 
   private async claimAndRun(): Promise<number> {
     await this.purgeFinished();
+    // One read, outside any transaction, tells which queues have work: an idle poll is one
+    // statement, not a transaction per queue.
+    const due = await this.dueQueues();
     let claimed = 0;
     for (const [queue, definition] of this.definitions) {
-      const busy = [...this.running.keys()].filter((key) => key.startsWith(`${queue}|`)).length;
-      const room = definition.options.concurrency - busy;
+      if (!due.has(queue)) continue;
+      const room = definition.options.concurrency - this.busy(queue);
       if (room <= 0) continue;
       const jobs = await this.claim(queue, room, definition.options.leaseMs);
       claimed += jobs.length;
@@ -275,16 +341,29 @@ export class DatabaseJobQueue extends JobQueue {
 
   private async run(job: Job, definition: Definition): Promise<void> {
     let failure: Error | null = null;
+    let completedIn = false;
     try {
       await definition.handler(job.payload, {
         id: job.id,
         queue: job.queue,
         attempt: job.attempts,
         maxAttempts: job.maxAttempts,
+        completeIn: async (m) => {
+          // Only while the claim holds, as `finish` writes it.
+          await updateRows(
+            m,
+            Job,
+            { state: 'completed', lockedUntil: null, lastError: null, finishedAt: new Date() },
+            { id: job.id, state: 'active', attempts: job.attempts },
+          );
+          completedIn = true;
+        },
       });
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error));
     }
+    // The handler's own commit ended the job.
+    if (!failure && completedIn) return;
     const now = new Date();
     const dead = failure !== null && job.attempts >= job.maxAttempts;
     const changes = failure
@@ -296,16 +375,33 @@ export class DatabaseJobQueue extends JobQueue {
           finishedAt: dead ? now : null,
         }
       : { state: 'completed' as JobState, lockedUntil: null, lastError: null, finishedAt: now };
-    // Only while the claim holds: a job taken over after its lease lapsed belongs to the new worker.
-    await this.tx.lazy((m) =>
-      m.update(Job, { id: job.id, state: 'active', attempts: job.attempts }, changes),
-    );
+    await this.finish(job, changes);
     if (dead) {
       this.logger.error(
         `job ${job.id} (${job.queue}) is dead after ${job.attempts} tries: ${failure?.message}`,
       );
       this.reportDead(job.id, job.queue, job.attempts, failure?.message ?? '');
     }
+  }
+
+  /**
+   * Records a job's end. Jobs that end together (a burst of webhooks) share one lazy commit:
+   * the ends queued while one commit runs are written by the next. A crash before it leaves the
+   * job active, and it runs again once its lease lapses, as any job does (handlers are idempotent).
+   */
+  private finish(job: Job, changes: JobEnd): Promise<void> {
+    this.finishing.push({ job, changes });
+    this.finishing$ ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      const batch = this.finishing;
+      this.finishing = [];
+      this.finishing$ = null;
+      return this.tx.lazy(async (m) => {
+        // Only while the claim holds: a job taken over after its lease lapsed belongs to the new worker.
+        for (const { job: ended, changes: set } of batch)
+          await m.update(Job, { id: ended.id, state: 'active', attempts: ended.attempts }, set);
+      });
+    });
+    return this.finishing$;
   }
 
   /** Completed jobs are kept a week for the admin view, then deleted (checked every 10 minutes); dead ones stay until retried. */
@@ -321,6 +417,25 @@ export class DatabaseJobQueue extends JobQueue {
         .where("state = 'completed' AND finished_at < :cutoff", { cutoff })
         .execute(),
     );
+  }
+
+  private async dueQueues(): Promise<Set<string>> {
+    if (this.definitions.size === 0) return new Set();
+    const now = new Date();
+    const rows: Array<{ queue: string }> = await this.tx.dataSource
+      .getRepository(Job)
+      .createQueryBuilder('j')
+      .select('DISTINCT j.queue', 'queue')
+      .where('j.queue IN (:...queues)', { queues: this.queues() })
+      .andWhere(
+        new Brackets((b) =>
+          b
+            .where('j.state IN (:...due) AND j.runAt <= :now', { due: ['waiting', 'retrying'], now })
+            .orWhere("j.state = 'active' AND j.lockedUntil < :now", { now }),
+        ),
+      )
+      .getRawMany();
+    return new Set(rows.map((r) => r.queue));
   }
 
   private async dueCount(): Promise<number> {
@@ -339,6 +454,9 @@ export class DatabaseJobQueue extends JobQueue {
       .getCount();
   }
 }
+
+/** The columns a job's end changes. */
+type JobEnd = Pick<Partial<Job>, 'state' | 'runAt' | 'lockedUntil' | 'lastError' | 'finishedAt'>;
 
 function view(job: Job): JobView {
   return {

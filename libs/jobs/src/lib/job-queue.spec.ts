@@ -245,4 +245,91 @@ describeWithDatabase()('database job queue specifics', () => {
     expect(runs).toBe(1);
     expect(await q.get(id)).toMatchObject({ state: 'completed', attempts: 2 });
   });
+
+  it("ends a job in the handler's own transaction, and retries it when that transaction rolls back", async () => {
+    const q = await backend.open();
+    const tx = new TransactionRunner(backend.dataSource!);
+    let tries = 0;
+    let finishedInHandler: Date | null = null;
+    q.define<{ fail: boolean }>(
+      'own-commit',
+      async (payload, context) => {
+        tries++;
+        await tx.lazy(async (m) => {
+          await context.completeIn?.(m);
+          if (payload.fail && tries === 1) throw new Error('the change failed');
+        });
+        finishedInHandler = new Date();
+      },
+      { backoff: () => 0 },
+    );
+    const done = await q.enqueue('own-commit', { fail: false });
+    await q.drain();
+    const row = await q.get(done);
+    expect(row).toMatchObject({ state: 'completed', attempts: 1, lastError: null });
+    expect(row?.finishedAt?.getTime()).toBeLessThanOrEqual(finishedInHandler!.getTime());
+
+    tries = 0;
+    const retried = await q.enqueue('own-commit', { fail: true });
+    await q.drain();
+    expect(tries).toBe(2);
+    expect(await q.get(retried)).toMatchObject({ state: 'completed', attempts: 2 });
+  });
+
+  it("inserts a job claimed by this process in the caller's commit, and runs it once started", async () => {
+    const q = await backend.open();
+    const tx = new TransactionRunner(backend.dataSource!);
+    const seen: number[] = [];
+    q.define<{ n: number }>('claimed', async (payload) => void seen.push(payload.n), { concurrency: 1 });
+    // Without a worker running here, nothing is claimed: the caller enqueues as usual.
+    expect(await tx.run((m) => q.enqueueClaimed('claimed', { n: 0 }, m))).toBeNull();
+    await q.start();
+    const claimed = await tx.run((m) => q.enqueueClaimed('claimed', { n: 1 }, m));
+    expect(claimed).not.toBeNull();
+    // Active under this process's lease from its insert: no poll takes it while it waits to start.
+    expect(await q.get(claimed!.id)).toMatchObject({ state: 'active', attempts: 1 });
+    // The queue's one slot is held, so a second claim is refused until the first ends.
+    expect(await tx.run((m) => q.enqueueClaimed('claimed', { n: 2 }, m))).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(seen).toEqual([]);
+    claimed!.start();
+    claimed!.start();
+    await until(async () => (await q.get(claimed!.id))?.state === 'completed');
+    expect(seen).toEqual([1]);
+    expect(await q.get(claimed!.id)).toMatchObject({ state: 'completed', attempts: 1 });
+  });
+
+  it('leaves no job when the claiming transaction rolls back, and gives its room back', async () => {
+    const q = await backend.open();
+    const tx = new TransactionRunner(backend.dataSource!);
+    q.define('claimed-rollback', async () => undefined, { concurrency: 1 });
+    await q.start();
+    let id = '';
+    await expect(
+      tx.run(async (m) => {
+        const claimed = await q.enqueueClaimed('claimed-rollback', {}, m);
+        id = claimed!.id;
+        claimed!.abandon();
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect(await q.get(id)).toBeNull();
+    expect(await tx.run((m) => q.enqueueClaimed('claimed-rollback', {}, m))).not.toBeNull();
+  });
+
+  it('takes over a claimed job that was never started once its lease lapses (a crash after the commit)', async () => {
+    const q = await backend.open();
+    const tx = new TransactionRunner(backend.dataSource!);
+    let runs = 0;
+    q.define('claimed-crash', async () => void runs++, { leaseMs: 200 });
+    await q.start();
+    // The process that claimed it dies before starting it: the claim is never started or given up.
+    const claimed = await tx.run((m) => q.enqueueClaimed('claimed-crash', {}, m));
+    const other = await backend.open();
+    other.define('claimed-crash', async () => void runs++, { leaseMs: 200 });
+    await other.start();
+    await until(async () => (await other.get(claimed!.id))?.state === 'completed');
+    expect(runs).toBe(1);
+    expect(await other.get(claimed!.id)).toMatchObject({ state: 'completed', attempts: 2 });
+  });
 });

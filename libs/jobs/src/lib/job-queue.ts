@@ -11,6 +11,12 @@ export interface JobContext {
   /** 1 for the first try. */
   attempt: number;
   maxAttempts: number;
+  /**
+   * Records the job completed in the handler's own last transaction, so its end costs no commit
+   * of its own; the queue then writes no end for a try that returns. Only the database queue
+   * offers it, and only a handler that returns once that transaction committed may call it.
+   */
+  completeIn?: (manager: EntityManager) => Promise<void>;
 }
 
 /** Does the work; throwing means this try failed and the job is retried (or dead after its last try). */
@@ -25,6 +31,15 @@ export interface QueueOptions {
   concurrency?: number;
   /** How long a claimed job is held before another worker may take it over (a crashed worker); default 5 min. */
   leaseMs?: number;
+}
+
+/** A job inserted already claimed by this process (see `JobQueue.enqueueClaimed`). */
+export interface ClaimedJob {
+  readonly id: string;
+  /** Runs the job here; call it once the transaction that inserted it has committed. */
+  start(): void;
+  /** Gives the claim's room back when that transaction did not commit. */
+  abandon(): void;
 }
 
 export interface EnqueueOptions {
@@ -123,6 +138,14 @@ export abstract class JobQueue {
     options?: EnqueueOptions,
     manager?: EntityManager,
   ): Promise<string>;
+  /**
+   * Inserts a job in `manager`'s transaction already claimed by this process, so that its claim
+   * costs no commit of its own; `null` when this backend or process cannot (no worker running
+   * here, the queue at its concurrency, or BullMQ), and the caller enqueues it as usual.
+   */
+  enqueueClaimed<T>(_queue: string, _payload: T, _manager: EntityManager): Promise<ClaimedJob | null> {
+    return Promise.resolve(null);
+  }
   abstract start(): Promise<void>;
   abstract stop(): Promise<void>;
   /** Runs every job that is due now until none is left (bounded by `timeoutMs`); for tests and the CLI. */

@@ -10,9 +10,16 @@ import {
 } from '@nestjs/common';
 import { SystemErrors, TransactionRunner } from '@payrail/database';
 import { AdminJobsController } from './admin-jobs.controller';
-import { BullMqJobQueue } from './bullmq-job-queue';
 import { DatabaseJobQueue } from './database-job-queue';
 import { JobQueue } from './job-queue';
+
+/**
+ * BullMQ's queue, loaded only when a Redis URL asks for it: `bullmq` and `ioredis` cost the API
+ * memory at start that a database queue never uses.
+ */
+function bullMq(): typeof import('./bullmq-job-queue') {
+  return require('./bullmq-job-queue') as typeof import('./bullmq-job-queue');
+}
 
 export interface JobsModuleOptions {
   /** BullMQ on this Redis when set; the database otherwise. */
@@ -92,7 +99,7 @@ export class JobsModule {
           inject: [TransactionRunner, { token: SystemErrors, optional: true }],
           useFactory: (tx: TransactionRunner, systemErrors?: SystemErrors) => {
             const queue = options.redisUrl
-              ? new BullMqJobQueue({ redisUrl: options.redisUrl, prefix: options.prefix })
+              ? new (bullMq().BullMqJobQueue)({ redisUrl: options.redisUrl, prefix: options.prefix })
               : new DatabaseJobQueue(tx, { pollMs: options.pollMs });
             return systemErrors ? queue.reportTo(systemErrors) : queue;
           },
