@@ -1,8 +1,22 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 let lastTime = 0;
 let lastRandom: number[] = [];
+// Random bytes are drawn from the system a pool at a time, not one call per id.
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+
+function randomDigits(): number[] {
+  if (poolAt + 16 > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const digits = new Array<number>(16);
+  for (let i = 0; i < 16; i++) digits[i] = pool[poolAt + i] & 31;
+  poolAt += 16;
+  return digits;
+}
 
 /**
  * A time-ordered id with a type prefix (`pay_01J…`): 10 characters of milliseconds and 16 of
@@ -21,7 +35,7 @@ export function newId(prefix: string): string {
       random[i] = 0;
     }
   } else {
-    random = [...randomBytes(16)].map((b) => b & 31);
+    random = randomDigits();
   }
   lastTime = now;
   lastRandom = random;

@@ -1,15 +1,241 @@
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { DateUtils } from 'typeorm/util/DateUtils';
+
+/**
+ * The payment path's few hot statements as SQL built once per entity (and per set of columns),
+ * with values converted by the driver exactly as TypeORM's query builders convert them. Building
+ * a statement with the query builder costs more CPU than the database spends running it; these
+ * write and read the same rows, so callers keep TypeORM's entities and transactions.
+ */
+
+/** A value written as SQL rather than as a parameter, as the query builders take it: `() => 'version + 1'`. */
+type SqlExpression = () => string;
+
+interface Dialect {
+  postgres: boolean;
+  placeholder: (index: number) => string;
+  /** A converted value as the driver binds it (SQLite binds no Date or boolean; the query builders convert them last). */
+  bind: (value: unknown) => unknown;
+}
+
+const statements = new WeakMap<EntityMetadata, Map<string, string>>();
+
+function dialectOf(m: EntityManager): Dialect {
+  const postgres = m.connection.driver.options.type === 'postgres';
+  return {
+    postgres,
+    placeholder: postgres ? (i) => `$${i}` : () => '?',
+    bind: postgres ? (value) => value : sqliteValue,
+  };
+}
+
+function sqliteValue(value: unknown): unknown {
+  if (typeof value === 'boolean') return +value;
+  if (value instanceof Date) return DateUtils.mixedDateToUtcDatetimeString(value);
+  return value;
+}
+
+function cached(metadata: EntityMetadata, key: string, build: () => string): string {
+  let byKey = statements.get(metadata);
+  if (!byKey) statements.set(metadata, (byKey = new Map()));
+  let sql = byKey.get(key);
+  if (sql === undefined) byKey.set(key, (sql = build()));
+  return sql;
+}
+
+const quote = (m: EntityManager, name: string) => m.connection.driver.escape(name);
+/** `schema.table` where the data source names a schema (the PostgreSQL test suites do), each part quoted. */
+const table = (m: EntityManager, metadata: EntityMetadata) =>
+  metadata.tablePath
+    .split('.')
+    .map((part) => m.connection.driver.escape(part))
+    .join('.');
+
+function run(m: EntityManager, sql: string, parameters: unknown[]) {
+  const runner = m.queryRunner ?? m.connection.createQueryRunner();
+  return runner.query(sql, parameters, true).finally(() => {
+    if (!m.queryRunner) return runner.release();
+  });
+}
+
+function column(metadata: EntityMetadata, property: string): ColumnMetadata {
+  const found = metadata.findColumnWithPropertyPath(property);
+  if (!found) throw new Error(`${metadata.name} has no column ${property}`);
+  return found;
+}
 
 /**
  * Inserts a row and does not read it back. TypeORM's `insert` selects every inserted row again
  * on SQLite (which it drives without RETURNING) for its timestamps; rows the caller never reads
- * again, such as timeline, outbox, inbox and job rows, don't need that statement.
+ * again, such as timeline, outbox, inbox and job rows, don't need that statement. A column left
+ * out gets what the query builder would give it: `DEFAULT` on PostgreSQL, the column's default
+ * (or NULL) on SQLite, 1 for a version.
  */
 export async function insertRow<T extends ObjectLiteral>(
   m: EntityManager,
   target: EntityTarget<T>,
   values: QueryDeepPartialEntity<T>,
 ): Promise<void> {
-  await m.createQueryBuilder().insert().into(target).values(values).updateEntity(false).execute();
+  await insertRows(m, target, [values]);
+}
+
+/**
+ * Inserts several rows of one entity in one multi-row `INSERT`, as `insertRow` inserts one: a
+ * transaction that writes a few timeline events sends one statement instead of one per event.
+ * Rows that leave out different columns are inserted in one statement per set of columns.
+ */
+export async function insertRows<T extends ObjectLiteral>(
+  m: EntityManager,
+  target: EntityTarget<T>,
+  rows: readonly QueryDeepPartialEntity<T>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const metadata = m.connection.getMetadata(target);
+  const driver = m.connection.driver;
+  const dialect = dialectOf(m);
+  const columns = metadata.columns.filter((c) => c.isInsert);
+  const groups = new Map<string, { given: boolean[]; parameters: unknown[]; count: number }>();
+  for (const values of rows) {
+    const parameters: unknown[] = [];
+    let mask = '';
+    const given = columns.map((c) => {
+      const value = c.getEntityValue(values as ObjectLiteral);
+      const present = value !== undefined;
+      if (typeof value === 'function')
+        throw new Error(`insertRow takes no SQL expression (${c.propertyName})`);
+      mask += present ? '1' : '0';
+      if (present) parameters.push(dialect.bind(driver.preparePersistentValue(value, c)));
+      return present;
+    });
+    const group = groups.get(mask);
+    if (group) {
+      group.parameters.push(...parameters);
+      group.count++;
+    } else groups.set(mask, { given, parameters, count: 1 });
+  }
+  for (const [mask, { given, parameters, count }] of groups) {
+    const sql = cached(metadata, `insert:${mask}:${count}`, () => {
+      let index = 0;
+      const tuple = () =>
+        columns.map((c, i) => {
+          if (given[i]) return dialect.placeholder(++index);
+          if (c.isVersion) return '1';
+          if (dialect.postgres) return 'DEFAULT';
+          return c.default !== undefined && c.default !== null ? driver.normalizeDefault(c) : 'NULL';
+        });
+      const tuples = Array.from({ length: count }, () => `(${tuple().join(', ')})`);
+      return `INSERT INTO ${table(m, metadata)}(${columns.map((c) => quote(m, c.databaseName)).join(', ')}) VALUES ${tuples.join(', ')}`;
+    });
+    await run(m, sql, parameters);
+  }
+}
+
+/** Conditions an update must also meet, by property: `NOT IN (…)`, `IN (…)`, `IS NULL`, `>=`, `>`. */
+export interface UpdateGuard {
+  notIn?: Record<string, readonly unknown[]>;
+  in?: Record<string, readonly unknown[]>;
+  isNull?: readonly string[];
+  atLeast?: Record<string, unknown>;
+  above?: Record<string, unknown>;
+}
+
+/**
+ * Updates the rows whose columns equal `where` (by property) and returns how many changed, as
+ * the query builder's `update().set().where()` would: `updated_at` and the version move unless
+ * `values` sets them, and a function value is written as SQL.
+ */
+export async function updateRows<T extends ObjectLiteral>(
+  m: EntityManager,
+  target: EntityTarget<T>,
+  values: Record<string, unknown>,
+  where: Record<string, unknown>,
+  guard: UpdateGuard = {},
+): Promise<number> {
+  const metadata = m.connection.getMetadata(target);
+  const driver = m.connection.driver;
+  const dialect = dialectOf(m);
+  const parameters: unknown[] = [];
+  const setProperties = Object.keys(values).filter((p) => values[p] !== undefined);
+  const setColumns = setProperties.map((p) => column(metadata, p));
+  const expressions: (string | null)[] = setProperties.map((p, i) => {
+    const value = values[p];
+    if (typeof value === 'function') return (value as SqlExpression)();
+    parameters.push(dialect.bind(driver.preparePersistentValue(value, setColumns[i])));
+    return null;
+  });
+  const whereProperties = Object.keys(where);
+  for (const p of whereProperties)
+    parameters.push(dialect.bind(driver.preparePersistentValue(where[p], column(metadata, p))));
+  const notIn = Object.entries(guard.notIn ?? {});
+  const inList = Object.entries(guard.in ?? {});
+  const isNull = guard.isNull ?? [];
+  const atLeast = Object.entries(guard.atLeast ?? {});
+  const above = Object.entries(guard.above ?? {});
+  const bindAs = (p: string, v: unknown) =>
+    parameters.push(dialect.bind(driver.preparePersistentValue(v, column(metadata, p))));
+  for (const [p, list] of notIn) for (const v of list) bindAs(p, v);
+  for (const [p, list] of inList) for (const v of list) bindAs(p, v);
+  for (const [p, v] of atLeast) bindAs(p, v);
+  for (const [p, v] of above) bindAs(p, v);
+  const lists = (entries: [string, readonly unknown[]][]) =>
+    entries.map(([p, l]) => `${p}:${l.length}`).join(',');
+  const key = `update:${setProperties.map((p, i) => expressions[i] ?? p).join(',')}|${whereProperties.join(',')}|${lists(notIn)}|${lists(inList)}|${isNull.join(',')}|${atLeast.map(([p]) => p).join(',')}|${above.map(([p]) => p).join(',')}`;
+  const sql = cached(metadata, key, () => {
+    let index = 0;
+    const next = () => dialect.placeholder(++index);
+    const assignments = setColumns.map((c, i) => `${quote(m, c.databaseName)} = ${expressions[i] ?? next()}`);
+    const automatic = [metadata.versionColumn, metadata.updateDateColumn].filter(
+      (c): c is ColumnMetadata => !!c && !setColumns.includes(c),
+    );
+    for (const c of automatic)
+      assignments.push(
+        c.isVersion
+          ? `${quote(m, c.databaseName)} = ${quote(m, c.databaseName)} + 1`
+          : `${quote(m, c.databaseName)} = CURRENT_TIMESTAMP`,
+      );
+    const conditions = whereProperties.map(
+      (p) => `${quote(m, column(metadata, p).databaseName)} = ${next()}`,
+    );
+    const name = (p: string) => quote(m, column(metadata, p).databaseName);
+    for (const [p, list] of notIn)
+      conditions.push(`${name(p)} NOT IN (${list.map(() => next()).join(', ')})`);
+    for (const [p, list] of inList) conditions.push(`${name(p)} IN (${list.map(() => next()).join(', ')})`);
+    for (const p of isNull) conditions.push(`${name(p)} IS NULL`);
+    for (const [p] of atLeast) conditions.push(`${name(p)} >= ${next()}`);
+    for (const [p] of above) conditions.push(`${name(p)} > ${next()}`);
+    return `UPDATE ${table(m, metadata)} SET ${assignments.join(', ')} WHERE ${conditions.join(' AND ')}`;
+  });
+  const result = await run(m, sql, parameters);
+  return result.affected ?? 0;
+}
+
+/**
+ * The row with this primary key as an entity, or null; with `forUpdate`, locked until the
+ * transaction ends on PostgreSQL (SQLite's one writer needs no row lock). Values are hydrated
+ * by the driver as TypeORM's `findOne` hydrates them.
+ */
+export async function findRowById<T extends ObjectLiteral>(
+  m: EntityManager,
+  target: EntityTarget<T>,
+  id: unknown,
+  options: { forUpdate?: boolean } = {},
+): Promise<T | null> {
+  const metadata = m.connection.getMetadata(target);
+  const driver = m.connection.driver;
+  const dialect = dialectOf(m);
+  const [primary] = metadata.primaryColumns;
+  const forUpdate = !!options.forUpdate && dialect.postgres;
+  const selected = metadata.columns.filter((c) => c.isSelect);
+  const sql = cached(metadata, `select:${forUpdate}`, () => {
+    const list = selected.map((c) => quote(m, c.databaseName)).join(', ');
+    return `SELECT ${list} FROM ${table(m, metadata)} WHERE ${quote(m, primary.databaseName)} = ${dialect.placeholder(1)}${forUpdate ? ' FOR UPDATE' : ''}`;
+  });
+  const result = await run(m, sql, [dialect.bind(driver.preparePersistentValue(id, primary))]);
+  const row = (result.records as Record<string, unknown>[] | undefined)?.[0];
+  if (!row) return null;
+  const entity = metadata.create(m.queryRunner, { fromDeserializer: true }) as T;
+  for (const c of selected) c.setEntityValue(entity, driver.prepareHydratedValue(row[c.databaseName], c));
+  return entity;
 }

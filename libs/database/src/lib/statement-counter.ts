@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import type { Logger } from 'typeorm';
 
 export interface StatementCounts {
@@ -17,8 +18,11 @@ const CONTROL = /^\s*(BEGIN|START TRANSACTION|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)
  */
 export class StatementCounter implements Logger {
   private readonly totals: StatementCounts = { statements: 0, commits: 0, rollbacks: 0 };
+  /** A file every counted statement is appended to, one a line (`PAYRAIL_TRACE_STATEMENTS`), to find repeated ones. */
+  traceFile: string | null = null;
 
   count(sql: string): void {
+    if (this.traceFile) appendFileSync(this.traceFile, `${sql.replace(/\s+/g, ' ')}\n`);
     const control = CONTROL.exec(sql)?.[1]?.toUpperCase();
     if (!control) this.totals.statements++;
     else if (control === 'COMMIT') this.totals.commits++;

@@ -52,15 +52,7 @@ export class TransactionRunner implements OnModuleDestroy {
 
   run<T>(work: (manager: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const lazy = options.durability === 'lazy';
-    if (this.postgres)
-      return this.dataSource.transaction(
-        lazy
-          ? async (m) => {
-              await m.query('SET LOCAL synchronous_commit TO OFF');
-              return work(m);
-            }
-          : work,
-      );
+    if (this.postgres) return lazy ? this.asynchronousCommit(work) : this.dataSource.transaction(work);
     const result = this.queue.then(() => this.dataSource.transaction(work));
     this.queue = result.catch(() => undefined);
     if (lazy) {
@@ -71,6 +63,36 @@ export class TransactionRunner implements OnModuleDestroy {
       await this.flush();
       return value;
     });
+  }
+
+  /**
+   * PostgreSQL: a transaction whose commit is asynchronous, its `SET LOCAL` sent with the
+   * `START TRANSACTION` in one round trip (a simple query of two statements) instead of a
+   * statement of its own. Otherwise what `DataSource.transaction` does.
+   */
+  private async asynchronousCommit<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    const query = runner.query.bind(runner);
+    runner.query = ((sql: string, ...rest: unknown[]) => {
+      runner.query = query;
+      return query(
+        sql === 'START TRANSACTION' ? `${sql}; SET LOCAL synchronous_commit TO OFF` : sql,
+        ...(rest as []),
+      );
+    }) as typeof runner.query;
+    try {
+      await runner.startTransaction();
+      runner.query = query;
+      const result = await work(runner.manager);
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      runner.query = query;
+      await runner.release();
+    }
   }
 
   /** `run` with `durability: 'lazy'`. */
