@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { newId, TransactionRunner } from '@payrail/database';
+import { insertRow, newId, TransactionRunner } from '@payrail/database';
 import type {
   GatewayConnection,
   GatewayPaymentSnapshot,
@@ -13,6 +13,8 @@ import { PaymentAttempt, type AttemptOperation } from './entities/payment-attemp
 import type { Payment } from './entities/payment.entity';
 import { faultPoint } from './fault-injection';
 import { GatewayInvoker, type Invocation } from './gateway-invoker';
+import { IdempotencyService } from './idempotency.service';
+import { OutcomesInFlight } from './outcomes-in-flight';
 
 /** First recovery try this long after a call is left in doubt. */
 export const FIRST_RECOVERY_DELAY_MS = 60_000;
@@ -34,6 +36,8 @@ export interface AttemptPlan<O extends AttemptOperation> {
   request: O extends MoneyOperation ? StoredRequests[O] : Record<string, unknown>;
   /** Takes the payment for this step in the attempt's transaction; throws when it may not. */
   claim?: (m: EntityManager) => Promise<void>;
+  /** Told once the attempt's transaction has committed. */
+  committed?: () => void;
 }
 
 /**
@@ -46,38 +50,54 @@ export class AttemptRunner {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly invoker: GatewayInvoker,
+    private readonly idempotency: IdempotencyService,
+    private readonly inFlight: OutcomesInFlight,
   ) {}
 
   /**
    * Writes the attempt (and whatever the step claims) before the gateway is called, so its key
    * survives a crash: a flushed commit, on disk with every lazy one before it when this resolves.
    */
-  begin<O extends AttemptOperation>(plan: AttemptPlan<O>): Promise<PaymentAttempt> {
-    return this.tx.run(async (m) => {
-      await plan.claim?.(m);
-      const id = newId('att');
-      const attempt = m.create(PaymentAttempt, {
-        id,
-        paymentId: plan.payment.id,
-        merchantId: plan.payment.merchantId,
-        operation: plan.operation,
-        status: 'pending',
-        idempotencyKey: `payrail_${id}`,
-        amount: plan.amount,
-        refundId: plan.refundId ?? null,
-        request: plan.request as Record<string, unknown>,
-        errorCode: null,
-        errorMessage: null,
-        gatewayCode: null,
-        gatewayRequestId: null,
-        latencyMs: null,
-        finishedAt: null,
-        recoveryTries: 0,
-        nextRecoveryAt: new Date(Date.now() + FIRST_RECOVERY_DELAY_MS),
+  async begin<O extends AttemptOperation>(plan: AttemptPlan<O>): Promise<PaymentAttempt> {
+    const attempt = await this.tx
+      .run(async (m) => {
+        await plan.claim?.(m);
+        // The merchant's request key is stored (or names the payment) in the same commit.
+        await this.idempotency.writeKey(m);
+        const id = newId('att');
+        const now = new Date();
+        const attempt = m.create(PaymentAttempt, {
+          id,
+          createdAt: now,
+          updatedAt: now,
+          paymentId: plan.payment.id,
+          merchantId: plan.payment.merchantId,
+          operation: plan.operation,
+          status: 'pending',
+          idempotencyKey: `payrail_${id}`,
+          amount: plan.amount,
+          refundId: plan.refundId ?? null,
+          request: plan.request as Record<string, unknown>,
+          errorCode: null,
+          errorMessage: null,
+          gatewayCode: null,
+          gatewayRequestId: null,
+          latencyMs: null,
+          finishedAt: null,
+          recoveryTries: 0,
+          nextRecoveryAt: new Date(Date.now() + FIRST_RECOVERY_DELAY_MS),
+        });
+        // Inserted without the read-back `insert` makes: every column is set here.
+        await insertRow(m, PaymentAttempt, attempt as never);
+        return attempt;
+      })
+      .catch((error: unknown) => {
+        this.idempotency.keyRolledBack();
+        throw error;
       });
-      await m.insert(PaymentAttempt, attempt as never);
-      return attempt;
-    });
+    this.idempotency.keyCommitted();
+    plan.committed?.();
+    return attempt;
   }
 
   /** Sends the attempt's request (again, for recovery: same key, same parameters). */
@@ -115,10 +135,19 @@ export class AttemptRunner {
     const attempt = await this.begin(plan);
     // The attempt is committed and the gateway not yet called: recovery must find and send it.
     await faultPoint(`before_gateway_${plan.operation}`);
-    const invocation = await this.call(plan.operation, gateway, connection, attempt, plan.payment);
-    // The gateway has acted; nothing is committed yet: recovery must find out what it did.
-    if (invocation.outcome.ok) await faultPoint(`after_gateway_${plan.operation}`);
-    return apply(attempt, invocation);
+    // A payment the gateway already knows (capture, void, refund) is in flight from the call on:
+    // the gateway's webhook for it can come before its answer. An authorization, from its answer.
+    const known = plan.payment.gatewayReference;
+    const callAndApply = async () => {
+      const invocation = await this.call(plan.operation, gateway, connection, attempt, plan.payment);
+      // The gateway has acted; nothing is committed yet: recovery must find out what it did.
+      if (invocation.outcome.ok) await faultPoint(`after_gateway_${plan.operation}`);
+      if (known) return apply(attempt, invocation);
+      const answered = invocation.outcome.ok ? (invocation.outcome.value as { reference?: unknown }) : null;
+      const reference = typeof answered?.reference === 'string' ? answered.reference : null;
+      return this.inFlight.track(connection.id, reference, apply(attempt, invocation));
+    };
+    return known ? this.inFlight.track(connection.id, known, callAndApply()) : callAndApply();
   }
 
   private async send<O extends MoneyOperation>(

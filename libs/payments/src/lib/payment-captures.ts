@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '@payrail/api-contract';
 import { SYSTEM_ACTOR, type AuditActorContext } from '@payrail/audit';
+import { updateRows } from '@payrail/database';
 import { ConnectionService } from '@payrail/gateways';
 import { AttemptRunner } from './attempt-runner';
 import { Payment } from './entities/payment.entity';
@@ -67,18 +68,20 @@ export class PaymentCaptures {
           statusBefore: payment.status,
         },
         claim: async (m) => {
-          const claimed = await m
-            .createQueryBuilder()
-            .update(Payment)
-            .set({ status: 'capturing', inFlight: 'capture', version: () => 'version + 1' })
-            .where(
-              'id = :id AND in_flight IS NULL AND status IN (:...from) AND amount_capturable >= :amount AND amount_capturable > 0',
-              { id, from: CAPTURABLE, amount },
-            )
-            .execute();
+          const claimed = await updateRows(
+            m,
+            Payment,
+            { status: 'capturing', inFlight: 'capture', version: () => 'version + 1' },
+            { id },
+            {
+              isNull: ['inFlight'],
+              in: { status: CAPTURABLE },
+              atLeast: { amountCapturable: amount },
+              above: { amountCapturable: 0 },
+            },
+          );
           // Read on the transaction's own connection: it may hold the row lock others wait for.
-          if (claimed.affected !== 1)
-            throw refusalOf(await m.findOneByOrFail(Payment, { id }), 'capture', amount);
+          if (claimed !== 1) throw refusalOf(await m.findOneByOrFail(Payment, { id }), 'capture', amount);
           await this.ledger.claimed(
             m,
             payment,
@@ -90,7 +93,12 @@ export class PaymentCaptures {
       gateway,
       connection,
       (attempt, { outcome, latencyMs }) =>
-        this.outcomes.capture(payment.id, attempt, outcome, { latencyMs, raise: true, context }),
+        this.outcomes.capture(payment.id, attempt, outcome, {
+          latencyMs,
+          raise: true,
+          context,
+          answer: true,
+        }),
     );
   }
 
@@ -110,19 +118,20 @@ export class PaymentCaptures {
         amount: null,
         request: { reference: payment.gatewayReference ?? '' },
         claim: async (m) => {
-          const claimed = await m
-            .createQueryBuilder()
-            .update(Payment)
-            .set({ inFlight: 'void', version: () => 'version + 1' })
-            .where('id = :id AND in_flight IS NULL AND status IN (:...from)', { id, from: VOIDABLE })
-            .execute();
-          if (claimed.affected !== 1) throw refusalOf(await m.findOneByOrFail(Payment, { id }), 'void', 0);
+          const claimed = await updateRows(
+            m,
+            Payment,
+            { inFlight: 'void', version: () => 'version + 1' },
+            { id },
+            { isNull: ['inFlight'], in: { status: VOIDABLE } },
+          );
+          if (claimed !== 1) throw refusalOf(await m.findOneByOrFail(Payment, { id }), 'void', 0);
         },
       },
       gateway,
       connection,
       (attempt, { outcome, latencyMs }) =>
-        this.outcomes.void(payment.id, attempt, outcome, { latencyMs, raise: true, context }),
+        this.outcomes.void(payment.id, attempt, outcome, { latencyMs, raise: true, context, answer: true }),
     );
   }
 }

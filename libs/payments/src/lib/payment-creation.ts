@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Repository, type EntityManager } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
 import { SYSTEM_ACTOR, type AuditActorContext } from '@payrail/audit';
-import { newId, TransactionRunner } from '@payrail/database';
+import { insertRow, newId, TransactionRunner } from '@payrail/database';
 import { ConnectionService, type GatewayConnectionRecord } from '@payrail/gateways';
 import {
   GatewayError,
@@ -35,6 +35,12 @@ function checkSavedConnection(saved: SavedMethodForPayment, record: GatewayConne
     `saved payment method ${saved.method.id} is saved on ${saved.method.gateway} connection ${saved.method.connectionId}; this payment would go to ${record.gateway} connection ${record.id}`,
     'payment_method_connection_mismatch',
   );
+}
+
+/** Writes a new payment in the transaction of its first attempt, once: until that transaction commits. */
+interface FirstCommit {
+  write: (m: EntityManager) => Promise<void>;
+  committed: () => void;
 }
 
 export interface CreatePaymentInput {
@@ -117,8 +123,12 @@ export class PaymentCreation {
     }
     let connection = await this.connections.toGatewayConnection(record);
 
+    const now = new Date();
     let payment = this.payments.create({
       id: newId('pay'),
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
       merchantId,
       connectionId: record.id,
       gateway: record.gateway,
@@ -153,8 +163,10 @@ export class PaymentCreation {
       inFlight: null,
       needsReview: false,
     });
-    await this.tx.lazy(async (m) => {
-      await m.save(payment);
+    // The payment is written in the transaction of its first gateway attempt (tokenize or
+    // authorize), with its first timeline events and the key's link to it: one commit before the call.
+    const create = async (m: EntityManager) => {
+      await insertRow(m, Payment, payment as never);
       await this.timeline.add(m, payment, {
         type: 'status_changed',
         toStatus: payment.status,
@@ -162,7 +174,16 @@ export class PaymentCreation {
       });
       if (route) await this.timeline.add(m, payment, routingEvent(route));
       await this.idempotency.attachResource(m, payment.id);
-    });
+    };
+    const first = { committed: false };
+    const created: FirstCommit = {
+      write: async (m) => {
+        if (!first.committed) await create(m);
+      },
+      committed: () => {
+        first.committed = true;
+      },
+    };
 
     const savedMethod = saved
       ? { customerReference: saved.customerReference, offSession: input.offSession ?? false }
@@ -179,10 +200,13 @@ export class PaymentCreation {
             input.paymentMethod.card,
             input.customer,
             next[0],
+            created,
           );
-        payment = await this.authorize(payment, gateway, connection, input, savedMethod, next[0]);
+        payment = await this.authorize(payment, gateway, connection, input, savedMethod, next[0], created);
         break;
       } catch (error) {
+        // A first commit that failed wrote nothing: the key names no payment.
+        if (!first.committed) this.idempotency.detachResource();
         if (error instanceof PaymentFailedError && route) throw explainNoFailover(error, route);
         if (!(error instanceof FailedOver)) throw error;
         payment = error.payment;
@@ -263,9 +287,12 @@ export class PaymentCreation {
     card: CardDetails,
     customer: CreatePaymentInput['customer'],
     next: GatewayConnectionRecord | undefined,
+    created: FirstCommit,
   ): Promise<Payment> {
     const attempt = await this.runner.begin({
       operation: 'tokenize',
+      claim: created.write,
+      committed: created.committed,
       payment,
       amount: null,
       request: { card: { last4: card.number.slice(-4), exp_month: card.expMonth, exp_year: card.expYear } },
@@ -304,7 +331,8 @@ export class PaymentCreation {
       current.paymentMethodToken = outcome.value.token;
       current.cardBrand = outcome.value.card?.brand ?? null;
       current.cardLast4 = outcome.value.card?.last4 ?? current.cardLast4;
-      return { payment: await m.save(current), failure: undefined };
+      await this.ledger.write(m, current);
+      return { payment: current, failure: undefined };
     });
     if (result.failure) throw new PaymentFailedError(result.payment, result.failure);
     if ('moved' in result) throw new FailedOver(result.payment);
@@ -335,6 +363,7 @@ export class PaymentCreation {
     input: CreatePaymentInput,
     savedMethod: AuthorizeRequest['savedMethod'] | undefined,
     next: GatewayConnectionRecord | undefined,
+    created: FirstCommit,
   ): Promise<Payment> {
     return this.runner.run(
       {
@@ -351,14 +380,24 @@ export class PaymentCreation {
           ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
           ...(savedMethod ? { savedMethod } : {}),
         },
-        claim: (m) => this.ledger.moveTo(m, payment, 'authorizing'),
+        claim: (m) =>
+          this.timeline.batch(m, async () => {
+            await created.write(m);
+            await this.ledger.moveTo(m, payment, 'authorizing');
+          }),
+        committed: created.committed,
       },
       gateway,
       connection,
       async (attempt, { outcome, latencyMs }) => {
         if (!outcome.ok && next && canFailOver(outcome.error))
           throw new FailedOver(await this.failover.move(payment.id, attempt, outcome.error, latencyMs, next));
-        return this.outcomes.authorize(payment.id, attempt, outcome, { latencyMs, raise: true });
+        // An automatic capture that follows answers the request instead.
+        return this.outcomes.authorize(payment.id, attempt, outcome, {
+          latencyMs,
+          raise: true,
+          answer: input.captureMethod !== 'automatic',
+        });
       },
     );
   }

@@ -9,10 +9,30 @@ import type { PaymentTimeline } from './payment-timeline';
 
 function ledgerWithWrites() {
   const writes: string[] = [];
+  // The ledger writes a payment with one prepared UPDATE: the fake records the status it sets.
+  const columns = ['status', 'needsReview', 'id', 'updatedAt', 'version'].map((propertyName) => ({
+    propertyName,
+    databaseName: propertyName,
+  }));
   const manager = {
-    save: async (row: Payment) => {
-      writes.push(`save ${row.status}`);
-      return row;
+    connection: {
+      getMetadata: () => ({
+        columns: columns.slice(0, 2),
+        tablePath: 'payments',
+        findColumnWithPropertyPath: (p: string) => columns.find((c) => c.propertyName === p),
+      }),
+      driver: {
+        options: { type: 'better-sqlite3' },
+        escape: (name: string) => `"${name}"`,
+        preparePersistentValue: (value: unknown) => value,
+      },
+    },
+    queryRunner: {
+      query: async (sql: string, parameters: unknown[]) => {
+        const set = sql.slice(sql.indexOf(' SET ') + 5, sql.indexOf(' WHERE ')).split(', ');
+        writes.push(`update ${parameters[set.findIndex((a) => a.startsWith('"status"'))]}`);
+        return { affected: 1 };
+      },
     },
   } as unknown as EntityManager;
   const timeline = {
@@ -34,11 +54,11 @@ describe('PaymentLedger.moveTo', () => {
     expect(writes).toEqual([]);
   });
 
-  it('saves, records and publishes a legal move', async () => {
+  it('writes, records and publishes a legal move', async () => {
     const { ledger, manager, writes } = ledgerWithWrites();
     const payment = { id: 'pay_1', status: 'authorized' } as Payment;
     await ledger.moveTo(manager, payment, 'voided');
-    expect(writes).toEqual(['save voided', 'event voided', 'publish payment']);
+    expect(writes).toEqual(['update voided', 'event voided', 'publish payment']);
   });
 
   it('flags a payment for review instead of following a gateway view it cannot reach', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService, type AuditActorContext } from '@payrail/audit';
-import { TransactionRunner } from '@payrail/database';
+import { findRowById, TransactionRunner, updateRows } from '@payrail/database';
 import { recordPaymentFailure, recordPaymentStatus } from '@payrail/monitoring';
 import type { GatewayError, GatewayPaymentSnapshot } from '@payrail/plugin-sdk';
 import type { PaymentAttempt } from './entities/payment-attempt.entity';
@@ -26,11 +26,28 @@ export class PaymentLedger {
   ) {}
 
   /** Reads the payment for update: on PostgreSQL the row stays locked until the transaction ends. */
-  lock(m: EntityManager, id: string): Promise<Payment> {
-    return m.findOneOrFail(Payment, {
-      where: { id },
-      ...(this.tx.postgres ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
+  async lock(m: EntityManager, id: string): Promise<Payment> {
+    const payment = await findRowById(m, Payment, id, { forUpdate: true });
+    // A missing payment is refused by TypeORM's own lookup, with its usual error.
+    return payment ?? m.findOneOrFail(Payment, { where: { id } });
+  }
+
+  /**
+   * Writes the payment as it is in memory in one `UPDATE`, without the read before and after
+   * that `save` makes: callers hold the row (read for update, or written in this transaction).
+   */
+  async write(m: EntityManager, payment: Payment): Promise<void> {
+    const now = new Date();
+    const values: Record<string, unknown> = {};
+    for (const property of mutableColumns(m)) values[property] = payment[property as keyof Payment];
+    await updateRows(
+      m,
+      Payment,
+      { ...values, updatedAt: now, version: () => 'version + 1' },
+      { id: payment.id },
+    );
+    payment.updatedAt = now;
+    payment.version = (payment.version ?? 0) + 1;
   }
 
   /** The one way a payment changes status; a move `TRANSITIONS` does not allow throws. */
@@ -38,7 +55,7 @@ export class PaymentLedger {
     const from = payment.status;
     assertTransition(from, status);
     payment.status = status;
-    await m.save(payment);
+    await this.write(m, payment);
     if (from !== status) {
       await this.timeline.add(m, payment, {
         type: 'status_changed',
@@ -84,7 +101,7 @@ export class PaymentLedger {
       // A call under way cannot stay so once the gateway has answered: it is in doubt.
       if (payment.status === 'authorizing' || payment.status === 'capturing')
         await this.moveTo(m, payment, 'unknown', `the gateway reports ${snapshot.status}`);
-      else await m.save(payment);
+      else await this.write(m, payment);
       await this.timeline.add(m, payment, {
         type: 'status_changed',
         fromStatus: payment.status,
@@ -156,4 +173,15 @@ export class PaymentLedger {
       m,
     );
   }
+}
+
+let mutable: string[] | null = null;
+
+/** The payment's columns a state change may write: all but its id, creation time, update time and version. */
+function mutableColumns(m: EntityManager): string[] {
+  mutable ??= m.connection
+    .getMetadata(Payment)
+    .columns.filter((c) => !c.isPrimary && !c.isCreateDate && !c.isUpdateDate && !c.isVersion)
+    .map((c) => c.propertyName);
+  return mutable;
 }

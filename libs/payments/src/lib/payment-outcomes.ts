@@ -6,6 +6,7 @@ import { GatewayError, type GatewayPaymentSnapshot, type Outcome } from '@payrai
 import type { StoredRequests } from './attempt-requests';
 import type { CallResults } from './attempt-runner';
 import { PaymentAttempt } from './entities/payment-attempt.entity';
+import { IdempotencyService } from './idempotency.service';
 import type { Payment } from './entities/payment.entity';
 import { Refund } from './entities/refund.entity';
 import { PaymentFailedError } from './payment-errors';
@@ -19,6 +20,11 @@ export interface ApplyOptions {
   /** A merchant's request raises a definite failure as its error; recovery only records it. */
   raise?: boolean;
   context?: AuditActorContext;
+  /**
+   * This outcome is the merchant request's answer (no further step follows it): a route that
+   * answers with its resource stores that answer under its `Idempotency-Key` in this transaction.
+   */
+  answer?: boolean;
 }
 
 interface Applied<T> {
@@ -34,6 +40,7 @@ export class PaymentOutcomes {
     private readonly tx: TransactionRunner,
     private readonly ledger: PaymentLedger,
     private readonly timeline: PaymentTimeline,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   authorize(
@@ -123,7 +130,7 @@ export class PaymentOutcomes {
         return { result: payment, payment };
       }
       payment.inFlight = null;
-      await m.save(payment);
+      await this.ledger.write(m, payment);
       await audit(outcome.error);
       return { result: payment, payment, failure: outcome.error };
     });
@@ -165,7 +172,7 @@ export class PaymentOutcomes {
           refund.failureCode = failure.code;
           refund.failureMessage = failure.userMessage;
           payment.amountRefundPending -= refund.amount;
-          await m.save(payment);
+          await this.ledger.write(m, payment);
         }
         await m.save(refund);
         if (refund.status === 'succeeded' || refund.status === 'failed') {
@@ -223,7 +230,7 @@ export class PaymentOutcomes {
       payment.status === 'unknown' ||
       !canTransition(payment.status, next)
     ) {
-      await m.save(payment);
+      await this.ledger.write(m, payment);
       return;
     }
     await this.ledger.moveTo(m, payment, next);
@@ -238,16 +245,36 @@ export class PaymentOutcomes {
     change: (m: EntityManager, payment: Payment) => Promise<Applied<T>>,
     settled: (m: EntityManager, payment: Payment) => Promise<T> = async (_m, payment) => payment as T,
   ): Promise<T> {
-    const applied = await this.tx.lazy(async (m) => {
-      const payment = await this.ledger.lock(m, paymentId);
-      // Two recoveries (the start-up sweep and the scheduled one) may settle the same attempt;
-      // under the payment's lock the second finds it settled and changes nothing.
-      const stored = await m.findOneBy(PaymentAttempt, { id: attempt.id });
-      if (stored && (stored.status === 'succeeded' || stored.status === 'failed'))
-        return { result: await settled(m, payment), payment };
-      await this.timeline.recordCall(m, payment, attempt, outcome, options.latencyMs ?? null);
-      return change(m, payment);
-    });
+    const applied = await this.tx
+      .lazy(async (m) => {
+        const payment = await this.ledger.lock(m, paymentId);
+        // Two recoveries (the start-up sweep and the scheduled one) may settle the same attempt;
+        // under the payment's lock the second finds it settled and changes nothing.
+        // The call and the changes it brings go on the timeline in one statement.
+        const done: Applied<T> = await this.timeline.batch(m, async () => {
+          const recorded = await this.timeline.recordCall(
+            m,
+            payment,
+            attempt,
+            outcome,
+            options.latencyMs ?? null,
+            {
+              unlessSettled: true,
+            },
+          );
+          return recorded ? change(m, payment) : { result: await settled(m, payment), payment };
+        });
+        // The request's answer is stored with the outcome; a failure it raises is answered by
+        // its error, which the key's completion stores.
+        if (options.answer && !(done.failure && options.raise))
+          await this.idempotency.writeAnswer(m, done.result);
+        return done;
+      })
+      .catch((error: unknown) => {
+        this.idempotency.answerSettled(false);
+        throw error;
+      });
+    this.idempotency.answerSettled(true);
     if (applied.failure && options.raise) throw new PaymentFailedError(applied.payment, applied.failure);
     return applied.result;
   }

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type FindOptionsWhere } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
+import { findRowById } from '@payrail/database';
 import { PaymentEvent } from './entities/payment-event.entity';
 import { Payment } from './entities/payment.entity';
 import { Refund } from './entities/refund.entity';
-import { ownerWhere, type PaymentOwner } from './payment-owner';
+import { ownerMerchant, ownerMode, ownerWhere, type PaymentOwner } from './payment-owner';
 import type { PaymentStatus } from './payment-status';
 import { PaymentTimeline } from './payment-timeline';
 
@@ -28,8 +29,11 @@ export class PaymentReads {
   ) {}
 
   async get(owner: PaymentOwner, id: string): Promise<Payment> {
-    const payment = await this.payments.findOneBy({ id, ...ownerWhere(owner) });
-    if (!payment) throw ApiError.notFound('payment', id);
+    // Read by its key and checked here: the same answer as a lookup by id, merchant and mode.
+    const payment = await findRowById(this.payments.manager, Payment, id);
+    const mode = ownerMode(owner);
+    if (!payment || payment.merchantId !== ownerMerchant(owner) || (mode && payment.mode !== mode))
+      throw ApiError.notFound('payment', id);
     return payment;
   }
 

@@ -116,7 +116,12 @@ export class PaymentRefunds {
       gateway,
       connection,
       (attempt, { outcome, latencyMs }) =>
-        this.outcomes.refund(id, refund.id, attempt, outcome, { latencyMs, raise: true, context }),
+        this.outcomes.refund(id, refund.id, attempt, outcome, {
+          latencyMs,
+          raise: true,
+          context,
+          answer: true,
+        }),
     );
   }
 }

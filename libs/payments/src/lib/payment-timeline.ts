@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
-import { insertRow, newId } from '@payrail/database';
+import { insertRows, newId, updateRows } from '@payrail/database';
 import type { GatewayError } from '@payrail/plugin-sdk';
 import { PaymentAttempt } from './entities/payment-attempt.entity';
 import { PaymentEvent } from './entities/payment-event.entity';
@@ -10,14 +10,36 @@ import type { Payment } from './entities/payment.entity';
 /** A payment's timeline, the history support reads: state changes, gateway calls, recovery, webhooks. */
 @Injectable()
 export class PaymentTimeline {
+  /** Events added inside `batch`, by the manager of their transaction. */
+  private readonly pending = new WeakMap<EntityManager, Partial<PaymentEvent>[]>();
+
   constructor(@InjectRepository(PaymentEvent) private readonly events: Repository<PaymentEvent>) {}
 
   list(paymentId: string): Promise<PaymentEvent[]> {
     return this.events.find({ where: { paymentId }, order: { id: 'ASC' } });
   }
 
+  /**
+   * Runs `work` with the events it adds on `m` written together, in one multi-row `INSERT` when
+   * it is done, instead of one statement each; within `work` nothing reads them back. The ids
+   * are given as each event is added, so the timeline keeps its order. Inside another batch on
+   * the same manager the events go with that one.
+   */
+  async batch<T>(m: EntityManager, work: () => Promise<T>): Promise<T> {
+    if (this.pending.has(m)) return work();
+    const rows: Partial<PaymentEvent>[] = [];
+    this.pending.set(m, rows);
+    try {
+      const result = await work();
+      await insertRows(m, PaymentEvent, rows as never[]);
+      return result;
+    } finally {
+      this.pending.delete(m);
+    }
+  }
+
   async add(m: EntityManager, payment: Payment, event: Partial<PaymentEvent>): Promise<void> {
-    await insertRow(m, PaymentEvent, {
+    const row = {
       id: newId('pev'),
       paymentId: payment.id,
       fromStatus: null,
@@ -30,27 +52,49 @@ export class PaymentTimeline {
       message: null,
       data: null,
       ...event,
-    } as never);
+    };
+    const batched = this.pending.get(m);
+    if (batched) batched.push(row);
+    else await insertRows(m, PaymentEvent, [row as never]);
   }
 
-  /** Settles the attempt's own row with the call's outcome and puts the call on the timeline. */
+  /**
+   * Settles the attempt's own row with the call's outcome and puts the call on the timeline.
+   * With `unlessSettled`, an attempt another process already settled (two recoveries of one
+   * call) is left as it is and nothing is recorded: the `UPDATE` itself is the check, so the
+   * attempt is neither read before nor after. Returns whether the call was recorded.
+   */
   async recordCall(
     m: EntityManager,
     payment: Payment,
     attempt: PaymentAttempt,
     outcome: { ok: true } | { ok: false; error: GatewayError },
     latencyMs: number | null,
-  ): Promise<void> {
+    options: { unlessSettled?: boolean } = {},
+  ): Promise<boolean> {
     const error = outcome.ok ? null : outcome.error;
-    attempt.status = outcome.ok ? 'succeeded' : error?.indeterminate ? 'unknown' : 'failed';
-    attempt.errorCode = error?.code ?? null;
-    attempt.errorMessage = error?.message.slice(0, 500) ?? null;
-    attempt.gatewayCode = error?.gatewayCode ?? null;
-    attempt.gatewayRequestId = error?.gatewayRequestId ?? null;
-    attempt.latencyMs = latencyMs ?? attempt.latencyMs;
-    attempt.finishedAt = attempt.status === 'unknown' ? null : new Date();
-    if (attempt.status !== 'unknown') attempt.nextRecoveryAt = null;
-    await m.save(attempt);
+    const status = outcome.ok ? 'succeeded' : error?.indeterminate ? 'unknown' : 'failed';
+    const now = new Date();
+    const changes = {
+      status,
+      errorCode: error?.code ?? null,
+      errorMessage: error?.message.slice(0, 500) ?? null,
+      gatewayCode: error?.gatewayCode ?? null,
+      gatewayRequestId: error?.gatewayRequestId ?? null,
+      latencyMs: latencyMs ?? attempt.latencyMs,
+      finishedAt: status === 'unknown' ? null : now,
+      nextRecoveryAt: status === 'unknown' ? attempt.nextRecoveryAt : null,
+      updatedAt: now,
+    } satisfies Partial<PaymentAttempt>;
+    const affected = await updateRows(
+      m,
+      PaymentAttempt,
+      changes,
+      { id: attempt.id },
+      options.unlessSettled ? { notIn: { status: ['succeeded', 'failed'] } } : {},
+    );
+    if (options.unlessSettled && affected === 0) return false;
+    Object.assign(attempt, changes);
     await this.add(m, payment, {
       type: 'gateway_call',
       operation: attempt.operation,
@@ -68,5 +112,6 @@ export class PaymentTimeline {
         ? { gateway_code: error.gatewayCode, gateway_request_id: error.gatewayRequestId ?? null }
         : null,
     });
+    return true;
   }
 }

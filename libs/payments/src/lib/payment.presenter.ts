@@ -1,9 +1,11 @@
 import type {
+  DisputeEvidenceFileResource,
   DisputeResource,
   PaymentEventResource,
   PaymentResource,
   RefundResource,
 } from '@payrail/api-contract';
+import type { DisputeEvidenceFileRecord } from './disputes/dispute-evidence-file.entity';
 import type { Dispute } from './disputes/dispute.entity';
 import type { PaymentEvent } from './entities/payment-event.entity';
 import type { Payment } from './entities/payment.entity';
@@ -60,6 +62,21 @@ export function presentDispute(d: Dispute): DisputeResource {
     evidence_submitted_at: d.evidenceSubmittedAt ? d.evidenceSubmittedAt.toISOString() : null,
     created_at: d.createdAt.toISOString(),
     updated_at: d.updatedAt.toISOString(),
+  };
+}
+
+export function presentEvidenceFile(f: DisputeEvidenceFileRecord): DisputeEvidenceFileResource {
+  return {
+    id: f.id,
+    object: 'dispute_evidence_file',
+    dispute_id: f.disputeId,
+    name: f.name,
+    size: f.size,
+    content_type: f.contentType,
+    category: f.category,
+    sha256: f.sha256,
+    gateway_file_reference: f.gatewayFileReference,
+    created_at: f.createdAt.toISOString(),
   };
 }
 

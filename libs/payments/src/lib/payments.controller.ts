@@ -9,7 +9,7 @@ import type {
 import { ApiError } from '@payrail/api-contract';
 import type { AuditActorContext } from '@payrail/audit';
 import { ApiKeyAuth, type ApiKeyRequest } from '@payrail/identity';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { AnswerWith, ClaimKeyWithFirstAttempt, IdempotencyInterceptor } from './idempotency.interceptor';
 import { CapturePaymentDto, CreatePaymentDto, ListPaymentsQuery, RefundPaymentDto } from './payments.dto';
 import { presentEvent, presentPayment, presentRefund } from './payment.presenter';
 import type { PaymentOwner } from './payment-owner';
@@ -85,6 +85,8 @@ export class PaymentsController {
   @Post()
   @ApiKeyAuth('payments:write')
   @HttpCode(201)
+  @ClaimKeyWithFirstAttempt()
+  @AnswerWith(presentPayment)
   @ApiOperation({
     summary:
       'Create a payment: tokenize a raw card if given, authorize, and capture when capture_method is automatic',
@@ -135,6 +137,8 @@ export class PaymentsController {
   @Post(':id/capture')
   @ApiKeyAuth('payments:write')
   @HttpCode(200)
+  @ClaimKeyWithFirstAttempt()
+  @AnswerWith(presentPayment)
   @ApiOperation({ summary: 'Capture all or part of an authorization' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   async capture(
@@ -148,6 +152,7 @@ export class PaymentsController {
   @Post(':id/void')
   @ApiKeyAuth('payments:write')
   @HttpCode(200)
+  @AnswerWith(presentPayment)
   @ApiOperation({ summary: 'Release an authorization that has not been captured' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   async void(@Req() req: ApiKeyRequest, @Param('id') id: string): Promise<PaymentResource> {
@@ -157,6 +162,7 @@ export class PaymentsController {
   @Post(':id/refunds')
   @ApiKeyAuth('refunds:write')
   @HttpCode(201)
+  @AnswerWith(presentRefund)
   @ApiOperation({ summary: 'Refund all or part of what was captured' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   async refund(

@@ -10,6 +10,7 @@ import { Refund } from './entities/refund.entity';
 import { AdminPaymentsController } from './admin-payments.controller';
 import { AdminPaymentsService } from './admin-payments.service';
 import { AttemptRunner } from './attempt-runner';
+import { OutcomesInFlight } from './outcomes-in-flight';
 import { CustomerGatewayProfile } from './customers/customer-gateway-profile.entity';
 import { Customer } from './customers/customer.entity';
 import { AdminCustomersController } from './customers/admin-customers.controller';
@@ -18,6 +19,8 @@ import { CustomersController } from './customers/customers.controller';
 import { CustomersService } from './customers/customers.service';
 import { SavedPaymentMethod } from './customers/saved-payment-method.entity';
 import { Dispute } from './disputes/dispute.entity';
+import { DisputeEvidenceFileRecord } from './disputes/dispute-evidence-file.entity';
+import { AdminDisputesController } from './disputes/admin-disputes.controller';
 import { DisputesController } from './disputes/disputes.controller';
 import { DisputesService } from './disputes/disputes.service';
 import { GatewayInvoker } from './gateway-invoker';
@@ -53,6 +56,7 @@ export const PAYMENT_ENTITIES = [
   CustomerGatewayProfile,
   SavedPaymentMethod,
   Dispute,
+  DisputeEvidenceFileRecord,
   RoutingRule,
 ];
 
@@ -65,6 +69,7 @@ export const PAYMENT_ENTITIES = [
     WebhooksController,
     AdminPaymentsController,
     AdminCustomersController,
+    AdminDisputesController,
     RoutingController,
   ],
   providers: [
@@ -74,6 +79,7 @@ export const PAYMENT_ENTITIES = [
     PaymentLedger,
     PaymentOutcomes,
     AttemptRunner,
+    OutcomesInFlight,
     PaymentReads,
     PaymentCreation,
     CustomersService,
@@ -94,6 +100,7 @@ export const PAYMENT_ENTITIES = [
   ],
   exports: [
     CustomersService,
+    GatewayInvoker,
     DisputesService,
     PaymentsService,
     RecoveryService,

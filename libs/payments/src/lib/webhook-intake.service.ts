@@ -6,11 +6,20 @@ import { ApiError } from '@payrail/api-contract';
 import { AuditService } from '@payrail/audit';
 import { SystemErrors, TransactionRunner } from '@payrail/database';
 import { ConnectionService, type GatewayConnectionRecord } from '@payrail/gateways';
-import type { GatewayPaymentSnapshot, GatewayWebhookEvent } from '@payrail/plugin-sdk';
+import type { GatewayPaymentSnapshot, GatewayWebhookEvent, WebhookEventType } from '@payrail/plugin-sdk';
+import { CustomersService } from './customers/customers.service';
 import { DisputesService } from './disputes/disputes.service';
 import { Payment } from './entities/payment.entity';
+import { OutcomesInFlight } from './outcomes-in-flight';
 import { PaymentLedger } from './payment-ledger';
-import { canTransition, fromGatewayStatus, statusRank, type PaymentStatus } from './payment-status';
+import {
+  canTransition,
+  fromGatewayStatus,
+  IN_FLIGHT_STATUSES,
+  statusRank,
+  TRANSITIONS,
+  type PaymentStatus,
+} from './payment-status';
 import { PaymentTimeline } from './payment-timeline';
 
 export interface WebhookResult {
@@ -45,6 +54,58 @@ export interface WebhookOrigin {
   requestId?: string | null;
 }
 
+/** The status an event of each type announces. */
+const ANNOUNCED: Partial<Record<WebhookEventType, PaymentStatus>> = {
+  'payment.authorized': 'authorized',
+  'payment.captured': 'captured',
+  'payment.voided': 'voided',
+  'payment.failed': 'failed',
+};
+
+/**
+ * Whether an event that carries no state can change a payment in `status` at all: not when the
+ * payment is final, nor when it has settled at or past the status the event announces (statuses
+ * only move forward). Such an event is recorded as ignored without asking the gateway.
+ */
+export function changesNothing(status: PaymentStatus, type: WebhookEventType): boolean {
+  if (TRANSITIONS[status].length === 0) return true;
+  const announced = ANNOUNCED[type];
+  return (
+    announced !== undefined &&
+    !IN_FLIGHT_STATUSES.includes(status) &&
+    statusRank(status) >= statusRank(announced)
+  );
+}
+
+/** Only forward, and only along the state machine: a stale or contradictory state changes nothing. */
+function movesForward(status: PaymentStatus, snapshot: GatewayPaymentSnapshot): boolean {
+  const next = fromGatewayStatus(snapshot.status);
+  return (
+    next !== 'authorizing' &&
+    canTransition(status, next) &&
+    (status === 'unknown' || statusRank(next) > statusRank(status))
+  );
+}
+
+function ignoredEffect(payment: Payment, event: GatewayWebhookEvent): WebhookEffect {
+  return {
+    outcome: 'ignored',
+    paymentId: payment.id,
+    fromStatus: payment.status,
+    toStatus: payment.status,
+    message: `${event.gatewayType} (${event.id}): ignored, the payment is already ${payment.status}`,
+  };
+}
+
+function webhookRow(effect: WebhookEffect, event: GatewayWebhookEvent) {
+  return {
+    type: 'webhook' as const,
+    outcome: effect.outcome,
+    message: effect.message,
+    data: { gateway_event_id: event.id, gateway_event_type: event.gatewayType },
+  };
+}
+
 const signatureFailures =
   (register.getSingleMetric('payrail_webhook_signature_failures_total') as Counter<'gateway'> | undefined) ??
   new Counter({
@@ -70,7 +131,9 @@ export class WebhookIntakeService {
     private readonly timeline: PaymentTimeline,
     private readonly audit: AuditService,
     private readonly disputes: DisputesService,
+    private readonly customers: CustomersService,
     @InjectRepository(Payment) private readonly paymentRows: Repository<Payment>,
+    private readonly inFlight: OutcomesInFlight,
     @Optional() private readonly systemErrors?: SystemErrors,
   ) {}
 
@@ -141,51 +204,119 @@ export class WebhookIntakeService {
       if (within) await this.tx.lazy((m) => within(m, effect));
       return effect;
     };
+    if (event.savedMethod) {
+      const saved = event.savedMethod;
+      return this.tx.lazy(async (m) => {
+        const ready = await this.customers.markReady(m, record.id, saved.methodReference);
+        const effect: WebhookEffect = {
+          outcome: ready ? 'applied' : 'ignored',
+          paymentId: null,
+          fromStatus: null,
+          toStatus: null,
+          message: `${event.gatewayType} (${event.id}): saved card ${saved.methodReference} ${ready ? 'is active' : 'was not waiting for authentication'}`,
+        };
+        if (within) await within(m, effect);
+        return effect;
+      });
+    }
     if (!event.reference) return skip('no_payment', null, `${event.gatewayType}: names no payment`);
     if (event.dispute) return this.applyDispute(record, { ...event, dispute: event.dispute }, skip, within);
-    const found = await this.paymentRows.findOneBy({
-      connectionId: record.id,
-      gatewayReference: event.reference,
-    });
-    if (!found)
-      return skip(
-        'no_payment',
-        null,
-        `${event.gatewayType}: no payment with gateway reference ${event.reference}`,
-      );
-    // An event that doesn't carry the payment's state is a prompt to ask the gateway for it.
-    const snapshot = event.snapshot ?? (await this.snapshotOf(record, event.reference));
-    if (!snapshot)
-      return skip('no_state', found.id, `${event.gatewayType}: the gateway did not say the payment's state`);
-    return this.tx.lazy(async (m) => {
-      const payment = await this.ledger.lock(m, found.id);
-      const from = payment.status;
-      const next = fromGatewayStatus(snapshot.status);
-      // Only forward, and only along the state machine: a stale or contradictory event changes nothing.
-      const forward =
-        next !== 'authorizing' &&
-        canTransition(payment.status, next) &&
-        (payment.status === 'unknown' || statusRank(next) > statusRank(payment.status));
-      const effect: WebhookEffect = {
-        outcome: forward ? 'applied' : 'ignored',
-        paymentId: payment.id,
-        fromStatus: from,
-        toStatus: forward ? next : from,
-        message: `${event.gatewayType} (${event.id})${forward ? '' : `: ignored, the payment is already ${payment.status}`}`,
-      };
-      await this.timeline.add(m, payment, {
-        type: 'webhook',
-        outcome: effect.outcome,
-        message: effect.message,
-        data: { gateway_event_id: event.id, gateway_event_type: event.gatewayType },
+    const noPayment = `${event.gatewayType}: no payment with gateway reference ${event.reference}`;
+    const where = { connectionId: record.id, gatewayReference: event.reference };
+    let snapshot: GatewayPaymentSnapshot | null | undefined = event.snapshot;
+    if (!snapshot) {
+      // An event that doesn't carry the payment's state is a prompt to ask the gateway for it,
+      // outside any transaction, unless it cannot change the payment wherever the gateway stands.
+      const found = await this.paymentRows.findOneBy(where);
+      if (!found) return skip('no_payment', null, noPayment);
+      snapshot = changesNothing(found.status, event.type)
+        ? null
+        : await this.snapshotOf(record, event.reference);
+      if (snapshot === undefined)
+        return skip(
+          'no_state',
+          found.id,
+          `${event.gatewayType}: the gateway did not say the payment's state`,
+        );
+    }
+    const state = snapshot;
+    // The payment is found and locked by one read in the transaction that applies the event.
+    const applied = await this.tx.lazy(async (m) => {
+      const payment = await m.findOne(Payment, {
+        where,
+        ...(this.tx.postgres ? { lock: { mode: 'pessimistic_write' as const } } : {}),
       });
-      if (forward) {
-        await this.ledger.applySnapshot(m, payment, snapshot, { keepRefunds: true });
-        effect.toStatus = payment.status;
-      }
+      if (!payment) return null;
+      return this.applyTo(m, payment, event, state, within);
+    });
+    return applied ?? skip('no_payment', null, noPayment);
+  }
+
+  /**
+   * Waits (bounded) while this process is committing the outcome of the call that the event is
+   * about, so `ignoredOnReceipt` sees it. Call it outside any transaction.
+   */
+  ownOutcomeCommitted(record: GatewayConnectionRecord, event: GatewayWebhookEvent): Promise<void> {
+    return this.inFlight.settled(record.id, event.reference);
+  }
+
+  /**
+   * Decides, in the caller's transaction, an event that plainly changes nothing: its state is not
+   * ahead of the payment's, or it carries none and cannot change the payment (`changesNothing`).
+   * Writes its timeline row and gives the ignored effect, so the inbox records it on receipt with
+   * no job to run; for any other event it writes nothing and gives null.
+   */
+  async ignoredOnReceipt(
+    m: EntityManager,
+    record: GatewayConnectionRecord,
+    event: GatewayWebhookEvent,
+  ): Promise<WebhookEffect | null> {
+    if (event.savedMethod || event.dispute || !event.reference) return null;
+    const payment = await m.findOne(Payment, {
+      where: { connectionId: record.id, gatewayReference: event.reference },
+    });
+    if (!payment) return null;
+    const ignored = event.snapshot
+      ? !movesForward(payment.status, event.snapshot)
+      : changesNothing(payment.status, event.type);
+    if (!ignored) return null;
+    return this.recordIgnored(m, payment, event);
+  }
+
+  /** An event that changes nothing still goes on the payment's timeline, as ignored. */
+  private async recordIgnored(m: EntityManager, payment: Payment, event: GatewayWebhookEvent) {
+    const effect = ignoredEffect(payment, event);
+    await this.timeline.add(m, payment, webhookRow(effect, event));
+    return effect;
+  }
+
+  private async applyTo(
+    m: EntityManager,
+    payment: Payment,
+    event: GatewayWebhookEvent,
+    snapshot: GatewayPaymentSnapshot | null,
+    within?: (m: EntityManager, effect: WebhookEffect) => Promise<void>,
+  ): Promise<WebhookEffect> {
+    if (!snapshot || !movesForward(payment.status, snapshot)) {
+      const effect = await this.recordIgnored(m, payment, event);
       if (within) await within(m, effect);
       return effect;
+    }
+    const effect: WebhookEffect = {
+      outcome: 'applied',
+      paymentId: payment.id,
+      fromStatus: payment.status,
+      toStatus: fromGatewayStatus(snapshot.status),
+      message: `${event.gatewayType} (${event.id})`,
+    };
+    // The webhook's row and the change it brings go on the timeline in one statement.
+    await this.timeline.batch(m, async () => {
+      await this.timeline.add(m, payment, webhookRow(effect, event));
+      await this.ledger.applySnapshot(m, payment, snapshot, { keepRefunds: true });
+      effect.toStatus = payment.status;
     });
+    if (within) await within(m, effect);
+    return effect;
   }
 
   /** A dispute event changes the payment's dispute, never its status. */

@@ -24,11 +24,26 @@ const BASE_PATTERNS: RegExp[] = [
 
 const gatewayPatterns = new Map<string, readonly RegExp[]>();
 let secretPatterns: readonly RegExp[] = BASE_PATTERNS;
+let anySecret: readonly RegExp[] = screens(BASE_PATTERNS);
+
+/**
+ * One regular expression per set of flags that matches wherever any of `patterns` does: most
+ * text holds no secret, and one scan tells so where each pattern's replace would scan again.
+ */
+function screens(patterns: readonly RegExp[]): RegExp[] {
+  const byFlags = new Map<string, string[]>();
+  for (const pattern of patterns) {
+    const flags = pattern.flags.replace(/[gy]/g, '');
+    byFlags.set(flags, [...(byFlags.get(flags) ?? []), `(?:${pattern.source})`]);
+  }
+  return [...byFlags].map(([flags, sources]) => new RegExp(sources.join('|'), flags));
+}
 
 /** Adds a gateway's key and token shapes to every later redaction; a second call for a code replaces the first. */
 export function registerSecretPatterns(code: string, patterns: readonly RegExp[]): void {
   gatewayPatterns.set(code, patterns);
   secretPatterns = [...BASE_PATTERNS, ...[...gatewayPatterns.values()].flat()];
+  anySecret = screens(secretPatterns);
 }
 
 export function maskPan(digits: string): string {
@@ -49,6 +64,7 @@ export function redactText(text: string): string {
     const digits = match.replace(/[ -]/g, '');
     return digits.length >= 13 && digits.length <= 19 && luhnValid(digits) ? maskPan(digits) : match;
   });
+  if (!anySecret.some((screen) => screen.test(out))) return out;
   for (const pattern of secretPatterns) out = out.replace(pattern, (m) => maskSecret(m));
   return out;
 }

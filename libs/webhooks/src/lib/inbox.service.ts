@@ -2,9 +2,16 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Counter, register } from 'prom-client';
 import { LessThan, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
-import { insertRow, isUniqueViolation, newId, TransactionRunner } from '@payrail/database';
+import {
+  findRowById,
+  insertRow,
+  isUniqueViolation,
+  newId,
+  TransactionRunner,
+  updateRows,
+} from '@payrail/database';
 import { ConnectionService, GatewayRegistry, type GatewayConnectionRecord } from '@payrail/gateways';
-import { JobQueue, type JobContext } from '@payrail/jobs';
+import { JobQueue, type ClaimedJob, type JobContext } from '@payrail/jobs';
 import {
   WebhookIntakeService,
   type WebhookEffect,
@@ -47,6 +54,12 @@ export interface InboxFilter {
 @Injectable()
 export class InboxService implements WebhookInbox, OnModuleInit {
   private readonly logger = new Logger('WebhookInbox');
+  /**
+   * Rows this process has just committed and claimed the job of: the job applies them without
+   * reading them back. Only a hint: the row's mark is still guarded on its state, so an event is
+   * applied once even if another worker ends up running the job.
+   */
+  private readonly justStored = new Map<string, InboxEvent>();
 
   constructor(
     private readonly tx: TransactionRunner,
@@ -104,18 +117,47 @@ export class InboxService implements WebhookInbox, OnModuleInit {
         replays: 0,
         lastError: null,
       };
+      let claimed: ClaimedJob | null = null;
       try {
         const inTransaction = this.jobs.backend === 'database';
+        let settled = false;
+        await this.intake.ownOutcomeCommitted(record, event);
         await this.tx.run(async (m) => {
+          claimed?.abandon(); // a retried transaction claims afresh
+          claimed = null;
+          // An event that plainly changes nothing is recorded as ignored on receipt, with its
+          // timeline row, in this one commit: no job.
+          const ignored = await this.intake.ignoredOnReceipt(m, record, event);
+          settled = ignored !== null;
+          if (ignored) {
+            const decided = {
+              ...row,
+              state: 'ignored',
+              effect: presentEffect(ignored),
+              processedAt: new Date(),
+            };
+            await insertRow(m, InboxEvent, decided as never);
+            return;
+          }
           await insertRow(m, InboxEvent, row as never);
-          // On the database backend the job commits with the row.
-          if (inTransaction) await this.jobs.enqueue(INBOUND_QUEUE, { inboxId: row.id }, {}, m);
+          // On the database backend the job commits with the row, claimed by this process when it
+          // has room (no commit of its own for the claim), else waiting for any worker.
+          if (inTransaction) {
+            claimed = await this.jobs.enqueueClaimed(INBOUND_QUEUE, { inboxId: row.id }, m);
+            if (!claimed) await this.jobs.enqueue(INBOUND_QUEUE, { inboxId: row.id }, {}, m);
+          }
         });
+        if (claimed) {
+          if (this.justStored.size >= 1_000) this.justStored.clear();
+          this.justStored.set(row.id as string, row as InboxEvent);
+          (claimed as ClaimedJob).start();
+        }
         // BullMQ's goes once the row is committed; if a crash comes between, the relay offers the row again.
-        if (!inTransaction) await this.jobs.enqueue(INBOUND_QUEUE, { inboxId: row.id });
+        if (!inTransaction && !settled) await this.jobs.enqueue(INBOUND_QUEUE, { inboxId: row.id });
         accepted++;
         received.inc({ gateway: record.gateway, result: 'stored' });
       } catch (error) {
+        (claimed as ClaimedJob | null)?.abandon();
         if (!isUniqueViolation(error)) throw error;
         duplicates++;
         received.inc({ gateway: record.gateway, result: 'duplicate' });
@@ -126,7 +168,9 @@ export class InboxService implements WebhookInbox, OnModuleInit {
 
   /** The job: applies one stored event, unless it already was. */
   async process(inboxId: string, context?: JobContext): Promise<void> {
-    const row = await this.tx.dataSource.getRepository(InboxEvent).findOneBy({ id: inboxId });
+    const stored = this.justStored.get(inboxId);
+    this.justStored.delete(inboxId);
+    const row = stored ?? (await findRowById(this.tx.dataSource.manager, InboxEvent, inboxId));
     if (!row || row.state !== 'received') return;
     const record = await this.connections.findById(row.connectionId);
     if (!record) {
@@ -138,7 +182,11 @@ export class InboxService implements WebhookInbox, OnModuleInit {
       occurredAt: new Date(String(row.event['occurredAt'])),
     };
     try {
-      await this.intake.apply(record, event, async (m, effect) => this.mark(m, inboxId, effect));
+      // The job ends in the transaction that applies the event (a database queue's job).
+      await this.intake.apply(record, event, async (m, effect) => {
+        await this.mark(m, inboxId, effect);
+        await context?.completeIn?.(m);
+      });
     } catch (error) {
       if (error instanceof AlreadyProcessed) return;
       const last = !context || context.attempt >= context.maxAttempts;
@@ -203,12 +251,13 @@ export class InboxService implements WebhookInbox, OnModuleInit {
 
   private async mark(m: EntityManager, id: string, effect: WebhookEffect): Promise<void> {
     const state: InboxState = effect.outcome === 'applied' ? 'applied' : 'ignored';
-    const result = await m.update(
+    const marked = await updateRows(
+      m,
       InboxEvent,
-      { id, state: 'received' },
       { state, effect: presentEffect(effect), processedAt: new Date(), lastError: null },
+      { id, state: 'received' },
     );
-    if (result.affected !== 1) throw new AlreadyProcessed();
+    if (marked !== 1) throw new AlreadyProcessed();
   }
 
   private async finish(

@@ -10,7 +10,14 @@ import {
 import { Counter, register } from 'prom-client';
 import { Brackets, In, type EntityManager } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
-import { insertRow, isUniqueViolation, newId, SystemErrors, TransactionRunner } from '@payrail/database';
+import {
+  insertRow,
+  isUniqueViolation,
+  newId,
+  SystemErrors,
+  TransactionRunner,
+  updateRows,
+} from '@payrail/database';
 import { JobQueue } from '@payrail/jobs';
 import {
   PaymentsService,
@@ -56,6 +63,7 @@ const SENDING_LEASE_MS = 60_000;
 export class OutboxService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('WebhookOutbox');
   private timer: NodeJS.Timeout | null = null;
+  private timerDue = 0;
   private relaying: Promise<void> | null = null;
   private stopped = true;
   private readonly schedule: readonly number[];
@@ -235,7 +243,11 @@ export class OutboxService implements OnModuleInit, OnApplicationBootstrap, OnMo
 
   private kick(delayMs: number): void {
     if (this.stopped) return;
+    const due = Date.now() + delayMs;
+    // A pass already due as soon stays: a steady stream of changes must not keep postponing it.
+    if (this.timer && this.timerDue <= due) return;
     if (this.timer) clearTimeout(this.timer);
+    this.timerDue = due;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.relay()
@@ -245,44 +257,77 @@ export class OutboxService implements OnModuleInit, OnApplicationBootstrap, OnMo
     this.timer.unref?.();
   }
 
+  /**
+   * Turns the pending events of one pass into deliveries: the endpoints of the merchants they
+   * belong to are read once for the pass (after the events, so an endpoint that existed when an
+   * event committed is among them), and the pass commits once. A unique violation (a delivery
+   * another relay wrote) rolls it back, and the events are then dispatched one by one.
+   */
   private async dispatchPending(): Promise<void> {
     const pending = await this.tx.dataSource
       .getRepository(OutboxEvent)
       .find({ where: { state: 'pending' }, order: { id: 'ASC' }, take: 100 });
-    for (const event of pending) {
-      try {
-        await this.tx.lazy(async (m) => {
-          const taken = await m.update(
+    if (pending.length === 0) return;
+    const merchantIds = [...new Set(pending.map((e) => e.merchantId))];
+    const endpoints = await this.tx.dataSource
+      .getRepository(WebhookEndpoint)
+      .find({ where: { merchantId: In(merchantIds), enabled: true } });
+    // Events no endpoint wants have nothing to write but their mark: one statement for all of them.
+    const wanted = pending.filter((event) => endpoints.some((endpoint) => wants(endpoint, event)));
+    const unwanted = pending.filter((event) => !wanted.includes(event));
+    const markUnwanted = (m: EntityManager) =>
+      unwanted.length
+        ? updateRows(
+            m,
             OutboxEvent,
-            { id: event.id, state: 'pending' },
             { state: 'dispatched', dispatchedAt: new Date() },
-          );
-          if (taken.affected !== 1) return;
-          const endpoints = await m.find(WebhookEndpoint, {
-            where: { merchantId: event.merchantId, mode: event.mode, enabled: true },
-          });
-          for (const endpoint of endpoints.filter(
-            (e) => e.eventTypes.includes('*') || e.eventTypes.includes(event.type),
-          )) {
-            await insertRow(m, WebhookDelivery, {
-              id: newId('whd'),
-              eventId: event.id,
-              endpointId: endpoint.id,
-              merchantId: event.merchantId,
-              eventType: event.type,
-              state: 'pending',
-              attempts: 0,
-              nextAttemptAt: new Date(),
-              lockedUntil: null,
-              lastStatusCode: null,
-              lastError: null,
-              deliveredAt: null,
-            } as never);
-          }
-        });
+            { state: 'pending' },
+            { in: { id: unwanted.map((event) => event.id) } },
+          )
+        : Promise.resolve(0);
+    try {
+      await this.tx.lazy(async (m) => {
+        await markUnwanted(m);
+        for (const event of wanted) await this.dispatch(m, event, endpoints);
+      });
+      return;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    await this.tx.lazy(markUnwanted);
+    for (const event of wanted) {
+      try {
+        await this.tx.lazy((m) => this.dispatch(m, event, endpoints));
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
       }
+    }
+  }
+
+  /** Marks one event dispatched, unless another relay took it, and writes a delivery per endpoint it matches. */
+  private async dispatch(m: EntityManager, event: OutboxEvent, endpoints: WebhookEndpoint[]): Promise<void> {
+    const taken = await m.update(
+      OutboxEvent,
+      { id: event.id, state: 'pending' },
+      { state: 'dispatched', dispatchedAt: new Date() },
+    );
+    if (taken.affected !== 1) return;
+    for (const endpoint of endpoints) {
+      if (!wants(endpoint, event)) continue;
+      await insertRow(m, WebhookDelivery, {
+        id: newId('whd'),
+        eventId: event.id,
+        endpointId: endpoint.id,
+        merchantId: event.merchantId,
+        eventType: event.type,
+        state: 'pending',
+        attempts: 0,
+        nextAttemptAt: new Date(),
+        lockedUntil: null,
+        lastStatusCode: null,
+        lastError: null,
+        deliveredAt: null,
+      } as never);
     }
   }
 
@@ -428,4 +473,13 @@ function describe(change: PaymentChange): {
         data: { object: presentDispute(change.dispute), payment: presentPayment(change.payment) },
       };
   }
+}
+
+/** Whether an endpoint takes an event: same merchant and mode, and its type subscribed. */
+function wants(endpoint: WebhookEndpoint, event: OutboxEvent): boolean {
+  return (
+    endpoint.merchantId === event.merchantId &&
+    endpoint.mode === event.mode &&
+    (endpoint.eventTypes.includes('*') || endpoint.eventTypes.includes(event.type))
+  );
 }
