@@ -10,3 +10,4 @@ export * from './lib/cards';
 export * from './lib/redact';
 export * from './lib/descriptor';
 export * from './lib/live-tls';
+export * from './lib/installed';

@@ -257,6 +257,11 @@ export interface GatewayWebhookEvent {
   snapshot?: GatewayPaymentSnapshot;
   /** Set when the event is about a dispute of the payment (`reference`). */
   dispute?: GatewayDispute;
+  /**
+   * Set when the event says a saved card finished its set-up (Stripe's `setup_intent.succeeded`
+   * after 3-D Secure): the card is ready for off-session charges. Such an event names no payment.
+   */
+  savedMethod?: { methodReference: string; customerReference?: string; status: 'ready' };
 }
 
 export interface CredentialCheck {
@@ -408,8 +413,88 @@ export interface DisputeResponder {
   ): Promise<Outcome<GatewayDispute>>;
 }
 
+/** The file types every gateway's evidence upload takes. */
+export const DISPUTE_EVIDENCE_CONTENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
+export type DisputeEvidenceContentType = (typeof DISPUTE_EVIDENCE_CONTENT_TYPES)[number];
+
+/** What an evidence file shows; each gateway files it under its own evidence type or field. */
+export const DISPUTE_EVIDENCE_CATEGORIES = [
+  'receipt',
+  'shipping',
+  'customer_communication',
+  'refund_policy',
+  'other',
+] as const;
+export type DisputeEvidenceCategory = (typeof DISPUTE_EVIDENCE_CATEGORIES)[number];
+
+export interface DisputeEvidenceFile {
+  /** The file's name as the merchant gave it (letters, digits, `-_ ,` and one extension). */
+  name: string;
+  contentType: DisputeEvidenceContentType;
+  category: DisputeEvidenceCategory;
+  data: Buffer;
+}
+
+/**
+ * Optional: evidence files, uploaded to the gateway and attached to the dispute there. Stripe and
+ * Square attach them for the next evidence submission; PayPal takes a file as evidence at once.
+ * `fileReference` is the gateway's id for the upload; `dispute` the dispute as it now stands.
+ */
+export interface DisputeFileUploader {
+  uploadDisputeEvidenceFile(
+    connection: GatewayConnection,
+    request: { reference: string; file: DisputeEvidenceFile; idempotencyKey: string },
+  ): Promise<Outcome<{ fileReference: string; dispute: GatewayDispute }>>;
+}
+
+export function canUploadDisputeFiles(
+  gateway: PaymentGateway,
+): gateway is PaymentGateway & DisputeFileUploader {
+  return typeof (gateway as Partial<DisputeFileUploader>).uploadDisputeEvidenceFile === 'function';
+}
+
 export function canAnswerDisputes(gateway: PaymentGateway): gateway is PaymentGateway & DisputeResponder {
   return typeof (gateway as Partial<DisputeResponder>).submitDisputeEvidence === 'function';
+}
+
+/**
+ * The metadata key under which Payrail sends a browser order's `reference` (the payment
+ * session's id) to `authorize` with the order as token, so a plugin can check that the order was
+ * made for this payment.
+ */
+export const BROWSER_ORDER_REFERENCE = 'payrail_session_id';
+
+/** An order at the gateway for the customer's browser to attach a card to; it holds no money. */
+export interface BrowserOrderRequest {
+  amount: Money;
+  /** Payrail's reference on the order (the payment session's id). */
+  reference: string;
+  idempotencyKey: string;
+  description?: string;
+}
+
+export interface BrowserOrder {
+  /** What the browser's SDK confirms, and `authorize` then takes as its token. */
+  reference: string;
+  /** The order's own browser credential, where the gateway's SDK needs one (a PaymentIntent's client secret). */
+  clientSecret?: string;
+}
+
+/**
+ * Optional: an order made by the server for the gateway's own browser SDK to confirm (PayPal's
+ * `CardFields` attach the card to an order the merchant's side created; Stripe's
+ * `confirmPayment` confirms a PaymentIntent). It holds no money until the browser confirms it,
+ * and Payrail records it when `authorize` is called with its `reference` as the token.
+ */
+export interface BrowserOrders {
+  createBrowserOrder(
+    connection: GatewayConnection,
+    request: BrowserOrderRequest,
+  ): Promise<Outcome<BrowserOrder>>;
+}
+
+export function canCreateBrowserOrders(gateway: PaymentGateway): gateway is PaymentGateway & BrowserOrders {
+  return typeof (gateway as Partial<BrowserOrders>).createBrowserOrder === 'function';
 }
 
 export function canRegisterWebhooks(gateway: PaymentGateway): gateway is PaymentGateway & WebhookRegistrar {

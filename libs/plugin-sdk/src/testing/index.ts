@@ -5,3 +5,4 @@ export * from './workspace-root';
 export * from './in-memory-settlements';
 export * from './settlements';
 export * from './vault-conformance';
+export * from './dispute-files-conformance';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, Repository, type FindOptionsWhere } from 'typeorm';
+import { LessThan, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
 import { newId, TransactionRunner } from '@payrail/database';
 import { ConnectionService, type GatewayConnectionRecord } from '@payrail/gateways';
@@ -227,6 +227,20 @@ export class CustomersService {
       row.status = 'active';
       await this.methods.save(row);
     }
+  }
+
+  /**
+   * The gateway says a saved card finished its set-up (a webhook): the card waiting for
+   * authentication on that connection becomes active. False when none was waiting.
+   */
+  async markReady(m: EntityManager, connectionId: string, methodReference: string): Promise<boolean> {
+    const result = await m
+      .getRepository(SavedPaymentMethod)
+      .update(
+        { connectionId, gatewayReference: methodReference, status: 'requires_action' },
+        { status: 'active' },
+      );
+    return (result.affected ?? 0) > 0;
   }
 
   async deleteMethod(owner: PaymentOwner, customerId: string, methodId: string): Promise<void> {

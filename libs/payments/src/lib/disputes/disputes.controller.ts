@@ -1,12 +1,46 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  type ApiBodyOptions,
+  ApiConsumes,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request } from 'express';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import type { DisputeResource, ListResponse } from '@payrail/api-contract';
+import type {
+  DisputeEvidenceFileResource,
+  DisputeEvidenceUploadResource,
+  DisputeResource,
+  ListResponse,
+} from '@payrail/api-contract';
+import type { AuditActorContext } from '@payrail/audit';
+import { DISPUTE_EVIDENCE_CATEGORIES } from '@payrail/plugin-sdk';
 import { ApiKeyAuth, type ApiKeyRequest } from '@payrail/identity';
-import { presentDispute } from '../payment.presenter';
+import { presentDispute, presentEvidenceFile } from '../payment.presenter';
 import type { PaymentOwner } from '../payment-owner';
 import { QueryInteger } from '../query-params';
 import { DisputesService } from './disputes.service';
+import { EVIDENCE_FILE_MAX_BYTES, readEvidenceUpload } from './evidence-upload';
+
+/** The multipart form of an evidence upload, for the API document. */
+export const EVIDENCE_UPLOAD_BODY: ApiBodyOptions = {
+  schema: {
+    type: 'object',
+    required: ['file'],
+    properties: {
+      file: {
+        type: 'string',
+        format: 'binary',
+        description: `A PDF, JPEG or PNG of at most ${EVIDENCE_FILE_MAX_BYTES} bytes (5 MB), judged by its content`,
+      },
+      category: { type: 'string', enum: [...DISPUTE_EVIDENCE_CATEGORIES], default: 'other' },
+    },
+  },
+};
 
 const STATUSES = ['needs_response', 'under_review', 'won', 'lost'] as const;
 
@@ -41,6 +75,17 @@ export class DisputeEvidenceDto {
   @MinLength(1, { message: 'text must not be empty' })
   @MaxLength(20000)
   text!: string;
+}
+
+function keyContext(req: ApiKeyRequest & { requestId?: string }): AuditActorContext {
+  return {
+    actor: { type: 'api_key', id: req.apiKey?.id ?? null },
+    origin: {
+      ip: req.ip ?? null,
+      userAgent: req.header('user-agent') ?? null,
+      requestId: req.requestId ?? null,
+    },
+  };
 }
 
 function keyOwner(req: ApiKeyRequest): PaymentOwner {
@@ -84,6 +129,36 @@ export class DisputesController {
     @Param('id') id: string,
     @Body() body: DisputeEvidenceDto,
   ): Promise<DisputeResource> {
-    return presentDispute(await this.disputes.submitEvidence(keyOwner(req), id, body.text));
+    return presentDispute(await this.disputes.submitEvidence(keyOwner(req), id, body.text, keyContext(req)));
+  }
+
+  @Get(':id/files')
+  @ApiOperation({ summary: 'The evidence files sent for a dispute (metadata; the gateway keeps the bytes)' })
+  async files(
+    @Req() req: ApiKeyRequest,
+    @Param('id') id: string,
+  ): Promise<ListResponse<DisputeEvidenceFileResource>> {
+    const files = await this.disputes.listEvidenceFiles(keyOwner(req), id);
+    return { object: 'list', data: files.map(presentEvidenceFile), has_more: false };
+  }
+
+  @Post(':id/files')
+  @ApiKeyAuth('payments:write')
+  @HttpCode(201)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody(EVIDENCE_UPLOAD_BODY)
+  @ApiOperation({
+    summary:
+      "Upload an evidence file to the dispute's gateway (Stripe and Square: for the next submission; PayPal: as evidence now)",
+  })
+  async upload(
+    @Req() req: ApiKeyRequest & Request,
+    @Param('id') id: string,
+  ): Promise<DisputeEvidenceUploadResource> {
+    const owner = keyOwner(req);
+    await this.disputes.answerable(owner, id);
+    const upload = await readEvidenceUpload(req);
+    const { dispute, file } = await this.disputes.uploadEvidenceFile(owner, id, upload, keyContext(req));
+    return { file: presentEvidenceFile(file), dispute: presentDispute(dispute) };
   }
 }
