@@ -133,6 +133,7 @@ input[aria-invalid=true]{border-color:#b00020}#err{color:#b00020;font-size:13px;
     if (e.data.op === 'hello') { reply({ ready: true }); return; }
     if (e.data.op === 'focus') { var first = document.querySelector('input'); if (first) first.focus(); reply({}); return; }
     if (e.data.op === 'clear') { Array.prototype.forEach.call(document.querySelectorAll('input'), function(i){ i.value=''; }); show(null); reply({}); return; }
+    if (e.data.op === 'validate') { var v = problem(card()); show(v); reply(v ? { error: { type: 'validation_error', field: v.field, message: v.message } } : {}); if (v && $(v.field)) $(v.field).focus(); return; }
     if (e.data.op === 'tokenize') {
       var c = card(); var p = problem(c); show(p);
       if (p) { reply({ error: { type: 'validation_error', field: p.field, message: p.message } }); if ($(p.field)) $(p.field).focus(); return; }

@@ -7,3 +7,4 @@ export * from './specs';
 export * from './workspace';
 export * from './browser';
 export * from './unavailability';
+export * from './multipart';

@@ -1,17 +1,22 @@
 import { frameChannelScript } from '../kit';
+import { cardFieldsScript } from './card-fields';
 
 /**
  * The sandbox's stand-in for PayPal's JS SDK (`/sdk/js?client-id=…`), for what a checkout
  * uses: `paypal.Buttons({createOrder, onApprove, onCancel, onError}).render(target)` with
  * `actions.order.create(…)`. The button is an iframe on the sandbox's origin, which creates the
  * order; the buyer approves it in an overlay served by the sandbox, and `onApprove` gets
- * `{orderID, payerID}`.
+ * `{orderID, payerID}`. With `components=card-fields` (as with PayPal's script) it also has
+ * `paypal.CardFields(…)`, the card fields of `card-fields.ts`.
  */
 export function paypalJs(origin: string, clientId: string): string {
   return `/* Payrail's PayPal sandbox: a stand-in for the PayPal JS SDK (sandbox only) */
 (function(){
   ${frameChannelScript(origin)}
   var CLIENT_ID = ${JSON.stringify(clientId)};
+  var SCRIPT = document.currentScript && document.currentScript.src ? new URL(document.currentScript.src) : null;
+  var COMPONENTS = ((SCRIPT && SCRIPT.searchParams.get('components')) || 'buttons').split(',');
+  ${cardFieldsScript()}
   function Buttons(options){
     options = options || {};
     var rendered = null;
@@ -51,7 +56,9 @@ export function paypalJs(origin: string, clientId: string): string {
       window.addEventListener('message', done);
     });
   }
-  window.paypal = { Buttons: Buttons, version: 'payrail-sandbox' };
+  window.paypal = { version: 'payrail-sandbox' };
+  if (COMPONENTS.indexOf('buttons') >= 0) window.paypal.Buttons = Buttons;
+  if (COMPONENTS.indexOf('card-fields') >= 0) window.paypal.CardFields = CardFields;
 })();
 `;
 }

@@ -1,3 +1,4 @@
+import { evidenceDocuments } from './evidence-documents';
 import { issueError } from './paypal-errors';
 import { isoSeconds, paypalId, renderMoney, type DisputeRecord } from './paypal-store';
 import type { Context, Reply } from './sandbox-types';
@@ -104,6 +105,7 @@ export function paypalDisputes(w: PayPalWorld, events: ReturnType<typeof paypalE
             evidences: d.evidences.map((e) => ({
               evidence_type: e.evidence_type,
               ...(e.notes ? { notes: e.notes } : {}),
+              ...(e.documents?.length ? { documents: e.documents } : {}),
               date: isoSeconds(e.date),
             })),
           }
@@ -259,6 +261,22 @@ export function paypalDisputes(w: PayPalWorld, events: ReturnType<typeof paypalE
       const evidences = ctx.body['evidences'];
       if (!Array.isArray(evidences) || evidences.length === 0)
         throw issueError('MISSING_REQUIRED_PARAMETER', { field: '/evidences' });
+      // Documents an evidence names by `documents[].name` go with it; the rest with the first.
+      const uploaded = evidenceDocuments(ctx.files ?? []);
+      const named = new Set(
+        evidences.flatMap((e) =>
+          ((e as { documents?: { name?: unknown }[] } | null)?.documents ?? []).map((doc) =>
+            String(doc?.name),
+          ),
+        ),
+      );
+      for (const name of named)
+        if (!uploaded.some((doc) => doc.name === name))
+          throw issueError('MISSING_REQUIRED_PARAMETER', {
+            field: 'evidence-file',
+            description: `The document ${name.slice(0, 100)} is named in the input but not uploaded.`,
+          });
+      const staged: DisputeRecord['evidences'] = [];
       for (const [i, e] of evidences.entries()) {
         const item = (e ?? {}) as Record<string, unknown>;
         const type = String(item['evidence_type'] ?? '');
@@ -270,8 +288,20 @@ export function paypalDisputes(w: PayPalWorld, events: ReturnType<typeof paypalE
         const notes = item['notes'];
         if (notes !== undefined && (typeof notes !== 'string' || notes.length > 2000))
           throw issueError('INVALID_STRING_LENGTH', { field: `/evidences/${i}/notes` });
-        d.evidences.push({ evidence_type: type, notes: notes as string | undefined, date: new Date() });
+        const own = ((item['documents'] as { name?: unknown }[] | undefined) ?? []).map((doc) => ({
+          name: String(doc?.name),
+        }));
+        const loose =
+          i === 0 ? uploaded.filter((doc) => !named.has(doc.name)).map(({ name }) => ({ name })) : [];
+        const documents = [...own, ...loose];
+        staged.push({
+          evidence_type: type,
+          notes: notes as string | undefined,
+          ...(documents.length ? { documents } : {}),
+          date: new Date(),
+        });
       }
+      d.evidences.push(...staged);
       d.status = 'UNDER_REVIEW';
       d.updateTime = new Date();
       notify(d, 'CUSTOMER.DISPUTE.UPDATED');

@@ -115,6 +115,11 @@ export const PAYPAL_ISSUES = {
     'Duplicate Invoice ID detected. To avoid a potential duplicate transaction your account setting requires that Invoice Id be unique for each transaction.',
   ],
   MAX_NUMBER_OF_PAYMENT_ATTEMPTS_EXCEEDED: [422, 'You have exceeded the maximum number of payment attempts.'],
+  ORDER_CANNOT_BE_CONFIRMED: [422, "An order with status = 'COMPLETED' cannot be confirmed again."],
+  ONLY_ONE_PAYMENT_SOURCE_ALLOWED: [
+    422,
+    'More than one payment method within the payment source is not supported.',
+  ],
   // authorizations
   AUTHORIZATION_ALREADY_CAPTURED: [422, 'Authorization has previously been captured.'],
   AUTHORIZATION_VOIDED: [422, 'A voided authorization cannot be captured or reauthorized. '],
@@ -253,6 +258,11 @@ export const MOCKABLE_ISSUES: Record<string, readonly PayPalIssue[]> = {
 /** Where an operation's documented description of an issue differs from the usual text. */
 export const DESCRIPTION_OVERRIDES: Record<string, Partial<Record<PayPalIssue, string>>> = {
   'orders.create': { MISSING_REQUIRED_PARAMETER: 'A required parameter is missing.' },
+  // The confirm spec gives the already-authorized issue the capture wording, as PayPal answers it.
+  'orders.confirm': {
+    ORDER_ALREADY_AUTHORIZED:
+      "Order already captured. If 'intent=CAPTURE' only one capture per order is allowed.",
+  },
 };
 
 export function debugId(): string {

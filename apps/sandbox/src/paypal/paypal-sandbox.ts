@@ -1,15 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import {
-  DESCRIPTION_OVERRIDES,
-  issueError,
-  oauthError,
-  PAYPAL_ISSUES,
-  PayPalHttpError,
-  statusError,
-  type PayPalIssue,
-} from './paypal-errors';
-import { accessToken, paypalId, PayPalStore, renderMoney, type OrderRecord } from './paypal-store';
+import { issueError, PAYPAL_ISSUES, PayPalHttpError, statusError } from './paypal-errors';
+import { paypalId, PayPalStore } from './paypal-store';
 import { PayPalWebhookSigner, type DeliveryRecord } from './paypal-webhooks';
 import {
   PAYPAL_SANDBOX_DEFAULTS,
@@ -22,7 +14,7 @@ import {
   type Route,
 } from './sandbox-types';
 import { ExchangeRecorder, matchRoute, ReplayStore, sendBrowserFile, Unavailability } from '../kit';
-import { paypalApprovalFrame, paypalButtonsFrame, paypalJs } from './browser-sdk';
+import { paypalJs } from './browser-sdk';
 import type { PayPalWorld, RememberedReply } from './world';
 import { paypalRenderers } from './render';
 import { paypalEvents } from './events';
@@ -30,8 +22,14 @@ import { paypalPayments } from './payments-api';
 import { paypalSettlements } from './settlements-api';
 import { paypalWebhooksApi } from './webhooks-api';
 import { multipartInput, paypalDisputes } from './disputes-api';
+import { multipartFiles, rememberBytes } from './evidence-documents';
 import { vaultAndDisputeRoutes } from './routes-vault-disputes';
+import { paymentAndWebhookRoutes } from './routes-payments';
+import { paypalOAuth } from './oauth';
+import { paypalControls } from './controls';
+import { officialDescriptions, paypalReplay } from './request-replay';
 import { paypalVault } from './vault-api';
+import { paypalCardFields } from './card-fields';
 
 export {
   PAYPAL_SANDBOX_DEFAULTS,
@@ -95,399 +93,29 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
   const payments = paypalPayments(world, render, events, vault);
   const settlements = paypalSettlements(world, disputes);
   const webhooksApi = paypalWebhooksApi(world);
-  const { renderAuthorization, renderCapture, renderRefund, renderOrder, minimal, wantsFull } = render;
-  const { eventFor, emit } = events;
-  const {
-    mockIssue,
-    createOrder,
-    authorizeOrder,
-    captureOrder,
-    captureAuthorization,
-    reauthorize,
-    voidAuthorization,
-    refundCapture,
-  } = payments;
-  const { searchTransactions } = settlements;
-  const { renderWebhook, createWebhook, verifySignature } = webhooksApi;
+  const cardFields = paypalCardFields(world, render, events, vault);
+  const { eventFor } = events;
+  const { mockIssue } = payments;
 
-  // ---- routing ---------------------------------------------------------------------------
-
-  const id = '([A-Za-z0-9-]+)';
+  const oauth = paypalOAuth(world);
+  const replay = paypalReplay(world, render);
   const routes: Route[] = [
     ...vaultAndDisputeRoutes(vault, disputes),
-    {
-      method: 'POST',
-      pattern: /^\/v2\/checkout\/orders$/,
-      operation: 'orders.create',
-      idempotent: 'replay-200',
-      handler: createOrder,
-    },
-    {
-      method: 'GET',
-      pattern: new RegExp(`^/v2/checkout/orders/${id}$`),
-      operation: 'orders.get',
-      handler: (ctx) => ({
-        status: 200,
-        body: renderOrder(store.find(store.orders, ctx.params[0], ctx.clientId, 'order_id')),
-      }),
-    },
-    {
-      method: 'POST',
-      pattern: new RegExp(`^/v2/checkout/orders/${id}/authorize$`),
-      operation: 'orders.authorize',
-      idempotent: 'replay-200',
-      handler: authorizeOrder,
-    },
-    {
-      method: 'POST',
-      pattern: new RegExp(`^/v2/checkout/orders/${id}/capture$`),
-      operation: 'orders.capture',
-      idempotent: 'replay-200',
-      handler: captureOrder,
-    },
-    {
-      method: 'GET',
-      pattern: new RegExp(`^/v2/payments/authorizations/${id}$`),
-      operation: 'authorizations.get',
-      handler: (ctx) => ({
-        status: 200,
-        body: renderAuthorization(
-          store.find(store.authorizations, ctx.params[0], ctx.clientId, 'authorization_id'),
-          true,
-        ),
-      }),
-    },
-    {
-      method: 'POST',
-      pattern: new RegExp(`^/v2/payments/authorizations/${id}/capture$`),
-      operation: 'authorizations.capture',
-      idempotent: 'replay-same',
-      handler: captureAuthorization,
-    },
-    {
-      method: 'POST',
-      pattern: new RegExp(`^/v2/payments/authorizations/${id}/reauthorize$`),
-      operation: 'authorizations.reauthorize',
-      idempotent: 'replay-same',
-      handler: reauthorize,
-    },
-    {
-      method: 'POST',
-      pattern: new RegExp(`^/v2/payments/authorizations/${id}/void$`),
-      operation: 'authorizations.void',
-      idempotent: 'replay-same',
-      handler: voidAuthorization,
-    },
-    {
-      method: 'GET',
-      pattern: new RegExp(`^/v2/payments/captures/${id}$`),
-      operation: 'captures.get',
-      handler: (ctx) => ({
-        status: 200,
-        body: renderCapture(store.find(store.captures, ctx.params[0], ctx.clientId, 'capture_id'), true),
-      }),
-    },
-    {
-      method: 'POST',
-      pattern: new RegExp(`^/v2/payments/captures/${id}/refund$`),
-      operation: 'captures.refund',
-      idempotent: 'replay-same',
-      handler: refundCapture,
-    },
-    {
-      method: 'GET',
-      pattern: new RegExp(`^/v2/payments/refunds/${id}$`),
-      operation: 'refunds.get',
-      handler: (ctx) => ({
-        status: 200,
-        body: renderRefund(store.find(store.refunds, ctx.params[0], ctx.clientId, 'refund_id')),
-      }),
-    },
-    {
-      method: 'GET',
-      pattern: /^\/v1\/reporting\/transactions$/,
-      operation: 'reporting.transactions',
-      handler: searchTransactions,
-    },
-    {
-      method: 'POST',
-      pattern: /^\/v1\/notifications\/webhooks$/,
-      operation: 'webhooks.create',
-      handler: createWebhook,
-    },
-    {
-      method: 'GET',
-      pattern: /^\/v1\/notifications\/webhooks$/,
-      operation: 'webhooks.list',
-      handler: (ctx) => ({
-        status: 200,
-        body: {
-          webhooks: [...store.webhooks.values()]
-            .filter((w) => w.clientId === ctx.clientId)
-            .map(renderWebhook),
-        },
-      }),
-    },
-    {
-      method: 'GET',
-      pattern: new RegExp(`^/v1/notifications/webhooks/${id}$`),
-      operation: 'webhooks.get',
-      handler: (ctx) => ({
-        status: 200,
-        body: renderWebhook(store.find(store.webhooks, ctx.params[0], ctx.clientId, 'webhook_id')),
-      }),
-    },
-    {
-      method: 'DELETE',
-      pattern: new RegExp(`^/v1/notifications/webhooks/${id}$`),
-      operation: 'webhooks.delete',
-      handler: (ctx) => {
-        store.find(store.webhooks, ctx.params[0], ctx.clientId, 'webhook_id');
-        store.webhooks.delete(ctx.params[0]);
-        return { status: 204 };
-      },
-    },
-    {
-      method: 'POST',
-      pattern: /^\/v1\/notifications\/verify-webhook-signature$/,
-      operation: 'webhooks.verify',
-      handler: verifySignature,
-    },
-    {
-      method: 'GET',
-      pattern: new RegExp(`^/v1/notifications/certs/${id}$`),
-      operation: 'certs.get',
-      public: true,
-      handler: (ctx) => {
-        if (ctx.params[0] !== signer.certId) throw statusError(404);
-        return {
-          status: 200,
-          body: signer.certificatePem,
-          headers: { 'content-type': 'application/x-pem-file' },
-        };
-      },
-    },
+    ...cardFields.routes,
+    ...paymentAndWebhookRoutes(world, render, payments, settlements, webhooksApi),
   ];
-
-  function issueToken(ctx: Context): Reply {
-    const auth = String(ctx.headers['authorization'] ?? '');
-    const match = /^Basic\s+(.+)$/i.exec(auth);
-    const decoded = match ? Buffer.from(match[1], 'base64').toString('utf8') : '';
-    const colon = decoded.indexOf(':');
-    const clientId = colon >= 0 ? decoded.slice(0, colon) : '';
-    const secret = colon >= 0 ? decoded.slice(colon + 1) : '';
-    if (!clientId || clients.get(clientId) !== secret)
-      throw oauthError(401, 'invalid_client', 'Client Authentication failed');
-    const grant = new URLSearchParams(ctx.rawBody).get('grant_type');
-    if (!grant) throw oauthError(400, 'unsupported_grant_type', 'Grant Type is NULL');
-    if (grant !== 'client_credentials')
-      throw oauthError(400, 'unsupported_grant_type', `Grant Type ${grant} is not supported`);
-    const token = accessToken();
-    tokens.set(token, { clientId, expiresAt: Date.now() + ttl * 1000 });
-    return {
-      status: 200,
-      body: {
-        scope:
-          'https://uri.paypal.com/services/payments/payment/authcapture https://uri.paypal.com/services/payments/refund https://uri.paypal.com/services/reporting/search/read https://uri.paypal.com/services/applications/webhooks openid',
-        access_token: token,
-        token_type: 'Bearer',
-        app_id: `APP-${paypalId()}`,
-        expires_in: ttl,
-        nonce: `${new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')}${paypalId()}`,
-      },
-    };
-  }
-
-  function authenticate(ctx: IncomingMessage): string {
-    const match = /^Bearer\s+(\S+)$/i.exec(String(ctx.headers['authorization'] ?? ''));
-    const token = match ? tokens.get(match[1]) : undefined;
-    if (!token || token.expiresAt <= Date.now()) throw statusError(401);
-    return token.clientId;
-  }
-
-  // ---- sandbox controls ------------------------------------------------------------------
-
-  function approveOrder(orderId: string, buyer: { email?: string } = {}): OrderRecord {
-    const order = store.orders.get(orderId);
-    if (!order)
-      throw issueError('INVALID_RESOURCE_ID', { field: 'order_id', value: orderId, location: 'path' });
-    if (order.status !== 'CREATED' && order.status !== 'PAYER_ACTION_REQUIRED')
-      throw issueError('INVALID_PARAMETER_VALUE', {
-        field: 'order_id',
-        value: orderId,
-        description: `Only a CREATED or PAYER_ACTION_REQUIRED order can be approved; this one is ${order.status}.`,
-      });
-    const wallet = order.source?.kind === 'paypal' ? order.source : { kind: 'paypal' as const };
-    order.source = {
-      ...wallet,
-      email: buyer.email ?? 'buyer@payrail.test',
-      accountId: `B${paypalId().slice(0, 12)}`,
-    };
-    order.status = 'APPROVED';
-    order.updateTime = new Date();
-    emit(order.clientId, eventFor(order.id, 'CHECKOUT.ORDER.APPROVED'));
-    return order;
-  }
-
-  function control(
-    method: string,
-    path: string,
-    body: Record<string, unknown>,
-    query: URLSearchParams,
-  ): Reply {
-    const browser = browserControl(method, path, body, query);
-    if (browser) return browser;
-    const approve = /^\/_sandbox\/orders\/([A-Za-z0-9]+)\/approve$/.exec(path);
-    if (method === 'POST' && approve)
-      return {
-        status: 200,
-        body: renderOrder(
-          approveOrder(approve[1], { email: typeof body['email'] === 'string' ? body['email'] : undefined }),
-        ),
-      };
-    if (method === 'POST' && path === '/_sandbox/unavailable') {
-      const problem = unavailable.set(body['ratio']);
-      if (problem) throw issueError('INVALID_PARAMETER_VALUE', { field: 'ratio', description: problem });
-      return { status: 200, body: { ratio: unavailable.current } };
-    }
-    const disputeControl = disputes.control(method, path, body);
-    if (disputeControl) return disputeControl;
-    const settlementControl = settlements.control(method, path, body);
-    if (settlementControl) return settlementControl;
-    if (method === 'POST' && path === '/_sandbox/latency') {
-      const ms = body['ms'];
-      if (typeof ms !== 'number' || ms < 0)
-        throw issueError('INVALID_PARAMETER_VALUE', {
-          field: 'ms',
-          description: 'ms must be a number of milliseconds, 0 or more.',
-        });
-      sandbox.setLatency(ms, typeof body['client_id'] === 'string' ? body['client_id'] : undefined);
-      return { status: 204 };
-    }
-    if (method === 'POST' && path === '/_sandbox/clients') {
-      if (
-        typeof body['client_id'] !== 'string' ||
-        typeof body['client_secret'] !== 'string' ||
-        !body['client_id'] ||
-        !body['client_secret']
-      )
-        throw issueError('MISSING_REQUIRED_PARAMETER', {
-          field: 'client_id',
-          description: 'client_id and client_secret are required strings.',
-        });
-      sandbox.addClient(body['client_id'], body['client_secret']);
-      return { status: 204 };
-    }
-    if (method === 'POST' && path === '/_sandbox/tokens/expire') {
-      sandbox.expireTokens();
-      return { status: 204 };
-    }
-    if (method === 'POST' && path === '/_sandbox/reset') {
-      sandbox.reset();
-      return { status: 204 };
-    }
-    if (method === 'POST' && path === '/_sandbox/webhooks/sign') {
-      if (typeof body['resource_id'] !== 'string' || typeof body['webhook_id'] !== 'string')
-        throw issueError('MISSING_REQUIRED_PARAMETER', {
-          field: 'resource_id',
-          description: 'resource_id and webhook_id are required strings.',
-        });
-      try {
-        return {
-          status: 200,
-          body: sandbox.signedDelivery({
-            resourceId: body['resource_id'],
-            webhookId: body['webhook_id'],
-            eventType: typeof body['event_type'] === 'string' ? body['event_type'] : undefined,
-            at:
-              typeof body['transmission_time'] === 'string' ? new Date(body['transmission_time']) : undefined,
-          }),
-        };
-      } catch (error) {
-        throw issueError('INVALID_RESOURCE_ID', {
-          field: 'resource_id',
-          value: body['resource_id'],
-          description: (error as Error).message,
-        });
-      }
-    }
-    if (method === 'GET' && path === '/_sandbox/exchanges') return { status: 200, body: exchanges };
-    if (method === 'GET' && path === '/_sandbox/deliveries') return { status: 200, body: deliveries };
-    void query;
-    throw statusError(404);
-  }
-
-  /** The JS SDK stand-in's frames and the order its button creates (`actions.order.create`). */
-  function browserControl(
-    method: string,
-    path: string,
-    body: Record<string, unknown>,
-    query: URLSearchParams,
-  ): Reply | undefined {
-    const html = (page: string): Reply => ({
-      status: 200,
-      body: page,
-      headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' },
-    });
-    if (method === 'GET' && path === '/_sandbox/js/buttons.html') return html(paypalButtonsFrame());
-    if (method === 'GET' && path === '/_sandbox/js/approve.html') {
-      const order = store.orders.get(query.get('token') ?? '');
-      if (!order)
-        return { status: 404, body: 'Unknown order token.', headers: { 'content-type': 'text/plain' } };
-      return html(
-        paypalApprovalFrame({
-          id: order.id,
-          amount: renderMoney(order.unit.amount).value,
-          currency: order.unit.amount.currency,
-        }),
-      );
-    }
-    if (method === 'POST' && path === '/_sandbox/js/orders') {
-      const clientId = typeof body['client_id'] === 'string' ? body['client_id'] : '';
-      if (!clients.has(clientId)) throw statusError(401);
-      const { client_id: _clientId, ...order } = body;
-      void _clientId;
-      return createOrder({
-        method: 'POST',
-        path: '/v2/checkout/orders',
-        query: new URLSearchParams(),
-        headers: {},
-        body: order,
-        rawBody: JSON.stringify(order),
-        clientId,
-        params: [],
-      });
-    }
-    return undefined;
-  }
-
-  /** The buyer's approval page an `approve` / `payer-action` link leads to. */
-  function checkoutPage(method: string, query: URLSearchParams): Reply {
-    const token = query.get('token') ?? '';
-    const order = store.orders.get(token);
-    if (!order)
-      return { status: 404, body: 'Unknown order token.', headers: { 'content-type': 'text/plain' } };
-    if (method === 'POST') {
-      approveOrder(token);
-      const back = order.source?.kind === 'paypal' ? order.source.returnUrl : undefined;
-      if (back) {
-        const target = new URL(back);
-        target.searchParams.set('token', order.id);
-        target.searchParams.set('PayerID', (order.source as { accountId?: string }).accountId ?? '');
-        return { status: 302, headers: { location: target.toString() } };
-      }
-      return { status: 200, body: `Order ${order.id} approved.`, headers: { 'content-type': 'text/plain' } };
-    }
-    const page = `<!doctype html><title>PayPal sandbox checkout</title><h1>Pay ${renderMoney(order.unit.amount).value} ${order.unit.amount.currency}</h1><form method="post" action="/checkoutnow?token=${order.id}"><button>Approve as sandbox buyer</button></form>`;
-    return { status: 200, body: page, headers: { 'content-type': 'text/html' } };
-  }
+  const controls = paypalControls(
+    world,
+    { render, events, payments, disputes, settlements, unavailable, cardFields },
+    () => sandbox,
+  );
 
   // ---- HTTP plumbing ---------------------------------------------------------------------
 
   async function readBody(req: IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+    return rememberBytes(req, Buffer.concat(chunks)).toString('utf8');
   }
 
   function send(res: ServerResponse, reply: Reply, method: string, path: string): void {
@@ -518,55 +146,6 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
     res.end(text);
   }
 
-  function replayKey(route: Route, ctx: Context): string | undefined {
-    const requestId = ctx.headers['paypal-request-id'];
-    if (!route.idempotent || typeof requestId !== 'string' || !requestId) return undefined;
-    return `${ctx.clientId}|${route.operation}|${ctx.params.join('/')}|${requestId}`;
-  }
-
-  function replay(route: Route, ctx: Context, key: string): Reply | undefined {
-    const known = replies.get(key);
-    if (!known) return undefined;
-    if (known.kind === 'error') return { status: known.status, body: known.body };
-    const status = route.idempotent === 'replay-200' ? 200 : known.status;
-    const full =
-      known.kind === 'order'
-        ? renderOrder(must(store.orders, known.id))
-        : known.kind === 'authorization'
-          ? renderAuthorization(must(store.authorizations, known.id), true)
-          : known.kind === 'capture'
-            ? renderCapture(must(store.captures, known.id), true)
-            : renderRefund(must(store.refunds, known.id));
-    if (known.status === 204) return { status: 204 };
-    return { status, body: wantsFull(ctx) ? full : minimal(full) };
-  }
-
-  function remember(route: Route, key: string, reply: Reply, error: boolean): void {
-    if (error) {
-      if (reply.status === 422)
-        replies.remember(key, { kind: 'error', id: '', status: reply.status, body: reply.body });
-      return;
-    }
-    const body = reply.body as { id?: string } | undefined;
-    const kind = route.operation.startsWith('orders.')
-      ? 'order'
-      : route.operation === 'captures.refund'
-        ? 'refund'
-        : route.operation === 'authorizations.capture'
-          ? 'capture'
-          : 'authorization';
-    const resourceId = body?.id ?? (route.operation === 'authorizations.void' ? undefined : undefined);
-    replies.remember(key, { kind, id: resourceId ?? '', status: reply.status });
-  }
-
-  function officialDescriptions(error: PayPalHttpError, operation: string): void {
-    const overrides = DESCRIPTION_OVERRIDES[operation];
-    const details = (error.body as { details?: { issue: string; description?: string }[] }).details;
-    if (!overrides || !details) return;
-    for (const detail of details)
-      detail.description = overrides[detail.issue as PayPalIssue] ?? detail.description;
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
     const method = req.method ?? 'GET';
@@ -587,7 +166,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
       if (path === '/v1/oauth2/token' && method === 'POST') {
         send(
           res,
-          issueToken({
+          oauth.issueToken({
             method,
             path,
             query: url.searchParams,
@@ -603,7 +182,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
         return;
       }
       if (path.startsWith('/_sandbox/')) {
-        send(res, control(method, path, parseJson(), url.searchParams), method, path);
+        send(res, controls.control(method, path, parseJson(), url.searchParams), method, path);
         return;
       }
       if (path === '/sdk/js' && method === 'GET') {
@@ -618,7 +197,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
         return sendBrowserFile(res, 'js', paypalJs(`http://${req.headers.host ?? '127.0.0.1'}`, clientId));
       }
       if (path === '/checkoutnow') {
-        send(res, checkoutPage(method, url.searchParams), method, path);
+        send(res, controls.checkoutPage(method, url.searchParams), method, path);
         return;
       }
       const found = matchRoute(routes, method, path);
@@ -642,7 +221,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
         return;
       }
       const { route, params } = found;
-      const clientId = route.public ? '' : authenticate(req);
+      const clientId = route.public ? '' : oauth.authenticate(req);
       if (!route.public && unavailable.next()) throw statusError(503);
       const delay = latency.get(clientId) ?? latency.get('*') ?? 0;
       if (delay > 0 && !route.public) {
@@ -675,12 +254,13 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
         query: url.searchParams,
         headers: req.headers,
         body: multipart ? multipartInput(rawBody, contentType) : parseJson(),
+        ...(multipart ? { files: multipartFiles(req, contentType) } : {}),
         rawBody,
         clientId,
         params,
       };
-      const key = replayKey(route, ctx);
-      const replayed = key ? replay(route, ctx, key) : undefined;
+      const key = replay.replayKey(route, ctx);
+      const replayed = key ? replay.replay(route, ctx, key) : undefined;
       if (replayed) {
         send(res, replayed, method, path);
         return;
@@ -692,11 +272,11 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
       } catch (error) {
         if (error instanceof PayPalHttpError) officialDescriptions(error, route.operation);
         if (error instanceof PayPalHttpError && key)
-          remember(route, key, { status: error.status, body: error.body }, true);
+          replay.remember(route, key, { status: error.status, body: error.body }, true);
         throw error;
       }
       if (key) {
-        remember(
+        replay.remember(
           route,
           key,
           route.operation === 'authorizations.void'
@@ -775,7 +355,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Pr
       disputes.resolve(disputeId, dispute.clientId, outcome);
     },
     approveOrder(orderId, buyer) {
-      approveOrder(orderId, buyer);
+      controls.approveOrder(orderId, buyer);
     },
     signedDelivery({ resourceId, webhookId, eventType, at }) {
       const event = eventFor(resourceId, eventType, at);

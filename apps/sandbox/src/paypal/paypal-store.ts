@@ -221,7 +221,7 @@ export interface DisputeRecord {
   stage: 'INQUIRY' | 'CHARGEBACK';
   amount: Amount;
   outcome?: 'RESOLVED_BUYER_FAVOUR' | 'RESOLVED_SELLER_FAVOUR' | 'ACCEPTED';
-  evidences: { evidence_type: string; notes?: string; date: Date }[];
+  evidences: { evidence_type: string; notes?: string; documents?: { name: string }[]; date: Date }[];
   sellerResponseDue: Date;
   createTime: Date;
   updateTime: Date;

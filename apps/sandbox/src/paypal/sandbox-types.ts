@@ -1,5 +1,6 @@
 // The PayPal sandbox's options, request shapes and the constants its handlers share.
 import { type IncomingMessage } from 'node:http';
+import type { MultipartPart } from '../kit';
 import { cardBrand as sdkCardBrand, type CardBrand } from '@payrail/plugin-sdk';
 import { issueError } from './paypal-errors';
 import { PayPalStore } from './paypal-store';
@@ -80,6 +81,8 @@ export interface Context {
   headers: IncomingMessage['headers'];
   body: Record<string, unknown>;
   rawBody: string;
+  /** The file parts of a multipart body (provide-evidence documents). */
+  files?: MultipartPart[];
   clientId: string;
   params: string[];
 }

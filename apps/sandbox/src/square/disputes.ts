@@ -178,10 +178,15 @@ export class SquareDisputes {
       evidence_type: type,
       uploaded_at: new Date().toISOString(),
     };
-    this.evidence.set(id, [...(this.evidence.get(id) ?? []), evidence]);
-    dispute.evidence_ids = [...(dispute.evidence_ids ?? []), evidenceId];
+    return { evidence: this.addEvidence(dispute, evidence) };
+  }
+
+  /** Evidence (text or a file) joins the dispute, with `dispute.evidence.added`. */
+  addEvidence(dispute: Dispute, evidence: Json & { id: string }): Json {
+    this.evidence.set(dispute.id, [...(this.evidence.get(dispute.id) ?? []), evidence]);
+    dispute.evidence_ids = [...(dispute.evidence_ids ?? []), evidence.id];
     this.hub.emit('dispute.evidence.added', 'dispute', dispute);
-    return { evidence };
+    return evidence;
   }
 
   listEvidence(id: string): Json {

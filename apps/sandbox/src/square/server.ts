@@ -3,10 +3,18 @@ import type { AddressInfo } from 'node:net';
 import { insufficientScopes, invalid, notFound, SquareApiError, unauthorized } from './errors';
 import { SquareCustomers } from './customers';
 import { SquareDisputes } from './disputes';
+import { squareEvidenceFiles } from './evidence-files';
 import { page, SquareLedger } from './payments';
 import { squareSettlementControls } from './settlement-controls';
 import { WebhookHub, type WebhookDelivery } from './webhooks';
-import { ExchangeRecorder, sendBrowserFile, Unavailability } from '../kit';
+import {
+  ExchangeRecorder,
+  multipartBoundary,
+  parseMultipart,
+  sendBrowserFile,
+  Unavailability,
+  type MultipartPart,
+} from '../kit';
 import { squareCardFrame, squareJs } from './browser-sdk';
 
 /** Test credentials the sandbox accepts out of the box; Payrail's default Square connection uses them. */
@@ -73,6 +81,8 @@ type Route = (ctx: {
   params: string[];
   query: Record<string, string>;
   body: Json;
+  /** The parts of a multipart/form-data body (evidence files); absent for JSON. */
+  parts?: MultipartPart[];
 }) => { status: number; body: Json } | Json;
 
 const READ_ONLY_METHODS = new Set(['GET', 'HEAD']);
@@ -94,6 +104,7 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
   const customers = new SquareCustomers(ledger);
   ledger.knowsCustomer = (id) => customers.customers.has(id);
   const disputes = new SquareDisputes(ledger, hub);
+  const evidenceFile = squareEvidenceFiles(disputes);
   const recorder = new ExchangeRecorder<RecordedExchange>(Boolean(options.record));
   let latencyMs = 0;
   let outage = { count: 0, status: 500 };
@@ -158,6 +169,11 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
       'POST',
       /^\/v2\/disputes\/([^/]+)\/evidence-text$/,
       ({ params: [id], body }) => disputes.addEvidenceText(id, body),
+    ],
+    [
+      'POST',
+      /^\/v2\/disputes\/([^/]+)\/evidence-files$/,
+      ({ params: [id], parts }) => evidenceFile(id, parts),
     ],
     ['POST', /^\/v2\/disputes\/([^/]+)\/submit-evidence$/, ({ params: [id] }) => disputes.submit(id)],
     ['POST', /^\/v2\/disputes\/([^/]+)\/accept$/, ({ params: [id] }) => disputes.accept(id)],
@@ -325,12 +341,18 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
       delay = Number(slow[1]);
       path = slow[2];
     }
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
+    const raw = bytes.toString('utf8');
+    const boundary = multipartBoundary(String(req.headers['content-type'] ?? ''));
+    let parts: MultipartPart[] | undefined;
     let body: Json = {};
     let status = 200;
     let answer: Json;
     try {
-      if (raw.length) {
+      if (boundary) {
+        parts = parseMultipart(bytes, boundary);
+        if (!parts) throw invalid('BAD_REQUEST', 'The multipart/form-data body does not follow its boundary');
+      } else if (raw.length) {
         try {
           const parsed: unknown = JSON.parse(raw);
           if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
@@ -384,7 +406,7 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
         throw invalid('NOT_FOUND', `No API endpoint at ${req.method} ${path}`, undefined, 404);
       }
       const params = (route[1].exec(path) ?? []).slice(1).map(decodeURIComponent);
-      const result = route[2]({ params, query: Object.fromEntries(url.searchParams), body });
+      const result = route[2]({ params, query: Object.fromEntries(url.searchParams), body, parts });
       if (typeof result['status'] === 'number' && result['body'] && typeof result['body'] === 'object') {
         status = result['status'] as number;
         answer = result['body'] as Json;
@@ -410,7 +432,7 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
         method: req.method ?? 'GET',
         path,
         status,
-        requestBody: raw ? body : undefined,
+        requestBody: raw && !parts ? body : undefined,
         responseBody: answer,
       }));
     const send = () => {
@@ -475,11 +497,11 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

@@ -1,10 +1,11 @@
 import { CARD_FIELDS, cardFramePage, frameChannelScript } from '../kit';
+import { confirmPaymentScript } from './confirm-payment';
 
 /**
  * The sandbox's stand-in for Stripe.js v3, for the part of it a checkout uses: `Stripe(pk)`,
  * `elements()`, `create('card' | 'payment')` with `mount`, `on`, `focus`, `clear`, `unmount`,
- * `destroy`, `createPaymentMethod` and `handleNextAction` (the 3-D Secure challenge in an
- * overlay). The card form is an iframe on the sandbox's origin that creates the PaymentMethod
+ * `destroy`, `createPaymentMethod`, `handleNextAction` (the 3-D Secure challenge in an
+ * overlay) and `confirmPayment` (`confirm-payment.ts`). The card form is an iframe on the sandbox's origin that creates the PaymentMethod
  * with the publishable key, as Stripe's own frame does; the page gets its id only.
  */
 export function stripeJs(origin: string): string {
@@ -38,15 +39,22 @@ export function stripeJs(origin: string): string {
   Element.prototype.clear = function(){ if (this._channel) this._channel.call('clear'); };
   Element.prototype.unmount = function(){ if (this._channel) { this._channel.destroy(); this._channel = null; } };
   Element.prototype.destroy = function(){ this.unmount(); this._handlers = {}; };
-  Stripe.prototype.elements = function(){
+  Stripe.prototype.elements = function(options){
     var stripe = this, created = {};
     return {
+      _clientSecret: options && options.clientSecret,
       create: function(type){
         if (type !== 'card' && type !== 'payment') throw new Error('This sandbox serves the card and payment Elements, not ' + type);
         if (created[type]) throw new Error('Can only create one Element of type ' + type);
         return (created[type] = new Element(stripe, type));
       },
-      getElement: function(type){ return created[type] || null; }
+      getElement: function(type){ return created[type] || null; },
+      /** Checks what was typed (deferred intents: before the PaymentIntent is made); creates nothing. */
+      submit: function(){
+        var element = created.payment || created.card;
+        if (!element || !element._channel) return Promise.resolve({ error: { type: 'validation_error', message: 'Mount the Payment Element before calling elements.submit().' } });
+        return element._channel.ready.then(function(){ return element._channel.call('validate'); }).then(function(r){ return r.error ? { error: r.error } : {}; });
+      }
     };
   };
   Stripe.prototype.createPaymentMethod = function(params){
@@ -84,6 +92,7 @@ export function stripeJs(origin: string): string {
       });
     });
   };
+  ${confirmPaymentScript()}
   Stripe.version = 3;
   window.Stripe = Stripe;
 })();

@@ -157,6 +157,23 @@ export function vaultRoutes(state: StripeState, list: List): Route[] {
     route('POST', '/v1/disputes/{dispute}', 'disputes', 'write', ({ params, path, ctx }) =>
       state.updateDispute(path['dispute'], params, ctx),
     ),
+    route('POST', '/v1/files', 'files', 'write', ({ ctx }) => state.createFile(ctx.upload ?? { form: {} })),
+    route('GET', '/v1/files', 'files', 'read', ({ params }) => {
+      params.only(...LIST_PARAMS, 'purpose');
+      const purpose = params.string('purpose');
+      return list(
+        state.listFiles().filter((f) => !purpose || f.purpose === purpose),
+        params,
+        '/v1/files',
+      );
+    }),
+    route(
+      'GET',
+      '/v1/files/{file}',
+      'files',
+      'read',
+      ({ params, path }) => (params.only(), state.retrieveFile(path['file'])),
+    ),
     route('POST', '/v1/disputes/{dispute}/close', 'disputes', 'write', ({ params, path, ctx }) =>
       state.acceptDispute(path['dispute'], params, ctx),
     ),

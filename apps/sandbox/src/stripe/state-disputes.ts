@@ -2,6 +2,13 @@ import type { CardBehaviour } from './cards';
 import { invalidRequest, resourceMissing } from './errors';
 import { Params } from './form';
 import { nowSeconds, stripeId } from './ids';
+import {
+  createFileObject,
+  DISPUTE_EVIDENCE_TOTAL_BYTES,
+  FILE_EVIDENCE_FIELDS,
+  type FileObject,
+  type FileUpload,
+} from './files';
 import { StripeCustomers } from './state-customers';
 import {
   mergeMetadata,
@@ -65,9 +72,44 @@ const NETWORK_REASON: Record<string, string> = { fraudulent: '10.4', product_not
  */
 export class StripeDisputes extends StripeCustomers {
   readonly disputes = new Map<string, DisputeObject>();
+  readonly files = new Map<string, FileObject>();
 
   override find(id: string): StripeObject | undefined {
-    return super.find(id) ?? this.disputes.get(id);
+    return super.find(id) ?? this.disputes.get(id) ?? this.files.get(id);
+  }
+
+  /** `POST /v1/files`: an upload checked as Stripe checks it; evidence fields then name it by id. */
+  createFile(upload: FileUpload): FileObject {
+    const file = this.track(createFileObject(upload.form, upload.file));
+    this.files.set(file.id, file);
+    return file;
+  }
+
+  retrieveFile(id: string): FileObject {
+    const file = this.files.get(id);
+    if (!file) throw resourceMissing('file', id, 'file');
+    return file;
+  }
+
+  listFiles(): FileObject[] {
+    return [...this.files.values()];
+  }
+
+  /** A file evidence field takes the id of a `dispute_evidence` upload, nothing else. */
+  private evidenceFile(field: string, id: string): FileObject {
+    const file = this.files.get(id);
+    if (!file)
+      throw invalidRequest(`No such file upload: '${id}'`, {
+        code: 'resource_missing',
+        param: `evidence[${field}]`,
+        status: 404,
+      });
+    if (file.purpose !== 'dispute_evidence')
+      throw invalidRequest(
+        `The file ${id} was uploaded with purpose ${file.purpose}; evidence[${field}] takes a file with purpose dispute_evidence.`,
+        { param: `evidence[${field}]` },
+      );
+    return file;
   }
 
   /** After a capture: a dispute test card opens its dispute a moment later, as on Stripe. */
@@ -170,7 +212,9 @@ export class StripeDisputes extends StripeCustomers {
       for (const field of EVIDENCE_FIELDS) {
         if (!evidence.has(field)) continue;
         const value = evidence.string(field) ?? '';
-        if (value.length > 20000)
+        if (value && (FILE_EVIDENCE_FIELDS as readonly string[]).includes(field))
+          this.evidenceFile(field, value);
+        else if (value.length > 20000)
           throw invalidRequest(`evidence[${field}] can be at most 20000 characters.`, {
             param: `evidence[${field}]`,
           });
@@ -181,6 +225,15 @@ export class StripeDisputes extends StripeCustomers {
     dispute.metadata = mergeMetadata(dispute.metadata, params.metadata());
     const submit = params.boolean('submit') ?? true;
     if (submit && evidence) {
+      const bytes = FILE_EVIDENCE_FIELDS.reduce((sum, field) => {
+        const id = dispute.evidence[field];
+        return sum + (id ? (this.files.get(id)?.size ?? 0) : 0);
+      }, 0);
+      if (bytes > DISPUTE_EVIDENCE_TOTAL_BYTES)
+        throw invalidRequest(
+          `The evidence files of this dispute add up to ${bytes} bytes; together they can be at most 4.5MB.`,
+          { param: 'evidence' },
+        );
       dispute.evidence_details.submission_count++;
       dispute.status = dispute.status.startsWith('warning') ? 'warning_under_review' : 'under_review';
       const text = dispute.evidence['uncategorized_text'] ?? '';

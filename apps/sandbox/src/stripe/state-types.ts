@@ -1,5 +1,6 @@
 /** The shapes of the Stripe sandbox's records, and the rules they share. */
 import type { CardBehaviour, CardDecline } from './cards';
+import type { FileUpload } from './files';
 import { invalidRequest, StripeApiError } from './errors';
 
 export type StripeObject = Record<string, unknown> & { id: string; object: string; created: number };
@@ -10,6 +11,8 @@ export interface RequestContext {
   idempotencyKey?: string;
   /** The sandbox's own origin, for `next_action` URLs. */
   origin: string;
+  /** A multipart upload's file part (`POST /v1/files`). */
+  upload?: FileUpload;
 }
 
 export interface CardRecord {

@@ -257,6 +257,7 @@ export class StripeState extends StripeRefunds {
 
   confirmPaymentIntent(id: string, params: Params, ctx: RequestContext): PaymentIntentObject {
     params.only(
+      'client_secret', // what Stripe.js sends with a publishable key (checked before the route runs)
       'payment_method',
       'payment_method_data',
       'return_url',

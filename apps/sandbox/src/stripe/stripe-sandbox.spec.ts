@@ -154,7 +154,9 @@ describe('Stripe sandbox: wire protocol', () => {
   });
 
   it('answers 409 idempotency_key_in_use to a concurrent request with the same key', async () => {
-    const slowKey = sandbox.createSlowKey(300);
+    // The first request must still hold the key when the second arrives: 2 s of latency leaves a
+    // loaded machine room for both to reach the server in order, where 300 ms did not.
+    const slowKey = sandbox.createSlowKey(2000);
     const key = `idem-race-${Date.now()}`;
     const send = () =>
       raw('POST', '/v1/payment_intents', {
@@ -163,7 +165,7 @@ describe('Stripe sandbox: wire protocol', () => {
         headers: { 'idempotency-key': key },
       });
     const first = send();
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200));
     const second = await send();
     expect(second.status).toBe(409);
     expect(second.body.error.code).toBe('idempotency_key_in_use');
@@ -525,7 +527,8 @@ describe('Stripe sandbox: webhooks', () => {
     await new Promise((r) => receiver.close(r));
   });
 
-  const waitFor = async (predicate: () => boolean, ms = 3000) => {
+  // Webhooks go out beside the API answers; a loaded machine can take seconds to deliver them.
+  const waitFor = async (predicate: () => boolean, ms = 10_000) => {
     const until = Date.now() + ms;
     while (!predicate() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     expect(predicate()).toBe(true);

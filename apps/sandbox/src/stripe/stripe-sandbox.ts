@@ -4,6 +4,7 @@ import { stripeCardFrame, stripeJs } from './browser-sdk';
 import type { AddressInfo } from 'node:net';
 import { invalidRequest, StripeApiError } from './errors';
 import { parseForm, Params, type FormObject } from './form';
+import { readFileUpload, type FileUpload } from './files';
 import { stripeId } from './ids';
 import { StripeState, type RequestContext, type StripeObject } from './state';
 import {
@@ -226,6 +227,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
     res: ServerResponse,
     url: URL,
     rawBody: string,
+    bytes: Buffer = Buffer.from(rawBody),
   ): Promise<void> {
     const requestId = stripeId('req', 14);
     const method = req.method ?? 'GET';
@@ -267,7 +269,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
         ),
       );
     }
-    const info = keys.get(key) ?? (publishableMay(key, method, url) ? PUBLISHABLE : undefined);
+    const info = keys.get(key) ?? (publishableMay(key, method, url, rawBody) ? PUBLISHABLE : undefined);
     if (!info) {
       const publishable = key.startsWith('pk_');
       return sendError(
@@ -310,14 +312,21 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       matched.names.map((name, i) => [name, 'params' in found ? (found.params[i] ?? '') : '']),
     );
     let form: FormObject;
+    let upload: FileUpload | undefined;
     try {
       const contentType = String(req.headers['content-type'] ?? '');
-      if (method === 'POST' && rawBody && !contentType.startsWith('application/x-www-form-urlencoded')) {
+      if (method === 'POST' && matched.template === '/v1/files') {
+        upload = readFileUpload(bytes, contentType);
+        form = upload.form;
+      } else if (
+        method === 'POST' &&
+        rawBody &&
+        !contentType.startsWith('application/x-www-form-urlencoded')
+      ) {
         throw invalidRequest(
           `Invalid request (check that your POST content type is application/x-www-form-urlencoded). If you have any questions, we can help at https://support.stripe.com/.`,
         );
-      }
-      form = parseForm(method === 'POST' ? rawBody : url.search.slice(1));
+      } else form = parseForm(method === 'POST' ? rawBody : url.search.slice(1));
     } catch (error) {
       if (error instanceof StripeApiError) return sendError(error);
       throw error;
@@ -334,7 +343,11 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
           }),
         );
       }
-      const fingerprint = requestFingerprint(method, url.pathname, canonicalJson(form));
+      const fingerprint = requestFingerprint(
+        method,
+        url.pathname,
+        canonicalJson(upload?.file ? { ...form, file: upload.file.data.toString('base64') } : form),
+      );
       const known = idempotency.get(scope);
       if (known && !known.done) {
         return sendError(
@@ -372,7 +385,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       idempotency.remember(scope, entry);
     }
 
-    const ctx: RequestContext = { requestId, idempotencyKey, origin };
+    const ctx: RequestContext = { requestId, idempotencyKey, origin, ...(upload ? { upload } : {}) };
     let status = 200;
     let body: unknown;
     let saved = true;
@@ -559,15 +572,23 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
   }
 
   /**
-   * What a publishable key may do, as with Stripe: create PaymentMethods and tokens, and read a
-   * PaymentIntent whose client secret it holds. Anything else with one is the usual 401.
+   * What a publishable key may do, as with Stripe: create PaymentMethods and tokens, and read or
+   * confirm (Stripe.js's `confirmPayment`) a PaymentIntent whose client secret it holds. Anything
+   * else with one is the usual 401.
    */
-  function publishableMay(key: string, method: string, url: URL): boolean {
+  function publishableMay(key: string, method: string, url: URL, rawBody: string): boolean {
     if (key !== defaults.publishableKey) return false;
+    const secretOf = (id: string) =>
+      state.paymentIntents.get(decodeURIComponent(id))?.object['client_secret'];
+    const confirm = /^\/v1\/payment_intents\/([^/]+)\/confirm$/.exec(url.pathname);
+    if (method === 'POST' && confirm) {
+      const secret = secretOf(confirm[1]);
+      return !!secret && new URLSearchParams(rawBody).get('client_secret') === secret;
+    }
     if (method === 'POST') return url.pathname === '/v1/payment_methods' || url.pathname === '/v1/tokens';
     const intent = /^\/v1\/payment_intents\/([^/]+)$/.exec(url.pathname);
     if (method !== 'GET' || !intent) return false;
-    const secret = state.paymentIntents.get(decodeURIComponent(intent[1]))?.object['client_secret'];
+    const secret = secretOf(intent[1]);
     return !!secret && url.searchParams.get('client_secret') === secret;
   }
 
@@ -575,12 +596,13 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const rawBody = Buffer.concat(chunks).toString('utf8');
+      const bytes = Buffer.concat(chunks);
+      const rawBody = bytes.toString('utf8');
       const url = new URL(req.url ?? '/', origin || 'http://localhost');
       if (serveBrowserSdk(req, res, url)) return;
       const work = url.pathname.startsWith('/_sandbox/')
         ? Promise.resolve(handleControl(req, res, url, rawBody))
-        : handleApi(req, res, url, rawBody);
+        : handleApi(req, res, url, rawBody, bytes);
       work.catch((error: unknown) => {
         if (res.headersSent) return res.end();
         res.writeHead(500, { 'content-type': 'application/json' });

@@ -109,7 +109,9 @@ export class PayrailCheckout extends HTMLElement {
           (token) => void this.pay(token),
           (message) => this.showError(message),
         );
-      this.fields = await cardFieldsFor(session);
+      this.fields = await cardFieldsFor(session, api, {
+        stripeElement: this.getAttribute('stripe-element'),
+      });
       if (this.fields) await this.fields.mount(this.fieldsHost);
       else this.fieldsHost.hidden = this.button.hidden = true;
       if (!this.fields && !button)

@@ -27,7 +27,7 @@ export class SessionApiError extends Error {
   }
 }
 
-/** The two calls a page may make with a client secret. */
+/** The calls a page may make with a client secret. */
 export class SessionApi {
   constructor(
     private readonly base: string,
@@ -45,6 +45,21 @@ export class SessionApi {
       client_secret: this.clientSecret,
       ...(token ? { token } : {}),
     });
+  }
+
+  /**
+   * An order at the session's gateway for its SDK to confirm: a PayPal order for the card fields,
+   * a Stripe PaymentIntent (with its client secret) for `confirmPayment`.
+   */
+  gatewayOrder(): Promise<{ id: string; client_secret?: string }> {
+    return this.call<{ id: string; client_secret?: string }>('POST', 'gateway_order', {
+      client_secret: this.clientSecret,
+    });
+  }
+
+  /** Payrail's page a gateway's challenge returns to (it only tells the page the customer is back). */
+  returnUrl(): string {
+    return `${this.base}/pay/${encodeURIComponent(this.sessionId)}/return`;
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -4,6 +4,7 @@ payrail-checkout{display:block;max-width:480px;font:16px system-ui,sans-serif;co
 .payrail-form{display:flex;flex-direction:column;gap:12px}
 .payrail-amount{font-size:18px;font-weight:600;margin:0}
 .payrail-fields{min-height:48px}
+.payrail-card-field{margin-bottom:4px}
 .payrail-pay{font:inherit;font-weight:600;padding:12px;border:0;border-radius:6px;background:#1b4dd8;color:#fff;cursor:pointer}
 .payrail-pay:focus-visible{outline:3px solid #0b2a80;outline-offset:2px}
 .payrail-pay[disabled]{opacity:.6;cursor:progress}

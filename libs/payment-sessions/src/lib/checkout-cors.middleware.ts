@@ -4,10 +4,10 @@ import { CheckoutOriginsService } from './checkout-origins.service';
 import { PAYMENT_SESSIONS_OPTIONS, type PaymentSessionsOptions } from './payment-sessions.options';
 import { PaymentSessionsService } from './payment-sessions.service';
 
-const CLIENT_PATH = /^\/v1\/payment_sessions\/([^/]+)\/(client|confirm)$/;
+const CLIENT_PATH = /^\/v1\/payment_sessions\/([^/]+)\/(client|confirm|gateway_order)$/;
 
 /**
- * CORS for the two routes a browser calls with a client secret: only the origins the session's
+ * CORS for the routes a browser calls with a client secret: only the origins the session's
  * merchant registered (and the API's own, for the hosted page) may call them. A request from
  * any other origin is refused before the route runs, so a cross-site form post cannot confirm.
  */

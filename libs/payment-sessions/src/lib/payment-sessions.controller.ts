@@ -10,6 +10,7 @@ import {
   ClientSecretQuery,
   ConfirmPaymentSessionDto,
   CreatePaymentSessionDto,
+  GatewayOrderDto,
 } from './payment-sessions.dto';
 import { PaymentSessionsService, type SessionOwner } from './payment-sessions.service';
 
@@ -54,7 +55,10 @@ export class PaymentSessionsController {
   }
 }
 
-/** The two calls a browser makes with a session's client secret, and nothing else. */
+/**
+ * The calls a browser makes with a session's client secret, and nothing else: its public
+ * configuration, confirm, and (for PayPal's card fields) an order to attach the card to.
+ */
 @ApiTags('payment sessions')
 @Controller('v1/payment_sessions/:id')
 @Public()
@@ -67,6 +71,23 @@ export class CheckoutClientController {
     const session = await this.sessions.authenticate(id, query.client_secret);
     const { view, config, sdk, methods } = await this.sessions.clientConfig(session);
     return { ...presentClientSession(view), methods, gateway_config: config, sdk };
+  }
+
+  @Post('gateway_order')
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      "An order at the session's gateway for its browser SDK to confirm (a PayPal order, a Stripe PaymentIntent and its client secret): the session's amount, no money held",
+  })
+  async gatewayOrder(@Param('id') id: string, @Body() body: GatewayOrderDto) {
+    const session = await this.sessions.authenticate(id, body.client_secret);
+    const order = await this.sessions.gatewayOrder(session);
+    return {
+      object: 'gateway_order',
+      id: order.id,
+      gateway: session.gateway,
+      ...(order.clientSecret ? { client_secret: order.clientSecret } : {}),
+    };
   }
 
   @Post('confirm')

@@ -95,6 +95,14 @@ export class ClientSecretQuery {
   client_secret!: string;
 }
 
+/** The body of `POST …/gateway_order`: the client secret only; amount and currency are the session's. */
+export class GatewayOrderDto {
+  @ApiProperty({ description: "The session's client secret" })
+  @IsString({ message: 'client_secret is required' })
+  @MaxLength(200)
+  client_secret!: string;
+}
+
 export class ConfirmPaymentSessionDto {
   @ApiProperty({ description: "The session's client secret" })
   @IsString({ message: 'client_secret is required' })

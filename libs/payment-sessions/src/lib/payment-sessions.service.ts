@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Notifier } from '@payrail/notifications';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -6,9 +7,11 @@ import { ApiError } from '@payrail/api-contract';
 import { SYSTEM_ACTOR, type AuditActorContext } from '@payrail/audit';
 import { newId } from '@payrail/database';
 import { ConnectionService, type GatewayConnectionRecord } from '@payrail/gateways';
+import { BROWSER_ORDER_REFERENCE, canCreateBrowserOrders } from '@payrail/plugin-sdk';
 import { Clock } from '@payrail/identity';
 import {
   FAILURE_ARTICLES,
+  GatewayInvoker,
   PaymentFailedError,
   type FailureArticles,
   PaymentsService,
@@ -70,6 +73,7 @@ export class PaymentSessionsService {
     private readonly payments: PaymentsService,
     private readonly connections: ConnectionService,
     private readonly clock: Clock,
+    private readonly invoker: GatewayInvoker,
     @Inject(PAYMENT_SESSIONS_OPTIONS) private readonly options: PaymentSessionsOptions,
     @InjectRepository(PaymentSession) private readonly sessions: Repository<PaymentSession>,
     @Optional() private readonly notifier?: Notifier,
@@ -184,6 +188,47 @@ export class PaymentSessionsService {
   }
 
   /**
+   * An order at the gateway for its own browser SDK to confirm (PayPal's card fields attach the
+   * card to an order the merchant's side created; Stripe.js `confirmPayment` confirms a
+   * PaymentIntent with its client secret): the session's amount and currency, no payment method,
+   * so it holds no money until the browser confirms it. Each try gets a fresh one (a decline
+   * is that try's failed payment); only an open session gets any.
+   */
+  async gatewayOrder(session: PaymentSession): Promise<{ id: string; clientSecret?: string }> {
+    if (session.state === 'open' && this.expired(session)) throw expiredError(session);
+    if (session.state !== 'open')
+      throw new ApiError(409, {
+        type: 'invalid_request_error',
+        code: 'session_not_open',
+        message: `payment session ${session.id} is not open for another payment (it is ${session.state})`,
+      });
+    const record = await this.connectionOf(session);
+    const gateway = this.connections.gatewayFor(record);
+    if (!canCreateBrowserOrders(gateway))
+      throw ApiError.invalid(
+        'id',
+        `${gateway.displayName}'s browser fields need no order: confirm with the token they give`,
+      );
+    const connection = await this.connections.toGatewayConnection(record);
+    const { outcome } = await this.invoker.invoke(
+      'createBrowserOrder',
+      { gateway: gateway.code, connection },
+      () =>
+        gateway.createBrowserOrder(connection, {
+          amount: { amount: session.amount, currency: session.currency },
+          reference: session.id,
+          idempotencyKey: `payrail_${session.id}_order_${randomUUID()}`,
+          ...(session.description ? { description: session.description } : {}),
+        }),
+    );
+    if (!outcome.ok) throw outcome.error;
+    return {
+      id: outcome.value.reference,
+      ...(outcome.value.clientSecret ? { clientSecret: outcome.value.clientSecret } : {}),
+    };
+  }
+
+  /**
    * Confirms with the gateway's token, at most once: the first confirm claims the open session;
    * a repeat (a double click, a retry after a lost answer) gets where that one stands. Without a
    * token it goes on with a payment that waited on the customer (3-D Secure, approval).
@@ -248,7 +293,8 @@ export class PaymentSessionsService {
               }
             : {}),
           ...(session.description ? { description: session.description } : {}),
-          metadata: { ...(session.metadata ?? {}), payrail_session_id: session.id },
+          // The session's id (`payrail_session_id`) also tells a plugin which browser orders are this payment's.
+          metadata: { ...(session.metadata ?? {}), [BROWSER_ORDER_REFERENCE]: session.id },
           returnUrl: `${this.options.publicUrl}/pay/${session.id}/return`,
         },
         context,
