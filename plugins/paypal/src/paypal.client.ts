@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { Client, Environment, type OAuthToken } from '@paypal/paypal-server-sdk';
+import type { Client, OAuthToken } from '@paypal/paypal-server-sdk';
+import { paypalSdk } from './paypal.sdk';
 import {
   LiveTlsAgent,
   resolveEndpoint,
@@ -63,8 +64,9 @@ export class PayPalClients {
         this.agents.set(endpoint.origin, agent);
       }
     }
-    const client = new Client({
-      environment: connection.mode === 'live' ? Environment.Production : Environment.Sandbox,
+    const client = new (paypalSdk().Client)({
+      environment:
+        connection.mode === 'live' ? paypalSdk().Environment.Production : paypalSdk().Environment.Sandbox,
       timeout: connection.timeoutMs,
       clientCredentialsAuthCredentials: {
         oAuthClientId: clientId,

@@ -1,7 +1,14 @@
 // PayPal disputes: CUSTOMER.DISPUTE.* events. A dispute names the capture; Payrail's PayPal
 // payments are known by their authorization, which the capture's `up` link gives.
+import { Readable } from 'node:stream';
 import type { Client } from '@paypal/paypal-server-sdk';
-import type { GatewayDispute, GatewayDisputeStatus } from '@payrail/plugin-sdk';
+import { paypalSdk } from './paypal.sdk';
+import type {
+  DisputeEvidenceCategory,
+  DisputeEvidenceFile,
+  GatewayDispute,
+  GatewayDisputeStatus,
+} from '@payrail/plugin-sdk';
 import { fromPayPalMoney } from './paypal.transformers';
 
 export const PAYPAL_DISPUTE_EVENT_TYPES = [
@@ -49,8 +56,8 @@ export function disputedCapture(wire: PayPalDisputeWire): string | undefined {
 
 /**
  * Evidence through PayPal's disputes API (v1), which the SDK has no client for: its own request
- * builder (same OAuth token, same endpoint). Text evidence goes as JSON; documents would need the
- * multipart form PayPal also takes.
+ * builder (same OAuth token, same endpoint). Text evidence goes as JSON; a document goes as the
+ * multipart form (`input` JSON beside `evidence-file`), see `submitPayPalEvidenceFile`.
  */
 export async function submitPayPalEvidence(
   client: Client,
@@ -67,4 +74,48 @@ export async function submitPayPalEvidence(
   read.authenticate([{ oauth2: true }]);
   const { result } = await read.callAsText();
   return paypalDispute(JSON.parse(result) as PayPalDisputeWire);
+}
+
+/** The evidence type a document of each category is provided as. */
+export const PAYPAL_EVIDENCE_TYPE: Record<DisputeEvidenceCategory, string> = {
+  receipt: 'PROOF_OF_RECEIPT_COPY',
+  shipping: 'PROOF_OF_DELIVERY_SIGNATURE',
+  customer_communication: 'OTHER',
+  refund_policy: 'RETURN_POLICY',
+  other: 'OTHER',
+};
+
+/**
+ * A document through provide-evidence (multipart/form-data: the `input` JSON naming the document,
+ * and the file as `evidence-file`), built with the SDK's request builder and `FileWrapper`. PayPal
+ * files the document under the dispute by its name, which is what Payrail keeps as its reference.
+ */
+export async function submitPayPalEvidenceFile(
+  client: Client,
+  reference: string,
+  file: DisputeEvidenceFile,
+): Promise<{ fileReference: string; dispute: GatewayDispute }> {
+  const path = `/v1/customer/disputes/${encodeURIComponent(reference)}`;
+  const submit = client.getRequestBuilderFactory()('POST', `${path}/provide-evidence`);
+  submit.formData({
+    input: JSON.stringify({
+      evidences: [
+        {
+          evidence_type: PAYPAL_EVIDENCE_TYPE[file.category],
+          documents: [{ name: file.name }],
+          notes: `Evidence document: ${file.name}`,
+        },
+      ],
+    }),
+    'evidence-file': new (paypalSdk().FileWrapper)(Readable.from([file.data]), {
+      filename: file.name,
+      contentType: file.contentType,
+    }),
+  });
+  submit.authenticate([{ oauth2: true }]);
+  await submit.call();
+  const read = client.getRequestBuilderFactory()('GET', path);
+  read.authenticate([{ oauth2: true }]);
+  const { result } = await read.callAsText();
+  return { fileReference: file.name, dispute: paypalDispute(JSON.parse(result) as PayPalDisputeWire) };
 }

@@ -225,6 +225,47 @@ describe('PayPal gateway beyond the kit', () => {
     expect(outcome.ok ? outcome.value.status : outcome.error.code).toBe('authorized');
   });
 
+  it('makes an order for the card fields that holds no money until the card joins it at PayPal', async () => {
+    const order = await gateway.createBrowserOrder(connection, {
+      amount: { amount: 2599, currency: 'USD' },
+      reference: 'ps_spec_1',
+      idempotencyKey: randomUUID(),
+    });
+    if (!order.ok) throw order.error;
+    expect(order.value.clientSecret).toBeUndefined();
+    expect(sandbox.store.orders.get(order.value.reference)).toMatchObject({
+      status: 'CREATED',
+      intent: 'AUTHORIZE',
+      unit: { reference_id: 'ps_spec_1', amount: { minor: 2599, currency: 'USD' } },
+    });
+    const authorize = () =>
+      gateway.authorize(connection, {
+        paymentId: 'p',
+        attemptId: 'a',
+        idempotencyKey: randomUUID(),
+        amount: { amount: 2599, currency: 'USD' },
+        token: order.value.reference,
+      });
+    // No card yet: PayPal refuses to authorize it, so nothing is charged.
+    const early = await authorize();
+    expect(early.ok ? early.value.status : early.error.code).not.toBe('authorized');
+    // What PayPal's card fields do in their own frame.
+    const confirmed = await fetch(
+      `${sandbox.url}/_sandbox/js/orders/${order.value.reference}/confirm-payment-source`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          client_id: PAYPAL_SANDBOX_DEFAULTS.clientId,
+          payment_source: { card: { number: '4111111111111111', expiry: '2034-12', security_code: '123' } },
+        }),
+      },
+    );
+    expect(confirmed.status).toBe(200);
+    const outcome = await authorize();
+    expect(outcome.ok ? outcome.value.status : outcome.error.code).toBe('authorized');
+  });
+
   it('lets a live connection talk to PayPal only', async () => {
     const outcome = await gateway.sync({ ...connection, mode: 'live' }, { reference: 'X' });
     expect(outcome.ok ? 'ok' : outcome.error.message).toContain('https://api-m.paypal.com');

@@ -1,28 +1,19 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import {
-  ApiError,
-  AuthorizationStatus,
-  CaptureStatus,
-  CheckoutPaymentIntent,
-  OrdersController,
-  PaymentInitiator,
-  StoredPaymentSourcePaymentType,
-  StoredPaymentSourceUsageType,
-  PaymentsController,
-  type Order,
-} from '@paypal/paypal-server-sdk';
+import type { OrdersController, Order } from '@paypal/paypal-server-sdk';
+import { paypalSdk } from './paypal.sdk';
 import {
   fail,
   GatewayError,
-  luhnValid,
   PAYPAL_CURRENCIES,
   RegisterGateway,
   succeed,
   type AuthorizeRequest,
+  type BrowserOrder,
+  type BrowserOrderRequest,
+  type BrowserOrders,
   type CaptureRequest,
   type CaptureResult,
-  type CardDetails,
   type ConnectionField,
   type CredentialCheck,
   type GatewayCapabilities,
@@ -32,7 +23,6 @@ import {
   type HealthReport,
   type Outcome,
   type PaymentGateway,
-  type RefundPart,
   type RefundRequest,
   type RefundResult,
   type SettlementPage,
@@ -43,6 +33,8 @@ import {
   type TokenizeResult,
   type VoidRequest,
   type CustomerVault,
+  type DisputeEvidenceFile,
+  type DisputeFileUploader,
   type DisputeResponder,
   type GatewayDispute,
   type SavedMethod,
@@ -55,8 +47,11 @@ import {
   type WebhookRegistrationRequest,
   type WebhookRequest,
 } from '@payrail/plugin-sdk';
+import { HANDLE_PREFIX, PayPalCardHandles } from './paypal.card-handles';
 import { PayPalClients, type PayPalCall } from './paypal.client';
-import { submitPayPalEvidence } from './paypal.disputes';
+import { checkPayPalCredentials, registerPayPalWebhook } from './paypal.connection-checks';
+import { submitPayPalEvidence, submitPayPalEvidenceFile } from './paypal.disputes';
+import { chooseCaptures, paypalSnapshot } from './paypal.payment-reads';
 import { decodePayPalCursor, type PayPalCursor } from './paypal.settlements';
 import { searchSettlementPage } from './paypal.settlement-search';
 import {
@@ -69,13 +64,12 @@ import {
 import {
   checkAmount,
   fromPayPalMoney,
-  isOAuthRejection,
   processorDecline,
   snapshotFromOrder,
   toGatewayError,
   toPayPalMoney,
 } from './paypal.transformers';
-import { PAYPAL_EVENT_TYPES, PayPalWebhookVerifier } from './paypal.webhooks';
+import { PayPalWebhookVerifier } from './paypal.webhooks';
 
 export const PAYPAL_PLUGIN_OPTIONS = Symbol('PAYPAL_PLUGIN_OPTIONS');
 
@@ -118,15 +112,7 @@ export const PAYPAL_FIELDS: readonly ConnectionField[] = [
   },
 ];
 
-const HANDLE_PREFIX = 'ppcard_';
 const REPRESENTATION = 'return=representation';
-
-interface CardHandle {
-  card: CardDetails;
-  expiresAt: number;
-  /** The idempotency key of the authorization that used it: a handle serves one payment. */
-  usedBy?: string;
-}
 
 /** PayPal-Request-Id takes 1-108 characters; derived keys stay distinct and short. */
 function requestId(key: string, step?: string): string {
@@ -136,7 +122,15 @@ function requestId(key: string, step?: string): string {
 
 @Injectable()
 @RegisterGateway()
-export class PayPalGateway implements PaymentGateway, WebhookRegistrar, CustomerVault, DisputeResponder {
+export class PayPalGateway
+  implements
+    PaymentGateway,
+    WebhookRegistrar,
+    CustomerVault,
+    DisputeResponder,
+    DisputeFileUploader,
+    BrowserOrders
+{
   readonly code = 'paypal';
   readonly displayName = 'PayPal';
   readonly version = '1.0.0';
@@ -154,13 +148,12 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar, Customer
   };
 
   private readonly clients = new PayPalClients();
-  private readonly handles = new Map<string, CardHandle>();
+  private readonly handles: PayPalCardHandles;
   private readonly verifier: PayPalWebhookVerifier;
-  private readonly handleTtlMs: number;
 
   constructor(@Optional() @Inject(PAYPAL_PLUGIN_OPTIONS) options: PayPalPluginOptions = {}) {
     this.verifier = new PayPalWebhookVerifier(options?.webhookToleranceSeconds ?? 900);
-    this.handleTtlMs = (options?.cardHandleTtlSeconds ?? 900) * 1000;
+    this.handles = new PayPalCardHandles((options?.cardHandleTtlSeconds ?? 900) * 1000);
   }
 
   /**
@@ -168,47 +161,40 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar, Customer
    * memory under an opaque handle for a short time; the handle serves one payment.
    */
   async tokenize(_connection: GatewayConnection, request: TokenizeRequest): Promise<Outcome<TokenizeResult>> {
-    this.sweepHandles();
-    const digits = request.card.number.replace(/[\s-]/g, '');
-    if (!/^\d{13,19}$/.test(digits) || !luhnValid(digits))
-      return fail(
-        new GatewayError('invalid_card_number', {
-          param: 'card.number',
-          detail: 'the card number is not 13-19 digits passing the Luhn check',
-        }),
-      );
-    const { expMonth, expYear } = request.card;
-    if (!Number.isInteger(expMonth) || expMonth < 1 || expMonth > 12 || !Number.isInteger(expYear))
-      return fail(
-        new GatewayError('invalid_request', {
-          param: 'card.expMonth',
-          detail: 'expMonth must be 1-12 and expYear a full year',
-        }),
-      );
-    if (new Date(Date.UTC(expYear, expMonth, 1)) <= new Date())
-      return fail(new GatewayError('expired_card', { param: 'card.expYear' }));
-    if (request.card.cvc !== undefined && !/^\d{3,4}$/.test(request.card.cvc))
-      return fail(
-        new GatewayError('incorrect_cvc', {
-          param: 'card.cvc',
-          detail: 'the security code must be 3 or 4 digits',
-        }),
-      );
-    const token = `${HANDLE_PREFIX}${randomUUID()}`;
-    this.handles.set(token, {
-      card: { ...request.card, number: digits },
-      expiresAt: Date.now() + this.handleTtlMs,
-    });
-    const brand = /^4/.test(digits)
-      ? 'visa'
-      : /^(5[1-5]|2[2-7])/.test(digits)
-        ? 'mastercard'
-        : /^3[47]/.test(digits)
-          ? 'amex'
-          : undefined;
-    return succeed({
-      token,
-      card: { ...(brand ? { brand } : {}), last4: digits.slice(-4), expMonth, expYear },
+    return this.handles.tokenize(request);
+  }
+
+  /**
+   * An order without a payment source for PayPal's card fields: the browser confirms the card on
+   * it with PayPal (`confirm-payment-source`), then `authorize` takes its id as the token.
+   */
+  async createBrowserOrder(
+    connection: GatewayConnection,
+    request: BrowserOrderRequest,
+  ): Promise<Outcome<BrowserOrder>> {
+    const currency = request.amount.currency.toUpperCase();
+    const refused = checkAmount(request.amount.amount, currency);
+    if (refused) return fail(refused);
+    return this.run(connection, async (call) => {
+      const { result } = await new (paypalSdk().OrdersController)(call.client).createOrder({
+        body: {
+          intent: paypalSdk().CheckoutPaymentIntent.Authorize,
+          purchaseUnits: [
+            {
+              referenceId: request.reference,
+              ...(request.description ? { description: request.description.slice(0, 127) } : {}),
+              amount: toPayPalMoney(request.amount.amount, currency),
+            },
+          ],
+        },
+        paypalRequestId: requestId(request.idempotencyKey),
+        prefer: REPRESENTATION,
+      });
+      if (!result.id)
+        return fail(
+          new GatewayError('processing_error', { detail: 'PayPal answered an order without an id' }),
+        );
+      return succeed({ reference: result.id });
     });
   }
 
@@ -220,14 +206,14 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar, Customer
     const refused = checkAmount(request.amount.amount, currency);
     if (refused) return fail(refused);
     return this.run(connection, async (call) => {
-      const orders = new OrdersController(call.client);
+      const orders = new (paypalSdk().OrdersController)(call.client);
       let order: Order;
       if (request.savedMethod) {
         // A vaulted card, with the stored-credential flags for who initiates the charge.
         const offSession = request.savedMethod.offSession;
         const { result } = await orders.createOrder({
           body: {
-            intent: CheckoutPaymentIntent.Authorize,
+            intent: paypalSdk().CheckoutPaymentIntent.Authorize,
             purchaseUnits: [
               {
                 referenceId: request.paymentId,
@@ -240,9 +226,11 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar, Customer
               card: {
                 vaultId: request.token,
                 storedCredential: {
-                  paymentInitiator: offSession ? PaymentInitiator.Merchant : PaymentInitiator.Customer,
-                  paymentType: StoredPaymentSourcePaymentType.Unscheduled,
-                  usage: StoredPaymentSourceUsageType.Subsequent,
+                  paymentInitiator: offSession
+                    ? paypalSdk().PaymentInitiator.Merchant
+                    : paypalSdk().PaymentInitiator.Customer,
+                  paymentType: paypalSdk().StoredPaymentSourcePaymentType.Unscheduled,
+                  usage: paypalSdk().StoredPaymentSourceUsageType.Subsequent,
                 },
               },
             },
@@ -265,7 +253,7 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar, Customer
         const card = handle.card;
         const { result } = await orders.createOrder({
           body: {
-            intent: CheckoutPaymentIntent.Authorize,
+            intent: paypalSdk().CheckoutPaymentIntent.Authorize,
             purchaseUnits: [
               {
                 referenceId: request.paymentId,
@@ -340,7 +328,7 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar, Customer
   ): Promise<Outcome<GatewayPaymentSnapshot>> {
     const { result: order } = await orders.createOrder({
       body: {
-        intent: CheckoutPaymentIntent.Authorize,
+        intent: paypalSdk().CheckoutPaymentIntent.Authorize,
         purchaseUnits: [
           {
             referenceId: request.paymentId,
@@ -373,7 +361,9 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar, Customer
     const refused = checkAmount(request.amount.amount, currency);
     if (refused) return fail(refused);
     return this.run(connection, async (call) => {
-      const { result: capture } = await new PaymentsController(call.client).captureAuthorizedPayment({
+      const { result: capture } = await new (paypalSdk().PaymentsController)(
+        call.client,
+      ).captureAuthorizedPayment({
         authorizationId: request.reference,
         paypalRequestId: requestId(request.idempotencyKey),
         prefer: REPRESENTATION,
@@ -383,9 +373,12 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar, Customer
           invoiceId: request.attemptId,
         },
       });
-      if (capture.status === CaptureStatus.Declined || capture.status === CaptureStatus.Failed)
+      if (
+        capture.status === paypalSdk().CaptureStatus.Declined ||
+        capture.status === paypalSdk().CaptureStatus.Failed
+      )
         return fail(processorDecline(capture.processorResponse?.responseCode, request.reference));
-      const snapshot = await this.snapshot(call, request.reference);
+      const snapshot = await paypalSnapshot(call, request.reference);
       return succeed({
         snapshot,
         capture: {
@@ -399,12 +392,12 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar, Customer
 
   async void(connection: GatewayConnection, request: VoidRequest): Promise<Outcome<GatewayPaymentSnapshot>> {
     return this.run(connection, async (call) => {
-      await new PaymentsController(call.client).voidPayment({
+      await new (paypalSdk().PaymentsController)(call.client).voidPayment({
         authorizationId: request.reference,
         paypalRequestId: requestId(request.idempotencyKey),
         prefer: REPRESENTATION,
       });
-      return succeed(await this.snapshot(call, request.reference));
+      return succeed(await paypalSnapshot(call, request.reference));
     });
   }
 
@@ -419,11 +412,11 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar, Customer
     return this.run(connection, async (call) => {
       let parts = request.parts;
       if (!parts?.length) {
-        const chosen = await this.chooseCaptures(call, request);
+        const chosen = await chooseCaptures(call, request);
         if (!chosen.ok) return chosen;
         parts = chosen.value;
       }
-      const payments = new PaymentsController(call.client);
+      const payments = new (paypalSdk().PaymentsController)(call.client);
       const made: { id: string; amount: number; status: string | undefined; capture: string }[] = [];
       for (const part of parts) {
         const { result } = await payments.refundCapturedPayment({
@@ -443,7 +436,7 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar, Customer
           capture: part.captureReference,
         });
       }
-      const snapshot = await this.snapshot(call, request.reference);
+      const snapshot = await paypalSnapshot(call, request.reference);
       const first = made[0];
       const record = snapshot.refunds.find((r) => r.reference === first.id);
       return succeed({
@@ -459,48 +452,8 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar, Customer
     });
   }
 
-  /** Where a refund with no reservation is taken from: PayPal's own view of what each capture has left. */
-  private async chooseCaptures(call: PayPalCall, request: RefundRequest): Promise<Outcome<RefundPart[]>> {
-    const before = await this.snapshot(call, request.reference);
-    const refundedPerCapture = new Map<string, number>();
-    for (const r of before.refunds)
-      if (r.status !== 'failed' && r.captureReference)
-        refundedPerCapture.set(
-          r.captureReference,
-          (refundedPerCapture.get(r.captureReference) ?? 0) + r.amount,
-        );
-    const open = [...before.captures]
-      .reverse()
-      .map((c) => ({ capture: c, left: c.amount - (refundedPerCapture.get(c.reference) ?? 0) }))
-      .filter((c) => c.left > 0);
-    const refundable = open.reduce((sum, c) => sum + c.left, 0);
-    if (before.amountCaptured === 0)
-      return fail(
-        new GatewayError('invalid_request', {
-          detail: 'nothing has been captured, so nothing can be refunded',
-        }),
-      );
-    if (refundable === 0) return fail(new GatewayError('already_refunded', { reference: request.reference }));
-    if (request.amount.amount > refundable)
-      return fail(
-        new GatewayError('amount_too_large', {
-          param: 'amount',
-          detail: `at most ${refundable} minor units are left to refund`,
-        }),
-      );
-    let remaining = request.amount.amount;
-    const parts: RefundPart[] = [];
-    for (const { capture, left } of open) {
-      if (remaining === 0) break;
-      const part = Math.min(left, remaining);
-      parts.push({ captureReference: capture.reference, amount: part });
-      remaining -= part;
-    }
-    return succeed(parts);
-  }
-
   async sync(connection: GatewayConnection, request: SyncRequest): Promise<Outcome<GatewayPaymentSnapshot>> {
-    return this.run(connection, async (call) => succeed(await this.snapshot(call, request.reference)));
+    return this.run(connection, async (call) => succeed(await paypalSnapshot(call, request.reference)));
   }
 
   async verifyWebhook(
@@ -523,7 +476,7 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar, Customer
     return this.run(connection, async (call) => {
       for (const event of events) {
         if (!event.dispute || !event.reference) continue;
-        const { result } = await new PaymentsController(call.client).getCapturedPayment({
+        const { result } = await new (paypalSdk().PaymentsController)(call.client).getCapturedPayment({
           captureId: event.reference,
         });
         const up = result.links?.find((l) => l.rel === 'up')?.href ?? '';
@@ -556,44 +509,8 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar, Customer
     return this.run(connection, async (call) => succeed(await searchSettlementPage(call, cursor, pageSize)));
   }
 
-  async checkCredentials(connection: GatewayConnection): Promise<Outcome<CredentialCheck>> {
-    let call: PayPalCall;
-    try {
-      call = this.clients.for(connection);
-    } catch (error) {
-      return fail(toGatewayError(error));
-    }
-    const problems: string[] = [];
-    if (!connection.values['clientId']) problems.push('clientId is missing');
-    if (!connection.values['clientSecret']) problems.push('clientSecret is missing');
-    if (problems.length) return succeed({ valid: false, mode: connection.mode, problems });
-    try {
-      const token = await this.clients.fetchToken(call, connection);
-      return succeed({
-        valid: true,
-        mode: connection.mode,
-        account: {
-          id: connection.values['clientId'],
-          name: call.endpoint.official
-            ? connection.mode === 'live'
-              ? 'PayPal live'
-              : 'PayPal sandbox'
-            : `PayPal sandbox at ${call.endpoint.origin}`,
-        },
-        permissions: token.scope?.split(' ').filter(Boolean) ?? [],
-        problems: [],
-      });
-    } catch (error) {
-      if (isOAuthRejection(error))
-        return succeed({
-          valid: false,
-          mode: connection.mode,
-          problems: [
-            `PayPal refused the client id and secret on its ${connection.mode === 'live' ? 'live' : 'sandbox'} host (a ${connection.mode === 'live' ? 'sandbox' : 'live'} app's credentials do not work there)`,
-          ],
-        });
-      return fail(toGatewayError(error));
-    }
+  checkCredentials(connection: GatewayConnection): Promise<Outcome<CredentialCheck>> {
+    return checkPayPalCredentials(this.clients, connection);
   }
 
   async healthCheck(connection: GatewayConnection): Promise<HealthReport> {
@@ -603,7 +520,7 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar, Customer
       await this.clients.fetchToken(call, connection);
       return { healthy: true, latencyMs: Date.now() - started };
     } catch (error) {
-      const answered = error instanceof ApiError && error.statusCode < 500;
+      const answered = error instanceof paypalSdk().ApiError && error.statusCode < 500;
       return { healthy: answered, latencyMs: Date.now() - started, detail: toGatewayError(error).message };
     }
   }
@@ -612,70 +529,7 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar, Customer
     connection: GatewayConnection,
     request: WebhookRegistrationRequest,
   ): Promise<Outcome<WebhookRegistration>> {
-    return this.run(connection, async (call) => {
-      const send = async (method: 'POST' | 'GET', body?: unknown) => {
-        const req = call.client.getRequestBuilderFactory()(method, '/v1/notifications/webhooks');
-        if (body) req.json(body);
-        req.authenticate([{ oauth2: true }]);
-        return JSON.parse((await req.callAsText()).result) as {
-          id?: string;
-          url?: string;
-          webhooks?: { id: string; url: string }[];
-        };
-      };
-      try {
-        const created = await send('POST', {
-          url: request.url,
-          event_types: PAYPAL_EVENT_TYPES.map((name) => ({ name })),
-        });
-        return succeed({ endpointId: created.id ?? '', values: { webhookId: created.id ?? '' } });
-      } catch (error) {
-        const name =
-          error instanceof ApiError
-            ? (JSON.parse(String(error.body || '{}')) as { name?: string }).name
-            : undefined;
-        if (name !== 'WEBHOOK_URL_ALREADY_EXISTS') throw error;
-        const existing = (await send('GET')).webhooks?.find((w) => w.url === request.url);
-        if (!existing) throw error;
-        return succeed({ endpointId: existing.id, values: { webhookId: existing.id } });
-      }
-    });
-  }
-
-  /** The payment behind an authorization id: the authorization names its order, the order holds the rest. */
-  private async snapshot(call: PayPalCall, authorizationId: string): Promise<GatewayPaymentSnapshot> {
-    const { result: auth } = await new PaymentsController(call.client).getAuthorizedPayment({
-      authorizationId,
-    });
-    const orderId = auth.supplementaryData?.relatedIds?.orderId;
-    if (!orderId) {
-      // No order to read captures from: the authorization alone.
-      const currency = auth.amount?.currencyCode ?? 'USD';
-      const amount = fromPayPalMoney(auth.amount, currency);
-      const open =
-        auth.status === AuthorizationStatus.Created || auth.status === AuthorizationStatus.PartiallyCaptured;
-      return (
-        snapshotFromOrder(
-          {
-            id: authorizationId,
-            purchaseUnits: [{ amount: auth.amount, payments: { authorizations: [{ ...auth }] } }],
-          },
-          authorizationId,
-        ) ?? {
-          reference: authorizationId,
-          status: 'pending',
-          currency,
-          amountAuthorized: amount,
-          amountCapturable: open ? amount : 0,
-          amountCaptured: 0,
-          amountRefunded: 0,
-          captures: [],
-          refunds: [],
-        }
-      );
-    }
-    const { result: order } = await new OrdersController(call.client).getOrder({ id: orderId });
-    return snapshotFromOrder(order, authorizationId);
+    return this.run(connection, (call) => registerPayPalWebhook(call, request));
   }
 
   /** Runs SDK calls for one operation: a refused token is fetched again once; failures become outcomes. */
@@ -693,7 +547,7 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar, Customer
       return await operation(call);
     } catch (error) {
       if (
-        error instanceof ApiError &&
+        error instanceof paypalSdk().ApiError &&
         error.statusCode === 401 &&
         !(error as { oauthRetried?: boolean }).oauthRetried
       ) {
@@ -714,6 +568,16 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar, Customer
   ): Promise<Outcome<GatewayDispute>> {
     return this.run(connection, async (call) =>
       succeed(await submitPayPalEvidence(call.client, request.reference, request.text)),
+    );
+  }
+
+  /** provide-evidence with the file as a document: PayPal takes it as evidence at once. */
+  async uploadDisputeEvidenceFile(
+    connection: GatewayConnection,
+    request: { reference: string; file: DisputeEvidenceFile; idempotencyKey: string },
+  ): Promise<Outcome<{ fileReference: string; dispute: GatewayDispute }>> {
+    return this.run(connection, async (call) =>
+      succeed(await submitPayPalEvidenceFile(call.client, request.reference, request.file)),
     );
   }
 
@@ -767,10 +631,5 @@ export class PayPalGateway implements PaymentGateway, WebhookRegistrar, Customer
 
   async deleteMethod(connection: GatewayConnection, request: VaultMethodRequest): Promise<Outcome<void>> {
     return this.run(connection, async (call) => succeed(await deletePayPalCard(call, request)));
-  }
-
-  private sweepHandles(): void {
-    const now = Date.now();
-    for (const [token, handle] of this.handles) if (handle.expiresAt < now) this.handles.delete(token);
   }
 }

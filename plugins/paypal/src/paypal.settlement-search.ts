@@ -1,9 +1,5 @@
-import {
-  ApiError,
-  PaymentsController,
-  TransactionSearchController,
-  type SearchResponse,
-} from '@paypal/paypal-server-sdk';
+import type { TransactionSearchController, SearchResponse } from '@paypal/paypal-server-sdk';
+import { paypalSdk } from './paypal.sdk';
 import type { SettlementPage, SettlementRecord } from '@payrail/plugin-sdk';
 import type { PayPalCall } from './paypal.client';
 import {
@@ -29,7 +25,7 @@ export async function searchSettlementPage(
   cursor: PayPalCursor,
   pageSize: number,
 ): Promise<SettlementPage> {
-  const search = new TransactionSearchController(call.client);
+  const search = new (paypalSdk().TransactionSearchController)(call.client);
   const windows = [...cursor.windows];
   for (;;) {
     const window = windows[0];
@@ -103,7 +99,7 @@ async function authorizationsOfCaptures(
     )
       wanted.add(info.paypal_reference_id);
   }
-  const payments = new PaymentsController(call.client);
+  const payments = new (paypalSdk().PaymentsController)(call.client);
   for (const captureId of wanted) {
     try {
       const { result } = await payments.getCapturedPayment({ captureId });
@@ -112,14 +108,14 @@ async function authorizationsOfCaptures(
       if (authorization) known.set(captureId, authorization);
     } catch (error) {
       // A reference that is not a capture (or one PayPal no longer shows) keeps no payment.
-      if (!(error instanceof ApiError && error.statusCode === 404)) throw error;
+      if (!(error instanceof paypalSdk().ApiError && error.statusCode === 404)) throw error;
     }
   }
 }
 
 /** PayPal refuses a search whose result set passes 10,000 rows: `RESULTSET_TOO_LARGE`. */
 function tooLarge(error: unknown): boolean {
-  if (!(error instanceof ApiError)) return false;
+  if (!(error instanceof paypalSdk().ApiError)) return false;
   const text = typeof error.body === 'string' ? error.body : JSON.stringify(error.result ?? {});
   return /RESULTSET_TOO_LARGE/.test(text);
 }

@@ -1,13 +1,14 @@
-import {
+import type {
   ApiError,
   AuthorizationStatus,
   CaptureStatus,
   RefundStatus,
-  type AuthorizationWithAdditionalData,
-  type Order,
-  type OrdersCapture,
-  type Refund,
+  AuthorizationWithAdditionalData,
+  Order,
+  OrdersCapture,
+  Refund,
 } from '@paypal/paypal-server-sdk';
+import { paypalSdk } from './paypal.sdk';
 import {
   fromDecimalString,
   GatewayError,
@@ -138,7 +139,7 @@ export function processorDecline(responseCode: string | undefined, reference?: s
 /** Any failure of an SDK call, in the taxonomy. Timeouts and 5xx are indeterminate. */
 export function toGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
-  if (error instanceof ApiError) {
+  if (error instanceof paypalSdk().ApiError) {
     const body = ((error as ApiError<unknown>).result ?? parseBody(error.body)) as
       PayPalErrorBody | undefined;
     const status = error.statusCode;
@@ -189,7 +190,7 @@ export function toGatewayError(error: unknown): GatewayError {
 }
 
 export function isOAuthRejection(error: unknown): boolean {
-  return error instanceof ApiError && (error.statusCode === 401 || error.statusCode === 400);
+  return error instanceof paypalSdk().ApiError && (error.statusCode === 401 || error.statusCode === 400);
 }
 
 function parseBody(body: unknown): unknown {
@@ -243,18 +244,18 @@ export function checkAmount(amount: number, currency: string): GatewayError | un
 
 export function authorizationStatus(status: AuthorizationStatus | undefined): GatewayPaymentStatus {
   switch (status) {
-    case AuthorizationStatus.Created:
+    case paypalSdk().AuthorizationStatus.Created:
       return 'authorized';
-    case AuthorizationStatus.Pending:
+    case paypalSdk().AuthorizationStatus.Pending:
     case undefined:
       return 'pending';
-    case AuthorizationStatus.PartiallyCaptured:
+    case paypalSdk().AuthorizationStatus.PartiallyCaptured:
       return 'partially_captured';
-    case AuthorizationStatus.Captured:
+    case paypalSdk().AuthorizationStatus.Captured:
       return 'captured';
-    case AuthorizationStatus.Voided:
+    case paypalSdk().AuthorizationStatus.Voided:
       return 'voided';
-    case AuthorizationStatus.Denied:
+    case paypalSdk().AuthorizationStatus.Denied:
       return 'failed';
   }
 }
@@ -262,13 +263,13 @@ export function authorizationStatus(status: AuthorizationStatus | undefined): Ga
 /** Whether a capture moved money (and so counts as captured). */
 export function captureMovedMoney(status: CaptureStatus | undefined): boolean {
   switch (status) {
-    case CaptureStatus.Completed:
-    case CaptureStatus.PartiallyRefunded:
-    case CaptureStatus.Refunded:
-    case CaptureStatus.Pending:
+    case paypalSdk().CaptureStatus.Completed:
+    case paypalSdk().CaptureStatus.PartiallyRefunded:
+    case paypalSdk().CaptureStatus.Refunded:
+    case paypalSdk().CaptureStatus.Pending:
       return true;
-    case CaptureStatus.Declined:
-    case CaptureStatus.Failed:
+    case paypalSdk().CaptureStatus.Declined:
+    case paypalSdk().CaptureStatus.Failed:
     case undefined:
       return false;
   }
@@ -276,13 +277,13 @@ export function captureMovedMoney(status: CaptureStatus | undefined): boolean {
 
 export function refundStatus(status: RefundStatus | undefined): GatewayRefundRecord['status'] {
   switch (status) {
-    case RefundStatus.Completed:
+    case paypalSdk().RefundStatus.Completed:
       return 'succeeded';
-    case RefundStatus.Pending:
+    case paypalSdk().RefundStatus.Pending:
     case undefined:
       return 'pending';
-    case RefundStatus.Failed:
-    case RefundStatus.Cancelled:
+    case paypalSdk().RefundStatus.Failed:
+    case paypalSdk().RefundStatus.Cancelled:
       return 'failed';
   }
 }

@@ -1,12 +1,8 @@
 // Saved cards on PayPal: the vault (v3). PayPal keeps no customer object of its own; the vault
 // groups payment tokens under a customer id the merchant chooses, so "creating" a customer only
 // settles that id, and erasing one deletes every payment token filed under it.
-import {
-  VaultController,
-  VaultTokenRequestType,
-  type CardPaymentTokenEntity,
-  type PaymentTokenResponse,
-} from '@paypal/paypal-server-sdk';
+import type { CardPaymentTokenEntity, PaymentTokenResponse } from '@paypal/paypal-server-sdk';
+import { paypalSdk } from './paypal.sdk';
 import {
   GatewayError,
   type CardDetails,
@@ -50,7 +46,7 @@ export async function savePayPalCard(
   card: CardDetails | undefined,
   requestId: (key: string, step?: string) => string,
 ): Promise<SavedMethod> {
-  const vault = new VaultController(call.client);
+  const vault = new (paypalSdk().VaultController)(call.client);
   let setupTokenId: string;
   if (card) {
     const { result } = await vault.createSetupToken({
@@ -79,7 +75,7 @@ export async function savePayPalCard(
   const { result } = await vault.createPaymentToken({
     body: {
       customer: { id: request.customerReference },
-      paymentSource: { token: { id: setupTokenId, type: VaultTokenRequestType.SetupToken } },
+      paymentSource: { token: { id: setupTokenId, type: paypalSdk().VaultTokenRequestType.SetupToken } },
     },
     paypalRequestId: requestId(request.idempotencyKey, 'vault'),
   });
@@ -87,14 +83,14 @@ export async function savePayPalCard(
 }
 
 export async function listPayPalCards(call: PayPalCall, customerReference: string): Promise<SavedMethod[]> {
-  const { result } = await new VaultController(call.client).listCustomerPaymentTokens({
+  const { result } = await new (paypalSdk().VaultController)(call.client).listCustomerPaymentTokens({
     customerId: customerReference,
   });
   return (result.paymentTokens ?? []).filter((t) => t.paymentSource?.card).map(savedOf);
 }
 
 export async function deletePayPalCard(call: PayPalCall, request: VaultMethodRequest): Promise<void> {
-  const vault = new VaultController(call.client);
+  const vault = new (paypalSdk().VaultController)(call.client);
   const { result } = await vault.getPaymentToken(request.methodReference);
   if (result.customer?.id !== request.customerReference)
     throw new GatewayError('invalid_request', {
@@ -105,7 +101,7 @@ export async function deletePayPalCard(call: PayPalCall, request: VaultMethodReq
 }
 
 export async function erasePayPalCustomer(call: PayPalCall, customerReference: string): Promise<void> {
-  const vault = new VaultController(call.client);
+  const vault = new (paypalSdk().VaultController)(call.client);
   for (const saved of await listPayPalCards(call, customerReference))
     await vault.deletePaymentToken(saved.reference);
 }

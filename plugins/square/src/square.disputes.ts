@@ -1,5 +1,14 @@
-// Square disputes: dispute.* events and text evidence (CreateDisputeEvidenceText, then SubmitEvidence).
-import type { GatewayDispute, GatewayDisputeStatus } from '@payrail/plugin-sdk';
+// Square disputes: dispute.* events, text evidence (CreateDisputeEvidenceText, then SubmitEvidence)
+// and evidence files (CreateDisputeEvidenceFile).
+import type {
+  DisputeEvidenceCategory,
+  DisputeEvidenceFile,
+  GatewayDispute,
+  GatewayDisputeStatus,
+} from '@payrail/plugin-sdk';
+import type { Square } from 'square';
+import { squareIdempotencyKey } from './square.transformers';
+import type { SquareCall } from './square.vault';
 
 export const SQUARE_DISPUTE_EVENT_TYPES = [
   'dispute.created',
@@ -44,5 +53,74 @@ export function squareDispute(wire: SquareDisputeWire): GatewayDispute {
     gatewayStatus: state,
     ...(wire.due_at ? { evidenceDueBy: new Date(wire.due_at) } : {}),
     inquiry: state.startsWith('INQUIRY'),
+  };
+}
+
+/** The DisputeEvidenceType a file of each category is uploaded as. */
+export const SQUARE_EVIDENCE_TYPE: Record<DisputeEvidenceCategory, Square.DisputeEvidenceType> = {
+  receipt: 'RECEIPT',
+  shipping: 'PROOF_OF_DELIVERY_DOCUMENTATION',
+  customer_communication: 'CARDHOLDER_COMMUNICATION',
+  refund_policy: 'CANCELLATION_OR_REFUND_DOCUMENTATION',
+  other: 'GENERIC_EVIDENCE',
+};
+
+/** A dispute as the SDK answers it (camelCase), or the one asked for when the answer has none. */
+function fromSdkDispute(d: Square.Dispute | undefined, reference: string): GatewayDispute {
+  return squareDispute({
+    id: d?.id ?? reference,
+    amount_money: { amount: d?.amountMoney?.amount ?? 0, currency: d?.amountMoney?.currency },
+    reason: d?.reason,
+    state: d?.state,
+    due_at: d?.dueAt ?? undefined,
+  });
+}
+
+export async function submitSquareEvidenceText(
+  call: SquareCall,
+  request: { reference: string; text: string; idempotencyKey: string },
+): Promise<GatewayDispute> {
+  await call((square, options) =>
+    square.disputes.createEvidenceText(
+      {
+        disputeId: request.reference,
+        idempotencyKey: squareIdempotencyKey(request.idempotencyKey),
+        evidenceType: 'GENERIC_EVIDENCE',
+        evidenceText: request.text.slice(0, 500),
+      },
+      options,
+    ),
+  );
+  const submitted = await call((square, options) =>
+    square.disputes.submitEvidence({ disputeId: request.reference }, options),
+  );
+  return fromSdkDispute(submitted.dispute, request.reference);
+}
+
+export async function uploadSquareEvidenceFile(
+  call: SquareCall,
+  request: { reference: string; file: DisputeEvidenceFile; idempotencyKey: string },
+): Promise<{ fileReference: string; dispute: GatewayDispute }> {
+  const { file } = request;
+  const created = await call((square, options) =>
+    square.disputes.createEvidenceFile(
+      {
+        disputeId: request.reference,
+        request: {
+          idempotencyKey: squareIdempotencyKey(request.idempotencyKey),
+          evidenceType: SQUARE_EVIDENCE_TYPE[file.category],
+          contentType: file.contentType,
+        },
+        imageFile: new File([new Uint8Array(file.data)], file.name, { type: file.contentType }),
+      },
+      options,
+    ),
+  );
+  const current = await call((square, options) =>
+    square.disputes.get({ disputeId: request.reference }, options),
+  );
+  return {
+    fileReference: String(created.evidence?.id ?? ''),
+    dispute: fromSdkDispute(current.dispute, request.reference),
   };
 }

@@ -31,6 +31,8 @@ import {
   type TokenizeResult,
   type VoidRequest,
   type CustomerVault,
+  type DisputeEvidenceFile,
+  type DisputeFileUploader,
   type DisputeResponder,
   type GatewayDispute,
   type SavedMethod,
@@ -43,9 +45,10 @@ import {
   type WebhookRegistrationRequest,
   type WebhookRequest,
 } from '@payrail/plugin-sdk';
-import { SquareClient, type Square } from 'square';
+import type { Square, SquareClient } from 'square';
+import { squareSdk } from './square.sdk';
 import { decodeSquareCursor, squareSettlementPage } from './square.settlements';
-import { squareDispute } from './square.disputes';
+import { submitSquareEvidenceText, uploadSquareEvidenceFile } from './square.disputes';
 import {
   createSquareCustomer,
   deleteSquareCustomer,
@@ -192,7 +195,9 @@ async function outcome<T>(operation: () => Promise<T>): Promise<Outcome<T>> {
 
 @Injectable()
 @RegisterGateway()
-export class SquareGateway implements PaymentGateway, WebhookRegistrar, CustomerVault, DisputeResponder {
+export class SquareGateway
+  implements PaymentGateway, WebhookRegistrar, CustomerVault, DisputeResponder, DisputeFileUploader
+{
   readonly code = 'square';
   readonly displayName = 'Square';
   readonly version = '1.0.0';
@@ -224,7 +229,7 @@ export class SquareGateway implements PaymentGateway, WebhookRegistrar, Customer
         ? connection.baseUrl.trim().replace(/\/+$/, '')
         : endpoint.origin;
     return new SquareSession(
-      new SquareClient({
+      new (squareSdk().SquareClient)({
         token: accessToken,
         baseUrl,
         maxRetries: 0,
@@ -579,31 +584,15 @@ export class SquareGateway implements PaymentGateway, WebhookRegistrar, Customer
     connection: GatewayConnection,
     request: { reference: string; text: string; idempotencyKey: string },
   ): Promise<Outcome<GatewayDispute>> {
-    return outcome(async () => {
-      const call = this.vaultCall(connection);
-      await call((square, options) =>
-        square.disputes.createEvidenceText(
-          {
-            disputeId: request.reference,
-            idempotencyKey: squareIdempotencyKey(request.idempotencyKey),
-            evidenceType: 'GENERIC_EVIDENCE',
-            evidenceText: request.text.slice(0, 500),
-          },
-          options,
-        ),
-      );
-      const submitted = await call((square, options) =>
-        square.disputes.submitEvidence({ disputeId: request.reference }, options),
-      );
-      const d = submitted.dispute;
-      return squareDispute({
-        id: d?.id ?? request.reference,
-        amount_money: { amount: d?.amountMoney?.amount ?? 0, currency: d?.amountMoney?.currency },
-        reason: d?.reason,
-        state: d?.state,
-        due_at: d?.dueAt ?? undefined,
-      });
-    });
+    return outcome(() => submitSquareEvidenceText(this.vaultCall(connection), request));
+  }
+
+  /** CreateDisputeEvidenceFile (multipart): the file waits on the dispute for SubmitEvidence. */
+  uploadDisputeEvidenceFile(
+    connection: GatewayConnection,
+    request: { reference: string; file: DisputeEvidenceFile; idempotencyKey: string },
+  ): Promise<Outcome<{ fileReference: string; dispute: GatewayDispute }>> {
+    return outcome(() => uploadSquareEvidenceFile(this.vaultCall(connection), request));
   }
 
   // ---- CustomerVault ----

@@ -7,7 +7,8 @@ import {
   type SettlementRecord,
   type SettlementRequest,
 } from '@payrail/plugin-sdk';
-import { serialization, type Square, type SquareClient } from 'square';
+import type { Square, SquareClient } from 'square';
+import { squareSdk } from './square.sdk';
 import { minorUnits } from './square.transformers';
 
 function kindOf(type: string | undefined): SettlementKind {
@@ -98,7 +99,7 @@ export function payoutEntryRecord(entry: Square.PayoutEntry, payout: Square.Payo
     ...(payout.arrivalDate ? { availableOn: at(payout.arrivalDate, new Date()) } : {}),
     payoutId: payout.id,
     status: 'paid_out',
-    raw: wire(serialization.PayoutEntry.jsonOrThrow(entry)),
+    raw: wire(squareSdk().serialization.PayoutEntry.jsonOrThrow(entry)),
   };
 }
 
@@ -116,7 +117,7 @@ export function toSettlementPayout(payout: Square.Payout): SettlementPayout {
     fee: sum(payout.payoutFee),
     createdAt: at(payout.createdAt, new Date()),
     ...(payout.arrivalDate ? { arrivalDate: at(payout.arrivalDate, new Date()) } : {}),
-    raw: wire(serialization.Payout.jsonOrThrow(payout)),
+    raw: wire(squareSdk().serialization.Payout.jsonOrThrow(payout)),
   };
 }
 
@@ -138,7 +139,7 @@ export function paymentRecord(payment: Square.Payment): SettlementRecord | undef
     net: amount - fee,
     occurredAt: at(payment.cardDetails?.cardPaymentTimeline?.capturedAt ?? payment.updatedAt, new Date()),
     status: 'available',
-    raw: wire(serialization.Payment.jsonOrThrow(payment)),
+    raw: wire(squareSdk().serialization.Payment.jsonOrThrow(payment)),
   };
 }
 
@@ -160,7 +161,7 @@ export function refundRecord(refund: Square.PaymentRefund): SettlementRecord | u
     net: amount - fee,
     occurredAt: at(refund.updatedAt, new Date()),
     status: 'available',
-    raw: wire(serialization.PaymentRefund.jsonOrThrow(refund)),
+    raw: wire(squareSdk().serialization.PaymentRefund.jsonOrThrow(refund)),
   };
 }
 

@@ -9,7 +9,8 @@ import {
   type GatewayRefundRecord,
   type Money,
 } from '@payrail/plugin-sdk';
-import { Square, SquareError, SquareTimeoutError } from 'square';
+import type { Square, SquareError } from 'square';
+import { squareSdk } from './square.sdk';
 
 /**
  * Every Square error code, mapped onto Payrail's taxonomy. Keyed by the SDK's own code union,
@@ -215,7 +216,12 @@ function statusFallback(status: number): GatewayErrorCode {
   return 'invalid_request';
 }
 
-const KNOWN_CATEGORIES: readonly string[] = Object.values(SquareError.ErrorCategory);
+let knownCategories: readonly string[] | undefined;
+/** The error categories this SDK knows, read from it on first need. */
+function isKnownCategory(category: string): boolean {
+  knownCategories ??= Object.values(squareSdk().SquareError.ErrorCategory);
+  return knownCategories.includes(category);
+}
 
 /** The taxonomy code for one Square error object answered with HTTP `status`. */
 export function mapSquareError(
@@ -225,8 +231,7 @@ export function mapSquareError(
 ): GatewayErrorCode {
   if (code && Object.prototype.hasOwnProperty.call(SQUARE_ERROR_CODES, code))
     return SQUARE_ERROR_CODES[code as Square.ErrorCode];
-  if (category && KNOWN_CATEGORIES.includes(category))
-    return categoryFallback(category as SquareErrorCategory, status);
+  if (category && isKnownCategory(category)) return categoryFallback(category as SquareErrorCategory, status);
   return statusFallback(status);
 }
 
@@ -245,6 +250,7 @@ export function toGatewayError(error: unknown, timedOut = false): GatewayError {
   if (error instanceof GatewayError) return error;
   if (error instanceof MoneyError)
     return new GatewayError('invalid_request', { detail: error.message, param: 'amount' });
+  const { SquareError, SquareTimeoutError } = squareSdk();
   // The SDK reports its own timeout as a status-less SquareError whose cause is "timeout".
   const sdkTimeout =
     error instanceof SquareTimeoutError ||

@@ -7,8 +7,9 @@ import {
   type Outcome,
   type WebhookEventType,
 } from '@payrail/plugin-sdk';
-import { serialization, type Square } from 'square';
+import type { Square } from 'square';
 import { SQUARE_DISPUTE_EVENT_TYPES, squareDispute, type SquareDisputeWire } from './square.disputes';
+import { squareSdk } from './square.sdk';
 import { refundStatus, toSnapshot } from './square.transformers';
 
 export const SQUARE_SIGNATURE_HEADER = 'x-square-hmacsha256-signature';
@@ -110,12 +111,12 @@ export function parseSquareEvent(rawBody: Buffer): Outcome<GatewayWebhookEvent[]
   try {
     const object = envelope.data?.object;
     if (object?.payment) {
-      const payment = serialization.Payment.parseOrThrow(object.payment, PARSE_OPTIONS);
+      const payment = squareSdk().serialization.Payment.parseOrThrow(object.payment, PARSE_OPTIONS);
       event.type = paymentEventType(payment);
       event.reference = payment.id;
       event.snapshot = toSnapshot(payment);
     } else if (object?.refund) {
-      const refund = serialization.PaymentRefund.parseOrThrow(object.refund, PARSE_OPTIONS);
+      const refund = squareSdk().serialization.PaymentRefund.parseOrThrow(object.refund, PARSE_OPTIONS);
       event.type = refundEventType(refund);
       event.reference = refund.paymentId ?? undefined;
     } else if (object?.dispute) {

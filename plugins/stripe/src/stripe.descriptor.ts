@@ -1,5 +1,4 @@
 import { defineGateway } from '@payrail/plugin-sdk';
-import Stripe from 'stripe';
 import { StripePlugin } from './stripe.plugin';
 import { STRIPE_SIGNATURE_HEADER } from './stripe.webhooks';
 
@@ -8,9 +7,11 @@ export const STRIPE_DESCRIPTOR = defineGateway({
   code: 'stripe',
   displayName: 'Stripe',
   version: '1.0.0',
-  sdk: { package: 'stripe', version: Stripe.PACKAGE_VERSION },
+  // Written out so that describing the plugin does not load the SDK (it loads on first use); the
+  // descriptor spec checks both against the installed package.
+  sdk: { package: 'stripe', version: '23.1.0' },
   // The SDK pins the API version it sends; Payrail never overrides it.
-  apiVersion: { value: Stripe.API_VERSION, header: 'Stripe-Version' },
+  apiVersion: { value: '2026-10-28.endive', header: 'Stripe-Version' },
   plugin: () => StripePlugin.forRoot(),
   secretPatterns: [
     /\b(sk|rk)_(test|live)_[A-Za-z0-9]{8,}\b/g, // secret and restricted keys

@@ -1,5 +1,5 @@
 // Stripe disputes: charge.dispute.* events and the evidence a merchant submits.
-import type { GatewayDispute, GatewayDisputeStatus } from '@payrail/plugin-sdk';
+import type { DisputeEvidenceCategory, GatewayDispute, GatewayDisputeStatus } from '@payrail/plugin-sdk';
 import type Stripe from 'stripe';
 
 export const STRIPE_DISPUTE_EVENTS = [
@@ -41,3 +41,15 @@ export function toGatewayDispute(dispute: Stripe.Dispute): GatewayDispute {
     inquiry: dispute.status.startsWith('warning'),
   };
 }
+
+/** The evidence field a file of each category goes in; one file per field, a later one replaces it. */
+export const STRIPE_EVIDENCE_FILE_FIELD: Record<
+  DisputeEvidenceCategory,
+  'receipt' | 'shipping_documentation' | 'customer_communication' | 'refund_policy' | 'uncategorized_file'
+> = {
+  receipt: 'receipt',
+  shipping: 'shipping_documentation',
+  customer_communication: 'customer_communication',
+  refund_policy: 'refund_policy',
+  other: 'uncategorized_file',
+};

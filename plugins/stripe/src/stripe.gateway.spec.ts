@@ -230,6 +230,73 @@ describe('StripeGateway against the sandbox', () => {
     expect(auth.ok && auth.value.status).toBe('authorized');
   });
 
+  it('makes a PaymentIntent for the browser to confirm, and records it only for its session and amount once confirmed', async () => {
+    const order = await gateway.createBrowserOrder(connection, {
+      amount: { amount: 5000, currency: 'USD' },
+      reference: 'ps_spec_1',
+      idempotencyKey: `order-${randomUUID()}`,
+    });
+    if (!order.ok) throw order.error;
+    expect(order.value.clientSecret?.startsWith(`${order.value.reference}_secret_`)).toBe(true);
+    const forSession = { metadata: { payrail_session_id: 'ps_spec_1' } };
+    const early = await authorize(order.value.reference, forSession);
+    expect(!early.ok && early.error).toMatchObject({ code: 'invalid_request', param: 'token' });
+    // What Stripe.js does with the publishable key and the client secret.
+    const confirmed = await fetch(`${sandbox.url}/v1/payment_intents/${order.value.reference}/confirm`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${STRIPE_SANDBOX_DEFAULTS.publishableKey}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        client_secret: order.value.clientSecret ?? '',
+        payment_method: 'pm_card_visa',
+      }),
+    });
+    expect(confirmed.status).toBe(200);
+    const other = await authorize(order.value.reference, { metadata: { payrail_session_id: 'ps_other' } });
+    expect(!other.ok && other.error).toMatchObject({ code: 'invalid_request', param: 'token' });
+    const wrongAmount = await authorize(order.value.reference, {
+      ...forSession,
+      amount: { amount: 4999, currency: 'USD' },
+    });
+    expect(!wrongAmount.ok && wrongAmount.error).toMatchObject({ code: 'invalid_request', param: 'amount' });
+    const recorded = await authorize(order.value.reference, forSession);
+    expect(recorded.ok && recorded.value).toMatchObject({
+      reference: order.value.reference,
+      status: 'authorized',
+      amountCapturable: 5000,
+      card: { last4: '4242' },
+    });
+  });
+
+  it('reports a PaymentIntent declined in the browser as that payment’s decline', async () => {
+    const order = await gateway.createBrowserOrder(connection, {
+      amount: { amount: 5000, currency: 'USD' },
+      reference: 'ps_spec_2',
+      idempotencyKey: `order-${randomUUID()}`,
+    });
+    if (!order.ok) throw order.error;
+    await fetch(`${sandbox.url}/v1/payment_intents/${order.value.reference}/confirm`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${STRIPE_SANDBOX_DEFAULTS.publishableKey}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        client_secret: order.value.clientSecret ?? '',
+        payment_method: 'pm_card_chargeDeclinedInsufficientFunds',
+      }),
+    });
+    const declined = await authorize(order.value.reference, {
+      metadata: { payrail_session_id: 'ps_spec_2' },
+    });
+    expect(!declined.ok && declined.error).toMatchObject({
+      code: 'insufficient_funds',
+      reference: order.value.reference,
+    });
+  });
+
   it('refuses a token that is no Stripe id, naming it', async () => {
     const auth = await authorize('4242424242424242');
     expect(auth.ok).toBe(false);

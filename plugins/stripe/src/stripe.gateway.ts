@@ -8,6 +8,9 @@ import {
   resolveEndpoint,
   succeed,
   type AuthorizeRequest,
+  type BrowserOrder,
+  type BrowserOrderRequest,
+  type BrowserOrders,
   type CaptureRequest,
   type CaptureResult,
   type ConnectionField,
@@ -29,6 +32,8 @@ import {
   type TokenizeResult,
   type VoidRequest,
   type CustomerVault,
+  type DisputeEvidenceFile,
+  type DisputeFileUploader,
   type DisputeResponder,
   type GatewayDispute,
   type SavedMethod,
@@ -41,10 +46,17 @@ import {
   type WebhookRegistrationRequest,
   type WebhookRequest,
 } from '@payrail/plugin-sdk';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+import { stripeSdk } from './stripe.sdk';
 import { decodeStripeCursor, stripeSettlementPage } from './stripe.settlements';
-import { toGatewayDispute } from './stripe.disputes';
+import { STRIPE_EVIDENCE_FILE_FIELD, toGatewayDispute } from './stripe.disputes';
 import { createStripeCustomer, listStripeMethods, saveStripeMethod } from './stripe.vault';
+import {
+  adoptBrowserIntent,
+  BROWSER_INTENT,
+  browserIntentParams,
+  browserOrderOf,
+} from './stripe.browser-orders';
 import { METADATA, refundReason, toGatewayError, toRefundRecord, toSnapshot } from './stripe.transformers';
 import {
   STRIPE_WEBHOOK_EVENTS,
@@ -165,7 +177,15 @@ function keyMode(key: string): 'test' | 'live' | undefined {
 /** Stripe, through the official `stripe` SDK, as a Payrail gateway. */
 @Injectable()
 @RegisterGateway()
-export class StripeGateway implements PaymentGateway, WebhookRegistrar, CustomerVault, DisputeResponder {
+export class StripeGateway
+  implements
+    PaymentGateway,
+    WebhookRegistrar,
+    CustomerVault,
+    DisputeResponder,
+    DisputeFileUploader,
+    BrowserOrders
+{
   readonly code = 'stripe';
   readonly displayName = 'Stripe';
   readonly version = '1.0.0';
@@ -210,7 +230,7 @@ export class StripeGateway implements PaymentGateway, WebhookRegistrar, Customer
       // Drop the connection's previous client (rotated key, moved endpoint) so the cache cannot grow.
       for (const known of this.clients.keys())
         if (known.startsWith(`${connection.id}:`)) this.clients.delete(known);
-      stripe = new Stripe(key, {
+      stripe = new (stripeSdk())(key, {
         host: endpoint.host,
         port: endpoint.port,
         protocol: endpoint.protocol,
@@ -271,16 +291,38 @@ export class StripeGateway implements PaymentGateway, WebhookRegistrar, Customer
     });
   }
 
+  /** A PaymentIntent for Stripe.js `confirmPayment` (the Payment Element), with the session's amount. */
+  async createBrowserOrder(
+    connection: GatewayConnection,
+    request: BrowserOrderRequest,
+  ): Promise<Outcome<BrowserOrder>> {
+    const created = await this.call(connection, (stripe) =>
+      stripe.paymentIntents.create(
+        browserIntentParams(request),
+        this.requestOptions(connection, request.idempotencyKey),
+      ),
+    );
+    return created.ok ? browserOrderOf(created.value) : created;
+  }
+
   async authorize(
     connection: GatewayConnection,
     request: AuthorizeRequest,
   ): Promise<Outcome<GatewayPaymentSnapshot>> {
     const token = request.token.trim();
+    if (BROWSER_INTENT.test(token) && !request.savedMethod) {
+      // A PaymentIntent from createBrowserOrder that Stripe.js confirmed: record it as it stands.
+      const found = await this.call(connection, (stripe) =>
+        stripe.paymentIntents.retrieve(token, { expand: ['latest_charge'] }, this.requestOptions(connection)),
+      );
+      return found.ok ? adoptBrowserIntent(found.value, request) : found;
+    }
     if (!/^(pm|tok|card|src)_[A-Za-z0-9_]+$/.test(token)) {
       return fail(
         new GatewayError('invalid_request', {
           param: 'token',
-          detail: 'token must be a Stripe PaymentMethod (pm_…) or card token (tok_…) id',
+          detail:
+            'token must be a Stripe PaymentMethod (pm_…), a card token (tok_…) or a PaymentIntent made for a payment session (pi_…)',
         }),
       );
     }
@@ -541,6 +583,32 @@ export class StripeGateway implements PaymentGateway, WebhookRegistrar, Customer
         ),
       ),
     );
+  }
+
+  /**
+   * The File Upload API (files.stripe.com, or the connection's endpoint in test mode: the SDK sends
+   * uploads to the client's `host` when one is set), then the file's id in the dispute's evidence
+   * field for its category, staged (`submit: false`) for the next submission.
+   */
+  async uploadDisputeEvidenceFile(
+    connection: GatewayConnection,
+    request: { reference: string; file: DisputeEvidenceFile; idempotencyKey: string },
+  ): Promise<Outcome<{ fileReference: string; dispute: GatewayDispute }>> {
+    return this.call(connection, async (stripe) => {
+      const file = await stripe.files.create(
+        {
+          purpose: 'dispute_evidence',
+          file: { data: request.file.data, name: request.file.name, type: request.file.contentType },
+        },
+        this.requestOptions(connection, `${request.idempotencyKey}_file`),
+      );
+      const dispute = await stripe.disputes.update(
+        request.reference,
+        { evidence: { [STRIPE_EVIDENCE_FILE_FIELD[request.file.category]]: file.id }, submit: false },
+        this.requestOptions(connection, `${request.idempotencyKey}_attach`),
+      );
+      return { fileReference: file.id, dispute: toGatewayDispute(dispute) };
+    });
   }
 
   // ---- CustomerVault ----

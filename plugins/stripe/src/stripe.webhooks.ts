@@ -29,6 +29,8 @@ export const STRIPE_WEBHOOK_EVENTS = [
   'refund.created',
   'refund.updated',
   'refund.failed',
+  // A card saved while 3-D Secure was pending is ready once its SetupIntent succeeds.
+  'setup_intent.succeeded',
   ...STRIPE_DISPUTE_EVENTS,
 ] as const satisfies readonly Stripe.WebhookEndpointCreateParams.EnabledEvent[];
 
@@ -75,8 +77,19 @@ function paymentReference(event: Stripe.Event): string | undefined {
   return typeof pi === 'string' ? pi : (pi?.id ?? undefined);
 }
 
+/** A SetupIntent that succeeded: its PaymentMethod is saved and ready off-session. */
+function savedMethod(event: Stripe.Event): GatewayWebhookEvent['savedMethod'] {
+  if (event.type !== 'setup_intent.succeeded') return undefined;
+  const si = event.data.object as Stripe.SetupIntent;
+  const pm = typeof si.payment_method === 'string' ? si.payment_method : si.payment_method?.id;
+  if (!pm) return undefined;
+  const customer = typeof si.customer === 'string' ? si.customer : si.customer?.id;
+  return { methodReference: pm, ...(customer ? { customerReference: customer } : {}), status: 'ready' };
+}
+
 export function toWebhookEvents(event: Stripe.Event): GatewayWebhookEvent[] {
   const object = event.data.object as { object?: string };
+  const saved = savedMethod(event);
   return [
     {
       id: event.id,
@@ -92,6 +105,7 @@ export function toWebhookEvents(event: Stripe.Event): GatewayWebhookEvent[] {
       ...(object.object === 'dispute'
         ? { dispute: toGatewayDispute(event.data.object as Stripe.Dispute) }
         : {}),
+      ...(saved ? { savedMethod: saved } : {}),
     },
   ];
 }

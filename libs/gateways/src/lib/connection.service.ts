@@ -1,55 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository, type EntityManager } from 'typeorm';
-import { ApiError } from '@payrail/api-contract';
 import { AuditService, SYSTEM_ACTOR, type AuditActorContext } from '@payrail/audit';
 import { newId, TransactionRunner } from '@payrail/database';
-import {
-  GatewayError,
-  redactText,
-  type ConnectionMode,
-  type CredentialCheck,
-  type GatewayConnection,
-  type PaymentGateway,
-} from '@payrail/plugin-sdk';
+import type { ConnectionMode, GatewayConnection, PaymentGateway } from '@payrail/plugin-sdk';
 import { SecretBox, SecretReferenceError, SecretResolver } from '@payrail/secrets';
+import { ConnectionError, mismatch } from './connection.errors';
+import { applyValues, auditView, validBaseUrl, validName } from './connection-values';
+import { checkConnectionCredentials, type StoredCredentialCheck } from './credential-check';
 import { GatewayConnectionRecord } from './gateway-connection.entity';
 import { GatewayRegistry } from './gateway-registry';
 
+export { ConnectionError } from './connection.errors';
+export type { StoredCredentialCheck } from './credential-check';
+
 export const GATEWAY_TIMEOUT_MS = Symbol.for('payrail.gateway-timeout-ms');
-
-/** A refused connection request, answered as it is: 400 naming the param, 403 (the other mode's), 404, or 409. */
-export class ConnectionError extends ApiError {
-  constructor(
-    readonly param: string,
-    message: string,
-    override readonly status: 400 | 403 | 404 | 409 = 400,
-  ) {
-    super(status, {
-      type: status === 403 ? 'permission_error' : 'invalid_request_error',
-      code:
-        status === 403
-          ? 'livemode_mismatch'
-          : status === 404
-            ? 'resource_missing'
-            : status === 409
-              ? 'connection_conflict'
-              : 'parameter_invalid',
-      message,
-      param,
-    });
-    this.name = 'ConnectionError';
-  }
-}
-
-function mismatch(param: string, what: string, mode: ConnectionMode): ConnectionError {
-  const other = mode === 'live' ? 'test' : 'live';
-  return new ConnectionError(
-    param,
-    `${what} exists only in ${other} mode: a ${mode}-mode key uses ${mode} connections (use a pr_${other}_ key for it)`,
-    403,
-  );
-}
 
 export interface CreateConnectionInput {
   merchantId: string;
@@ -75,20 +40,12 @@ export interface ConnectionCreateOptions {
   check?: boolean;
 }
 
-export type StoredCredentialCheck = CredentialCheck & { checkedAt: string };
-
-export function hintOf(value: string): string {
-  return value.length <= 8 ? '****' : `****${value.slice(-4)}`;
-}
-
 /**
  * How long a connection read is reused. A change made through this process takes effect at once;
  * one made by another instance within this long.
  */
 export const CONNECTION_CACHE_MS = 1_000;
 const CACHE_MAX = 1_000;
-
-const MODE_MARK = /^[a-z]{2,6}_(test|live)_/i;
 
 /**
  * Merchants' gateway connections: credentials sealed at rest (or `env:NAME` references resolved at
@@ -225,19 +182,19 @@ export class ConnectionService {
       merchantId: input.merchantId,
       gateway: input.gateway,
       mode: input.mode,
-      name: this.validName(input.name) ?? `${gateway.displayName} (${input.mode})`,
+      name: validName(input.name) ?? `${gateway.displayName} (${input.mode})`,
       isDefault: input.isDefault ?? false,
       enabled: true,
-      baseUrl: this.validBaseUrl(input.mode, input.baseUrl),
+      baseUrl: validBaseUrl(input.mode, input.baseUrl),
       credentialCheck: null,
     });
-    this.applyValues(record, gateway, input.values);
+    applyValues(record, gateway, input.values, { resolver: this.resolver, box: this.secrets });
     if (options.check !== false) record.credentialCheck = await this.check(record, gateway);
     return this.changed(async () =>
       this.tx.run(async (m) => {
         if (record.isDefault) await this.clearDefault(m, record);
         await m.save(record);
-        await this.record(m, context, 'connection.created', record, { after: this.auditView(record) });
+        await this.record(m, context, 'connection.created', record, { after: auditView(record) });
         return record;
       }),
     );
@@ -255,21 +212,26 @@ export class ConnectionService {
   ): Promise<GatewayConnectionRecord> {
     const record = await this.findVisible(id, merchantIds);
     const gateway = this.gatewayFor(record);
-    const before = this.auditView(record);
+    const before = auditView(record);
     const credentialsChanged =
       input.values !== undefined ||
       (input.baseUrl !== undefined && (input.baseUrl ?? null) !== record.baseUrl);
     const changedFields: string[] = [];
-    if (input.name !== undefined) record.name = this.validName(input.name) ?? record.name;
+    if (input.name !== undefined) record.name = validName(input.name) ?? record.name;
     if (input.isDefault !== undefined) record.isDefault = input.isDefault;
-    if (input.baseUrl !== undefined) record.baseUrl = this.validBaseUrl(record.mode, input.baseUrl);
+    if (input.baseUrl !== undefined) record.baseUrl = validBaseUrl(record.mode, input.baseUrl);
     if (input.values !== undefined) {
       if (!input.values || typeof input.values !== 'object')
         throw new ConnectionError('values', 'values must be an object of field values');
       const current = this.storedValues(record);
       for (const [key, value] of Object.entries(input.values))
         if (current[key] !== value) changedFields.push(key);
-      this.applyValues(record, gateway, { ...current, ...input.values });
+      applyValues(
+        record,
+        gateway,
+        { ...current, ...input.values },
+        { resolver: this.resolver, box: this.secrets },
+      );
     }
     const enabledChange =
       input.enabled !== undefined && input.enabled !== record.enabled ? input.enabled : undefined;
@@ -279,7 +241,7 @@ export class ConnectionService {
       this.tx.run(async (m) => {
         if (record.isDefault) await this.clearDefault(m, record);
         await m.save(record);
-        const after = this.auditView(record);
+        const after = auditView(record);
         if (credentialsChanged) {
           await this.record(m, context, 'connection.credentials_changed', record, {
             before: {
@@ -371,7 +333,7 @@ export class ConnectionService {
     return this.changed(async () =>
       this.tx.run(async (m) => {
         await m.delete(GatewayConnectionRecord, { id: record.id });
-        await this.record(m, context, 'connection.deleted', record, { before: this.auditView(record) });
+        await this.record(m, context, 'connection.deleted', record, { before: auditView(record) });
         return record;
       }),
     );
@@ -383,15 +345,20 @@ export class ConnectionService {
     values: Record<string, string>,
     context: AuditActorContext = SYSTEM_ACTOR,
   ): Promise<GatewayConnectionRecord> {
-    const before = this.auditView(record);
-    this.applyValues(record, this.gatewayFor(record), { ...this.storedValues(record), ...values });
+    const before = auditView(record);
+    applyValues(
+      record,
+      this.gatewayFor(record),
+      { ...this.storedValues(record), ...values },
+      { resolver: this.resolver, box: this.secrets },
+    );
     return this.changed(async () =>
       this.tx.run(async (m) => {
         await m.save(record);
         await this.record(m, context, 'connection.credentials_changed', record, {
           before: { secretHints: before.secretHints, publicValues: before.publicValues },
           after: {
-            secretHints: this.auditView(record).secretHints,
+            secretHints: auditView(record).secretHints,
             publicValues: record.publicValues,
             changedFields: Object.keys(values),
           },
@@ -491,164 +458,8 @@ export class ConnectionService {
   }
 
   /** Asks the plugin about the credentials; a live key on a test connection (or the reverse) is refused. */
-  private async check(
-    record: GatewayConnectionRecord,
-    gateway: PaymentGateway,
-  ): Promise<StoredCredentialCheck> {
-    const checkedAt = new Date().toISOString();
-    let connection: GatewayConnection;
-    try {
-      connection = await this.toGatewayConnection(record);
-    } catch (error) {
-      if (error instanceof ConnectionError)
-        return {
-          valid: false,
-          mode: record.mode,
-          problems: [error.message.replace(/^connection '[^']*' cannot be used: /, '')],
-          checkedAt,
-        };
-      throw error;
-    }
-    let verdict: CredentialCheck;
-    try {
-      const outcome = await this.withTimeout(gateway.checkCredentials(connection), connection.timeoutMs);
-      verdict = outcome.ok
-        ? outcome.value
-        : { valid: false, mode: record.mode, problems: [outcome.error.message] };
-    } catch (error) {
-      const message =
-        error instanceof GatewayError
-          ? error.message
-          : `the check failed: ${(error as Error)?.message ?? String(error)}`;
-      verdict = { valid: false, mode: record.mode, problems: [message] };
-    }
-    if (verdict.mode !== record.mode) {
-      const field =
-        this.fieldNamedIn(gateway, verdict.problems) ??
-        gateway.fields.find((f) => f.secret && f.required)?.key ??
-        gateway.fields[0]?.key ??
-        'values';
-      throw new ConnectionError(
-        `values.${field}`,
-        `${field} holds ${verdict.mode} credentials, but this is a ${record.mode} connection`,
-      );
-    }
-    return {
-      valid: verdict.valid,
-      mode: verdict.mode,
-      ...(verdict.account ? { account: verdict.account } : {}),
-      ...(verdict.permissions ? { permissions: verdict.permissions } : {}),
-      problems: verdict.problems.map((p) => redactText(p)),
-      checkedAt,
-    };
-  }
-
-  private fieldNamedIn(gateway: PaymentGateway, problems: string[]): string | undefined {
-    return gateway.fields.find((f) =>
-      problems.some((p) => p.startsWith(`${f.key} `) || p.includes(` ${f.key} `)),
-    )?.key;
-  }
-
-  private withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const overrun = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new GatewayError('gateway_timeout', {
-              detail: `the credential check did not finish within ${timeoutMs + 2000} ms`,
-            }),
-          ),
-        timeoutMs + 2000,
-      );
-    });
-    return Promise.race([work, overrun]).finally(() => clearTimeout(timer));
-  }
-
-  private applyValues(
-    record: GatewayConnectionRecord,
-    gateway: PaymentGateway,
-    values: Record<string, string>,
-  ): void {
-    if (!values || typeof values !== 'object' || Array.isArray(values))
-      throw new ConnectionError('values', 'values must be an object of field values');
-    const publicValues: Record<string, string> = {};
-    const secretValues: Record<string, string> = {};
-    const hints: Record<string, string> = {};
-    for (const key of Object.keys(values)) {
-      if (!gateway.fields.some((f) => f.key === key))
-        throw new ConnectionError(`values.${key}`, `'${key}' is not a ${gateway.code} connection field`);
-    }
-    for (const field of gateway.fields) {
-      const value = values[field.key];
-      const param = `values.${field.key}`;
-      if (value === undefined || value === null || value === '') {
-        if (field.required) throw new ConnectionError(param, `${field.label} is required`);
-        continue;
-      }
-      if (typeof value !== 'string') throw new ConnectionError(param, `${field.label} must be a string`);
-      const reference = this.resolver.isReference(value);
-      if (reference) {
-        try {
-          this.resolver.validate(value);
-        } catch (error) {
-          throw new ConnectionError(param, (error as Error).message);
-        }
-      } else {
-        if (field.pattern && !new RegExp(field.pattern).test(value)) {
-          throw new ConnectionError(
-            param,
-            `${field.label} does not look right (expected to match ${field.pattern})`,
-          );
-        }
-        const marked = MODE_MARK.exec(value)?.[1]?.toLowerCase();
-        if (marked && marked !== record.mode) {
-          throw new ConnectionError(
-            param,
-            `${field.label} is a ${marked} value, but this is a ${record.mode} connection`,
-          );
-        }
-      }
-      if (field.secret) {
-        secretValues[field.key] = value;
-        hints[field.key] = reference ? value : hintOf(value);
-      } else {
-        publicValues[field.key] = value;
-      }
-    }
-    record.publicValues = publicValues;
-    record.secretValues = this.secrets.seal(JSON.stringify(secretValues));
-    record.secretHints = hints;
-  }
-
-  private validName(name: string | undefined): string | undefined {
-    if (name === undefined) return undefined;
-    if (typeof name !== 'string' || !name.trim() || name.length > 200)
-      throw new ConnectionError('name', 'name must be 1 to 200 characters');
-    return name.trim();
-  }
-
-  private validBaseUrl(mode: ConnectionMode, baseUrl: string | null | undefined): string | null {
-    if (baseUrl === undefined || baseUrl === null || baseUrl === '') return null;
-    if (mode === 'live')
-      throw new ConnectionError(
-        'base_url',
-        "a live connection talks to the gateway's own host: base_url must be empty",
-      );
-    let url: URL;
-    try {
-      url = new URL(baseUrl);
-    } catch {
-      throw new ConnectionError(
-        'base_url',
-        'base_url must be an absolute http(s) URL, such as http://127.0.0.1:12111',
-      );
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      throw new ConnectionError('base_url', 'base_url must be an http or https URL');
-    if (url.username || url.password)
-      throw new ConnectionError('base_url', 'base_url must not carry credentials');
-    return baseUrl.replace(/\/+$/, '');
+  private check(record: GatewayConnectionRecord, gateway: PaymentGateway): Promise<StoredCredentialCheck> {
+    return checkConnectionCredentials(record, gateway, () => this.toGatewayConnection(record));
   }
 
   private async clearDefault(m: EntityManager, record: GatewayConnectionRecord): Promise<void> {
@@ -664,28 +475,6 @@ export class ConnectionService {
         yes: true,
       })
       .execute();
-  }
-
-  /** What the trail keeps of a connection: never a secret value, only hints and public values. */
-  private auditView(record: GatewayConnectionRecord) {
-    return {
-      gateway: record.gateway,
-      mode: record.mode,
-      name: record.name,
-      enabled: record.enabled,
-      isDefault: record.isDefault,
-      baseUrl: record.baseUrl,
-      publicValues: { ...record.publicValues },
-      // As a list: keyed by field name, the redactor would take a hint for a secret and mask it again.
-      secretHints: Object.entries(record.secretHints).map(([field, hint]) => ({ field, hint })),
-      credentialCheck: record.credentialCheck
-        ? {
-            valid: record.credentialCheck.valid,
-            mode: record.credentialCheck.mode,
-            problems: record.credentialCheck.problems,
-          }
-        : null,
-    };
   }
 
   private record(

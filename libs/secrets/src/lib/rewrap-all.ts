@@ -20,6 +20,7 @@ export interface SealedLocation {
 export const SEALED_LOCATIONS: readonly SealedLocation[] = [
   { table: SEALED_TABLE, column: SEALED_COLUMN },
   { table: 'webhook_endpoints', column: 'secret_sealed' },
+  { table: 'alert_channels', column: 'secret_sealed' },
 ];
 
 export interface RewrapOptions {

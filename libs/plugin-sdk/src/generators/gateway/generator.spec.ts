@@ -1,7 +1,16 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { workspaceRoot } from '../../testing/workspace-root';
 
 const root = workspaceRoot(__dirname);
@@ -14,6 +23,8 @@ const env = {
   CI: 'true',
 };
 let workspace: string;
+/** The workspace's files as copied, before the generator ran, with their contents then. */
+let copied: Map<string, Buffer>;
 
 /** Runs a command in the copy; its output is the failure message when it fails. */
 function run(command: string, args: string[]): string {
@@ -42,10 +53,12 @@ describe('nx g @payrail/plugin-sdk:gateway', () => {
     })
       .split('\0')
       .filter((file) => file !== '' && file !== 'node_modules'); // a linked node_modules is not ignored as a folder is
+    copied = new Map();
     for (const file of files) {
       if (!existsSync(join(root, file))) continue; // deleted in the working tree
       mkdirSync(dirname(join(workspace, file)), { recursive: true });
       copyFileSync(join(root, file), join(workspace, file));
+      copied.set(file, readFileSync(join(workspace, file)));
     }
     symlinkSync(join(root, 'node_modules'), join(workspace, 'node_modules'), 'dir');
     run('npx', [
@@ -62,7 +75,7 @@ describe('nx g @payrail/plugin-sdk:gateway', () => {
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
-  it('lays out the plugin and its sandbox, and registers each once', () => {
+  it('lays out the plugin and its sandbox, and installs it in gateways.json', () => {
     for (const file of [
       'plugins/zebrapay/src/zebrapay.descriptor.ts',
       'plugins/zebrapay/src/zebrapay.plugin.ts',
@@ -84,14 +97,40 @@ describe('nx g @payrail/plugin-sdk:gateway', () => {
       tags: ['type:plugin', 'gateway:zebrapay'],
       metadata: { gatewaySdk: [] },
     });
+    // The new folders are reached through the wildcard path aliases, with no alias of their own.
     const paths = JSON.parse(read('tsconfig.base.json')).compilerOptions.paths;
-    expect(paths['@payrail/plugin-zebrapay']).toEqual(['plugins/zebrapay/src/index.ts']);
-    expect(paths['@payrail/sandbox/zebrapay']).toEqual(['apps/sandbox/src/zebrapay/index.ts']);
-    expect(read('apps/api/src/app/plugins.ts').match(/ZEBRAPAY_DESCRIPTOR/g)).toHaveLength(2);
-    expect(read('apps/sandbox/src/sandboxes.ts').match(/ZEBRAPAY_SANDBOX/g)).toHaveLength(2);
+    expect(paths['@payrail/plugin-*']).toEqual(['plugins/*/src/index.ts']);
+    expect(paths['@payrail/sandbox/*']).toEqual(['apps/sandbox/src/*/index.ts']);
+    expect(JSON.parse(read('gateways.json')).installed.at(-1)).toBe('zebrapay');
     // The next free sandbox port, and the display name where people read it.
     expect(read('plugins/zebrapay/src/zebrapay.descriptor.ts')).toMatch(/defaultPort: 12114,[\s\S]*/);
     expect(read('plugins/zebrapay/src/zebrapay.descriptor.ts')).toContain("displayName: 'Zebra Pay'");
+  });
+
+  it("writes one line outside the gateway's own folders: its code in gateways.json", () => {
+    const own = ['plugins/zebrapay/', 'apps/sandbox/src/zebrapay/', 'apps/sandbox/specs/zebrapay/'];
+    const changed = [...copied].filter(
+      ([file, before]) => !readFileSync(join(workspace, file)).equals(before),
+    );
+    expect(changed.map(([file]) => file)).toEqual(['gateways.json']);
+    const before = changed[0][1].toString('utf8').split('\n');
+    const after = read('gateways.json').split('\n');
+    expect(after).toHaveLength(before.length);
+    expect(after.filter((line, i) => line !== before[i])).toHaveLength(1);
+    // Every file the generator added is in one of the gateway's own folders.
+    const added: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        const file = relative(workspace, path);
+        if (file === 'node_modules' || file === '.nx' || file === '.git') continue;
+        if (entry.isDirectory()) walk(path);
+        else if (!copied.has(file)) added.push(file);
+      }
+    };
+    walk(workspace);
+    expect(added.length).toBeGreaterThan(0);
+    expect(added.filter((file) => !own.some((folder) => file.startsWith(folder)))).toEqual([]);
   });
 
   it('refuses a second gateway of the same name', () => {

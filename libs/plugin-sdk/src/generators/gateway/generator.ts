@@ -7,10 +7,9 @@ import {
   updateJson,
   type Tree,
 } from '@nx/devkit';
+import { GATEWAY_MANIFEST_FILE, installedGatewayCodes } from '../../lib/installed';
 import type { GatewayGeneratorSchema } from './schema';
 
-const PLUGINS_LIST = 'apps/api/src/app/plugins.ts';
-const SANDBOXES_LIST = 'apps/sandbox/src/sandboxes.ts';
 const FIRST_PORT = 12111;
 
 export interface GatewayNames {
@@ -57,33 +56,35 @@ export function gatewayNames(tree: Tree, options: GatewayGeneratorSchema): Gatew
   };
 }
 
-/** Adds `import { <symbol> } from '<from>';` after the last import and `<symbol>` to the array `<list>`. */
-function register(tree: Tree, file: string, list: string, symbol: string, from: string): void {
-  const source = tree.read(file, 'utf8');
-  if (source === null) throw new Error(`${file} is missing: it lists the installed gateways`);
-  const imports = [...source.matchAll(/^import [^;]+;$/gm)];
-  // Beside its siblings (the other plugins' or sandboxes' imports), else after the last import.
-  const prefix = from.startsWith('./') ? "from './" : `from '${from.replace(/-[^-/]*$/, '-')}`;
-  const siblings = imports.filter((m) => m[0].includes(prefix));
-  const last = siblings[siblings.length - 1] ?? imports[imports.length - 1];
-  const at = last ? (last.index ?? 0) + last[0].length : 0;
-  let next = `${source.slice(0, at)}\nimport { ${symbol} } from '${from}';${source.slice(at)}`;
-  const array = new RegExp(`(export const ${list}\\b[^=]*=\\s*\\[)([^\\]]*)\\]`);
-  if (!array.test(next)) throw new Error(`${file} has no '${list}' array to add ${symbol} to`);
-  next = next.replace(array, (_, head: string, items: string) => {
-    const entries = items
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    return `${head}${[...entries, symbol].join(', ')}]`;
-  });
-  tree.write(file, next);
+/**
+ * Adds the gateway to the `installed` list of `gateways.json`, the one line a gateway joins: the
+ * list is edited in place, so the rest of the file (and every other line) stays as it was.
+ */
+function install(tree: Tree, code: string): void {
+  const source = tree.read(GATEWAY_MANIFEST_FILE, 'utf8');
+  if (source === null)
+    throw new Error(`${GATEWAY_MANIFEST_FILE} is missing: it lists the installed gateways`);
+  const codes = installedGatewayCodes(JSON.parse(source));
+  if (codes.includes(code)) throw new Error(`${GATEWAY_MANIFEST_FILE} already installs a gateway '${code}'`);
+  const list = /("installed"\s*:\s*\[)([^\]]*)\]/;
+  if (!list.test(source))
+    throw new Error(`${GATEWAY_MANIFEST_FILE} has no "installed" list to add '${code}' to`);
+  const next = source.replace(list, (_, head: string, items: string) =>
+    items.trim()
+      ? `${head}${items.replace(/\s*$/, '')}, ${JSON.stringify(code)}]`
+      : `${head}${JSON.stringify(code)}]`,
+  );
+  if (installedGatewayCodes(JSON.parse(next)).at(-1) !== code)
+    throw new Error(`could not add '${code}' to ${GATEWAY_MANIFEST_FILE}`);
+  tree.write(GATEWAY_MANIFEST_FILE, next);
 }
 
 /**
  * `nx g @payrail/plugin-sdk:gateway <name>`: a gateway plugin, its wire-compatible sandbox and
- * the conformance spec between them, registered with the API and the sandbox runner, green from
- * the start. The platform team then replaces the wire details with the real gateway's.
+ * the conformance spec between them, green from the start. Outside the gateway's own folders it
+ * writes one line: the gateway's code in `gateways.json`, which the API and the sandbox runner
+ * read (the `@payrail/plugin-*` and `@payrail/sandbox/*` path aliases already cover the new
+ * folders). The platform team then replaces the wire details with the real gateway's.
  */
 export async function gatewayGenerator(tree: Tree, options: GatewayGeneratorSchema): Promise<void> {
   const names = gatewayNames(tree, options);
@@ -117,23 +118,7 @@ export async function gatewayGenerator(tree: Tree, options: GatewayGeneratorSche
     delete json['// targets'];
     return json;
   });
-  updateJson(tree, 'tsconfig.base.json', (json) => {
-    const paths: Record<string, string[]> = json.compilerOptions.paths ?? {};
-    paths[`@payrail/plugin-${names.name}`] = [`${pluginRoot}/src/index.ts`];
-    paths[`@payrail/sandbox/${names.name}`] = [`${sandboxRoot}/index.ts`];
-    json.compilerOptions.paths = Object.fromEntries(
-      Object.entries(paths).sort(([a], [b]) => a.localeCompare(b)),
-    );
-    return json;
-  });
-  register(
-    tree,
-    PLUGINS_LIST,
-    'INSTALLED',
-    `${names.constantName}_DESCRIPTOR`,
-    `@payrail/plugin-${names.name}`,
-  );
-  register(tree, SANDBOXES_LIST, 'SANDBOXES', `${names.constantName}_SANDBOX`, `./${names.name}`);
+  install(tree, names.name);
   await formatFiles(tree);
 }
 
