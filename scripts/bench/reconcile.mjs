@@ -14,7 +14,7 @@ import { scratchDatabase } from './processes.mjs';
 const FROM = Date.UTC(2026, 9, 1) / 1000;
 const DAY = 86_400;
 
-function cli(env, args) {
+export function cli(env, args) {
   const run = spawnSync(process.execPath, ['dist/apps/api/cli.js', ...args], {
     env,
     encoding: 'utf8',
@@ -72,6 +72,26 @@ const CONNECTION = (merchant, sqlite) =>
     secret_values, secret_hints) VALUES ('conn_bench', '${merchant}', 'stripe', 'test', 'bench', ${sqlite ? 0 : false},
     ${sqlite ? 1 : true}, '{}', '{}', '{}')`;
 
+/** Fills the migrated database `env` names with `count` generated payments and records. */
+export async function seedReconcileData(env, database, url, count) {
+  if (database === 'sqlite') {
+    const db = new Database(join(env.PAYRAIL_DATA_DIR, 'payrail.sqlite'));
+    db.pragma('synchronous = OFF');
+    const merchant = db.prepare('SELECT id FROM merchants LIMIT 1').get().id;
+    db.exec(CONNECTION(merchant, true));
+    for (const statement of inserts('sqlite', count, merchant)) db.exec(statement);
+    db.close();
+  } else {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const merchant = (await client.query('SELECT id FROM merchants LIMIT 1')).rows[0].id;
+    await client.query(CONNECTION(merchant, false));
+    for (const statement of inserts('postgres', count, merchant)) await client.query(statement);
+    await client.query('ANALYZE');
+    await client.end();
+  }
+}
+
 /** Runs both scenarios on one database; returns their rows for the report. */
 export async function reconcileScenarios(database, serverUrl, count) {
   const dataDir = mkdtempSync(join(tmpdir(), 'payrail-bench-rec-'));
@@ -87,22 +107,7 @@ export async function reconcileScenarios(database, serverUrl, count) {
   try {
     cli(env, ['migrate']);
     const seedStarted = Date.now();
-    if (database === 'sqlite') {
-      const db = new Database(join(dataDir, 'payrail.sqlite'));
-      db.pragma('synchronous = OFF');
-      const merchant = db.prepare('SELECT id FROM merchants LIMIT 1').get().id;
-      db.exec(CONNECTION(merchant, true));
-      for (const statement of inserts('sqlite', count, merchant)) db.exec(statement);
-      db.close();
-    } else {
-      const client = new pg.Client({ connectionString: scratch.url });
-      await client.connect();
-      const merchant = (await client.query('SELECT id FROM merchants LIMIT 1')).rows[0].id;
-      await client.query(CONNECTION(merchant, false));
-      for (const statement of inserts('postgres', count, merchant)) await client.query(statement);
-      await client.query('ANALYZE');
-      await client.end();
-    }
+    await seedReconcileData(env, database, scratch?.url, count);
     const seedSeconds = (Date.now() - seedStarted) / 1000;
     const window = [
       '--from',
@@ -128,6 +133,7 @@ export async function reconcileScenarios(database, serverUrl, count) {
         records: count,
         seed_s: Math.round(seedSeconds * 10) / 10,
         seconds: reconciled.duration_ms / 1000,
+        cpu_s: reconciled.cpu_ms / 1000,
         peak_rss_mb: reconciled.peak_rss_mb,
         exceptions: Object.entries(counts)
           .filter(([k]) => k !== 'matched' && k !== 'expected')
@@ -141,6 +147,7 @@ export async function reconcileScenarios(database, serverUrl, count) {
         scenario: 'export',
         records: exported.rows,
         seconds: exported.duration_ms / 1000,
+        cpu_s: exported.cpu_ms / 1000,
         peak_rss_mb: exported.peak_rss_mb,
         file_mb: Math.round(statSync(out).size / 1024 / 1024),
       },
@@ -153,12 +160,12 @@ export async function reconcileScenarios(database, serverUrl, count) {
 
 export function reconcileTable(rows) {
   const lines = [
-    '| database | scenario | rows | seconds | peak RSS MB | detail |',
-    '| --- | --- | ---: | ---: | ---: | --- |',
+    '| database | scenario | rows | seconds | CPU s | peak RSS MB | detail |',
+    '| --- | --- | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const r of rows)
     lines.push(
-      `| ${r.database} | ${r.scenario} | ${r.records} | ${r.seconds} | ${r.peak_rss_mb} | ${
+      `| ${r.database} | ${r.scenario} | ${r.records} | ${r.seconds} | ${r.cpu_s} | ${r.peak_rss_mb} | ${
         r.scenario === 'reconcile'
           ? `${r.matched} matched, ${r.exceptions} exceptions; rerun ${r.rerun_seconds} s, same digest: ${r.same_digest}; seeded in ${r.seed_s} s`
           : `${r.file_mb} MB of CSV`

@@ -1,3 +1,5 @@
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import type { SettlementRecord } from '@payrail/plugin-sdk';
 import { ReconciliationSchedule } from '@payrail/reconciliation';
 import { adminSession, type AdminRequest } from './admin-session';
@@ -81,9 +83,16 @@ describeDb(`reconciliation runs through the plugin ${dbLabel}`, () => {
   });
 
   it('a rerun imports nothing new and gives the same digest', async () => {
+    const db = api.app.get<DataSource>(getDataSourceToken());
+    const touched = async () =>
+      ((await db.query('SELECT MAX(updated_at) AS at FROM settlement_records')) as Array<{ at: unknown }>)[0]
+        .at;
+    const before = await touched();
     const again = await run();
     expect(again.imported_count).toBe(0);
     expect(again.digest).toBe(digest);
+    // Records read again unchanged are not rewritten, so a rerun can tell that nothing changed.
+    expect(await touched()).toEqual(before);
   });
 
   it('a charge Payrail never saw is one exception; the late row resolves its own', async () => {

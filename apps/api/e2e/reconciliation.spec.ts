@@ -215,6 +215,18 @@ describeDb(`reconciliation over imported records ${dbLabel}`, () => {
     expect(byKind.missing_in_payrail.gateway_record.raw).toMatchObject({ note: 'as the gateway sent it' });
     const rerun = await reconcile();
     expect(rerun.digest).toBe(run.digest);
+    expect(rerun.counts).toEqual(run.counts);
+    // Nothing changed since: the items stay as the run before wrote them, its exceptions are this run's.
+    const p = (i: number) => (api.database.kind === 'postgres' ? `$${i}` : '?');
+    const [items] = await db.query(
+      `SELECT COUNT(*) AS n, SUM(CASE WHEN run_id = ${p(1)} THEN 1 ELSE 0 END) AS rewritten
+        FROM reconciliation_items WHERE connection_id = ${p(2)}`,
+      [rerun.id, api.memoryConnectionId],
+    );
+    expect(Number(items.n)).toBeGreaterThan(0);
+    expect(Number(items.rewritten)).toBe(0);
+    const carried = await finance('GET', `/admin/reconciliation/exceptions?run_id=${rerun.id}&status=open`);
+    expect(carried.body.total).toBe(5);
     const after = await finance(
       'GET',
       `/admin/reconciliation/exceptions?connection_id=${api.memoryConnectionId}&status=open`,

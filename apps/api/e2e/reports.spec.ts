@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { AuditService } from '@payrail/audit';
 import { ApiKeyService } from '@payrail/identity';
+import { ReportExportsService } from '@payrail/reconciliation';
 import { adminSession, type AdminRequest } from './admin-session';
 import { dbLabel, describeDb, startTestApi, type TestApi } from './harness';
 
@@ -74,13 +78,21 @@ describeDb(`reports and exports ${dbLabel}`, () => {
     ]);
     expect(summary.body.data[0].fee_amount).toBeUndefined();
     const byDay = await finance('GET', `/admin/reports/summary?${window}&group_by=day&gateway=memory`);
-    const today = new Date(now).toISOString().slice(0, 10);
-    expect(byDay.body.data.map((r: any) => `${r.group} ${r.currency}`)).toEqual([
-      `${today} eur`,
-      `${today} usd`,
-    ]);
+    // The days the payments were made on, read back: a run that crosses midnight (UTC) makes two.
+    const made = await Promise.all(
+      Object.values(ids).map(async (id) => (await api.request('GET', `/v1/payments/${id}`)).body),
+    );
+    const dayOf = (p: { created_at: string }) => p.created_at.slice(0, 10);
+    const groups = [...new Set(made.map((p) => `${dayOf(p)} ${p.currency}`))].sort();
+    expect(byDay.body.data.map((r: any) => `${r.group} ${r.currency}`)).toEqual(groups);
     const byWeek = await finance('GET', `/admin/reports/summary?${window}&group_by=week&currency=USD`);
-    expect(byWeek.body.data).toHaveLength(1);
+    const mondayOf = (day: string) => {
+      const date = new Date(`${day}T00:00:00Z`);
+      date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
+      return date.toISOString().slice(0, 10);
+    };
+    const weeks = new Set(made.filter((p) => p.currency === 'usd').map((p) => mondayOf(dayOf(p))));
+    expect(byWeek.body.data.map((r: any) => r.group)).toEqual([...weeks].sort());
     expect(new Date(`${byWeek.body.data[0].group}T00:00:00Z`).getUTCDay()).toBe(1);
     const live = await finance('GET', `/admin/reports/summary?${window}&mode=live`);
     expect(live.body.data).toEqual([]);
@@ -174,5 +186,47 @@ describeDb(`reports and exports ${dbLabel}`, () => {
     expect(file.text.split('\r\n')[0]).toMatch(/^movement_id,type,/);
     const other = (await adminSession(api, [{ role: 'finance', merchantId: api.merchantId }])).request;
     expect((await other('GET', `/admin/reports/exports/${created.body.id}`)).status).toBe(404);
+  });
+
+  it('keeps an export file for its retention, then purges it: the download is a 410 that says why, both audited', async () => {
+    const created = await finance('POST', '/admin/reports/exports', { format: 'jsonl' });
+    let job = await finance('GET', `/admin/reports/exports/${created.body.id}`);
+    for (let tries = 0; job.body.status !== 'completed' && tries < 100; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      job = await finance('GET', `/admin/reports/exports/${created.body.id}`);
+    }
+    expect(job.body.status).toBe('completed');
+    const finished = Date.parse(job.body.finished_at);
+    // The default retention: a day after the file was written.
+    expect(Date.parse(job.body.expires_at) - finished).toBe(24 * 3600_000);
+    const file = join(api.config.exportDir, `${created.body.id}.jsonl`);
+    expect(existsSync(file)).toBe(true);
+
+    const purge = api.app.get(ReportExportsService);
+    expect(await purge.purgeExpired(new Date(finished + 23 * 3600_000))).not.toContain(created.body.id);
+    expect((await finance('GET', job.body.download_url)).status).toBe(200);
+
+    expect(await purge.purgeExpired(new Date(finished + 24 * 3600_000 + 1))).toContain(created.body.id);
+    expect(existsSync(file)).toBe(false);
+    // A second pass finds nothing more to do.
+    expect(await purge.purgeExpired(new Date(finished + 48 * 3600_000))).not.toContain(created.body.id);
+    const expired = await finance('GET', `/admin/reports/exports/${created.body.id}`);
+    expect(expired.body).toMatchObject({
+      status: 'expired',
+      download_url: null,
+      expires_at: job.body.expires_at,
+    });
+
+    const refused = await finance('GET', `/admin/reports/exports/${created.body.id}/download`);
+    expect(refused.status).toBe(410);
+    expect(refused.body.error).toMatchObject({ code: 'export_expired' });
+    expect(refused.body.error.message).toContain(job.body.expires_at);
+    expect(refused.body.error.message).toContain('PAYRAIL_EXPORT_RETENTION_HOURS');
+
+    const audit = api.app.get(AuditService);
+    const trail = async (action: string) =>
+      (await audit.list({ action, resourceType: 'report_export', resourceId: created.body.id })).items;
+    expect(await trail('report.export_expired')).toEqual([expect.objectContaining({ actorType: 'system' })]);
+    expect(await trail('report.export_download_refused')).toHaveLength(1);
   });
 });

@@ -17,3 +17,4 @@ export * from './lib/reports/report-filters';
 export * from './lib/reports/reports.service';
 export * from './lib/reports/transactions-export';
 export * from './lib/reports/report-exports.service';
+export * from './lib/result-writer';

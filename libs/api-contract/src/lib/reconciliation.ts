@@ -109,7 +109,8 @@ export interface ReportExportResource {
   object: 'report_export';
   id: string;
   format: 'csv' | 'jsonl';
-  status: 'queued' | 'running' | 'completed' | 'failed';
+  /** `expired`: the file was deleted after `PAYRAIL_EXPORT_RETENTION_HOURS`; its download answers 410. */
+  status: 'queued' | 'running' | 'completed' | 'failed' | 'expired';
   progress: number;
   rows: number;
   total_rows: number;
@@ -118,4 +119,6 @@ export interface ReportExportResource {
   download_url: string | null;
   created_at: string;
   finished_at: string | null;
+  /** When the file is deleted: the download works until then. */
+  expires_at: string | null;
 }

@@ -1,5 +1,6 @@
 import type { GatewayCaptureRecord } from '@payrail/plugin-sdk';
 import type { GatewayPayout, GatewayRecord, Movement } from './matching';
+import type { CopyColumnType } from './pg-copy';
 import type { SqlDialect } from './sql-dialect';
 
 /** Both sides of a window, each in payment-reference order, for the merge in the runner. */
@@ -20,7 +21,7 @@ export function movementQuery(sql: SqlDialect, w: Window): { text: string; param
   const c = sql.byteOrder;
   return {
     text: `SELECT a.id AS attempt_id, a.payment_id, a.operation, a.status, a.amount, a.created_at,
-        p.gateway_reference, p.currency, p.captures, r.gateway_reference AS refund_reference, r.amount AS refund_amount
+        CASE WHEN p.updated_at > a.updated_at THEN p.updated_at ELSE a.updated_at END AS updated_at, p.gateway_reference, p.currency, p.captures, r.gateway_reference AS refund_reference, r.amount AS refund_amount
       FROM payment_attempts a
       JOIN payments p ON p.id = a.payment_id
       LEFT JOIN refunds r ON r.id = a.refund_id
@@ -31,27 +32,49 @@ export function movementQuery(sql: SqlDialect, w: Window): { text: string; param
   };
 }
 
-export function toMovement(sql: SqlDialect, row: Record<string, unknown>): Movement {
-  const refund = row['operation'] === 'refund';
-  const attemptId = String(row['attempt_id']);
+/** The movement query's columns, by position: rows are read as arrays (`SqlDialect.rows`). */
+export const M = {
+  attemptId: 0,
+  paymentId: 1,
+  operation: 2,
+  status: 3,
+  amount: 4,
+  createdAt: 5,
+  updatedAt: 6,
+  paymentReference: 7,
+  currency: 8,
+  captures: 9,
+  refundReference: 10,
+  refundAmount: 11,
+} as const;
+
+/** How each of the movement query's columns is read (`SqlDialect.rows`): its two times as Dates. */
+export const M_TYPES = columnTypes(12, [M.createdAt, M.updatedAt]);
+
+export function toMovement(sql: SqlDialect, row: readonly unknown[]): Movement {
+  const refund = row[M.operation] === 'refund';
+  const attemptId = String(row[M.attemptId]);
   let reference: string | null = null;
-  if (refund) reference = str(row['refund_reference']);
+  if (refund) reference = str(row[M.refundReference]);
   else {
-    const captures = JSON.parse(String(row['captures'] ?? '[]')) as GatewayCaptureRecord[];
-    reference = captures.find((c) => c.attemptId === attemptId)?.reference ?? null;
+    const captures = JSON.parse(String(row[M.captures] ?? '[]')) as GatewayCaptureRecord[];
+    for (const c of captures)
+      if (c.attemptId === attemptId) {
+        reference = c.reference ?? null;
+        break;
+      }
   }
-  const amount = refund ? num(row['refund_amount'] ?? row['amount']) : num(row['amount']);
-  const status = String(row['status']) as Movement['status'];
+  const amount = refund ? num(row[M.refundAmount] ?? row[M.amount]) : num(row[M.amount]);
   return {
     attemptId,
-    paymentId: String(row['payment_id']),
+    paymentId: String(row[M.paymentId]),
     type: refund ? 'refund' : 'capture',
-    paymentReference: str(row['gateway_reference']),
+    paymentReference: str(row[M.paymentReference]),
     reference,
-    currency: String(row['currency']).toLowerCase(),
+    currency: String(row[M.currency]).toLowerCase(),
     amount: refund ? -amount : amount,
-    status,
-    at: sql.readDate(row['created_at']),
+    status: String(row[M.status]) as Movement['status'],
+    at: sql.readDate(row[M.createdAt]),
   };
 }
 
@@ -60,7 +83,7 @@ export function recordQuery(sql: SqlDialect, w: Window): { text: string; params:
   const c = sql.byteOrder;
   return {
     text: `SELECT id, dedup_key, reference, kind, payment_reference, capture_reference, refund_reference, payout_id, status,
-        currency, amount, fee, net, occurred_at
+        currency, amount, fee, net, occurred_at, updated_at
       FROM settlement_records
       WHERE connection_id = ${sql.p(1)} AND occurred_at >= ${sql.p(2)} AND occurred_at < ${sql.p(3)} AND kind <> 'payout'
       ORDER BY COALESCE(payment_reference, '')${c}, dedup_key${c}`,
@@ -68,22 +91,49 @@ export function recordQuery(sql: SqlDialect, w: Window): { text: string; params:
   };
 }
 
-export function toRecord(sql: SqlDialect, row: Record<string, unknown>): GatewayRecord {
+/** The record query's columns, by position. */
+export const R = {
+  id: 0,
+  dedupKey: 1,
+  reference: 2,
+  kind: 3,
+  paymentReference: 4,
+  captureReference: 5,
+  refundReference: 6,
+  payoutId: 7,
+  status: 8,
+  currency: 9,
+  amount: 10,
+  fee: 11,
+  net: 12,
+  occurredAt: 13,
+  updatedAt: 14,
+} as const;
+
+/** How each of the record query's columns is read. */
+export const R_TYPES = columnTypes(15, [R.occurredAt, R.updatedAt]);
+
+/** `count` columns of text but for the timestamps at `times`. */
+export function columnTypes(count: number, times: readonly number[]): CopyColumnType[] {
+  return Array.from({ length: count }, (_, i) => (times.includes(i) ? 'timestamp' : 'text'));
+}
+
+export function toRecord(sql: SqlDialect, row: readonly unknown[]): GatewayRecord {
   return {
-    id: String(row['id']),
-    dedupKey: String(row['dedup_key']),
-    gatewayId: String(row['reference'] ?? row['dedup_key']),
-    kind: String(row['kind']) as GatewayRecord['kind'],
-    paymentReference: str(row['payment_reference']),
-    captureReference: str(row['capture_reference']),
-    refundReference: str(row['refund_reference']),
-    payoutId: str(row['payout_id']),
-    status: String(row['status']),
-    currency: String(row['currency']).toLowerCase(),
-    amount: num(row['amount']),
-    fee: num(row['fee']),
-    net: num(row['net']),
-    occurredAt: sql.readDate(row['occurred_at']),
+    id: String(row[R.id]),
+    dedupKey: String(row[R.dedupKey]),
+    gatewayId: String(row[R.reference] ?? row[R.dedupKey]),
+    kind: String(row[R.kind]) as GatewayRecord['kind'],
+    paymentReference: str(row[R.paymentReference]),
+    captureReference: str(row[R.captureReference]),
+    refundReference: str(row[R.refundReference]),
+    payoutId: str(row[R.payoutId]),
+    status: String(row[R.status]),
+    currency: String(row[R.currency]).toLowerCase(),
+    amount: num(row[R.amount]),
+    fee: num(row[R.fee]),
+    net: num(row[R.net]),
+    occurredAt: sql.readDate(row[R.occurredAt]),
   };
 }
 
@@ -103,21 +153,32 @@ export class GroupedStream<T> {
   private done = false;
 
   constructor(
-    private readonly source: AsyncIterator<Record<string, unknown>[]>,
-    private readonly map: (row: Record<string, unknown>) => T,
+    private readonly source: AsyncIterator<unknown[][]>,
+    private readonly map: (row: unknown[]) => T,
     private readonly keyOf: (item: T) => string,
     private readonly onBatch: (n: number) => void = () => undefined,
   ) {}
 
-  /** The next item's key, or null at the end. */
-  async peekKey(): Promise<string | null> {
-    if (!(await this.fill())) return null;
-    return this.keyOf(this.buffer[this.index]);
+  /**
+   * The next item's key, or null at the end: at once while the batch lasts (a promise only when
+   * the next batch must be read), so a million groups do not cost a million awaits each.
+   */
+  peekKey(): string | null | Promise<string | null> {
+    if (this.index < this.buffer.length) return this.keyOf(this.buffer[this.index]);
+    if (this.done) return null;
+    return this.fill().then((more) => (more ? this.keyOf(this.buffer[this.index]) : null));
   }
 
-  /** Every item with `key` at the head of the stream. */
-  async take(key: string): Promise<T[]> {
+  /** Every item with `key` at the head of the stream: at once unless the group runs into the next batch. */
+  take(key: string): T[] | Promise<T[]> {
     const out: T[] = [];
+    while (this.index < this.buffer.length && this.keyOf(this.buffer[this.index]) === key)
+      out.push(this.buffer[this.index++]);
+    if (this.index < this.buffer.length || this.done) return out;
+    return this.takeRest(key, out);
+  }
+
+  private async takeRest(key: string, out: T[]): Promise<T[]> {
     while ((await this.fill()) && this.keyOf(this.buffer[this.index]) === key)
       out.push(this.buffer[this.index++]);
     return out;

@@ -105,8 +105,11 @@ function recordReference(record: GatewayRecord): string | null {
 
 /** The verdict on a movement paired with its record: agreement, or the first thing that differs. */
 export function judgePair(movement: Movement, record: GatewayRecord, rule: string): MatchResult {
-  const base = {
+  // Built in one go (no spread of a shared base): a run judges a million pairs.
+  const result = (kind: ResultKind, reason: string): MatchResult => ({
     targetKey: `attempt:${movement.attemptId}`,
+    kind,
+    reason,
     movement,
     record,
     currency: movement.currency,
@@ -114,35 +117,31 @@ export function judgePair(movement: Movement, record: GatewayRecord, rule: strin
     gatewayAmount: record.amount,
     fee: record.fee,
     at: movement.at,
-  };
+  });
   const what = movement.type;
   if (movement.status !== 'succeeded' && !GONE.has(record.status))
-    return {
-      ...base,
-      kind: 'status_mismatch',
-      reason: `${rule}: Payrail's ${what} is ${movement.status}, the gateway reports it ${record.status}`,
-    };
+    return result(
+      'status_mismatch',
+      `${rule}: Payrail's ${what} is ${movement.status}, the gateway reports it ${record.status}`,
+    );
   if (movement.status === 'succeeded' && GONE.has(record.status))
-    return {
-      ...base,
-      kind: 'status_mismatch',
-      reason: `${rule}: Payrail's ${what} succeeded, the gateway reports it ${record.status}`,
-    };
+    return result(
+      'status_mismatch',
+      `${rule}: Payrail's ${what} succeeded, the gateway reports it ${record.status}`,
+    );
   if (movement.status !== 'succeeded')
-    return { ...base, kind: 'matched', reason: `${rule}: neither side moved money (${record.status})` };
+    return result('matched', `${rule}: neither side moved money (${record.status})`);
   if (record.currency !== movement.currency)
-    return {
-      ...base,
-      kind: 'currency_mismatch',
-      reason: `${rule}: Payrail's ${what} is in ${movement.currency}, the gateway's record in ${record.currency}`,
-    };
+    return result(
+      'currency_mismatch',
+      `${rule}: Payrail's ${what} is in ${movement.currency}, the gateway's record in ${record.currency}`,
+    );
   if (record.amount !== movement.amount)
-    return {
-      ...base,
-      kind: 'amount_mismatch',
-      reason: `${rule}: Payrail's ${what} is ${movement.amount}, the gateway's record ${record.amount} (${movement.currency})`,
-    };
-  return { ...base, kind: 'matched', reason: `${rule}: ${movement.amount} ${movement.currency}` };
+    return result(
+      'amount_mismatch',
+      `${rule}: Payrail's ${what} is ${movement.amount}, the gateway's record ${record.amount} (${movement.currency})`,
+    );
+  return result('matched', `${rule}: ${movement.amount} ${movement.currency}`);
 }
 
 function unpairedRecord(record: GatewayRecord, kind: ResultKind, reason: string): MatchResult {
@@ -195,6 +194,18 @@ export function matchPayment(
   records: readonly GatewayRecord[],
   pairedElsewhere: readonly GatewayRecord[] = [],
 ): GroupOutcome {
+  // By far the most common group: one movement and the one record that names it. The rules below
+  // come to this same verdict; this only spares the sets and sorts they build for it.
+  if (movements.length === 1 && records.length === 1) {
+    const [movement] = movements;
+    const [record] = records;
+    if (
+      movement.reference &&
+      record.kind === RECORD_KIND_OF[movement.type] &&
+      (recordReference(record) === movement.reference || record.id === movement.reference)
+    )
+      return { results: [judgePair(movement, record, 'matched by reference')], unpaired: [] };
+  }
   const results: MatchResult[] = [];
   const paired = new Set<GatewayRecord>();
   const open = new Set(movements);

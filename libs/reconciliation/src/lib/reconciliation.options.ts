@@ -9,6 +9,8 @@ export interface ReconciliationOptions {
   scheduleIntervalMs?: number;
   /** Where export files are written. */
   exportDir: string;
+  /** How long an export file is kept for download before the purge deletes it (default a day). */
+  exportRetentionHours?: number;
   /** Whether this process runs the scheduled reconciliation. */
   runSchedule?: boolean;
 }
@@ -28,6 +30,7 @@ export const SETTLEMENT_DELAY_MS: Readonly<Record<string, number>> = {
 export const DEFAULT_SETTLEMENT_DELAY_MS = 24 * HOUR;
 export const DEFAULT_DATE_TOLERANCE_MS = 3 * 24 * HOUR;
 export const DAY_MS = 24 * HOUR;
+export const DEFAULT_EXPORT_RETENTION_HOURS = 24;
 
 export function settlementDelayFor(
   gateway: string,

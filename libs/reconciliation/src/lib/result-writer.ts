@@ -4,9 +4,32 @@ import { ReconciliationException } from './entities/reconciliation-exception.ent
 import type { ReconciliationRun } from './entities/reconciliation-run.entity';
 import { SettlementRecordRow } from './entities/settlement-record.entity';
 import { EXCEPTION_KINDS, type MatchResult } from './matching';
-import type { SqlDialect } from './sql-dialect';
+import { CopyTextBuffer } from './pg-copy';
+import type { BulkColumn, SqlDialect } from './sql-dialect';
 
 const EXCEPTION = new Set<string>(EXCEPTION_KINDS);
+
+const ITEM_COLUMNS: readonly BulkColumn[] = [
+  { name: 'id', type: 'varchar' },
+  { name: 'connection_id', type: 'varchar' },
+  { name: 'target_key', type: 'varchar' },
+  { name: 'run_id', type: 'varchar' },
+  { name: 'kind', type: 'varchar' },
+  { name: 'payment_id', type: 'varchar' },
+  { name: 'attempt_id', type: 'varchar' },
+  { name: 'record_id', type: 'varchar' },
+  { name: 'currency', type: 'varchar' },
+  { name: 'payrail_amount', type: 'bigint' },
+  { name: 'gateway_amount', type: 'bigint' },
+  { name: 'fee', type: 'bigint' },
+  { name: 'occurred_at', type: 'timestamp' },
+  { name: 'created_at', type: 'timestamp' },
+  { name: 'updated_at', type: 'timestamp' },
+];
+const ITEM_CONFLICT = `ON CONFLICT (connection_id, target_key) DO UPDATE SET run_id = excluded.run_id, kind = excluded.kind,
+  payment_id = excluded.payment_id, attempt_id = excluded.attempt_id, record_id = excluded.record_id,
+  currency = excluded.currency, payrail_amount = excluded.payrail_amount, gateway_amount = excluded.gateway_amount,
+  fee = excluded.fee, occurred_at = excluded.occurred_at, updated_at = excluded.updated_at`;
 
 /** Payrail's side of an exception: ids, amounts, statuses and times, never a customer's details. */
 function payrailSide(result: MatchResult): Record<string, unknown> | null {
@@ -28,19 +51,91 @@ function payrailSide(result: MatchResult): Record<string, unknown> | null {
 }
 
 /**
+ * A batch of a run's results waiting to be written: on PostgreSQL the items as COPY text already
+ * (bytes outside the heap, see `CopyTextBuffer`), on SQLite as rows of values; the exceptions
+ * among them as results, with both sides.
+ */
+export interface ResultBatch {
+  size: number;
+  rows: unknown[][] | null;
+  copy: CopyTextBuffer | null;
+  exceptions: MatchResult[];
+}
+
+/** Whether `error` is PostgreSQL's unique violation (the driver's own error, or TypeORM's wrapping it). */
+function uniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  return e?.code === '23505' || e?.driverError?.code === '23505';
+}
+
+/**
  * Stores a run's results: every result as the item of its subject (replaced by later runs), and
  * every non-match as an exception kept across runs, with both sides.
  */
 export class ResultWriter {
+  private stamp: Date | string | undefined;
+  /**
+   * Whether items are copied straight into the table, without the staging table and the
+   * upsert's conflict check (PostgreSQL): only while the connection had no item when the run
+   * began, so none of this run's can meet one; the first batch that does (another run wrote
+   * meanwhile) fails, is rolled back and is written again with the upsert, and so is every later one.
+   */
+  private plain = false;
+
   constructor(
     private readonly sql: SqlDialect,
     private readonly run: ReconciliationRun,
     private readonly now: Date,
   ) {}
 
-  async write(m: EntityManager, results: MatchResult[]): Promise<void> {
-    if (!results.length) return;
-    const rows = results.map((r) => [
+  /** Whether a result is also an exception. */
+  static isException(result: MatchResult): boolean {
+    return EXCEPTION.has(result.kind);
+  }
+
+  /**
+   * Looks once whether the connection has any item yet: when it has none, PostgreSQL's items are
+   * copied straight into the table (about 2 s less server time for a million).
+   */
+  async prepare(m: EntityManager): Promise<void> {
+    if (!this.sql.postgres) return;
+    const rows = (await m.query('SELECT 1 FROM reconciliation_items WHERE connection_id = $1 LIMIT 1', [
+      this.run.connectionId,
+    ])) as unknown[];
+    this.plain = rows.length === 0;
+  }
+
+  /** Whether the next batches are inserted without `ON CONFLICT`. */
+  get insertsPlainly(): boolean {
+    return this.plain;
+  }
+
+  /** An empty batch. */
+  batch(): ResultBatch {
+    return {
+      size: 0,
+      rows: this.sql.postgres ? null : [],
+      copy: this.sql.postgres ? new CopyTextBuffer() : null,
+      exceptions: [],
+    };
+  }
+
+  /**
+   * Adds a result to `batch` as its item's row, made when the result is judged: the batch keeps
+   * only that row (and the result itself if it is an exception), not both sides of every result.
+   */
+  add(batch: ResultBatch, r: MatchResult): void {
+    const row = this.itemRow(r);
+    if (batch.copy) batch.copy.push(row);
+    else batch.rows?.push(row);
+    batch.size += 1;
+    if (EXCEPTION.has(r.kind)) batch.exceptions.push(r);
+  }
+
+  /** A result as its item's row of values, in the order of `ITEM_COLUMNS`. */
+  itemRow(r: MatchResult): unknown[] {
+    this.stamp ??= this.sql.date(this.now);
+    return [
       newId('rci'),
       this.run.connectionId,
       r.targetKey,
@@ -54,23 +149,29 @@ export class ResultWriter {
       r.gatewayAmount,
       r.fee,
       this.sql.date(r.at),
-      this.sql.date(this.now),
-      this.sql.date(this.now),
-    ]);
-    await this.sql.insertMany(
-      m,
-      `INSERT INTO reconciliation_items (id, connection_id, target_key, run_id, kind, payment_id, attempt_id,
-        record_id, currency, payrail_amount, gateway_amount, fee, occurred_at, created_at, updated_at)`,
-      15,
-      rows,
-      `ON CONFLICT (connection_id, target_key) DO UPDATE SET run_id = excluded.run_id, kind = excluded.kind,
-        payment_id = excluded.payment_id, attempt_id = excluded.attempt_id, record_id = excluded.record_id,
-        currency = excluded.currency, payrail_amount = excluded.payrail_amount,
-        gateway_amount = excluded.gateway_amount, fee = excluded.fee, occurred_at = excluded.occurred_at,
-        updated_at = excluded.updated_at`,
-    );
-    const exceptions = results.filter((r) => EXCEPTION.has(r.kind));
-    if (exceptions.length) await this.writeExceptions(m, exceptions);
+      this.stamp,
+      this.stamp,
+    ];
+  }
+
+  /** Writes a batch: the items (inserted, or replacing an earlier run's) and the exceptions among the results. */
+  async write(m: EntityManager, batch: ResultBatch): Promise<void> {
+    if (batch.copy) {
+      const tail = this.plain ? '' : ITEM_CONFLICT;
+      await this.sql.copyTextWrite(m, 'reconciliation_items', ITEM_COLUMNS, batch.copy.text(), tail);
+    } else if (batch.rows)
+      await this.sql.bulkWrite(m, 'reconciliation_items', ITEM_COLUMNS, batch.rows, ITEM_CONFLICT);
+    if (batch.exceptions.length) await this.writeExceptions(m, batch.exceptions);
+  }
+
+  /**
+   * After `write` failed (its transaction rolled back): true when it was a plain insert meeting an
+   * existing item, and the batch is to be written again, from now on with the upsert.
+   */
+  conflicted(error: unknown): boolean {
+    if (!this.plain || !uniqueViolation(error)) return false;
+    this.plain = false;
+    return true;
   }
 
   private async writeExceptions(m: EntityManager, results: MatchResult[]): Promise<void> {

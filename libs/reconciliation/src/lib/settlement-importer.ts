@@ -161,7 +161,12 @@ export class SettlementImporter {
         `ON CONFLICT (connection_id, dedup_key) DO UPDATE SET reference = excluded.reference, status = excluded.status,
           available_on = COALESCE(excluded.available_on, settlement_records.available_on),
           payout_id = COALESCE(excluded.payout_id, settlement_records.payout_id),
-          raw = excluded.raw, updated_at = excluded.updated_at`,
+          raw = excluded.raw, updated_at = excluded.updated_at
+        WHERE ${this.sql.differs('settlement_records.reference', 'excluded.reference')}
+          OR ${this.sql.differs('settlement_records.status', 'excluded.status')}
+          OR (excluded.available_on IS NOT NULL AND ${this.sql.differs('settlement_records.available_on', 'excluded.available_on')})
+          OR (excluded.payout_id IS NOT NULL AND ${this.sql.differs('settlement_records.payout_id', 'excluded.payout_id')})
+          OR settlement_records.raw <> excluded.raw`,
       );
     }
     if (payouts.length) {

@@ -1,7 +1,8 @@
 import { Column, Entity, Index } from 'typeorm';
 import { BaseRecord } from '@payrail/database';
 
-export type ExportStatus = 'queued' | 'running' | 'completed' | 'failed';
+/** `expired`: the file was kept its retention time and is deleted; the row stays, for the audit trail. */
+export type ExportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'expired';
 
 /** A transactions export run as a job: its filters, progress and, when done, the file to download. */
 @Entity('report_exports')
@@ -40,4 +41,8 @@ export class ReportExport extends BaseRecord {
 
   @Column({ name: 'finished_at', type: Date, nullable: true })
   finishedAt!: Date | null;
+
+  /** When the purge deletes the file (`PAYRAIL_EXPORT_RETENTION_HOURS` after it was written). */
+  @Column({ name: 'expires_at', type: Date, nullable: true })
+  expiresAt!: Date | null;
 }

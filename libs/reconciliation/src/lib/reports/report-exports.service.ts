@@ -4,18 +4,25 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { Brackets, DataSource, Repository } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
-import { AuditService, type AuditActorContext } from '@payrail/audit';
+import { AuditService, SYSTEM_ACTOR, type AuditActorContext } from '@payrail/audit';
 import { newId, TransactionRunner } from '@payrail/database';
-import { JobQueue } from '@payrail/jobs';
+import { Clock } from '@payrail/identity';
+import { JobQueue, JobScheduler } from '@payrail/jobs';
 import { ReportExport } from '../entities/report-export.entity';
-import { RECONCILIATION_OPTIONS, type ReconciliationOptions } from '../reconciliation.options';
+import {
+  DEFAULT_EXPORT_RETENTION_HOURS,
+  RECONCILIATION_OPTIONS,
+  type ReconciliationOptions,
+} from '../reconciliation.options';
 import { SqlDialect } from '../sql-dialect';
 import type { ReportFilter } from './report-filters';
 import { transactionChunks, transactionCountQuery } from './transactions-export';
 
 export const REPORT_EXPORT_QUEUE = 'reports.export';
+export const REPORT_EXPORT_PURGE_QUEUE = 'reports.export_purge';
+const HOUR_MS = 3600_000;
 
 /** The filters an export job keeps, as text, and back. */
 export function filterToStored(filter: ReportFilter): Record<string, string> {
@@ -41,8 +48,9 @@ function storedToFilter(job: ReportExport): ReportFilter {
 
 /**
  * Large transaction exports as jobs: the file is written to `PAYRAIL_EXPORT_DIR` at flat memory
- * with progress (rows, percent), then downloaded by the user who asked. Requests and downloads
- * are audited.
+ * with progress (rows, percent), then downloaded by the user who asked until it expires
+ * (`PAYRAIL_EXPORT_RETENTION_HOURS`), when the hourly purge deletes it. Requests, downloads,
+ * refused downloads and expiries are audited.
  */
 @Injectable()
 export class ReportExportsService implements OnModuleInit {
@@ -53,11 +61,18 @@ export class ReportExportsService implements OnModuleInit {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(ReportExport) private readonly exports: Repository<ReportExport>,
     private readonly jobs: JobQueue,
+    private readonly scheduler: JobScheduler,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
     @Inject(RECONCILIATION_OPTIONS) private readonly options: ReconciliationOptions,
   ) {
     this.sql = new SqlDialect(dataSource);
+  }
+
+  /** How long a finished export's file is kept. */
+  get retentionMs(): number {
+    return (this.options.exportRetentionHours ?? DEFAULT_EXPORT_RETENTION_HOURS) * HOUR_MS;
   }
 
   onModuleInit(): void {
@@ -70,6 +85,17 @@ export class ReportExportsService implements OnModuleInit {
         leaseMs: 30 * 60_000,
       },
     );
+    this.jobs.define(REPORT_EXPORT_PURGE_QUEUE, async () => void (await this.purgeExpired()), {
+      maxAttempts: 3,
+      concurrency: 1,
+    });
+    if (this.options.runSchedule !== false) this.scheduler.every(REPORT_EXPORT_PURGE_QUEUE, HOUR_MS);
+  }
+
+  /** When a finished export's file goes: its `expires_at`, or (written before expiry existed) its end plus the retention. */
+  expiryOf(job: ReportExport): Date | null {
+    if (job.expiresAt) return job.expiresAt;
+    return job.finishedAt ? new Date(job.finishedAt.getTime() + this.retentionMs) : null;
   }
 
   async request(
@@ -126,6 +152,18 @@ export class ReportExportsService implements OnModuleInit {
     context: AuditActorContext,
   ): Promise<{ job: ReportExport; stream: NodeJS.ReadableStream; size: number }> {
     const job = await this.get(userId, id);
+    const expiry = this.expiryOf(job);
+    if (job.status === 'expired' || (job.status === 'completed' && expiry && expiry <= this.clock.now())) {
+      const hours = this.retentionMs / HOUR_MS;
+      const message = `export ${id} expired at ${expiry?.toISOString() ?? 'an unknown time'}: files are kept ${hours} h after they are written (PAYRAIL_EXPORT_RETENTION_HOURS), request a new export`;
+      await this.audit.record({
+        ...context,
+        action: 'report.export_download_refused',
+        resource: { type: 'report_export', id: job.id },
+        reason: message,
+      });
+      throw new ApiError(410, { type: 'invalid_request_error', code: 'export_expired', message });
+    }
     if (job.status !== 'completed' || !job.storedFile)
       throw new ApiError(409, {
         type: 'invalid_request_error',
@@ -182,13 +220,15 @@ export class ReportExportsService implements OnModuleInit {
       out.end();
       await once(out, 'finish');
       await rename(partial, join(this.options.exportDir, name));
+      const finishedAt = this.clock.now();
       await this.exports.update(job.id, {
         status: 'completed',
         rows,
         totalRows: Math.max(total, rows),
         progress: 100,
         storedFile: name,
-        finishedAt: new Date(),
+        finishedAt,
+        expiresAt: new Date(finishedAt.getTime() + this.retentionMs),
       });
     } catch (error) {
       out.destroy();
@@ -201,5 +241,60 @@ export class ReportExportsService implements OnModuleInit {
         finishedAt: new Date(),
       });
     }
+  }
+
+  /**
+   * The purge (hourly, and for tests or the operator): every completed export past its expiry
+   * becomes `expired`, with an audit entry by the system, then loses its file (one already gone is
+   * not an error). Returns the ids it expired.
+   */
+  async purgeExpired(now = this.clock.now()): Promise<string[]> {
+    const due = await this.exports
+      .createQueryBuilder('e')
+      .where('e.status = :completed', { completed: 'completed' })
+      .andWhere(
+        new Brackets((w) =>
+          w
+            .where('e.expiresAt <= :now', { now })
+            .orWhere('e.expiresAt IS NULL AND e.finishedAt <= :written', {
+              written: new Date(now.getTime() - this.retentionMs),
+            }),
+        ),
+      )
+      .orderBy('e.createdAt')
+      .take(500)
+      .getMany();
+    const expired: string[] = [];
+    for (const job of due) {
+      const expiry = this.expiryOf(job) ?? now;
+      await this.tx.run(async (m) => {
+        const changed = await m
+          .createQueryBuilder()
+          .update(ReportExport)
+          .set({ status: 'expired', storedFile: null, expiresAt: expiry })
+          .where('id = :id AND status = :completed', { id: job.id, completed: 'completed' })
+          .execute();
+        if (!changed.affected) return;
+        await this.audit.record(
+          {
+            ...SYSTEM_ACTOR,
+            action: 'report.export_expired',
+            resource: { type: 'report_export', id: job.id },
+            change: {
+              before: { status: 'completed', file: job.storedFile },
+              after: { status: 'expired', file: null },
+            },
+            reason: `kept ${this.retentionMs / HOUR_MS} h after it was written (PAYRAIL_EXPORT_RETENTION_HOURS), until ${expiry.toISOString()}`,
+          },
+          m,
+        );
+        expired.push(job.id);
+      });
+      // The row says `expired` first, so no download starts on a file about to go.
+      if (expired.includes(job.id) && job.storedFile)
+        await rm(join(this.options.exportDir, job.storedFile), { force: true });
+    }
+    if (expired.length) this.logger.log(`purged ${expired.length} expired export file(s)`);
+    return expired;
   }
 }

@@ -35,6 +35,7 @@ function presentExport(job: ReportExport): ReportExportResource {
     download_url: job.status === 'completed' ? `/admin/reports/exports/${job.id}/download` : null,
     created_at: job.createdAt.toISOString(),
     finished_at: job.finishedAt ? job.finishedAt.toISOString() : null,
+    expires_at: job.expiresAt ? job.expiresAt.toISOString() : null,
   };
 }
 

@@ -15,6 +15,9 @@ describe('CSV cells a spreadsheet reads', () => {
     expect(csvCell('=A1,B1')).toBe(`"'=A1,B1"`);
     expect(csvCell('plain')).toBe('plain');
     expect(csvCell(1200)).toBe('1200');
+    expect(csvCell(0)).toBe('0');
+    // A negative number starts with '-': neutralised like any text that does.
+    expect(csvCell(-5)).toBe("'-5");
     expect(csvCell(null)).toBe('');
     expect(csvCell({ order: '=1' })).toBe('"{""order"":""=1""}"');
     expect(csvRow(['a', 1, null])).toBe('a,1,\r\n');

@@ -1,4 +1,5 @@
 import type { GatewayCaptureRecord } from '@payrail/plugin-sdk';
+import { columnTypes } from '../ledger-reads';
 import type { SqlDialect } from '../sql-dialect';
 import { paymentWhere, type ReportFilter } from './report-filters';
 
@@ -51,10 +52,16 @@ export const TRANSACTION_COLUMNS: ReadonlyArray<keyof TransactionRow> = [
  */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
+  // Most cells are amounts: a number that is not negative can neither be a formula nor need quotes.
+  if (typeof value === 'number' && value >= 0) return String(value);
   let text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (text.length && FORMULA_START.has(text.charCodeAt(0))) text = `'${text}`;
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
+
+/** `=`, `+`, `-`, `@`, tab and carriage return. */
+const FORMULA_START = new Set([0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d]);
+const NEEDS_QUOTES = /[",\r\n]/;
 
 export function csvRow(values: readonly unknown[]): string {
   return `${values.map(csvCell).join(',')}\r\n`;
@@ -95,57 +102,121 @@ export function transactionCountQuery(
   };
 }
 
-const iso = (sql: SqlDialect, v: unknown) => sql.readDate(v).toISOString();
+/** The export query's columns, by position: its rows are read as arrays (`SqlDialect.rows`). */
+const T = {
+  id: 0,
+  merchantId: 1,
+  gateway: 2,
+  mode: 3,
+  status: 4,
+  amount: 5,
+  currency: 6,
+  gatewayReference: 7,
+  description: 8,
+  metadata: 9,
+  captures: 10,
+  createdAt: 11,
+  attemptId: 12,
+  operation: 13,
+  attemptStatus: 14,
+  attemptAmount: 15,
+  attemptAt: 16,
+  refundReference: 17,
+  refundAmount: 18,
+  reconKind: 19,
+  reconFee: 20,
+} as const;
 
-/** Turns the query's rows, batch by batch, into export rows. */
-export function toTransactionRows(sql: SqlDialect, rows: Record<string, unknown>[]): TransactionRow[] {
-  const out: TransactionRow[] = [];
-  for (const r of rows) {
-    const base = {
-      payment_id: String(r['id']),
-      merchant_id: String(r['merchant_id']),
-      gateway: String(r['gateway']),
-      mode: String(r['mode']),
-      payment_reference: (r['gateway_reference'] as string | null) ?? null,
-      currency: String(r['currency']).toLowerCase(),
-      description: (r['description'] as string | null) ?? null,
-      metadata: r['metadata'] ? (JSON.parse(String(r['metadata'])) as Record<string, string>) : null,
-    };
-    const attemptId = r['attempt_id'] as string | null;
-    if (!attemptId) {
-      out.push({
-        ...base,
-        movement_id: base.payment_id,
-        type: 'payment',
-        gateway_reference: base.payment_reference,
-        amount: Number(r['amount']),
-        status: String(r['status']),
-        fee: null,
-        reconciliation_status: null,
-        created_at: iso(sql, r['created_at']),
-      });
-      continue;
-    }
-    const refund = r['operation'] === 'refund';
-    let reference: string | null = null;
-    if (refund) reference = (r['refund_reference'] as string | null) ?? null;
-    else {
-      const captures = JSON.parse(String(r['captures'] ?? '[]')) as GatewayCaptureRecord[];
-      reference = captures.find((c) => c.attemptId === attemptId)?.reference ?? null;
-    }
-    out.push({
-      ...base,
-      movement_id: attemptId,
-      type: refund ? 'refund' : 'capture',
-      gateway_reference: reference,
-      amount: Number((refund ? r['refund_amount'] : null) ?? r['attempt_amount'] ?? 0),
-      status: String(r['attempt_status']),
-      fee: r['recon_fee'] === null || r['recon_fee'] === undefined ? null : Number(r['recon_fee']),
-      reconciliation_status: (r['recon_kind'] as string | null) ?? null,
-      created_at: iso(sql, r['attempt_at']),
-    });
+/** How each of the export query's columns is read: its two times as Dates. */
+const T_TYPES = columnTypes(21, [T.createdAt, T.attemptAt]);
+
+/**
+ * Rows per chunk of the export. SQLite's are read synchronously, so larger chunks mean fewer
+ * writes to the file or the response; PostgreSQL's arrive in one COPY stream anyway, and a smaller
+ * chunk of text stays out of V8's large-object space, which only a full collection empties.
+ */
+const READ_BATCH = { sqlite: 10_000, postgres: 2_000 };
+
+/** The query's row as the values every format needs, in no particular object shape. */
+interface Movement {
+  attemptId: string | null;
+  refund: boolean;
+  reference: string | null;
+}
+
+function movementOf(r: readonly unknown[]): Movement {
+  const attemptId = (r[T.attemptId] as string | null) ?? null;
+  const refund = r[T.operation] === 'refund';
+  let reference = (r[T.gatewayReference] as string | null) ?? null;
+  if (attemptId && refund) reference = (r[T.refundReference] as string | null) ?? null;
+  else if (attemptId) {
+    const captures = JSON.parse(String(r[T.captures] ?? '[]')) as GatewayCaptureRecord[];
+    reference = null;
+    for (const c of captures)
+      if (c.attemptId === attemptId) {
+        reference = c.reference ?? null;
+        break;
+      }
   }
-  return out;
+  return { attemptId, refund, reference };
+}
+
+const metadataOf = (r: readonly unknown[]): Record<string, string> | null =>
+  r[T.metadata] ? (JSON.parse(String(r[T.metadata])) as Record<string, string>) : null;
+
+const amountOf = (r: readonly unknown[], m: Movement): number =>
+  m.attemptId
+    ? Number((m.refund ? r[T.refundAmount] : null) ?? r[T.attemptAmount] ?? 0)
+    : Number(r[T.amount]);
+
+const feeOf = (r: readonly unknown[], m: Movement): number | null => {
+  const fee = m.attemptId ? r[T.reconFee] : null;
+  return fee === null || fee === undefined ? null : Number(fee);
+};
+
+/** One row of the query as an export row: a capture, a refund, or a payment nothing was captured of. */
+function toTransactionRow(sql: SqlDialect, r: readonly unknown[]): TransactionRow {
+  const m = movementOf(r);
+  const paymentId = String(r[T.id]);
+  // In the order the rows have always had in JSON lines: the payment's fields, then the movement's.
+  return {
+    payment_id: paymentId,
+    merchant_id: String(r[T.merchantId]),
+    gateway: String(r[T.gateway]),
+    mode: String(r[T.mode]),
+    payment_reference: (r[T.gatewayReference] as string | null) ?? null,
+    currency: String(r[T.currency]).toLowerCase(),
+    description: (r[T.description] as string | null) ?? null,
+    metadata: metadataOf(r),
+    movement_id: m.attemptId ?? paymentId,
+    type: m.attemptId ? (m.refund ? 'refund' : 'capture') : 'payment',
+    gateway_reference: m.reference,
+    amount: amountOf(r, m),
+    status: String(m.attemptId ? r[T.attemptStatus] : r[T.status]),
+    fee: feeOf(r, m),
+    reconciliation_status: m.attemptId ? ((r[T.reconKind] as string | null) ?? null) : null,
+    created_at: sql.isoText(m.attemptId ? r[T.attemptAt] : r[T.createdAt]),
+  };
+}
+
+/**
+ * One row of the query as a CSV line, in `TRANSACTION_COLUMNS` order, the cells written straight
+ * from the row's values: the same text as `csvRow` of the export row, without making that row.
+ */
+function toCsvLine(sql: SqlDialect, r: readonly unknown[]): string {
+  const m = movementOf(r);
+  const paymentId = String(r[T.id]);
+  const metadata = metadataOf(r);
+  return (
+    `${csvCell(m.attemptId ?? paymentId)},${m.attemptId ? (m.refund ? 'refund' : 'capture') : 'payment'},` +
+    `${csvCell(paymentId)},${csvCell(String(r[T.merchantId]))},${csvCell(String(r[T.gateway]))},` +
+    `${csvCell(String(r[T.mode]))},${csvCell(m.reference)},${csvCell(r[T.gatewayReference] ?? null)},` +
+    `${csvCell(amountOf(r, m))},${csvCell(String(r[T.currency]).toLowerCase())},` +
+    `${csvCell(String(m.attemptId ? r[T.attemptStatus] : r[T.status]))},${csvCell(r[T.description] ?? null)},` +
+    `${csvCell(metadata)},${csvCell(feeOf(r, m))},` +
+    `${csvCell(m.attemptId ? (r[T.reconKind] ?? null) : null)},` +
+    `${csvCell(sql.isoText(m.attemptId ? r[T.attemptAt] : r[T.createdAt]))}\r\n`
+  );
 }
 
 /** The export as text chunks (a header, then a batch of rows per chunk), read through a cursor at flat memory. */
@@ -157,15 +228,16 @@ export async function* transactionChunks(
 ): AsyncGenerator<string, void, undefined> {
   if (format === 'csv') yield csvRow(TRANSACTION_COLUMNS);
   const query = transactionQuery(sql, filter);
-  for await (const batch of sql.batches(query.text, query.params, 2_000)) {
-    const rows = toTransactionRows(sql, batch);
+  for await (const batch of sql.rows(
+    query.text,
+    query.params,
+    sql.postgres ? READ_BATCH.postgres : READ_BATCH.sqlite,
+    T_TYPES,
+  )) {
     let text = '';
-    for (const row of rows)
-      text +=
-        format === 'csv'
-          ? csvRow(TRANSACTION_COLUMNS.map((column) => row[column]))
-          : `${JSON.stringify(row)}\n`;
-    onRows(rows.length);
+    if (format === 'jsonl') for (const r of batch) text += `${JSON.stringify(toTransactionRow(sql, r))}\n`;
+    else for (const r of batch) text += toCsvLine(sql, r);
+    onRows(batch.length);
     yield text;
   }
 }
