@@ -3,7 +3,10 @@ import { dbLabel, describeDb } from './harness';
 import { startSandboxedApi, type SandboxedApi } from './sandboxes';
 
 let env: SandboxedApi;
-const OPEN_MS = 400;
+// Long enough that a loaded machine cannot let the open window lapse between seeing the circuit
+// open and making the call it must refuse.
+const OPEN_MS = 2500;
+const SLOW_GATEWAY_MS = 5000;
 
 beforeAll(async () => {
   env = await startSandboxedApi({
@@ -56,6 +59,12 @@ async function circuit(gateway: string): Promise<number | undefined> {
 }
 
 describeDb.each(GATEWAYS)(`the circuit breaker on $code ${dbLabel}`, ({ code, ok, decline }) => {
+  // A failed case must not leave the sandbox degraded for the next one.
+  afterEach(async () => {
+    await control(code, 'unavailable', { ratio: 0 });
+    await control(code, 'latency', { ms: 0 });
+  });
+
   it('opens when the sandbox answers 503 half the time, fails fast, and a half-open probe closes it', async () => {
     await control(code, 'unavailable', { ratio: 0.5 });
     let opened = false;
@@ -65,14 +74,15 @@ describeDb.each(GATEWAYS)(`the circuit breaker on $code ${dbLabel}`, ({ code, ok
     }
     expect(opened).toBe(true);
 
-    // The gateway now answers slowly: a call that reached it would take over a second.
-    await control(code, 'latency', { ms: 1500 });
+    // The gateway now answers slowly: a call that reached it would take over 5 s, while the refusal
+    // itself (a payment, its attempt and events written) can take a second on a loaded machine.
+    await control(code, 'latency', { ms: SLOW_GATEWAY_MS });
     const started = performance.now();
     const refused = await pay(code, ok);
     const elapsed = performance.now() - started;
     expect(refused.status).toBe(503);
     expect(refused.body.error).toMatchObject({ code: 'gateway_unavailable' });
-    expect(elapsed).toBeLessThan(1000);
+    expect(elapsed).toBeLessThan(SLOW_GATEWAY_MS);
     const events = await env.api.request('GET', `/v1/payments/${refused.body.error.payment_id}/events`);
     const call = events.body.data.find((e: { type: string }) => e.type === 'gateway_call');
     expect(call.latency_ms).toBeLessThan(50);

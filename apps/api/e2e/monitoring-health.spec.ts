@@ -72,6 +72,21 @@ describeDb(`gateway health ${dbLabel}`, () => {
     expect([24, 25]).toContain(detail.body.series.length);
     expect(detail.body.series.reduce((n: number, b: { calls: number }) => n + b.calls, 0)).toBe(3);
     expect(detail.body.health_checks.slice(0, 3).every((c: { healthy: boolean }) => !c.healthy)).toBe(true);
+    // The bucket with the calls carries what the console's charts draw: volume, declines, rates, percentiles.
+    const busy = detail.body.series.filter((b: { calls: number }) => b.calls > 0);
+    expect(busy.reduce((n: number, b: { declines: number }) => n + b.declines, 0)).toBe(1);
+    for (const bucket of busy) {
+      expect(bucket).toMatchObject({ success_rate: 1, error_rate: 0 });
+      expect(bucket.p50_ms).toEqual(expect.any(Number));
+      expect(bucket.p50_ms).toBeLessThanOrEqual(bucket.p95_ms);
+      expect(bucket.p95_ms).toBeLessThanOrEqual(bucket.p99_ms);
+    }
+    const week = await admin('GET', `/admin/monitoring/gateways/${stripe.connection_id}?window=7d`);
+    // Six-hour buckets over the week.
+    expect([28, 29]).toContain(week.body.series.length);
+    expect(week.body.series.reduce((n: number, b: { calls: number }) => n + b.calls, 0)).toBe(3);
+    const empty = week.body.series.find((b: { calls: number }) => b.calls === 0);
+    expect(empty).toMatchObject({ success_rate: null, error_rate: null, p50_ms: null, p99_ms: null });
 
     expect((await admin('GET', `/admin/monitoring/gateways/${stripe.connection_id}?window=2d`)).status).toBe(
       400,

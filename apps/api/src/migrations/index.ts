@@ -13,6 +13,9 @@ import { PrivacyRequests1771500000000 } from './1771500000000-privacy-requests';
 import { Customers1771700000000 } from './1771700000000-customers';
 import { Disputes1771700000001 } from './1771700000001-disputes';
 import { PaymentSessions1771800000000 } from './1771800000000-payment-sessions';
+import { Alerts1772000000000 } from './1772000000000-alerts';
+import { DisputeEvidenceFiles1772200000000 } from './1772200000000-dispute-evidence-files';
+import { ExportExpiry1772300000000 } from './1772300000000-export-expiry';
 
 /** Every migration, in order. Later migrations are appended here. */
 export const MIGRATIONS = [
@@ -31,4 +34,7 @@ export const MIGRATIONS = [
   Customers1771700000000,
   Disputes1771700000001,
   PaymentSessions1771800000000,
+  Alerts1772000000000,
+  DisputeEvidenceFiles1772200000000,
+  ExportExpiry1772300000000,
 ];

@@ -47,9 +47,12 @@ function present(s: Summary, withSeries: boolean) {
       series.push({
         start: new Date(from).toISOString(),
         calls: stats.calls,
+        declines: stats.declines,
         success_rate: stats.success_rate,
         error_rate: stats.error_rate,
+        p50_ms: stats.latency_ms.p50,
         p95_ms: stats.latency_ms.p95,
+        p99_ms: stats.latency_ms.p99,
       });
     }
     body['series'] = series;

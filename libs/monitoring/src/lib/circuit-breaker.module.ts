@@ -1,7 +1,11 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { CircuitBreaker, DEFAULT_CIRCUIT_SETTINGS, type CircuitSettings } from './circuit-breaker';
 import { MemoryCircuitStore } from './circuit-store';
-import { RedisCircuitStore } from './redis-circuit-store';
+
+/** The Redis store, loaded only when a Redis URL asks for it (`ioredis` is unused otherwise). */
+function redisStore(): typeof import('./redis-circuit-store') {
+  return require('./redis-circuit-store') as typeof import('./redis-circuit-store');
+}
 
 export interface CircuitBreakerOptions {
   /** Shares circuits between instances; in process when absent. */
@@ -25,7 +29,7 @@ export class CircuitBreakerModule implements OnApplicationShutdown {
           useFactory: () =>
             new CircuitBreaker(
               options.redisUrl
-                ? new RedisCircuitStore(options.redisUrl, options.prefix)
+                ? new (redisStore().RedisCircuitStore)(options.redisUrl, options.prefix)
                 : new MemoryCircuitStore(),
               { ...DEFAULT_CIRCUIT_SETTINGS, ...options.settings },
             ),

@@ -1,4 +1,4 @@
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { redactText } from '@payrail/plugin-sdk';
 import { isEmailAddress, type SmtpSettings } from './smtp-settings';
 
@@ -30,7 +30,8 @@ export class EmailSender {
 
   constructor(private readonly settings: SmtpSettings | null) {
     this.transport = settings
-      ? createTransport({
+      ? // nodemailer is loaded only where SMTP is configured.
+        (require('nodemailer') as typeof import('nodemailer')).createTransport({
           host: settings.host,
           port: settings.port,
           secure: settings.secure,

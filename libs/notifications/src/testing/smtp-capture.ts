@@ -47,7 +47,8 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
-    waitFor(count = received.length + 1, timeoutMs = 5000) {
+    // Mail goes out beside the request that caused it (a receipt): 15 s leaves a loaded machine room.
+    waitFor(count = received.length + 1, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
         const deadline = setTimeout(
           () => reject(new Error(`expected ${count} emails within ${timeoutMs} ms, got ${received.length}`)),

@@ -60,7 +60,7 @@ export class PaymentRouting {
    * merchant's default connection then takes it, as without rules.
    */
   async plan(merchantId: string, request: RouteRequest): Promise<RoutePlan | null> {
-    const rules = await this.rules.list(merchantId);
+    const rules = await this.rules.forRouting(merchantId);
     const { rule, verdicts } = chooseRule(rules, request);
     if (!rule)
       return rules.length

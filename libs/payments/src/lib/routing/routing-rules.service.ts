@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
 import { newId } from '@payrail/database';
-import { ConnectionService } from '@payrail/gateways';
+import { CONNECTION_CACHE_MS, ConnectionService } from '@payrail/gateways';
 import { RoutingRule, type RoutingConditions } from './routing-rule.entity';
 
 const CONDITION_KEYS = [
@@ -112,6 +112,11 @@ export interface RuleInput {
 /** A merchant's routing rules: ordered by position, each naming the connections to try in order. */
 @Injectable()
 export class RoutingRulesService {
+  /** Each merchant's rules as the payment path last read them, for as long as a connection is cached. */
+  private readonly recent = new Map<string, { rules: readonly RoutingRule[]; until: number }>();
+  /** Bumped by every change, so a read that raced one is not kept. */
+  private generation = 0;
+
   constructor(
     @InjectRepository(RoutingRule) private readonly rules: Repository<RoutingRule>,
     private readonly connections: ConnectionService,
@@ -119,6 +124,27 @@ export class RoutingRulesService {
 
   list(merchantId: string): Promise<RoutingRule[]> {
     return this.rules.find({ where: { merchantId }, order: { position: 'ASC', createdAt: 'ASC' } });
+  }
+
+  /**
+   * The rules a payment is routed by: read at most once a second per merchant, as connections
+   * are, and read again at once after a change through this process. Not to be changed.
+   */
+  async forRouting(merchantId: string): Promise<readonly RoutingRule[]> {
+    const cached = this.recent.get(merchantId);
+    if (cached && cached.until > Date.now()) return cached.rules;
+    const generation = this.generation;
+    const rules = await this.list(merchantId);
+    if (generation === this.generation) {
+      if (this.recent.size >= 1_000) this.recent.clear();
+      this.recent.set(merchantId, { rules, until: Date.now() + CONNECTION_CACHE_MS });
+    }
+    return rules;
+  }
+
+  private changed(): void {
+    this.generation++;
+    this.recent.clear();
   }
 
   async get(id: string, merchantIds: string[] | 'all'): Promise<RoutingRule> {
@@ -139,7 +165,10 @@ export class RoutingRulesService {
       enabled: this.flag(input.enabled) ?? true,
       position: this.position(input.position) ?? (existing.at(-1)?.position ?? 0) + 10,
     });
-    return this.rules.save(rule);
+    this.changed();
+    const saved = await this.rules.save(rule);
+    this.changed();
+    return saved;
   }
 
   async update(rule: RoutingRule, input: RuleInput): Promise<RoutingRule> {
@@ -150,11 +179,16 @@ export class RoutingRulesService {
       rule.connectionIds = await this.connectionIds(rule.merchantId, input.connection_ids, true);
     rule.enabled = this.flag(input.enabled) ?? rule.enabled;
     rule.position = this.position(input.position) ?? rule.position;
-    return this.rules.save(rule);
+    this.changed();
+    const saved = await this.rules.save(rule);
+    this.changed();
+    return saved;
   }
 
   async remove(rule: RoutingRule): Promise<void> {
+    this.changed();
     await this.rules.delete({ id: rule.id });
+    this.changed();
   }
 
   private name(value: unknown, required: boolean): string | undefined {
