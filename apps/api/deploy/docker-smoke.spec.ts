@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { postgresAvailability, redisAvailability } from '@payrail/testing';
 import { root } from './support/processes';
@@ -28,13 +28,8 @@ const title = 'the image builds, migrates, serves two APIs and a worker, and kee
 describe('docker/smoke.sh', () => {
   (reason ? it.skip : it)(
     reason ? `${title} [skipped: ${reason}]` : title,
-    () => {
-      const result = spawnSync('bash', [join(root, 'docker/smoke.sh')], {
-        cwd: root,
-        encoding: 'utf8',
-        timeout: 540_000,
-        env: { ...process.env },
-      });
+    async () => {
+      const result = await runSmoke(540_000);
       process.stdout.write(result.stdout);
       if (result.status !== 0)
         throw new Error(
@@ -45,3 +40,40 @@ describe('docker/smoke.sh', () => {
     600_000,
   );
 });
+
+/**
+ * Runs docker/smoke.sh in a process group of its own: past the timeout the whole group gets
+ * SIGTERM (the script's `docker build` or `docker run` too, not only bash, which would wait for
+ * them), so its cleanup runs and nothing is left building on the engine.
+ */
+function runSmoke(
+  timeoutMs: number,
+): Promise<{ status: number | null; signal: string | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', [join(root, 'docker/smoke.sh')], {
+      cwd: root,
+      env: { ...process.env },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const group = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => {
+      group('SIGTERM');
+      setTimeout(() => group('SIGKILL'), 15_000).unref();
+    }, timeoutMs);
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, signal, stdout, stderr });
+    });
+  });
+}

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { createApp } from './app/create-app';
 import { ConfigError, loadConfig } from './app/config';
 import { DataDirLockedError, lockDataDir } from './app/data-dir-lock';
@@ -41,6 +42,9 @@ async function main(): Promise<void> {
     graceMs: config.shutdownGraceMs,
     logger,
   });
+  // Node's 5 s default is shorter than any balancer's idle timeout for its upstream connections,
+  // so a balancer could send a request on a connection this server is closing at that moment.
+  (app.getHttpServer() as Server).keepAliveTimeout = config.keepAliveTimeoutMs;
   await app.listen(config.port, config.host);
   logger.info(
     {

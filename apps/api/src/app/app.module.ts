@@ -27,6 +27,7 @@ import { ProcessLifecycle } from './lifecycle';
 import { ReadinessService } from './readiness.service';
 import { MetricsController } from './metrics.controller';
 import { MonitoringModule } from '../monitoring/monitoring.module';
+import { AlertsModule } from '../alerts/alerts.module';
 import { pluginModules } from './plugins';
 
 export interface AppModuleOptions {
@@ -86,6 +87,7 @@ export class AppModule {
           scheduleIntervalMs: options.config.reconciliationIntervalMs,
           settlementDelayMs: options.config.reconciliationSettlementDelayMs,
           exportDir: options.config.exportDir,
+          exportRetentionHours: options.config.exportRetentionHours,
           runSchedule: options.config.jobs,
         }),
         SupportModule.forRoot({
@@ -97,6 +99,7 @@ export class AppModule {
         PaymentSessionsModule.forRoot({ publicUrl: options.config.publicUrl }),
         PrivacyModule,
         MonitoringModule,
+        AlertsModule,
         ...(options.plugins ?? pluginModules(options.config)),
       ],
       controllers: [HealthController, AuditController, MetricsController, CheckoutPagesController],

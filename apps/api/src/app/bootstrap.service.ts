@@ -5,6 +5,7 @@ import { MerchantService, OwnerBootstrapService } from '@payrail/identity';
 import { RecoveryService } from '@payrail/payments';
 import { canRegisterWebhooks } from '@payrail/plugin-sdk';
 import { SupportStartup } from '@payrail/support';
+import { AlertConfigService } from '../alerts/alert-config.service';
 import { PAYRAIL_CONFIG, type PayrailConfig } from './config';
 import { sandboxConnections } from './sandbox-connections';
 
@@ -30,11 +31,13 @@ export class BootstrapService {
     private readonly registry: GatewayRegistry,
     private readonly recovery: RecoveryService,
     private readonly support: SupportStartup,
+    private readonly alerts: AlertConfigService,
   ) {}
 
-  /** What every role loads once the schema is current: the knowledge base (seeded when empty) and its links. */
+  /** What every role loads once the schema is current: the knowledge base (seeded when empty) and its links, and the shipped alert rules on first start. */
   async prepare(): Promise<void> {
     await this.support.start();
+    await this.alerts.seedDefaults();
   }
 
   async seed(): Promise<void> {

@@ -117,4 +117,12 @@ describe('configuration', () => {
     expect([config.shutdownGraceMs, config.shutdownDelayMs]).toEqual([1000, 1000]);
     expect(loadConfig({}).shutdownGraceMs).toBe(20000);
   });
+
+  it('keeps idle connections longer than a balancer does, unless told otherwise', () => {
+    expect(loadConfig({}).keepAliveTimeoutMs).toBe(65000);
+    expect(loadConfig({ PAYRAIL_KEEP_ALIVE_TIMEOUT_MS: '120000' }).keepAliveTimeoutMs).toBe(120000);
+    expect(() => loadConfig({ PAYRAIL_KEEP_ALIVE_TIMEOUT_MS: '10' })).toThrow(
+      /PAYRAIL_KEEP_ALIVE_TIMEOUT_MS/,
+    );
+  });
 });

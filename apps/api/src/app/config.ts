@@ -59,6 +59,11 @@ export interface PayrailConfig {
   shutdownGraceMs: number;
   /** After SIGTERM, how long new requests are still served while load balancers see readiness 503. */
   shutdownDelayMs: number;
+  /**
+   * How long an idle keep-alive connection stays open: longer than the balancer in front keeps
+   * its idle upstream connections, so the balancer, never this server, closes an idle one.
+   */
+  keepAliveTimeoutMs: number;
   jobPollMs: number;
   /** Test mode only: merchant webhooks may go to a loopback address over plain http. */
   webhookAllowHttpLoopback: boolean;
@@ -71,6 +76,8 @@ export interface PayrailConfig {
   faultInjection?: string;
   /** Counts database statements and commits for the benchmark (`payrail_db_*` metrics). */
   countStatements: boolean;
+  /** A file each counted statement is appended to (development only). */
+  traceStatements: string | null;
   /** When set, `/metrics` answers only `Authorization: Bearer <this token>`. */
   metricsToken?: string;
   /** `PAYRAIL_LOG_FILE`: the log is appended here as well as written to stdout, so an erasure's scan can read it. */
@@ -89,12 +96,18 @@ export interface PayrailConfig {
   circuit: CircuitSettings;
   /** How often every enabled connection's `healthCheck` runs. */
   healthCheckIntervalMs: number;
+  /** How often the stored alert rules are evaluated (`PAYRAIL_ALERT_INTERVAL_MS`), once per interval across instances. */
+  alertIntervalMs: number;
+  /** The availability objective the shipped burn-rate rule is seeded with (`PAYRAIL_ALERT_SLO`, e.g. 0.999). */
+  alertSlo: number;
   /** How often scheduled reconciliation runs start (each over the interval before); 0: never. */
   reconciliationIntervalMs: number;
   /** One settlement delay for every gateway instead of each gateway's own; unset: per gateway. */
   reconciliationSettlementDelayMs?: number;
   /** Where transaction export files are kept until downloaded (shared storage with several instances). */
   exportDir: string;
+  /** How long an export job's file is kept for download before the purge deletes it. */
+  exportRetentionHours: number;
 }
 
 export const ROLES = ['all', 'api', 'worker'] as const;
@@ -360,13 +373,17 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
       ]) === 'on',
     shutdownGraceMs,
     shutdownDelayMs: Math.min(shutdownGraceMs, integer(env, 'PAYRAIL_SHUTDOWN_DELAY_MS', 3000, 0, 600000)),
+    keepAliveTimeoutMs: integer(env, 'PAYRAIL_KEEP_ALIVE_TIMEOUT_MS', 65000, 1000, 600000),
     jobPollMs: integer(env, 'PAYRAIL_JOB_POLL_MS', 1000, 10, 60000),
     webhookAllowHttpLoopback,
     webhookRetryScheduleMs: scheduleRaw?.split(',').map(Number),
     recoveryIntervalMs: integer(env, 'PAYRAIL_RECOVERY_INTERVAL_MS', 60000, 100, 3600000),
     auditRetentionDays: integer(env, 'PAYRAIL_AUDIT_RETENTION_DAYS', 400, 365, 36500),
     faultInjection,
-    countStatements: oneOf(env, 'PAYRAIL_COUNT_STATEMENTS', 'off', ['on', 'off']) === 'on',
+    countStatements:
+      oneOf(env, 'PAYRAIL_COUNT_STATEMENTS', 'off', ['on', 'off']) === 'on' ||
+      !!env['PAYRAIL_TRACE_STATEMENTS'],
+    traceStatements: env['PAYRAIL_TRACE_STATEMENTS'] || null,
     metricsToken,
     tls,
     smtpUrl,
@@ -379,6 +396,8 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
       openMs: integer(env, 'PAYRAIL_CIRCUIT_OPEN_MS', 30000, 50, 3600000),
     },
     healthCheckIntervalMs: integer(env, 'PAYRAIL_HEALTH_CHECK_INTERVAL_MS', 60000, 100, 86400000),
+    alertIntervalMs: integer(env, 'PAYRAIL_ALERT_INTERVAL_MS', 60000, 100, 3600000),
+    alertSlo: alertSlo(env),
     retentionDays: retentionDays(env),
     logFile: env['PAYRAIL_LOG_FILE'] ? resolve(env['PAYRAIL_LOG_FILE']) : undefined,
     reconciliationIntervalMs: integer(
@@ -396,6 +415,7 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     exportDir: resolve(
       env['PAYRAIL_EXPORT_DIR'] || join(resolve(env['PAYRAIL_DATA_DIR'] || './data'), 'exports'),
     ),
+    exportRetentionHours: integer(env, 'PAYRAIL_EXPORT_RETENTION_HOURS', 24, 1, 24 * 366),
   };
 }
 
@@ -468,4 +488,14 @@ function supportEscalationOf(env: Env): PayrailConfig['supportEscalation'] {
   if (email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(email))
     throw new ConfigError('PAYRAIL_SUPPORT_EMAIL', 'an email address for case escalations', email);
   return { webhookUrl, webhookSecret, email };
+}
+
+/** `PAYRAIL_ALERT_SLO`: a ratio strictly between 0 and 1 (default 0.999). */
+function alertSlo(env: Env): number {
+  const raw = env['PAYRAIL_ALERT_SLO'];
+  if (raw === undefined || raw === '') return 0.999;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || value >= 1)
+    throw new ConfigError('PAYRAIL_ALERT_SLO', 'a ratio between 0 and 1 such as 0.999', raw);
+  return value;
 }

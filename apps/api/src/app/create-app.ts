@@ -90,21 +90,23 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
   app.set('trust proxy', config.trustProxy.length ? config.trustProxy : false);
   // No enableShutdownHooks: a signal drains first (see shutdown.ts), then closes the modules.
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Payrail API')
-      .setDescription(
-        'One REST API for every payment gateway. Amounts are integers in the currency minor unit; POST requests take an Idempotency-Key.',
-      )
-      .setVersion('1')
-      .addBearerAuth({
-        type: 'http',
-        scheme: 'bearer',
-        description: 'A merchant secret key: pr_test_… or pr_live_…',
-      })
-      .build(),
-  );
+  // Built on the first request for it, not at start: most processes never serve it.
+  const document = () =>
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Payrail API')
+        .setDescription(
+          'One REST API for every payment gateway. Amounts are integers in the currency minor unit; POST requests take an Idempotency-Key.',
+        )
+        .setVersion('1')
+        .addBearerAuth({
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A merchant secret key: pr_test_… or pr_live_…',
+        })
+        .build(),
+    );
   if (config.role !== 'worker') SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   if (config.role !== 'worker' && config.consoleDir && !serveConsole(app, config.consoleDir)) {
     options.logger.info(

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 
 export const DATA_DIR_LOCK_FILE = 'server.lock';
 
@@ -28,7 +28,9 @@ const held: Database.Database[] = [];
 
 export function lockDataDir(dataDir: string): { release(): void } {
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, DATA_DIR_LOCK_FILE), { timeout: 0 });
+  // Loaded here, not at the top: a server on PostgreSQL never takes this lock or loads the driver.
+  const Sqlite = require('better-sqlite3') as typeof Database;
+  const db = new Sqlite(join(dataDir, DATA_DIR_LOCK_FILE), { timeout: 0 });
   try {
     db.pragma('journal_mode = DELETE');
     db.pragma('locking_mode = EXCLUSIVE');

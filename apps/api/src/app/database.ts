@@ -11,6 +11,7 @@ import { PAYMENT_ENTITIES } from '@payrail/payments';
 import { RECONCILIATION_ENTITIES } from '@payrail/reconciliation';
 import { SUPPORT_ENTITIES } from '@payrail/support';
 import { WEBHOOK_ENTITIES } from '@payrail/webhooks';
+import { ALERT_ENTITIES } from '../alerts/alert-entities';
 import { MIGRATIONS } from '../migrations';
 import { MONITORING_ENTITIES } from '../monitoring/monitoring.module';
 import { PRIVACY_ENTITIES } from '../privacy/privacy-entities';
@@ -28,6 +29,7 @@ export const ENTITIES = [
   ...PAYMENT_SESSION_ENTITIES,
   ...PRIVACY_ENTITIES,
   ...MONITORING_ENTITIES,
+  ...ALERT_ENTITIES,
 ];
 
 /** SQLite in the data folder by default; PostgreSQL from DATABASE_URL. Migrations run at start, never `synchronize`. */
@@ -35,6 +37,7 @@ export function dataSourceOptions(
   config: PayrailConfig,
   overrides: { schema?: string; runMigrations?: boolean } = {},
 ): DataSourceOptions {
+  if (config.traceStatements) STATEMENT_COUNTER.traceFile = config.traceStatements;
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,

@@ -11,6 +11,8 @@ export class ProcessLifecycle {
   private started = false;
   private draining = false;
   private inFlight = 0;
+  /** The answers not finished yet, so a drain can ask each of their clients to close. */
+  private readonly open = new Set<Response>();
   private idleWaiters: Array<() => void> = [];
   /** Why the process is not serving yet, while it starts. */
   private waitingFor = 'starting';
@@ -42,6 +44,7 @@ export class ProcessLifecycle {
   /** From now on readiness answers 503 and every answer asks its client to close the connection. */
   drain(): void {
     this.draining = true;
+    for (const res of this.open) if (!res.headersSent) res.setHeader('Connection', 'close');
   }
 
   /** Resolves once no request is in flight, or after `timeoutMs`; true when it got idle. */
@@ -63,16 +66,19 @@ export class ProcessLifecycle {
   /** Express middleware: counts a request from its arrival until its response is finished or aborted. */
   readonly track = (req: Request, res: Response, next: NextFunction): void => {
     this.inFlight += 1;
+    this.open.add(res);
     let counted = true;
     const finish = () => {
       if (!counted) return;
       counted = false;
       this.inFlight -= 1;
+      this.open.delete(res);
       if (this.inFlight === 0) for (const waiter of this.idleWaiters.splice(0)) waiter();
     };
     res.once('finish', finish);
     res.once('close', finish);
-    // A keep-alive client moves to another instance for its next request.
+    // A keep-alive client moves to another instance for its next request (and so does the
+    // client of a request in flight at the signal: see drain()).
     if (this.draining) res.setHeader('Connection', 'close');
     next();
   };

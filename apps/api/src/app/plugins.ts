@@ -1,19 +1,33 @@
 import type { DynamicModule } from '@nestjs/common';
-import type { GatewayDescriptor } from '@payrail/plugin-sdk';
-import { PAYPAL_DESCRIPTOR } from '@payrail/plugin-paypal';
-import { SQUARE_DESCRIPTOR } from '@payrail/plugin-square';
-import { STRIPE_DESCRIPTOR } from '@payrail/plugin-stripe';
+import { gatewayDescriptorOf, installedGatewayCodes, type GatewayDescriptor } from '@payrail/plugin-sdk';
+import manifest from '../../../../gateways.json';
 import type { PayrailConfig } from './config';
 
 /**
- * The installed gateway plugins: the one list a new gateway joins. Configuration, sandbox
- * seeding, the redactor, the inbox and the terminal read everything else from the descriptors.
+ * A plugin's entry, found by its gateway code. This is the composition point, the one place the
+ * API reaches into `plugins/`: webpack bundles every `plugins/<code>/src/index.ts` for the
+ * expression, jest and ts-node resolve it when it runs, and `implicitDependencies` in
+ * `apps/api/project.json` tells Nx the API depends on every plugin.
  */
-export const INSTALLED: readonly GatewayDescriptor[] = [
-  STRIPE_DESCRIPTOR,
-  PAYPAL_DESCRIPTOR,
-  SQUARE_DESCRIPTOR,
-];
+function pluginEntry(code: string): GatewayDescriptor {
+  const where = `plugins/${code}/src/index.ts`;
+  let entry: unknown;
+  try {
+    entry = require(`../../../../plugins/${code}/src/index.ts`);
+  } catch (error) {
+    throw new Error(
+      `gateways.json lists '${code}', but ${where} cannot be loaded: ${(error as Error).message}`,
+    );
+  }
+  return gatewayDescriptorOf(entry, code, where);
+}
+
+/**
+ * The installed gateway plugins, in the order `gateways.json` lists them: the one line a new
+ * gateway joins. Configuration, sandbox seeding, the redactor, the inbox and the terminal read
+ * everything else from the descriptors.
+ */
+export const INSTALLED: readonly GatewayDescriptor[] = installedGatewayCodes(manifest).map(pluginEntry);
 
 export function installedDescriptor(code: string): GatewayDescriptor | undefined {
   return INSTALLED.find((d) => d.code === code);

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import IORedis, { type Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import type { Pool, PoolConfig } from 'pg';
 import { DataSource } from 'typeorm';
 import { PAYRAIL_CONFIG, type PayrailConfig } from './config';
 import { ProcessLifecycle } from './lifecycle';
@@ -23,6 +24,20 @@ export interface ReadinessReport {
   checks: Record<string, CheckResult>;
 }
 
+/**
+ * The probes' clients, loaded only where they are used: `ioredis` with a Redis URL, `pg` on
+ * PostgreSQL. An instance on the embedded defaults loads neither.
+ */
+function redisClient(url: string, options: RedisOptions): Redis {
+  const { Redis: Client } = require('ioredis') as typeof import('ioredis');
+  return new Client(url, options);
+}
+
+function pgPool(config: PoolConfig): Pool {
+  const { Pool: PgPool } = require('pg') as typeof import('pg');
+  return new PgPool(config);
+}
+
 function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -35,13 +50,18 @@ function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
 }
 
 /**
- * The answers behind `/health/ready`. The Redis connection is its own, fails fast while Redis is
- * away (no offline queue) and reconnects by itself, so readiness follows Redis both ways.
+ * The answers behind `/health/ready`. On PostgreSQL the probe has a connection of its own, apart
+ * from the pool the requests use: a busy pool is load, not an outage, and an instance that
+ * reported it as one would be taken out of its balancer at the worst moment (while a peer is
+ * restarting). The Redis connection is its own too, fails fast while Redis is away (no offline
+ * queue) and reconnects by itself, so readiness follows both ways. While draining the answer is
+ * 503 at once, without probing.
  */
 @Injectable()
 export class ReadinessService implements OnModuleDestroy {
   private readonly logger = new Logger('Health');
   private readonly redis: Redis | null;
+  private readonly probePool: Pool | null;
   private schemaCurrent = false;
 
   constructor(
@@ -50,7 +70,7 @@ export class ReadinessService implements OnModuleDestroy {
     private readonly lifecycle: ProcessLifecycle,
   ) {
     this.redis = config.redisUrl
-      ? new IORedis(config.redisUrl, {
+      ? redisClient(config.redisUrl, {
           enableOfflineQueue: false,
           maxRetriesPerRequest: 0,
           connectTimeout: CHECK_TIMEOUT_MS,
@@ -58,6 +78,18 @@ export class ReadinessService implements OnModuleDestroy {
         })
       : null;
     this.redis?.on('error', () => undefined);
+    this.probePool = config.databaseUrl
+      ? pgPool({
+          connectionString: config.databaseUrl,
+          max: 1,
+          connectionTimeoutMillis: CHECK_TIMEOUT_MS,
+          // A probe that hangs gives its connection back, so the next probe is not queued behind it.
+          query_timeout: CHECK_TIMEOUT_MS,
+          application_name: 'payrail-readiness',
+        })
+      : null;
+    // A connection dropped while idle is replaced at the next probe; the error is the probe's to report.
+    this.probePool?.on('error', () => undefined);
   }
 
   /** Whether every migration this build carries has been applied (checked until it has). */
@@ -69,8 +101,12 @@ export class ReadinessService implements OnModuleDestroy {
 
   async check(): Promise<ReadinessReport> {
     const checks: Record<string, CheckResult> = {};
+    if (this.lifecycle.isDraining)
+      return { status: 'unavailable', role: this.config.role, reason: 'shutting down', checks };
+    const pool = this.probePool;
     const database = await this.probe('database', async () => {
-      await this.dataSource.query('SELECT 1');
+      if (pool) await pool.query('SELECT 1');
+      else await this.dataSource.query('SELECT 1');
     });
     checks['database'] = { ...database, type: String(this.dataSource.options.type) };
     if (this.redis) {
@@ -78,8 +114,7 @@ export class ReadinessService implements OnModuleDestroy {
       checks['redis'] = await this.probe('Redis', async () => void (await redis.ping()));
     }
     let reason: string | undefined;
-    if (this.lifecycle.isDraining) reason = 'shutting down';
-    else if (!this.lifecycle.isStarted) reason = this.lifecycle.startingReason;
+    if (!this.lifecycle.isStarted) reason = this.lifecycle.startingReason;
     else {
       const down = Object.entries(checks).find(([, c]) => c.status === 'down');
       if (down) reason = `${down[0]}: ${down[1].message}`;
@@ -105,6 +140,9 @@ export class ReadinessService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.redis?.quit().catch(() => this.redis?.disconnect());
+    await Promise.all([
+      this.redis?.quit().catch(() => this.redis?.disconnect()),
+      this.probePool?.end().catch(() => undefined),
+    ]);
   }
 }
