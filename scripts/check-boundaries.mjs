@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Proves the layering is enforced: a plugin that imports the core, and the core importing a
-// gateway SDK, must both fail lint. Writes two throwaway files, lints them, removes them.
+// Proves the layering is enforced: each probe below (a plugin importing the core, the core
+// importing a gateway SDK or a plugin, production API code importing a sandbox) must fail lint.
+// Writes throwaway files, lints them, removes them.
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +23,12 @@ const probes = [
     file: 'libs/payments/src/boundary-probe-2.ts',
     code: "import { StripePlugin } from '@payrail/plugin-stripe';\nexport const probe = StripePlugin;\n",
     why: 'the core importing a plugin',
+  },
+  {
+    // Through the `@payrail/sandbox/*` wildcard path, so lint is shown to resolve it.
+    file: 'apps/api/src/app/boundary-probe.ts',
+    code: "import { STRIPE_SANDBOX } from '@payrail/sandbox/stripe';\nexport const probe = STRIPE_SANDBOX;\n",
+    why: 'production API code importing a sandbox',
   },
 ];
 let ok = true;

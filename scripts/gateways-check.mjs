@@ -97,7 +97,8 @@ function check(plugin, sandbox) {
     );
   const spec = vendoredApiVersion(plugin.code, specsDir);
   if (!spec) problems.push(`no readable API version in ${join(specsDir, plugin.code)}/source.json`);
-  if (!sandbox) problems.push(`no sandbox for '${plugin.code}' in apps/sandbox/src/sandboxes.ts`);
+  if (!sandbox)
+    problems.push(`no sandbox for '${plugin.code}' (apps/sandbox/src/${plugin.code}/sandbox.descriptor.ts)`);
   else if (!sandbox.apiVersion) problems.push(`the '${plugin.code}' sandbox descriptor states no apiVersion`);
 
   // The SDK is the reference when there is one (it is what goes on the wire); else the descriptor.

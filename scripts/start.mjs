@@ -2,7 +2,7 @@
 // `npm start`: builds the API, the console (and the gateway sandboxes), then runs them on the embedded defaults:
 // SQLite in ./data, sandboxes on 12111-12113 unless PAYRAIL_SANDBOX=off.
 import { spawn, spawnSync } from 'node:child_process';
-import { apiNodeFlags, nxEnv } from './env.mjs';
+import { apiEnv, apiNodeFlags, nodeFlags, nxEnv } from './env.mjs';
 
 const sandbox =
   (process.env.PAYRAIL_SANDBOX ?? (process.env.NODE_ENV === 'production' ? 'off' : 'on')) !== 'off';
@@ -15,10 +15,10 @@ const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', projects,
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const children = [];
-const run = (name, file) => {
-  const child = spawn(process.execPath, [...apiNodeFlags, file], {
+const run = (name, file, api = false) => {
+  const child = spawn(process.execPath, [...(api ? apiNodeFlags : nodeFlags), file], {
     stdio: 'inherit',
-    env: process.env,
+    env: api ? apiEnv() : process.env,
   });
   child.on('exit', (code, signal) => {
     if (stopping) return;
@@ -42,4 +42,4 @@ if (sandbox) {
   // The API registers its webhook endpoints with the sandboxes when it seeds their connections.
   await new Promise((resolve) => setTimeout(resolve, 1500));
 }
-run('the API', 'dist/apps/api/main.js');
+run('the API', 'dist/apps/api/main.js', true);

@@ -114,7 +114,7 @@ if (wants('postgres')) {
 
 if (wants('deploy')) {
   // Built API processes side by side (roles, drains, outages through cuttable proxies, many
-  // instances on PostgreSQL and Redis) and the Docker image where an engine answers: one worker,
+  // instances on PostgreSQL and Redis, a rolling restart under load) and the Docker image where an engine answers: one worker,
   // after the database passes, so their builds and processes have the machine to themselves.
   jest('deployment specs', ['-c', 'apps/api/deploy/jest.config.ts'], {
     ...verdicts,

@@ -91,7 +91,13 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       ? [...(options.plugins ?? []), ...(memory ? [InMemoryGatewayPlugin.forRoot(memory)] : [])]
       : undefined;
   const app = await createApp(config, { logger, plugins, schema: database.schema });
-  await app.listen(config.port || 0, '127.0.0.1');
+  try {
+    await app.listen(config.port || 0, '127.0.0.1');
+  } catch (error) {
+    // A port chosen beforehand can be taken meanwhile: leave nothing running, so the caller can try another.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
   const merchant = await app.get(MerchantService).ensureDefault();

@@ -15,6 +15,20 @@ export interface SandboxedApi {
   close(): Promise<void>;
 }
 
+/**
+ * Runs `start` with a port nothing listens on, and again with another when that port was taken
+ * between being found free and being listened on (another process may take it meanwhile).
+ */
+async function onAFreePort<T>(start: (port: number) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === 5) throw error;
+    }
+  }
+}
+
 /** A port nothing listens on right now. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -42,20 +56,21 @@ export async function startSandboxedApi(env: Record<string, string> = {}): Promi
     Promise.all([stripe.close(), paypal.close(), square.close()]).then(() => undefined);
   const portOf = (url: string) => String(new URL(url).port);
   try {
-    const port = await freePort();
-    const api = await startTestApi({
-      plugins: [STRIPE_DESCRIPTOR.module(), PAYPAL_DESCRIPTOR.module(), SQUARE_DESCRIPTOR.module()],
-      env: {
-        PAYRAIL_SANDBOX: 'on',
-        PORT: String(port),
-        PAYRAIL_PUBLIC_URL: `http://127.0.0.1:${port}`,
-        PAYRAIL_SANDBOX_HOST: '127.0.0.1',
-        PAYRAIL_SANDBOX_STRIPE_PORT: portOf(stripe.url),
-        PAYRAIL_SANDBOX_PAYPAL_PORT: portOf(paypal.url),
-        PAYRAIL_SANDBOX_SQUARE_PORT: portOf(square.url),
-        ...env,
-      },
-    });
+    const api = await onAFreePort((port) =>
+      startTestApi({
+        plugins: [STRIPE_DESCRIPTOR.module(), PAYPAL_DESCRIPTOR.module(), SQUARE_DESCRIPTOR.module()],
+        env: {
+          PAYRAIL_SANDBOX: 'on',
+          PORT: String(port),
+          PAYRAIL_PUBLIC_URL: `http://127.0.0.1:${port}`,
+          PAYRAIL_SANDBOX_HOST: '127.0.0.1',
+          PAYRAIL_SANDBOX_STRIPE_PORT: portOf(stripe.url),
+          PAYRAIL_SANDBOX_PAYPAL_PORT: portOf(paypal.url),
+          PAYRAIL_SANDBOX_SQUARE_PORT: portOf(square.url),
+          ...env,
+        },
+      }),
+    );
     return {
       api,
       stripe,
