@@ -152,7 +152,13 @@ async function runOn(database, databaseUrl, rows) {
     ctx.api = start('the API', 'dist/apps/api/main.js', env, process.env.BENCH_API_FLAGS?.split(' ') ?? []);
     children.add(ctx.api);
     await waitFor(`${ctx.apiUrl}/health/ready`);
-    process.stderr.write(`${elapsed()} ${database}: the API is ready\n`);
+    // Resident memory once start-up work is done, before any load: what the scenarios add is the rest.
+    await settle(ctx.api.pid, { maxMs: SIZES.settleMs });
+    const ready = memoryMb(ctx.api.pid);
+    afterStart.push({ database, ...ready });
+    process.stderr.write(
+      `${elapsed()} ${database}: the API is ready (${ready.rss_mb} MB resident, ${ready.peak_rss_mb} MB peak)\n`,
+    );
     const api = payrailClient(ctx.apiUrl, createApiKey(env));
     const sdk = directClients({ stripe, paypal, square });
     const stripePairs = pairs('stripe', api, sdk, `${database}1`);
@@ -203,6 +209,8 @@ async function runOn(database, databaseUrl, rows) {
 const only = process.env.BENCH_SCENARIOS;
 const rows = [];
 const reconcileRows = [];
+// The API's memory right after start, per database.
+const afterStart = [];
 const started = Date.now();
 const RECORDS = QUICK ? 10_000 : Number(process.env.BENCH_RECORDS || 1_000_000);
 for (const [database, url] of [['sqlite', undefined], ...(postgresUrl ? [['postgres', postgresUrl]] : [])]) {
@@ -229,6 +237,7 @@ const result = {
     'commits/op and stmts/op: counted by the API (PAYRAIL_COUNT_STATEMENTS=on), webhook intake included',
     'API CPU ms/op (direct): what the API spent meanwhile on the webhooks the sandbox sent for the direct calls',
   ],
+  api_memory_after_start: afterStart,
   scenarios: rows,
   reconciliation: reconcileRows,
 };
@@ -241,5 +250,5 @@ const file = join(
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
 process.stdout.write(
-  `\n${rows.length ? table(rows) : ''}\n\n${reconcileRows.length ? reconcileTable(reconcileRows) : ''}\n\nJSON: ${file}\n`,
+  `\n${afterStart.map((m) => `${m.database}: API after start ${m.rss_mb} MB resident (${m.peak_rss_mb} MB peak)\n`).join('')}${rows.length ? table(rows) : ''}\n\n${reconcileRows.length ? reconcileTable(reconcileRows) : ''}\n\nJSON: ${file}\n`,
 );

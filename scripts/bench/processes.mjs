@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import pg from 'pg';
-import { apiNodeFlags } from '../env.mjs';
+import { apiEnv, apiNodeFlags, nodeFlags } from '../env.mjs';
 
 export const freePort = () =>
   new Promise((resolve, reject) => {
@@ -74,9 +74,11 @@ export async function settle(pid, { quietMs = 400, maxMs = 8_000 } = {}) {
   }
 }
 
+/** Starts a built app; `dist/apps/api/main.js` gets the API's heap flags and environment. */
 export function start(name, file, env, extraFlags = []) {
-  const child = spawn(process.execPath, [...apiNodeFlags, ...extraFlags, file], {
-    env,
+  const api = file === 'dist/apps/api/main.js';
+  const child = spawn(process.execPath, [...(api ? apiNodeFlags : nodeFlags), ...extraFlags, file], {
+    env: api ? apiEnv(env) : env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   child.on('exit', (code, signal) => {

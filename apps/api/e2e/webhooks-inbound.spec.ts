@@ -1,7 +1,9 @@
 import { DataSource } from 'typeorm';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { AuditService } from '@payrail/audit';
+import { ConnectionService } from '@payrail/gateways';
 import { JobQueue } from '@payrail/jobs';
+import { WebhookIntakeService } from '@payrail/payments';
 import { OutboxEvent } from '@payrail/webhooks';
 import { adminSession, type AdminRequest } from './admin-session';
 import { dbLabel, describeDb, startTestApi, type TestApi } from './harness';
@@ -133,6 +135,9 @@ describeDb(`inbound webhooks through the inbox ${dbLabel}`, () => {
     } finally {
       Object.assign(stored, now);
     }
+    // Plainly stale, it was decided on receipt, in the commit that stored it: no job to wait for.
+    const onReceipt = await admin('GET', `/admin/webhooks/inbox?gateway_event_id=evt_old_${payment.id}`);
+    expect(onReceipt.body.data[0]).toMatchObject({ state: 'ignored' });
     await settle(api);
     const after = await api.request('GET', `/v1/payments/${payment.id}`);
     expect(after.body.status).toBe('captured');
@@ -142,6 +147,37 @@ describeDb(`inbound webhooks through the inbox ${dbLabel}`, () => {
       state: 'ignored',
       effect: { outcome: 'ignored', from_status: 'captured', to_status: 'captured' },
     });
+  });
+
+  test('an event without the payment’s state asks the gateway only when it could change the payment', async (api) => {
+    const record = (await api.app.get(ConnectionService).findById(api.memoryConnectionId!))!;
+    const intake = api.app.get(WebhookIntakeService);
+    const syncs = () => api.memory!.received['sync'] ?? 0;
+    const prompt = (id: string, reference: string) => ({
+      id,
+      type: 'payment.captured' as const,
+      gatewayType: 'payment.captured',
+      reference,
+      occurredAt: new Date(),
+    });
+    // Captured at the gateway while Payrail holds it authorized: the gateway is asked, the payment moves.
+    const payment = await authorized(api);
+    captureAtGateway(api, payment.gateway_reference);
+    const before = syncs();
+    const moved = await intake.apply(record, prompt(`evt_prompt1_${payment.id}`, payment.gateway_reference));
+    expect(moved).toMatchObject({ outcome: 'applied', fromStatus: 'authorized', toStatus: 'captured' });
+    expect(syncs()).toBe(before + 1);
+    // The same announcement again: the payment is already captured, so no call is made.
+    const again = await intake.apply(record, prompt(`evt_prompt2_${payment.id}`, payment.gateway_reference));
+    expect(again).toMatchObject({ outcome: 'ignored', fromStatus: 'captured', toStatus: 'captured' });
+    expect(again.message).toContain('the payment is already captured');
+    expect(syncs()).toBe(before + 1);
+    const timeline = await api.request('GET', `/v1/payments/${payment.id}/events`);
+    expect(
+      timeline.body.data
+        .filter((e: { type: string }) => e.type === 'webhook')
+        .map((e: { outcome: string }) => e.outcome),
+    ).toEqual(['applied', 'ignored']);
   });
 
   test('a forged or stale signature gets 400, an audit entry and a metric, and nothing is stored', async (api) => {

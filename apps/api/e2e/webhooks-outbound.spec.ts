@@ -254,6 +254,23 @@ describeDb(`the outbox survives a crash between commit and delivery ${dbLabel}`,
         expect(
           hook.received.filter((r) => JSON.parse(r.body).data.object.id === payment.body.id),
         ).toHaveLength(1);
+        // The payment's other events, which no endpoint takes, are dispatched too, with no delivery.
+        const rows = await second.app
+          .get<DataSource>(getDataSourceToken())
+          .getRepository(OutboxEvent)
+          .find({ where: { resourceId: payment.body.id } });
+        expect(rows.map((r) => r.type)).toEqual(expect.arrayContaining(['payment.captured']));
+        expect(rows.length).toBeGreaterThan(1);
+        await until(async () =>
+          (
+            await second.app
+              .get<DataSource>(getDataSourceToken())
+              .getRepository(OutboxEvent)
+              .find({ where: { resourceId: payment.body.id, state: 'pending' } })
+          ).length === 0
+            ? true
+            : undefined,
+        );
       } finally {
         await second.close();
       }
