@@ -1,4 +1,6 @@
 import { startSmtpCapture, type SmtpCapture } from '@payrail/notifications/testing';
+import { PAYPAL_SANDBOX_DEFAULTS } from '@payrail/sandbox/paypal';
+import { STRIPE_SANDBOX_DEFAULTS } from '@payrail/sandbox/stripe';
 import { dbLabel, describeDb } from './harness';
 import { startSandboxedApi, type SandboxedApi } from './sandboxes';
 
@@ -201,6 +203,107 @@ describeDb(`payment sessions ${dbLabel}`, () => {
     });
     const done = await confirm(session.id, session.client_secret, 'cnon:card-nonce-ok');
     expect(done.body).toMatchObject({ status: 'complete', payment: { status: 'captured' } });
+  }, 30_000);
+
+  it('PayPal card fields: Payrail makes the order, the card joins it at PayPal only, confirm authorizes it', async () => {
+    const session = await createSession({ gateway: 'paypal', capture_method: 'manual' });
+    const order = (secret: string) =>
+      browser('POST', `/v1/payment_sessions/${session.id}/gateway_order`, { client_secret: secret });
+    expect((await order(`${session.id}_secret_00000000`)).status).toBe(401);
+    /** What PayPal's card fields do in their own frame: the card goes to PayPal, never to Payrail. */
+    const cardAtPayPal = (orderId: string, name: string) =>
+      fetch(`${env.paypal.url}/_sandbox/js/orders/${orderId}/confirm-payment-source`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          client_id: PAYPAL_SANDBOX_DEFAULTS.clientId,
+          payment_source: {
+            card: { number: '4111111111111111', expiry: '2034-12', security_code: '123', name },
+          },
+        }),
+      });
+    const first = await order(session.client_secret);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({
+      object: 'gateway_order',
+      gateway: 'paypal',
+      id: expect.stringMatching(/^[A-Z0-9]{17}$/),
+    });
+    expect(env.paypal.store.orders.get(first.body.id)).toMatchObject({
+      status: 'CREATED',
+      intent: 'AUTHORIZE',
+    });
+    expect((await cardAtPayPal(first.body.id, 'CCREJECT-REFUSED')).status).toBe(200);
+    const declined = await confirm(session.id, session.client_secret, first.body.id);
+    expect(declined.body).toMatchObject({
+      status: 'open',
+      payment: { status: 'failed' },
+      last_error: { code: 'card_declined' },
+    });
+    // Another try gets a fresh order, as PayPal wants after a decline.
+    const second = await order(session.client_secret);
+    expect(second.body.id).not.toBe(first.body.id);
+    await cardAtPayPal(second.body.id, 'Sandbox Buyer');
+    const paid = await confirm(session.id, session.client_secret, second.body.id);
+    expect(paid.body).toMatchObject({ status: 'complete', payment: { status: 'authorized' } });
+    // A complete session makes no more orders.
+    expect((await order(session.client_secret)).body.error.code).toBe('session_not_open');
+    const square = await createSession({ gateway: 'square' });
+    const none = await browser('POST', `/v1/payment_sessions/${square.id}/gateway_order`, {
+      client_secret: square.client_secret,
+    });
+    expect(none.status).toBe(400);
+    expect(none.body.error.param).toBe('id');
+  }, 30_000);
+
+  it('Stripe confirmPayment: a PaymentIntent per try for the browser, and only a confirmed one of this session pays', async () => {
+    const session = await createSession();
+    const other = await createSession();
+    const order = (s: { id: string; client_secret: string }) =>
+      browser('POST', `/v1/payment_sessions/${s.id}/gateway_order`, { client_secret: s.client_secret });
+    const intent = await order(session);
+    expect(intent.status).toBe(201);
+    expect(intent.body).toMatchObject({ gateway: 'stripe', id: expect.stringMatching(/^pi_/) });
+    expect(intent.body.client_secret.startsWith(`${intent.body.id}_secret_`)).toBe(true);
+    // Not confirmed in the browser yet: a failed try, and the session stays open for the real one.
+    const early = await confirm(session.id, session.client_secret, intent.body.id);
+    expect(early.body).toMatchObject({
+      status: 'open',
+      payment: { status: 'failed' },
+      last_error: { code: 'invalid_request' },
+    });
+    // Another session's PaymentIntent is refused the same way, even once it is confirmed.
+    const foreign = await order(other);
+    const pay = await fetch(`${env.stripe.url}/v1/payment_intents/${foreign.body.id}/confirm`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${STRIPE_SANDBOX_DEFAULTS.publishableKey}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        client_secret: foreign.body.client_secret,
+        payment_method: 'pm_card_visa',
+      }),
+    });
+    expect(((await pay.json()) as { status: string }).status).toBe('requires_capture');
+    const stolen = await confirm(session.id, session.client_secret, foreign.body.id);
+    expect(stolen.body).toMatchObject({ status: 'open', payment: { status: 'failed' } });
+    // Its own session records it: authorized at Stripe, captured by Payrail.
+    const own = await confirm(other.id, other.client_secret, foreign.body.id);
+    expect(own.body).toMatchObject({ status: 'complete', payment: { status: 'captured' } });
+    // A publishable key confirms only with the PaymentIntent's own client secret.
+    const guess = await fetch(`${env.stripe.url}/v1/payment_intents/${intent.body.id}/confirm`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${STRIPE_SANDBOX_DEFAULTS.publishableKey}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        client_secret: foreign.body.client_secret,
+        payment_method: 'pm_card_visa',
+      }),
+    });
+    expect(guess.status).toBe(401);
   }, 30_000);
 
   it('refuses an expired session', async () => {

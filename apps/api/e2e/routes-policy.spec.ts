@@ -4,10 +4,11 @@ import { dbLabel, describeDb, startTestApi, type TestApi } from './harness';
 
 let api: TestApi;
 
-/** The two /v1 routes a browser reaches with a payment session's client secret instead of a key. */
+/** The /v1 routes a browser reaches with a payment session's client secret instead of a key. */
 const CLIENT_SECRET_ROUTES = new Set([
   'GET /v1/payment_sessions/:id/client',
   'POST /v1/payment_sessions/:id/confirm',
+  'POST /v1/payment_sessions/:id/gateway_order',
 ]);
 
 beforeAll(async () => {
@@ -62,7 +63,7 @@ describeDb(`every route declares its access ${dbLabel}`, () => {
       /^POST \/webhooks\//, // gateways deliver here; the plugin verifies the signature
       /^POST \/admin\/auth\/(login|password-reset)$/, // what a signed-out user can do
       // a customer's browser with a session's client secret, checked by the route itself
-      /^(GET \/v1\/payment_sessions\/:id\/client|POST \/v1\/payment_sessions\/:id\/confirm)$/,
+      /^(GET \/v1\/payment_sessions\/:id\/client|POST \/v1\/payment_sessions\/:id\/(confirm|gateway_order))$/,
       // the checkout module and the hosted payment page, which a customer opens without credentials
       /^GET \/(checkout\.js|checkout\/(hosted|return)\.js|pay\/:id|pay\/:id\/return)$/,
     ];

@@ -47,6 +47,8 @@ describe('the console in Chromium', () => {
     await screenshot(page, 'mfa-enrolment');
     await page.getByLabel('Code from the app').fill(await currentCode(secret));
     await page.getByRole('button', { name: 'Turn on' }).click();
+    // The codes arrive with the API's answer; allTextContents() would not wait for them.
+    await page.getByTestId('recovery-codes').locator('li').first().waitFor();
     const codes = await page.getByTestId('recovery-codes').locator('li').allTextContents();
     expect(codes.length).toBeGreaterThanOrEqual(8);
     await page.getByRole('button', { name: /continue/ }).click();
@@ -69,6 +71,7 @@ describe('the console in Chromium', () => {
       'Issue log',
       'Cases',
       'Webhooks',
+      'Monitoring',
       'Privacy',
     ]);
   });
@@ -111,6 +114,8 @@ describe('the console in Chromium', () => {
 
     await page.getByRole('button', { name: 'Capture' }).click();
     await page.getByLabel(/^Amount/).fill('25.00');
+    // The text follows the typed amount at the next change detection, not within fill().
+    await page.getByTestId('confirm-text').filter({ hasText: 'Capture $25.00' }).waitFor();
     await expect(page.getByTestId('confirm-text').textContent()).resolves.toContain('Capture $25.00');
     await page.getByRole('button', { name: 'Confirm capture' }).click();
     await page.getByTestId('captured').filter({ hasText: '$25.00' }).waitFor();
@@ -375,6 +380,8 @@ describe('the console in Chromium', () => {
     try {
       await signIn(page, support.email, support.password);
       await page.waitForURL('**/dashboard');
+      // The address changes before the frame renders; its navigation shows with the signed-in user.
+      await page.getByTestId('who').filter({ hasText: support.email }).waitFor();
       const nav = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
       expect(nav.map((n) => n.trim())).toEqual([
         'Dashboard',
@@ -385,6 +392,7 @@ describe('the console in Chromium', () => {
         'Issue log',
         'Cases',
         'Webhooks',
+        'Monitoring',
       ]);
       await screenshot(page, 'support-view');
       await page.getByRole('link', { name: 'Payments', exact: true }).click();
@@ -426,6 +434,7 @@ describe('the console in Chromium', () => {
       await pe.page.getByRole('button', { name: 'Turn on' }).click();
       await pe.page.getByRole('button', { name: /continue/ }).click();
       await pe.page.waitForURL('**/dashboard');
+      await pe.page.getByTestId('who').filter({ hasText: engineer.email }).waitFor();
       const nav = await pe.page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
       expect(nav.map((n) => n.trim())).toEqual([
         'Dashboard',
@@ -438,6 +447,7 @@ describe('the console in Chromium', () => {
         'Issue log',
         'Cases',
         'Webhooks',
+        'Monitoring',
       ]);
       await pe.page.getByRole('link', { name: 'Virtual terminal' }).click();
       await pe.page.getByRole('button', { name: 'Charge' }).click();
@@ -468,6 +478,7 @@ describe('the console in Chromium', () => {
     try {
       await signIn(finance.page, financeUser.email, financeUser.password);
       await finance.page.waitForURL('**/dashboard');
+      await finance.page.getByTestId('who').filter({ hasText: financeUser.email }).waitFor();
       const nav = await finance.page
         .getByRole('navigation', { name: 'Main' })
         .getByRole('link')

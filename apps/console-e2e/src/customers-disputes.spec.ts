@@ -91,4 +91,52 @@ describe('customers and disputes in Chromium', () => {
     await row.getByRole('link', { name: seeded.disputed }).click();
     await page.waitForURL(`**/payments/${seeded.disputed}`);
   });
+
+  it('finance uploads evidence on the dispute page, is told what is wrong with a file, and submits', async () => {
+    const { page } = finance;
+    await page.getByRole('link', { name: 'Disputes', exact: true }).click();
+    const row = page.getByTestId('dispute-row').filter({ hasText: seeded.disputed });
+    await row.waitFor();
+    const disputeId = (await row.getByRole('link').first().textContent())?.trim() ?? '';
+    await row.getByRole('link', { name: disputeId }).click();
+    await page.waitForURL(`**/disputes/${disputeId}`);
+    await page.getByRole('heading', { name: /Dispute/ }).waitFor();
+    expect(await page.getByTestId('dispute-status').textContent()).toMatch(/needs response/);
+    const picker = page.getByLabel('Evidence file', { exact: true });
+
+    // A text file is refused before it is sent.
+    await picker.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await expect(page.getByTestId('file-problem').textContent()).resolves.toContain('not a PDF, JPEG or PNG');
+
+    // A "PDF" whose content is not one: the API says so, in words.
+    await picker.setInputFiles({
+      name: 'fake.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('hello'),
+    });
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await expect(page.getByTestId('problem').textContent()).resolves.toMatch(/not a PDF, JPEG or PNG/);
+    expect(finance.errors.splice(0)).toEqual([expect.stringContaining('status of 415')]);
+
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+    await picker.setInputFiles({ name: 'signed-delivery.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await page.getByLabel('Category').click();
+    await page.getByRole('option', { name: 'Shipping or delivery' }).click();
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    const file = page.getByTestId('evidence-file-row').filter({ hasText: 'signed-delivery.pdf' });
+    await file.waitFor();
+    const fileText = (await file.textContent()) ?? '';
+    expect(fileText).toContain('shipping');
+    expect(fileText).toMatch(/file_\w+/);
+
+    await page.getByLabel('What answers the dispute').fill('Signed delivery note attached.');
+    await page.getByRole('button', { name: 'Submit evidence', exact: true }).click();
+    // The page shows the new status once the gateway has answered; read it only then.
+    await page
+      .getByTestId('dispute-status')
+      .filter({ hasText: /under review/ })
+      .waitFor();
+    await expect(page.getByTestId('dispute-status').textContent()).resolves.toMatch(/under review/);
+    await expect(page.getByRole('button', { name: 'Upload', exact: true }).count()).resolves.toBe(0);
+  });
 });

@@ -10,3 +10,5 @@ export * from './lib/jobs';
 export * from './lib/reconciliation';
 export * from './lib/support';
 export * from './lib/customers';
+export * from './lib/monitoring';
+export * from './lib/alerts';

@@ -26,8 +26,8 @@ export interface ConsoleUnderTest {
   close(): Promise<void>;
 }
 
-/** Starts the API (serving the built console) with the sandboxes, and Chromium. */
-export async function startConsole(): Promise<ConsoleUnderTest> {
+/** Starts the API (serving the built console) with the sandboxes, and Chromium; `env` adds settings. */
+export async function startConsole(env: Record<string, string> = {}): Promise<ConsoleUnderTest> {
   if (!existsSync(join(CONSOLE_BUILD, 'index.html'))) {
     throw new Error(`no console build at ${CONSOLE_BUILD}: run \`npx nx build console\` first`);
   }
@@ -42,6 +42,7 @@ export async function startConsole(): Promise<ConsoleUnderTest> {
     // Webhook endpoints in the tests listen on 127.0.0.1 over plain HTTP; a failed try waits a minute.
     PAYRAIL_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'on',
     PAYRAIL_WEBHOOK_RETRY_SCHEDULE_MS: '60000',
+    ...env,
   });
   if (!stack) throw new Error('the test database is not available');
   const browser = await chromium.launch({

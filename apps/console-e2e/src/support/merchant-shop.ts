@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 
 export interface MerchantShop {
@@ -12,7 +14,8 @@ export interface MerchantShop {
 /**
  * A merchant's site as the README tells one to build it: its server creates a payment session
  * with its secret key (`POST /v1/payment_sessions`) and its page holds the six lines of HTML.
- * `GET /pay?gateway=stripe&…` renders the checkout page; `GET /done` is the hosted page's return_url.
+ * `GET /live?gateway=…` is a page under the README's merchant CSP for a live session;
+ * `GET /pay?gateway=stripe&…` renders the checkout page (`&element=payment`: Stripe's Payment Element); `GET /done` is the hosted page's return_url.
  */
 export async function startMerchantShop(api: { url: string; key: string }): Promise<MerchantShop> {
   const received: string[] = [];
@@ -29,6 +32,18 @@ export async function startMerchantShop(api: { url: string; key: string }): Prom
         );
         return;
       }
+      if (url.pathname === '/live') {
+        // A page under the README's CSP for a live session the test answers for (no network).
+        const id = `ps_live_${url.searchParams.get('gateway') ?? 'stripe'}`;
+        res.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': readmeCsp(api.url),
+        });
+        res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Live shop</title>
+<script type="module" src="${api.url}/checkout.js"></script></head><body><h1>Your order</h1>
+<payrail-checkout session="${id}" client-secret="${id}_secret_0000"></payrail-checkout></body></html>`);
+        return;
+      }
       if (url.pathname !== '/pay') {
         res.writeHead(404).end();
         return;
@@ -39,6 +54,8 @@ export async function startMerchantShop(api: { url: string; key: string }): Prom
         ? { id: given, client_secret: '', url: '' }
         : await createSession(api, url, `http://${req.headers.host}`);
       const secret = url.searchParams.get('secret') ?? session.client_secret;
+      // `element=payment`: Stripe's Payment Element with confirmPayment instead of the Card Element.
+      const stripeElement = url.searchParams.get('element') === 'payment' ? ' stripe-element="payment"' : '';
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
         'x-session': session.id,
@@ -47,7 +64,7 @@ export async function startMerchantShop(api: { url: string; key: string }): Prom
       // The six lines a merchant's page needs.
       res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop checkout</title>
 <script type="module" src="${api.url}/checkout.js"></script></head><body><h1>Your order</h1>
-<payrail-checkout session="${session.id}" client-secret="${secret}"></payrail-checkout>
+<payrail-checkout session="${session.id}" client-secret="${secret}"${stripeElement}></payrail-checkout>
 <p id="outcome"></p>
 <script>document.querySelector('payrail-checkout').addEventListener('payrail:succeeded', (e) => { document.getElementById('outcome').textContent = 'paid ' + e.detail.payment.id; });</script>
 </body></html>`);
@@ -84,4 +101,16 @@ async function createSession(
   });
   if (res.status !== 201) throw new Error(`session not created: ${res.status} ${await res.text()}`);
   return (await res.json()) as { id: string; client_secret: string; url: string };
+}
+
+/** The merchant page's Content-Security-Policy exactly as the README gives it, for this API's origin. */
+export function readmeCsp(apiOrigin: string): string {
+  const readme = readFileSync(join(__dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf("**The merchant page's Content-Security-Policy**"));
+  const block = /```\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  if (!block.includes('script-src')) throw new Error("the README's merchant CSP was not found");
+  return block
+    .replace(/https:\/\/payrail\.example/g, apiOrigin)
+    .replace(/\n/g, ' ')
+    .trim();
 }

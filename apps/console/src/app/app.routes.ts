@@ -72,6 +72,12 @@ export const routes: Routes = [
         title: 'Disputes · Payrail',
       },
       {
+        path: 'disputes/:id',
+        canActivate: [policy('disputes')],
+        loadComponent: () => import('./pages/disputes/dispute-detail.page').then((m) => m.DisputeDetailPage),
+        title: 'Dispute · Payrail',
+      },
+      {
         path: 'reports',
         canActivate: [policy('reports')],
         loadComponent: () => import('./pages/reports/reports.page').then((m) => m.ReportsPage),
@@ -155,6 +161,12 @@ export const routes: Routes = [
         canActivate: [policy('webhooks')],
         loadComponent: () => import('./pages/webhooks/webhooks.page').then((m) => m.WebhooksPage),
         title: 'Webhooks · Payrail',
+      },
+      {
+        path: 'monitoring',
+        canActivate: [policy('monitoring')],
+        loadComponent: () => import('./pages/monitoring/monitoring.page').then((m) => m.MonitoringPage),
+        title: 'Monitoring · Payrail',
       },
       {
         path: 'privacy',

@@ -33,6 +33,11 @@ export type AdminPolicySubject =
   | 'Terminal'
   | 'Report'
   | 'Reconciliation'
+  | 'RoutingRule'
+  /** Gateway health: `/admin/monitoring/*`. */
+  | 'Monitoring'
+  /** Alert rules, channels, alerts and silences: `/admin/alerts/*`. */
+  | 'Alert'
   | 'Customer'
   | 'Dispute';
 

@@ -53,6 +53,31 @@ export interface DisputeResource {
   updated_at: string;
 }
 
+/**
+ * An evidence file sent to a dispute's gateway. The gateway keeps the bytes; Payrail keeps what
+ * identifies them.
+ */
+export interface DisputeEvidenceFileResource {
+  id: string;
+  object: 'dispute_evidence_file';
+  dispute_id: string;
+  name: string;
+  size: number;
+  content_type: 'application/pdf' | 'image/jpeg' | 'image/png';
+  /** What it shows: `receipt`, `shipping`, `customer_communication`, `refund_policy` or `other`. */
+  category: string;
+  sha256: string;
+  /** The gateway's id for the upload (Stripe `file_…`, Square's evidence id, PayPal's document name). */
+  gateway_file_reference: string;
+  created_at: string;
+}
+
+/** `POST /v1/disputes/{id}/files`: the file and the dispute as it now stands. */
+export interface DisputeEvidenceUploadResource {
+  file: DisputeEvidenceFileResource;
+  dispute: DisputeResource;
+}
+
 /** A customer as the console sees it, with the merchant it belongs to. */
 export interface AdminCustomerResource extends CustomerResource {
   merchant_id: string;
@@ -69,4 +94,12 @@ export interface AdminCustomerDetailResource {
 export interface AdminDisputeResource extends DisputeResource {
   merchant_id: string;
   mode: 'test' | 'live';
+}
+
+/** `GET /admin/disputes/{id}`: the dispute and the evidence files sent for it. */
+export interface AdminDisputeDetailResource {
+  dispute: AdminDisputeResource;
+  files: DisputeEvidenceFileResource[];
+  /** Whether the gateway takes evidence files through its API (else: its dashboard). */
+  accepts_files: boolean;
 }

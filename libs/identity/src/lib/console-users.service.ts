@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
-import * as QRCode from 'qrcode';
+import type * as QRCode from 'qrcode';
 import { In, IsNull, Repository } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
 import type { AuditRecordInput } from '@payrail/audit';
@@ -16,6 +16,11 @@ import { RoleAssignment, ROLES, type Role } from './role-assignment.entity';
 import { SessionService } from './session.service';
 import { newTotpSecret, totpStep, totpUri } from './totp';
 import { User } from './user.entity';
+
+/** The QR code encoder, loaded at the first MFA enrolment rather than at start. */
+function qrCode(): typeof QRCode {
+  return require('qrcode') as typeof QRCode;
+}
 
 export const LOCKOUT_THRESHOLD = 10;
 export const LOCKOUT_MS = 30 * 60 * 1000;
@@ -420,7 +425,7 @@ export class ConsoleUsersService {
     const secret = newTotpSecret();
     await this.users.update({ id: user.id }, { mfaPendingSecret: this.secrets.seal(secret) });
     const otpauthUri = totpUri(TOTP_ISSUER, user.email, secret);
-    return { secret, otpauthUri, qrDataUrl: await QRCode.toDataURL(otpauthUri) };
+    return { secret, otpauthUri, qrDataUrl: await qrCode().toDataURL(otpauthUri) };
   }
 
   /** Confirms enrolment with a first code; returns the recovery codes, shown once. */

@@ -74,7 +74,8 @@ const READ: readonly PolicyAction[] = ['read'];
  * are the owners' and admins'; auditors read them (not an access export: `export`). Routing rules, gateway
  * monitoring and alerts are edited by admins and platform engineers and read by support and auditors.
  * Customers with their saved cards, and disputes, are read in the console by every role that reads
- * payments (they change only through the merchant API and the gateways' webhooks). The one place access is decided; the
+ * payments (customers change only through the merchant API); finance also answers disputes
+ * (`update` on `Dispute`: evidence files and text, sent to the gateway). The one place access is decided; the
  * README table and `GET /admin/roles` are generated from it. `manage` means every action.
  */
 export const PERMISSION_MATRIX: Record<Role, Grants> = {
@@ -143,7 +144,8 @@ export const PERMISSION_MATRIX: Record<Role, Grants> = {
     Issue: READ,
     SupportCase: ['read', 'create'],
     Customer: READ,
-    Dispute: READ,
+    // Answers disputes with evidence files and text (`update`).
+    Dispute: ['read', 'update'],
   },
   support: {
     Payment: READ,

@@ -3,7 +3,9 @@ import { inject, Injectable } from '@angular/core';
 import type {
   AdminCustomerDetailResource,
   AdminCustomerResource,
+  AdminDisputeDetailResource,
   AdminDisputeResource,
+  DisputeEvidenceFileResource,
   AdminList,
   DisputeStatus,
 } from '@payrail/api-contract';
@@ -31,7 +33,7 @@ function params(query: object): HttpParams {
   return p;
 }
 
-/** The console's read-only customers and disputes routes. */
+/** The console's customers and disputes routes: read by every role that reads payments, answered by finance. */
 @Injectable({ providedIn: 'root' })
 export class CustomersApi {
   private readonly http = inject(HttpClient);
@@ -51,6 +53,35 @@ export class CustomersApi {
   disputes(query: DisputeQuery): Promise<AdminList<AdminDisputeResource>> {
     return firstValueFrom(
       this.http.get<AdminList<AdminDisputeResource>>('/admin/disputes', { params: params(query) }),
+    );
+  }
+
+  dispute(id: string): Promise<AdminDisputeDetailResource> {
+    return firstValueFrom(
+      this.http.get<AdminDisputeDetailResource>(`/admin/disputes/${encodeURIComponent(id)}`),
+    );
+  }
+
+  /** Sends one evidence file to the dispute's gateway (multipart: `file`, `category`). */
+  uploadEvidence(
+    id: string,
+    file: File,
+    category: string,
+  ): Promise<{ file: DisputeEvidenceFileResource; dispute: AdminDisputeResource }> {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    form.append('category', category);
+    return firstValueFrom(
+      this.http.post<{ file: DisputeEvidenceFileResource; dispute: AdminDisputeResource }>(
+        `/admin/disputes/${encodeURIComponent(id)}/files`,
+        form,
+      ),
+    );
+  }
+
+  submitEvidence(id: string, text: string): Promise<AdminDisputeResource> {
+    return firstValueFrom(
+      this.http.post<AdminDisputeResource>(`/admin/disputes/${encodeURIComponent(id)}/evidence`, { text }),
     );
   }
 }

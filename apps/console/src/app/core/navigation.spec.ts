@@ -66,6 +66,16 @@ describe('navigation built from abilities', () => {
     expect(navFor(finance)).toEqual(['Dashboard', 'Payments', 'Gateways']);
   });
 
+  it('shows the monitoring page to the roles that read gateway health, alerts or routing', () => {
+    const reads = (['Monitoring', 'Alert', 'RoutingRule'] as const).map((subject) => ({
+      action: 'read' as const,
+      subject,
+    }));
+    expect(navFor([{ action: 'read', subject: 'Dashboard' }, ...reads])).toEqual(['Dashboard', 'Monitoring']);
+    expect(navFor([{ action: 'read', subject: 'Alert' }])).toEqual(['Monitoring']);
+    expect(navFor([{ action: 'read', subject: 'Connection' }])).toEqual(['Gateways']);
+  });
+
   it('counts a grant scoped to one merchant as access to the page', () => {
     expect(navFor([{ action: 'read', subject: 'AuditEntry', conditions: { merchant_id: 'mer_1' } }])).toEqual(
       ['Audit log'],

@@ -34,6 +34,16 @@ export const NAVIGATION: readonly NavItem[] = [
     ],
   },
   {
+    path: '/monitoring',
+    label: 'Monitoring',
+    action: 'read',
+    subject: 'Monitoring',
+    anyOf: [
+      { action: 'read', subject: 'Alert' },
+      { action: 'read', subject: 'RoutingRule' },
+    ],
+  },
+  {
     path: '/privacy',
     label: 'Privacy',
     action: 'read',

@@ -1,7 +1,11 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { RedisRateLimitStore } from './redis-rate-limit-store';
 import { MemoryRateLimitStore, RATE_LIMIT_STORE, type RateLimitStore } from './rate-limit-store';
 import { RATE_LIMIT_OPTIONS, RateLimiter, type RateLimitOptions } from './rate-limiter';
+
+/** The Redis store, loaded only when a Redis URL asks for it (`ioredis` is unused otherwise). */
+function redisStore(): typeof import('./redis-rate-limit-store') {
+  return require('./redis-rate-limit-store') as typeof import('./redis-rate-limit-store');
+}
 
 /** The limiters' counters for the whole app: in process, or in Redis with `redisUrl`. */
 @Global()
@@ -18,7 +22,7 @@ export class RateLimitModule implements OnApplicationShutdown {
           provide: RATE_LIMIT_STORE,
           useFactory: (): RateLimitStore =>
             options.redisUrl
-              ? new RedisRateLimitStore(options.redisUrl, options.prefix)
+              ? new (redisStore().RedisRateLimitStore)(options.redisUrl, options.prefix)
               : new MemoryRateLimitStore(),
         },
         RateLimiter,

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { newId } from '@payrail/database';
+import { newId, TransactionRunner } from '@payrail/database';
 import { redactText } from '@payrail/plugin-sdk';
 import type { IssueKind } from './issue.entity';
 
@@ -44,7 +44,10 @@ const sqliteTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '
 export class IssueRecorder {
   private readonly logger = new Logger('IssueLog');
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
+  ) {}
 
   private get postgres(): boolean {
     return this.dataSource.options.type === 'postgres';
@@ -96,10 +99,13 @@ export class IssueRecorder {
     return id;
   }
 
-  /** Outside a transaction: a failure to count never hides the error being counted. */
+  /**
+   * Apart from the caller's work, in a transaction of its own, so a reader never sees the count
+   * without its day or its payment; a failure to count never hides the error being counted.
+   */
   async recordQuietly(o: Occurrence): Promise<void> {
     try {
-      await this.record(o);
+      await this.tx.run((m) => this.record(o, m), { durability: 'lazy' });
     } catch (error) {
       this.logger.warn(`could not count ${o.kind} ${o.code} into the issue log: ${(error as Error).message}`);
     }

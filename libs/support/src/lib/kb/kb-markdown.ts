@@ -1,12 +1,30 @@
-import MarkdownIt from 'markdown-it';
-import sanitizeHtml from 'sanitize-html';
+import type MarkdownIt from 'markdown-it';
+import type sanitizeHtml from 'sanitize-html';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { KbArticleFields } from './kb-article-version.entity';
 
-// Raw HTML in an article is shown as text, never passed through; the sanitizer is the second wall.
-const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
+/**
+ * The renderer and the sanitizer, built on the first article shown rather than at start (the two
+ * packages are a few MB of heap the API needs only once someone reads the knowledge base).
+ */
+interface Renderer {
+  markdown: InstanceType<typeof MarkdownIt>;
+  sanitize: typeof sanitizeHtml;
+  options: sanitizeHtml.IOptions;
+}
+let renderer: Renderer | undefined;
 
-const SANITIZE: sanitizeHtml.IOptions = {
+function loadRenderer(): Renderer {
+  if (renderer) return renderer;
+  const Markdown = require('markdown-it') as typeof MarkdownIt;
+  const sanitize = require('sanitize-html') as typeof sanitizeHtml;
+  // Raw HTML in an article is shown as text, never passed through; the sanitizer is the second wall.
+  const markdown = new Markdown({ html: false, linkify: false, typographer: false });
+  renderer = { markdown, sanitize, options: sanitizeOptions(sanitize) };
+  return renderer;
+}
+
+const sanitizeOptions = (sanitize: typeof sanitizeHtml): sanitizeHtml.IOptions => ({
   allowedTags: [
     'h1',
     'h2',
@@ -43,12 +61,13 @@ const SANITIZE: sanitizeHtml.IOptions = {
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesAppliedToAttributes: ['href'],
   allowProtocolRelative: false,
-  transformTags: { a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow' }) },
-};
+  transformTags: { a: sanitize.simpleTransform('a', { rel: 'noopener noreferrer nofollow' }) },
+});
 
 /** Markdown to HTML that is safe to put in a page: no scripts, handlers or `javascript:` links. */
 export function renderMarkdown(source: string): string {
-  return sanitizeHtml(markdown.render(source), SANITIZE);
+  const { markdown, sanitize, options } = loadRenderer();
+  return sanitize(markdown.render(source), options);
 }
 
 const SECTIONS = [

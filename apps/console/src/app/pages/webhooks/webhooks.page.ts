@@ -128,13 +128,9 @@ export class WebhooksPage implements OnInit {
   async redeliver(d: WebhookDeliveryResource): Promise<void> {
     await this.act(async () => {
       await this.api.redeliver(d.id);
-      // The relay sends it within moments: follow it for a few seconds so the outcome shows here.
+      // The relay sends it within moments: follow it so the outcome shows here.
       const pending = (x: WebhookDeliveryResource) => x.attempts === d.attempts || x.state === 'sending';
-      let after = await this.api.webhookDelivery(d.id);
-      for (let i = 0; i < 10 && pending(after); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        after = await this.api.webhookDelivery(d.id);
-      }
+      const after = await follow(() => this.api.webhookDelivery(d.id), pending);
       await this.loadDeliveries();
       if (pending(after))
         return `${d.event_type} is queued to be sent again to ${this.endpointUrl(d.endpoint_id)}.`;
@@ -146,12 +142,15 @@ export class WebhooksPage implements OnInit {
 
   async replay(e: InboxEventResource): Promise<void> {
     await this.act(async () => {
-      let after = await this.api.replayInbox(e.id);
+      const replayed = await this.api.replayInbox(e.id);
       // A job applies it again within moments: follow it so the effect shows here.
-      for (let i = 0; i < 10 && after.state === 'received'; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        after = await this.api.inboxEvent(e.id);
-      }
+      const after =
+        replayed.state === 'received'
+          ? await follow(
+              () => this.api.inboxEvent(e.id),
+              (x) => x.state === 'received',
+            )
+          : replayed;
       await this.loadInbox();
       if (after.state === 'received') return `${e.gateway_event_id} is queued to be applied again.`;
       return `${e.gateway_event_id} applied again: ${after.state}. ${after.effect?.message ?? ''}`.trim();
@@ -202,4 +201,17 @@ export class WebhooksPage implements OnInit {
       this.busy.set(false);
     }
   }
+}
+
+/**
+ * Reads `read()` every half second while `pending` holds, for up to 15 s: long enough for a busy
+ * relay or job queue to get to it, short enough that the notice then says it is still queued.
+ */
+async function follow<T>(read: () => Promise<T>, pending: (x: T) => boolean): Promise<T> {
+  let current = await read();
+  for (let i = 0; i < 30 && pending(current); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    current = await read();
+  }
+  return current;
 }
