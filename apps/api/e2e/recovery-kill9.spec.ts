@@ -99,7 +99,9 @@ const baseEnv = () => ({
   PAYRAIL_ADMIN_EMAIL: 'owner@example.com',
   PAYRAIL_ADMIN_PASSWORD: 'correct-horse-battery-staple',
   PAYRAIL_CONSOLE_DIR: 'off',
-  PAYRAIL_GATEWAY_TIMEOUT_MS: '1000',
+  // Roomy: a freshly started API's first calls (SDK clients, PayPal's token) can take over a
+  // second on a busy machine, and a call that times out never reaches the fault point.
+  PAYRAIL_GATEWAY_TIMEOUT_MS: '10000',
   PAYRAIL_RECOVERY_INTERVAL_MS: '500',
   PAYRAIL_JOB_POLL_MS: '100',
   LOG_LEVEL: 'warn',
