@@ -73,6 +73,7 @@ async function phase(ctx, label, operation, count, concurrency) {
     sandbox_cpu_ms_per_op: per(before.sandbox, after.sandbox),
     statements_per_op: per(before.db.statements, after.db.statements),
     commits_per_op: per(before.db.commits, after.db.commits),
+    round_trips_per_op: per(before.db.round_trips, after.db.round_trips),
     loop_max_ms: round(after.db.loop_max_ms),
     loop_p99_ms: round(after.db.loop_p99_ms),
     ...memoryMb(ctx.api.pid),
@@ -234,7 +235,7 @@ const result = {
   notes: [
     'ops: authorize+capture pairs, or single reads; a request is one HTTP call through Payrail or one SDK step direct',
     'added/req: Payrail request latency minus the direct request latency, at the same percentile',
-    'commits/op and stmts/op: counted by the API (PAYRAIL_COUNT_STATEMENTS=on), webhook intake included',
+    "commits/op, stmts/op and trips/op (texts sent to the database; a transaction's start and queued inserts go as one): counted by the API (PAYRAIL_COUNT_STATEMENTS=on), webhook intake included",
     'API CPU ms/op (direct): what the API spent meanwhile on the webhooks the sandbox sent for the direct calls',
   ],
   api_memory_after_start: afterStart,

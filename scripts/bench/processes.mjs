@@ -57,6 +57,7 @@ export async function scrape(apiUrl) {
   return {
     statements: value(/^payrail_db_statements\{kind="statement"\} (\S+)$/m),
     commits: value(/^payrail_db_statements\{kind="commit"\} (\S+)$/m),
+    round_trips: value(/^payrail_db_statements\{kind="round_trip"\} (\S+)$/m),
     loop_max_ms: value(/^nodejs_eventloop_lag_max_seconds (\S+)$/m) * 1000,
     loop_p99_ms: value(/^nodejs_eventloop_lag_p99_seconds (\S+)$/m) * 1000,
   };

@@ -17,6 +17,7 @@ const COLUMNS = [
   ['added/req med ms', (r) => cell(r.added_per_request.median_ms)],
   ['added/req p99 ms', (r) => cell(r.added_per_request.p99_ms)],
   ['commits/op', (r) => cell(r.payrail.commits_per_op, 1)],
+  ['trips/op', (r) => cell(r.payrail.round_trips_per_op, 1)],
   ['stmts/op', (r) => cell(r.payrail.statements_per_op, 1)],
   ['API CPU ms/op', (r) => cell(r.payrail.api_cpu_ms_per_op)],
   ['API CPU ms/op (direct)', (r) => cell(r.direct.api_cpu_ms_per_op)],

@@ -8,3 +8,4 @@ export * from './lib/statement-counter';
 export * from './lib/wal-flusher';
 export * from './lib/insert-row';
 export * from './lib/system-errors';
+export * from './lib/deferred-writes';

@@ -51,13 +51,14 @@ export class MetricsController {
     if (config.countStatements)
       new Gauge({
         name: 'payrail_db_statements',
-        help: 'Database statements sent, commits and rollbacks since start (PAYRAIL_COUNT_STATEMENTS=on)',
+        help: 'Database statements sent, commits, rollbacks and round trips since start (PAYRAIL_COUNT_STATEMENTS=on)',
         labelNames: ['kind'],
         collect() {
           const counts = STATEMENT_COUNTER.snapshot();
           this.set({ kind: 'statement' }, counts.statements);
           this.set({ kind: 'commit' }, counts.commits);
           this.set({ kind: 'rollback' }, counts.rollbacks);
+          this.set({ kind: 'round_trip' }, counts.roundTrips);
         },
       });
   }

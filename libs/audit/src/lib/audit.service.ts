@@ -1,6 +1,13 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { EntityManager, QueryDeepPartialEntity, SelectQueryBuilder } from 'typeorm';
-import { insertRow, newId, STATEMENT_COUNTER, TransactionRunner } from '@payrail/database';
+import {
+  deferredWritesOf,
+  insertRow,
+  newId,
+  STATEMENT_COUNTER,
+  STATEMENT_SEPARATOR,
+  TransactionRunner,
+} from '@payrail/database';
 import { redact, redactText } from '@payrail/plugin-sdk';
 import { AuditCheckpoint } from './audit-checkpoint.entity';
 import { AuditEntry, type AuditChange } from './audit-entry.entity';
@@ -311,7 +318,10 @@ export class AuditService {
       if (!column) throw new Error(`AuditEntry has no column ${p}`);
       return column;
     });
+    // What the transaction has waiting (its start, queued inserts) goes first, in the same text.
+    const queued = deferredWritesOf(manager)?.take();
     const sql =
+      (queued ? `${queued}${STATEMENT_SEPARATOR}` : '') +
       `SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}); ` +
       `SELECT ${columns.map((c) => driver.escape(c.databaseName)).join(', ')} FROM ${table} ` +
       `ORDER BY ${driver.escape(columns[0].databaseName)} DESC LIMIT 1`;
@@ -320,8 +330,8 @@ export class AuditService {
       query: (text: string) => Promise<{ rows: Record<string, unknown>[] }[]>;
     };
     if (manager.connection.logger === STATEMENT_COUNTER) STATEMENT_COUNTER.count(sql);
-    const [, result] = await client.query(sql);
-    const row = result?.rows[0];
+    const results = await client.query(sql);
+    const row = results.at(-1)?.rows[0];
     if (row) {
       const [sequence, hash, occurredAt] = columns.map((c) =>
         driver.prepareHydratedValue(row[c.databaseName], c),

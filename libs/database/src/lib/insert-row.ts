@@ -2,6 +2,7 @@ import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { DateUtils } from 'typeorm/util/DateUtils';
+import { deferredWritesOf } from './deferred-writes';
 
 /**
  * The payment path's few hot statements as SQL built once per entity (and per set of columns),
@@ -128,7 +129,8 @@ export async function insertRows<T extends ObjectLiteral>(
       const tuples = Array.from({ length: count }, () => `(${tuple().join(', ')})`);
       return `INSERT INTO ${table(m, metadata)}(${columns.map((c) => quote(m, c.databaseName)).join(', ')}) VALUES ${tuples.join(', ')}`;
     });
-    await run(m, sql, parameters);
+    // In a PostgreSQL transaction the insert goes with the transaction's next statement.
+    if (!deferredWritesOf(m)?.offer(sql, parameters)) await run(m, sql, parameters);
   }
 }
 

@@ -1,3 +1,4 @@
+import { STATEMENT_SEPARATOR } from './deferred-writes';
 import { StatementCounter } from './statement-counter';
 
 describe('StatementCounter', () => {
@@ -16,6 +17,20 @@ describe('StatementCounter', () => {
       'ROLLBACK',
     ])
       counter.logQuery(sql);
-    expect(counter.snapshot()).toEqual({ statements: 3, commits: 1, rollbacks: 1 });
+    expect(counter.snapshot()).toEqual({ statements: 3, commits: 1, rollbacks: 1, roundTrips: 10 });
+  });
+
+  it('counts each statement of a merged text, and the text as one round trip', () => {
+    const counter = new StatementCounter();
+    counter.logQuery(
+      [
+        'START TRANSACTION',
+        'SET LOCAL synchronous_commit TO OFF',
+        "INSERT INTO t VALUES ('a')",
+        'COMMIT',
+      ].join(STATEMENT_SEPARATOR),
+    );
+    counter.logQuery('SELECT 1');
+    expect(counter.snapshot()).toEqual({ statements: 2, commits: 1, rollbacks: 0, roundTrips: 2 });
   });
 });

@@ -1,5 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import type { Logger } from 'typeorm';
+import { STATEMENT_SEPARATOR } from './deferred-writes';
 
 export interface StatementCounts {
   /** Statements other than transaction control. */
@@ -7,9 +8,12 @@ export interface StatementCounts {
   /** Transactions that committed. */
   commits: number;
   rollbacks: number;
+  /** Texts sent: a merged one counts once, though it carries several statements. */
+  roundTrips: number;
 }
 
-const CONTROL = /^\s*(BEGIN|START TRANSACTION|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b/i;
+const CONTROL =
+  /^\s*(BEGIN|START TRANSACTION|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|SET LOCAL synchronous_commit)\b/i;
 
 /**
  * Counts the statements the process sends to its database, for the benchmark's per-operation
@@ -17,11 +21,17 @@ const CONTROL = /^\s*(BEGIN|START TRANSACTION|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)
  * when asked for; statements that bypass TypeORM call `count` themselves.
  */
 export class StatementCounter implements Logger {
-  private readonly totals: StatementCounts = { statements: 0, commits: 0, rollbacks: 0 };
+  private readonly totals: StatementCounts = { statements: 0, commits: 0, rollbacks: 0, roundTrips: 0 };
   /** A file every counted statement is appended to, one a line (`PAYRAIL_TRACE_STATEMENTS`), to find repeated ones. */
   traceFile: string | null = null;
 
   count(sql: string): void {
+    this.totals.roundTrips++;
+    // A transaction's start and its queued inserts travel as one text (`DeferredWrites`).
+    for (const part of sql.split(STATEMENT_SEPARATOR)) this.countOne(part);
+  }
+
+  private countOne(sql: string): void {
     if (this.traceFile) appendFileSync(this.traceFile, `${sql.replace(/\s+/g, ' ')}\n`);
     const control = CONTROL.exec(sql)?.[1]?.toUpperCase();
     if (!control) this.totals.statements++;

@@ -4,7 +4,6 @@ import {
   copyLines,
   CopyRowDecoder,
   CopyTextBuffer,
-  inlineParameters,
   parseTimestamp,
   pgDateText,
   unescapeField,
@@ -88,16 +87,6 @@ describe('COPY text format', () => {
     const at = new Date(2026, 9, 1, 12, 30, 15, 86);
     decoder.decode(Buffer.from(`x\t2026-10-01 12:30:15.0864\n`), out);
     expect(out[0][1]).toEqual(at);
-  });
-
-  it('writes parameters as literals a COPY can carry, quoting text', () => {
-    const at = new Date(2026, 9, 1, 0, 0, 0, 5);
-    expect(inlineParameters('a = $1 AND b >= $2 AND c = $3 AND d IS $4', ["o'brien", at, 10, null])).toBe(
-      `a = 'o''brien' AND b >= '${pgDateText(at)}' AND c = 10 AND d IS NULL`,
-    );
-    expect(inlineParameters('a = $1', ['back\\slash'])).toBe(`a =  E'back\\\\slash'`);
-    expect(() => inlineParameters('a = $2', ['x'])).toThrow('no value for parameter $2');
-    expect(() => inlineParameters('a = $1', [[1, 2]])).toThrow('cannot be written as a literal');
   });
 });
 

@@ -242,25 +242,3 @@ export class CopyRowDecoder {
     return this.types[column] === 'timestamp' ? parseTimestamp(text) : text;
   }
 }
-
-/**
- * `sql` with its `$n` placeholders replaced by literals, for COPY, which takes no parameters.
- * Values are written as `pg` would bind them (a Date as its local time with offset) and quoted
- * by the driver's own `escapeLiteral`, so a literal resolves to the type a parameter would.
- */
-export function inlineParameters(sql: string, params: readonly unknown[]): string {
-  return sql.replace(/\$(\d+)/g, (_, n: string) => {
-    const i = Number(n) - 1;
-    if (i < 0 || i >= params.length) throw new Error(`no value for parameter $${n}`);
-    const value = params[i];
-    if (value === null || value === undefined) return 'NULL';
-    if (typeof value === 'number') {
-      if (!Number.isFinite(value)) throw new Error(`parameter $${n} is not a finite number`);
-      return String(value);
-    }
-    if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-    if (value instanceof Date) return pg().escapeLiteral(pgDateText(value));
-    if (typeof value === 'string') return pg().escapeLiteral(value);
-    throw new Error(`parameter $${n} cannot be written as a literal`);
-  });
-}

@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import type { PoolClient } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { DataSource, EntityManager } from 'typeorm';
-import { copyLines, CopyRowDecoder, inlineParameters, type CopyColumnType } from './pg-copy';
+import { flushDeferredWrites, inlineParameters } from '@payrail/database';
+import { copyLines, CopyRowDecoder, type CopyColumnType } from './pg-copy';
 
 /** A column of a bulk write, with the type PostgreSQL reads its array as. */
 export interface BulkColumn {
@@ -371,6 +372,8 @@ export class SqlDialect {
   ): Promise<void> {
     const runner = m.queryRunner;
     if (!runner?.isTransactionActive) throw new Error('bulkWrite needs an open transaction');
+    // The transaction's start may still wait to be sent with its first statement.
+    await flushDeferredWrites(m);
     const client = (await runner.connect()) as PoolClient;
     await this.copyFeed(client, `COPY ${table} (${columns.map((c) => c.name).join(', ')}) FROM STDIN`, feed);
   }
@@ -404,6 +407,8 @@ export class SqlDialect {
   ): Promise<void> {
     const runner = m.queryRunner;
     if (!runner?.isTransactionActive) throw new Error('bulkWrite needs an open transaction');
+    // The transaction's start may still wait to be sent with its first statement.
+    await flushDeferredWrites(m);
     const client = (await runner.connect()) as PoolClient;
     const stage = `payrail_stage_${table}`;
     const names = columns.map((c) => c.name).join(', ');
