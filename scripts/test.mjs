@@ -102,7 +102,7 @@ if (wants('sqlite')) {
 if (wants('postgres')) {
   jest(
     'database specs on PostgreSQL',
-    ['--maxWorkers=2', '--selectProjects', 'api', 'audit', 'secrets', 'jobs'],
+    ['--maxWorkers=2', '--selectProjects', 'api', 'audit', 'secrets', 'jobs', 'database', 'reconciliation'],
     {
       ...verdicts,
       PAYRAIL_TEST_DB: 'postgres',
