@@ -35,6 +35,7 @@ import {
   type CustomerVault,
   type DisputeEvidenceFile,
   type DisputeFileUploader,
+  type SdkPreloader,
   type DisputeResponder,
   type GatewayDispute,
   type SavedMethod,
@@ -129,7 +130,8 @@ export class PayPalGateway
     CustomerVault,
     DisputeResponder,
     DisputeFileUploader,
-    BrowserOrders
+    BrowserOrders,
+    SdkPreloader
 {
   readonly code = 'paypal';
   readonly displayName = 'PayPal';
@@ -160,6 +162,11 @@ export class PayPalGateway
    * PayPal takes the raw card in the order itself, so tokenizing keeps the card in this process's
    * memory under an opaque handle for a short time; the handle serves one payment.
    */
+  /** Loads the SDK ahead of the first call (see `SdkPreloader`). */
+  loadSdk(): void {
+    paypalSdk();
+  }
+
   async tokenize(_connection: GatewayConnection, request: TokenizeRequest): Promise<Outcome<TokenizeResult>> {
     return this.handles.tokenize(request);
   }

@@ -33,6 +33,7 @@ import {
   type CustomerVault,
   type DisputeEvidenceFile,
   type DisputeFileUploader,
+  type SdkPreloader,
   type DisputeResponder,
   type GatewayDispute,
   type SavedMethod,
@@ -196,7 +197,13 @@ async function outcome<T>(operation: () => Promise<T>): Promise<Outcome<T>> {
 @Injectable()
 @RegisterGateway()
 export class SquareGateway
-  implements PaymentGateway, WebhookRegistrar, CustomerVault, DisputeResponder, DisputeFileUploader
+  implements
+    PaymentGateway,
+    WebhookRegistrar,
+    CustomerVault,
+    DisputeResponder,
+    DisputeFileUploader,
+    SdkPreloader
 {
   readonly code = 'square';
   readonly displayName = 'Square';
@@ -237,6 +244,11 @@ export class SquareGateway
       }),
       connection.timeoutMs,
     );
+  }
+
+  /** Loads the SDK ahead of the first call (see `SdkPreloader`). */
+  loadSdk(): void {
+    squareSdk();
   }
 
   async tokenize(

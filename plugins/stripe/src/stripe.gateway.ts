@@ -34,6 +34,7 @@ import {
   type CustomerVault,
   type DisputeEvidenceFile,
   type DisputeFileUploader,
+  type SdkPreloader,
   type DisputeResponder,
   type GatewayDispute,
   type SavedMethod,
@@ -184,7 +185,8 @@ export class StripeGateway
     CustomerVault,
     DisputeResponder,
     DisputeFileUploader,
-    BrowserOrders
+    BrowserOrders,
+    SdkPreloader
 {
   readonly code = 'stripe';
   readonly displayName = 'Stripe';
@@ -261,6 +263,11 @@ export class StripeGateway
 
   private requestOptions(connection: GatewayConnection, idempotencyKey?: string): Stripe.RequestOptions {
     return { timeout: connection.timeoutMs, ...(idempotencyKey ? { idempotencyKey } : {}) };
+  }
+
+  /** Loads the SDK ahead of the first call (see `SdkPreloader`). */
+  loadSdk(): void {
+    stripeSdk();
   }
 
   async tokenize(connection: GatewayConnection, request: TokenizeRequest): Promise<Outcome<TokenizeResult>> {

@@ -3,7 +3,7 @@ import { SYSTEM_ACTOR } from '@payrail/audit';
 import { ConnectionService, GatewayRegistry } from '@payrail/gateways';
 import { MerchantService, OwnerBootstrapService } from '@payrail/identity';
 import { RecoveryService } from '@payrail/payments';
-import { canRegisterWebhooks } from '@payrail/plugin-sdk';
+import { canLoadSdkAhead, canRegisterWebhooks } from '@payrail/plugin-sdk';
 import { SupportStartup } from '@payrail/support';
 import { AlertConfigService } from '../alerts/alert-config.service';
 import { PAYRAIL_CONFIG, type PayrailConfig } from './config';
@@ -34,10 +34,27 @@ export class BootstrapService {
     private readonly alerts: AlertConfigService,
   ) {}
 
-  /** What every role loads once the schema is current: the knowledge base (seeded when empty) and its links, and the shipped alert rules on first start. */
+  /**
+   * What every role loads once the schema is current, before it reports ready: the knowledge
+   * base (seeded when empty) and its links, the shipped alert rules on first start, and the SDK of
+   * each gateway that has a connection.
+   */
   async prepare(): Promise<void> {
     await this.support.start();
     await this.alerts.seedDefaults();
+    await this.loadGatewaySdks();
+  }
+
+  /**
+   * The plugins load their SDKs on first use, so an instance spares the heap of gateways it never
+   * calls. A gateway with a connection will be called: loading its SDK here (over a second for
+   * Square's on a busy machine) keeps that wait off the first payment after a start or a restart.
+   */
+  private async loadGatewaySdks(): Promise<void> {
+    for (const code of await this.connections.gatewaysInUse()) {
+      const gateway = this.registry.get(code);
+      if (gateway && canLoadSdkAhead(gateway)) gateway.loadSdk();
+    }
   }
 
   async seed(): Promise<void> {

@@ -372,6 +372,16 @@ export class ConnectionService {
     return this.changed(() => this.connections.save(record));
   }
 
+  /** The gateways that have at least one enabled connection, of any merchant. */
+  async gatewaysInUse(): Promise<string[]> {
+    const rows: Array<{ gateway: string }> = await this.connections
+      .createQueryBuilder('c')
+      .select('DISTINCT c.gateway', 'gateway')
+      .where('c.enabled = :enabled', { enabled: true })
+      .getRawMany();
+    return rows.map((row) => row.gateway).sort();
+  }
+
   findForMerchant(merchantId: string, gateway?: string): Promise<GatewayConnectionRecord[]> {
     return this.connections.find({
       where: { merchantId, ...(gateway ? { gateway } : {}) },

@@ -500,3 +500,17 @@ export function canCreateBrowserOrders(gateway: PaymentGateway): gateway is Paym
 export function canRegisterWebhooks(gateway: PaymentGateway): gateway is PaymentGateway & WebhookRegistrar {
   return typeof (gateway as Partial<WebhookRegistrar>).registerWebhook === 'function';
 }
+
+/**
+ * A gateway whose SDK is loaded on its first use (to spare the heap of an instance that never
+ * calls it) can load it ahead: the API does at start, before it reports ready, for each gateway
+ * that has a connection, so the first payment after a start or a restart does not wait for it.
+ */
+export interface SdkPreloader {
+  /** Loads the SDK now, synchronously; a second call costs nothing. */
+  loadSdk(): void;
+}
+
+export function canLoadSdkAhead(gateway: PaymentGateway): gateway is PaymentGateway & SdkPreloader {
+  return typeof (gateway as Partial<SdkPreloader>).loadSdk === 'function';
+}
