@@ -2,6 +2,7 @@ import type { GatewayConnection } from '@payrail/plugin-sdk';
 import { describeDisputeFilesConformance } from '@payrail/plugin-sdk/testing';
 import { SQUARE_SANDBOX_DEFAULTS, startSquareSandbox, type SquareSandbox } from '@payrail/sandbox/square';
 import { SquareGateway } from './square.gateway';
+import { squareSandboxConnection } from './testing/sandbox-connection';
 
 const gateway = new SquareGateway();
 let sandbox: SquareSandbox;
@@ -10,16 +11,7 @@ let n = 0;
 
 beforeAll(async () => {
   sandbox = await startSquareSandbox({ port: 0 });
-  connection = {
-    id: 'conn_square_disputes',
-    mode: 'test',
-    values: {
-      accessToken: SQUARE_SANDBOX_DEFAULTS.accessToken,
-      locationId: SQUARE_SANDBOX_DEFAULTS.locationId,
-    },
-    baseUrl: sandbox.url,
-    timeoutMs: 5000,
-  };
+  connection = squareSandboxConnection(sandbox, 'conn_square_disputes');
 });
 
 afterAll(async () => {

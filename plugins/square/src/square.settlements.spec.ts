@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { GatewayConnection } from '@payrail/plugin-sdk';
 import { collectSettlements, payoutEntries } from '@payrail/plugin-sdk/testing';
-import {
-  loadSquareOpenApi,
-  SQUARE_SANDBOX_DEFAULTS,
-  startSquareSandbox,
-  type SquareSandbox,
-} from '@payrail/sandbox/square';
+import { loadSquareOpenApi, startSquareSandbox, type SquareSandbox } from '@payrail/sandbox/square';
 import { SquareGateway } from './square.gateway';
+import { squareSandboxConnection } from './testing/sandbox-connection';
 
 const gateway = new SquareGateway();
 let sandbox: SquareSandbox;
@@ -15,16 +11,7 @@ let connection: GatewayConnection;
 
 beforeAll(async () => {
   sandbox = await startSquareSandbox({ port: 0, record: true });
-  connection = {
-    id: 'conn_square_settlements',
-    mode: 'test',
-    baseUrl: sandbox.url,
-    timeoutMs: 5000,
-    values: {
-      accessToken: SQUARE_SANDBOX_DEFAULTS.accessToken,
-      locationId: SQUARE_SANDBOX_DEFAULTS.locationId,
-    },
-  };
+  connection = squareSandboxConnection(sandbox, 'conn_square_settlements');
 });
 
 afterAll(async () => {

@@ -1,7 +1,8 @@
 import type { GatewayConnection } from '@payrail/plugin-sdk';
 import { describeCustomerVaultConformance } from '@payrail/plugin-sdk/testing';
-import { SQUARE_SANDBOX_DEFAULTS, startSquareSandbox, type SquareSandbox } from '@payrail/sandbox/square';
+import { startSquareSandbox, type SquareSandbox } from '@payrail/sandbox/square';
 import { SquareGateway } from './square.gateway';
+import { squareSandboxConnection } from './testing/sandbox-connection';
 
 const gateway = new SquareGateway();
 let sandbox: SquareSandbox;
@@ -9,16 +10,7 @@ let connection: GatewayConnection;
 
 beforeAll(async () => {
   sandbox = await startSquareSandbox({ port: 0 });
-  connection = {
-    id: 'conn_square_vault',
-    mode: 'test',
-    values: {
-      accessToken: SQUARE_SANDBOX_DEFAULTS.accessToken,
-      locationId: SQUARE_SANDBOX_DEFAULTS.locationId,
-    },
-    baseUrl: sandbox.url,
-    timeoutMs: 5000,
-  };
+  connection = squareSandboxConnection(sandbox, 'conn_square_vault');
 });
 
 afterAll(async () => {
