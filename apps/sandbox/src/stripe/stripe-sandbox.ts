@@ -617,7 +617,10 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       });
     });
   });
-  server.keepAliveTimeout = 1000;
+  // The SDK keeps its connections alive. Node's agent reuses a socket only when the server's
+  // announced keep-alive timeout leaves it at least a second, so a short one means a new TCP
+  // connection for every call.
+  server.keepAliveTimeout = 30_000;
 
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
