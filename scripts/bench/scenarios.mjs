@@ -56,7 +56,7 @@ export function directClients(ports) {
     telemetry: false,
   });
   // PayPal's SDK only knows PayPal's hosts: its sockets are sent to the sandbox instead.
-  const agent = new HttpAgent({ keepAlive: false });
+  const agent = new HttpAgent({ keepAlive: true });
   agent.protocol = 'https:';
   agent.createConnection = () => connect({ host: '127.0.0.1', port: ports.paypal });
   const paypal = new PayPalClient({

@@ -20,7 +20,7 @@ export const PAYPAL_ORIGINS = { test: 'https://api-m.sandbox.paypal.com', live: 
  */
 class RedirectingAgent extends HttpAgent {
   constructor(private readonly endpoint: ResolvedEndpoint) {
-    super({ keepAlive: false });
+    super({ keepAlive: true });
     (this as unknown as { protocol: string }).protocol = 'https:';
   }
 
