@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
 import type { LoggerService } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import pino, { type Logger } from 'pino';
 import { redact, redactText } from '@payrail/plugin-sdk';
+import { randomHex } from '@payrail/database';
 
 const requestScope = new AsyncLocalStorage<{ requestId: string }>();
 
@@ -74,8 +74,7 @@ const INCOMING_ID = /^[A-Za-z0-9._:-]{8,100}$/;
 export function requestContext(logger: Logger) {
   return (req: Request & { requestId?: string }, res: Response, next: NextFunction) => {
     const incoming = req.header('request-id') ?? req.header('x-request-id');
-    const requestId =
-      incoming && INCOMING_ID.test(incoming) ? incoming : `req_${randomBytes(12).toString('hex')}`;
+    const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : `req_${randomHex(12)}`;
     req.requestId = requestId;
     res.setHeader('Request-Id', requestId);
     const started = performance.now();

@@ -1,4 +1,4 @@
-import { newId } from './ids';
+import { newId, randomHex } from './ids';
 
 describe('newId', () => {
   it('gives prefixed ids of 26 Crockford base32 characters, all different, sorted by creation', () => {
@@ -14,5 +14,13 @@ describe('newId', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     const second = newId('att');
     expect(second.slice(14)).not.toBe(first.slice(14));
+  });
+});
+
+describe('randomHex', () => {
+  it('gives hex of the asked length, different each time, across refills of the pool', () => {
+    const values = Array.from({ length: 1000 }, () => randomHex(12));
+    for (const value of values) expect(value).toMatch(/^[0-9a-f]{24}$/);
+    expect(new Set(values).size).toBe(values.length);
   });
 });

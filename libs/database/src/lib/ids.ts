@@ -7,11 +7,23 @@ let lastRandom: number[] = [];
 const pool = Buffer.alloc(4096);
 let poolAt = pool.length;
 
-function randomDigits(): number[] {
-  if (poolAt + 16 > pool.length) {
+function draw(bytes: number): void {
+  if (poolAt + bytes > pool.length) {
     randomFillSync(pool);
     poolAt = 0;
   }
+}
+
+/** `bytes` random bytes as hex, from the same pool: for ids that are not ordered, such as a request's. */
+export function randomHex(bytes: number): string {
+  draw(bytes);
+  const hex = pool.toString('hex', poolAt, poolAt + bytes);
+  poolAt += bytes;
+  return hex;
+}
+
+function randomDigits(): number[] {
+  draw(16);
   const digits = new Array<number>(16);
   for (let i = 0; i < 16; i++) digits[i] = pool[poolAt + i] & 31;
   poolAt += 16;

@@ -2,7 +2,7 @@ import { Column, Entity, VersionColumn, type DataSource } from 'typeorm';
 import { describeEachDatabase, openTestDataSource, type TestDataSource } from '@payrail/testing';
 import { BaseRecord } from './base.entity';
 import { moneyColumn } from './columns';
-import { findRowById, insertRow, insertRows, updateRows } from './insert-row';
+import { findRowBy, findRowById, insertRow, insertRows, updateRows } from './insert-row';
 
 @Entity('ledger_rows')
 class LedgerRow extends BaseRecord {
@@ -97,6 +97,24 @@ describeEachDatabase('prepared row statements (%s)', (kind) => {
     // Locked for update inside a transaction (a plain read on SQLite, whose one writer needs no row lock).
     const locked = await ds.transaction((m) => findRowById(m, LedgerRow, 'r5', { forUpdate: true }));
     expect(locked).toEqual(theirs);
+  });
+
+  it('finds a row by other columns as findOneBy does, and refuses a null value to find by', async () => {
+    await insertRow(ds.manager, LedgerRow, row('f1', { status: 'settled', note: 'n6' }));
+    await insertRow(ds.manager, LedgerRow, row('f2', { status: 'settled', note: 'n7' }));
+    const mine = await findRowBy(ds.manager, LedgerRow, { status: 'settled', note: 'n7' });
+    expect(mine).toBeInstanceOf(LedgerRow);
+    expect(mine).toEqual(
+      await ds.getRepository(LedgerRow).findOneByOrFail({ status: 'settled', note: 'n7' }),
+    );
+    expect(await findRowBy(ds.manager, LedgerRow, { status: 'settled', note: 'other' })).toBeNull();
+    const locked = await ds.transaction((m) =>
+      findRowBy(m, LedgerRow, { status: 'settled', note: 'n6' }, { forUpdate: true }),
+    );
+    expect(locked?.id).toBe('f1');
+    await expect(findRowBy(ds.manager, LedgerRow, { status: 'settled', note: null })).rejects.toThrow(
+      'LedgerRow: note has no value to find by',
+    );
   });
 
   it('updates the matching row, moves its version and update time, writes SQL expressions as SQL', async () => {

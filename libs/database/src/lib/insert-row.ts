@@ -218,23 +218,45 @@ export async function updateRows<T extends ObjectLiteral>(
  * transaction ends on PostgreSQL (SQLite's one writer needs no row lock). Values are hydrated
  * by the driver as TypeORM's `findOne` hydrates them.
  */
-export async function findRowById<T extends ObjectLiteral>(
+export function findRowById<T extends ObjectLiteral>(
   m: EntityManager,
   target: EntityTarget<T>,
   id: unknown,
   options: { forUpdate?: boolean } = {},
 ): Promise<T | null> {
+  const [primary] = m.connection.getMetadata(target).primaryColumns;
+  return findRowBy(m, target, { [primary.propertyPath]: id } as Partial<T>, options);
+}
+
+/**
+ * The first row whose columns equal these values (none may be null), as `findRowById` reads it:
+ * what `findOneBy` finds, with one statement built per entity and set of columns.
+ */
+export async function findRowBy<T extends ObjectLiteral>(
+  m: EntityManager,
+  target: EntityTarget<T>,
+  where: Partial<T>,
+  options: { forUpdate?: boolean } = {},
+): Promise<T | null> {
   const metadata = m.connection.getMetadata(target);
   const driver = m.connection.driver;
   const dialect = dialectOf(m);
-  const [primary] = metadata.primaryColumns;
   const forUpdate = !!options.forUpdate && dialect.postgres;
+  const properties = Object.keys(where);
+  const columns = properties.map((p) => column(metadata, p));
   const selected = metadata.columns.filter((c) => c.isSelect);
-  const sql = cached(metadata, `select:${forUpdate}`, () => {
+  const sql = cached(metadata, `select:${properties.join(',')}:${forUpdate}`, () => {
     const list = selected.map((c) => quote(m, c.databaseName)).join(', ');
-    return `SELECT ${list} FROM ${table(m, metadata)} WHERE ${quote(m, primary.databaseName)} = ${dialect.placeholder(1)}${forUpdate ? ' FOR UPDATE' : ''}`;
+    const conditions = columns.map((c, i) => `${quote(m, c.databaseName)} = ${dialect.placeholder(i + 1)}`);
+    return `SELECT ${list} FROM ${table(m, metadata)} WHERE ${conditions.join(' AND ')} LIMIT 1${forUpdate ? ' FOR UPDATE' : ''}`;
   });
-  const result = await run(m, sql, [dialect.bind(driver.preparePersistentValue(id, primary))]);
+  const parameters = columns.map((c, i) => {
+    const value = where[properties[i] as keyof T];
+    if (value === null || value === undefined)
+      throw new Error(`${metadata.name}: ${properties[i]} has no value to find by`);
+    return dialect.bind(driver.preparePersistentValue(value, c));
+  });
+  const result = await run(m, sql, parameters);
   const row = (result.records as Record<string, unknown>[] | undefined)?.[0];
   if (!row) return null;
   const entity = metadata.create(m.queryRunner, { fromDeserializer: true }) as T;

@@ -4,7 +4,7 @@ import { Counter, register } from 'prom-client';
 import { Repository, type EntityManager } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
 import { AuditService } from '@payrail/audit';
-import { SystemErrors, TransactionRunner } from '@payrail/database';
+import { findRowBy, SystemErrors, TransactionRunner } from '@payrail/database';
 import { ConnectionService, type GatewayConnectionRecord } from '@payrail/gateways';
 import type { GatewayPaymentSnapshot, GatewayWebhookEvent, WebhookEventType } from '@payrail/plugin-sdk';
 import { CustomersService } from './customers/customers.service';
@@ -227,7 +227,7 @@ export class WebhookIntakeService {
     if (!snapshot) {
       // An event that doesn't carry the payment's state is a prompt to ask the gateway for it,
       // outside any transaction, unless it cannot change the payment wherever the gateway stands.
-      const found = await this.paymentRows.findOneBy(where);
+      const found = await findRowBy(this.paymentRows.manager, Payment, where);
       if (!found) return skip('no_payment', null, noPayment);
       snapshot = changesNothing(found.status, event.type)
         ? null
@@ -242,10 +242,7 @@ export class WebhookIntakeService {
     const state = snapshot;
     // The payment is found and locked by one read in the transaction that applies the event.
     const applied = await this.tx.lazy(async (m) => {
-      const payment = await m.findOne(Payment, {
-        where,
-        ...(this.tx.postgres ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-      });
+      const payment = await findRowBy(m, Payment, where, { forUpdate: true });
       if (!payment) return null;
       return this.applyTo(m, payment, event, state, within);
     });
@@ -272,8 +269,9 @@ export class WebhookIntakeService {
     event: GatewayWebhookEvent,
   ): Promise<WebhookEffect | null> {
     if (event.savedMethod || event.dispute || !event.reference) return null;
-    const payment = await m.findOne(Payment, {
-      where: { connectionId: record.id, gatewayReference: event.reference },
+    const payment = await findRowBy(m, Payment, {
+      connectionId: record.id,
+      gatewayReference: event.reference,
     });
     if (!payment) return null;
     const ignored = event.snapshot
