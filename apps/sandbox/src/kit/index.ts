@@ -8,3 +8,4 @@ export * from './workspace';
 export * from './browser';
 export * from './unavailability';
 export * from './multipart';
+export * from './webhook-post';

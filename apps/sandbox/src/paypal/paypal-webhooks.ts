@@ -6,9 +6,8 @@ import {
   X509Certificate,
   type KeyObject,
 } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { crc32 } from 'node:zlib';
+import { postWebhook, type WebhookPostResult } from '../kit';
 import { selfSignedCertificate } from './x509';
 
 export interface WebhookEnvelope {
@@ -103,35 +102,13 @@ export function postDelivery(
   url: string,
   delivery: SignedDelivery,
   timeoutMs = 5000,
-): Promise<{ status?: number; error?: string }> {
-  return new Promise((resolve) => {
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch {
-      resolve({ error: `'${url}' is not a URL` });
-      return;
-    }
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(
-      target,
-      {
-        method: 'POST',
-        headers: {
-          ...delivery.headers,
-          'content-length': Buffer.byteLength(delivery.body),
-          'user-agent': 'PayPal/AUHD-214.0-58843738',
-        },
-        timeout: timeoutMs,
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode }));
-        res.on('error', (error) => resolve({ error: error.message }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('delivery timed out')));
-    req.on('error', (error) => resolve({ error: error.message }));
-    req.end(delivery.body);
-  });
+): Promise<WebhookPostResult> {
+  return postWebhook(
+    url,
+    { ...delivery.headers, 'user-agent': 'PayPal/AUHD-214.0-58843738' },
+    delivery.body,
+    {
+      timeoutMs,
+    },
+  );
 }

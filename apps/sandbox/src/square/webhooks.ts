@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { postWebhook } from '../kit';
 import { invalid, missing, notFound } from './errors';
 
 /** Event types this sandbox emits; Square accepts subscriptions to these and the payout ones. */
@@ -180,36 +181,28 @@ export class WebhookHub {
     delivery.attempts += 1;
     const controller = new AbortController();
     this.inFlight.add(controller);
-    const timeout = setTimeout(() => controller.abort(), 5000);
-    try {
-      const response = await fetch(subscription.notification_url, {
-        method: 'POST',
-        body,
-        signal: controller.signal,
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Square Connect v2',
-          'square-environment': 'Sandbox',
-          'square-version': subscription.api_version,
-          'x-square-hmacsha256-signature': signSquareWebhook(
-            subscription.notification_url,
-            body,
-            subscription.signature_key,
-          ),
-          ...(attempt > 0
-            ? { 'square-retry-number': String(attempt), 'square-retry-reason': String(delivery.lastResult) }
-            : {}),
-        },
-      });
-      await response.arrayBuffer().catch(() => undefined);
-      delivery.lastResult = response.status;
-      delivery.delivered = response.ok;
-    } catch (error) {
-      delivery.lastResult = (error as Error).message;
-    } finally {
-      clearTimeout(timeout);
-      this.inFlight.delete(controller);
-    }
+    const result = await postWebhook(
+      subscription.notification_url,
+      {
+        'content-type': 'application/json',
+        'user-agent': 'Square Connect v2',
+        'square-environment': 'Sandbox',
+        'square-version': subscription.api_version,
+        'x-square-hmacsha256-signature': signSquareWebhook(
+          subscription.notification_url,
+          body,
+          subscription.signature_key,
+        ),
+        ...(attempt > 0
+          ? { 'square-retry-number': String(attempt), 'square-retry-reason': String(delivery.lastResult) }
+          : {}),
+      },
+      body,
+      { timeoutMs: 5000, signal: controller.signal },
+    );
+    this.inFlight.delete(controller);
+    delivery.lastResult = result.status ?? result.error;
+    delivery.delivered = result.status !== undefined && result.status >= 200 && result.status < 300;
     if (!delivery.delivered && attempt + 1 < RETRY_DELAYS_MS.length && !this.closed)
       this.schedule(delivery, subscription, body, attempt + 1);
   }

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { postWebhook } from '../kit';
 
 export interface WebhookDeliveryAttempt {
   eventId: string;
@@ -77,7 +78,6 @@ export class WebhookDispatcher {
     if (this.closed) return;
     const controller = new AbortController();
     this.inFlight.add(controller);
-    const timeout = setTimeout(() => controller.abort(), this.options.timeoutMs);
     const record: WebhookDeliveryAttempt = {
       eventId: event.id,
       eventType: event.type,
@@ -87,26 +87,20 @@ export class WebhookDispatcher {
       delivered: false,
       at: new Date(),
     };
-    try {
-      const response = await fetch(target.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
-          'stripe-signature': stripeSignatureHeader(payload, target.secret),
-        },
-        body: payload,
-        signal: controller.signal,
-      });
-      await response.arrayBuffer().catch(() => undefined);
-      record.status = response.status;
-      record.delivered = response.status >= 200 && response.status < 300;
-    } catch (error) {
-      record.error = error instanceof Error ? error.message : String(error);
-    } finally {
-      clearTimeout(timeout);
-      this.inFlight.delete(controller);
-    }
+    const result = await postWebhook(
+      target.url,
+      {
+        'content-type': 'application/json; charset=utf-8',
+        'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+        'stripe-signature': stripeSignatureHeader(payload, target.secret),
+      },
+      payload,
+      { timeoutMs: this.options.timeoutMs, signal: controller.signal },
+    );
+    this.inFlight.delete(controller);
+    record.status = result.status;
+    if (result.error) record.error = result.error;
+    record.delivered = result.status !== undefined && result.status >= 200 && result.status < 300;
     if (this.closed) return;
     this.attempts.push(record);
     if (record.delivered) {
