@@ -62,6 +62,9 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
       bodyParser: false,
       logger: new JsonLogger(options.logger),
       abortOnError: false,
+      // Closing ends the kept-alive connections too (gateways deliver webhooks over them), rather
+      // than waiting for each to time out; a signal's drain has let the requests in flight finish.
+      forceCloseConnections: true,
       ...(config.tls ? { httpsOptions: httpsOptions(config.tls) } : {}),
     },
   );
