@@ -7,7 +7,7 @@ import {
 } from '@payrail/testing';
 import { BaseRecord } from './base.entity';
 import { deferredWritesOf, flushDeferredWrites, inlineParameters } from './deferred-writes';
-import { insertRow } from './insert-row';
+import { insertRow, writeRows } from './insert-row';
 import { TransactionRunner } from './transaction-runner';
 import { isUniqueViolation } from './unique-violation';
 
@@ -156,6 +156,27 @@ describeWithPostgres()('a PostgreSQL transaction’s queued inserts', () => {
     expect(sent[0]).toMatch(/^START TRANSACTION;\nSET LOCAL synchronous_commit TO OFF;\nINSERT INTO /);
   });
 
+  it('queues an update whose count nobody reads with the inserts, and rolls it back with them', async () => {
+    await insertRow(ds.manager, QueuedRow, row('w1'));
+    sent = [];
+    await tx.run(async (m) => {
+      await writeRows(m, QueuedRow, { note: "it's updated" }, { id: 'w1' });
+      await insertRow(m, QueuedRow, row('w2'));
+    });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(/^START TRANSACTION;\nUPDATE "queued_rows" SET .*;\nINSERT INTO .*;\nCOMMIT$/s);
+    expect(await stored('w1')).toMatchObject({ note: "it's updated" });
+    // A failure later in the transaction takes the queued update back too.
+    const failed = await tx
+      .run(async (m) => {
+        await writeRows(m, QueuedRow, { note: 'never' }, { id: 'w1' });
+        await insertRow(m, QueuedRow, row('w2'));
+      })
+      .catch((error: unknown) => error);
+    expect(isUniqueViolation(failed)).toBe(true);
+    expect(await stored('w1')).toMatchObject({ note: "it's updated" });
+  });
+
   it('sends what waits, start included, before code that talks to the connection’s own client', async () => {
     const inTransaction = await tx.run(async (m) => {
       await insertRow(m, QueuedRow, row('q9'));
@@ -192,6 +213,10 @@ describeEachDatabase('inserts outside a PostgreSQL transaction (%s)', (kind) => 
     await insertRow(db.dataSource.manager, QueuedRow, row('o2'));
     expect(deferredWritesOf(db.dataSource.manager)).toBeUndefined();
     expect(await db.dataSource.getRepository(QueuedRow).countBy({})).toBe(2);
+    await writeRows(db.dataSource.manager, QueuedRow, { note: 'at once' }, { id: 'o2' });
+    expect(await db.dataSource.getRepository(QueuedRow).findOneBy({ id: 'o2' })).toMatchObject({
+      note: 'at once',
+    });
     await tx.onModuleDestroy();
   });
 });

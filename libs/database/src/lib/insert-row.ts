@@ -155,6 +155,33 @@ export async function updateRows<T extends ObjectLiteral>(
   where: Record<string, unknown>,
   guard: UpdateGuard = {},
 ): Promise<number> {
+  const { sql, parameters } = updateStatement(m, target, values, where, guard);
+  const result = await run(m, sql, parameters);
+  return result.affected ?? 0;
+}
+
+/**
+ * Updates as `updateRows` does, for a caller that does not read how many rows changed (a row it
+ * holds locked, say): in a PostgreSQL transaction the statement goes with the transaction's next
+ * one, as a queued insert does, and an error it meets fails that one and the transaction.
+ */
+export async function writeRows<T extends ObjectLiteral>(
+  m: EntityManager,
+  target: EntityTarget<T>,
+  values: Record<string, unknown>,
+  where: Record<string, unknown>,
+): Promise<void> {
+  const { sql, parameters } = updateStatement(m, target, values, where, {});
+  if (!deferredWritesOf(m)?.offer(sql, parameters)) await run(m, sql, parameters);
+}
+
+function updateStatement<T extends ObjectLiteral>(
+  m: EntityManager,
+  target: EntityTarget<T>,
+  values: Record<string, unknown>,
+  where: Record<string, unknown>,
+  guard: UpdateGuard,
+): { sql: string; parameters: unknown[] } {
   const metadata = m.connection.getMetadata(target);
   const driver = m.connection.driver;
   const dialect = dialectOf(m);
@@ -209,8 +236,7 @@ export async function updateRows<T extends ObjectLiteral>(
     for (const [p] of above) conditions.push(`${name(p)} > ${next()}`);
     return `UPDATE ${table(m, metadata)} SET ${assignments.join(', ')} WHERE ${conditions.join(' AND ')}`;
   });
-  const result = await run(m, sql, parameters);
-  return result.affected ?? 0;
+  return { sql, parameters };
 }
 
 /**

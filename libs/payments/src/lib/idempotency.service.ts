@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository, type EntityManager } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
-import { insertRow, isUniqueViolation, newId, TransactionRunner, updateRows } from '@payrail/database';
+import { insertRow, isUniqueViolation, newId, TransactionRunner, writeRows } from '@payrail/database';
 import { IdempotencyRecord } from './entities/idempotency-record.entity';
 
 /** Keys are remembered at least this long. */
@@ -330,7 +330,7 @@ export class IdempotencyService {
     const key = this.scope.getStore();
     if (!key?.answer || key.claim !== 'stored') return;
     const text = JSON.stringify(key.answer.present(resource as never));
-    await updateRows(
+    await writeRows(
       manager,
       IdempotencyRecord,
       {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService, type AuditActorContext } from '@payrail/audit';
-import { findRowById, TransactionRunner, updateRows } from '@payrail/database';
+import { findRowById, TransactionRunner, writeRows } from '@payrail/database';
 import { recordPaymentFailure, recordPaymentStatus } from '@payrail/monitoring';
 import type { GatewayError, GatewayPaymentSnapshot } from '@payrail/plugin-sdk';
 import type { PaymentAttempt } from './entities/payment-attempt.entity';
@@ -40,7 +40,7 @@ export class PaymentLedger {
     const now = new Date();
     const values: Record<string, unknown> = {};
     for (const property of mutableColumns(m)) values[property] = payment[property as keyof Payment];
-    await updateRows(
+    await writeRows(
       m,
       Payment,
       { ...values, updatedAt: now, version: () => 'version + 1' },
