@@ -1,4 +1,4 @@
-import { Column, Entity, type DataSource, type QueryRunner } from 'typeorm';
+import { Column, Entity, QueryFailedError, type DataSource, type QueryRunner } from 'typeorm';
 import {
   describeEachDatabase,
   describeWithPostgres,
@@ -7,7 +7,7 @@ import {
 } from '@payrail/testing';
 import { BaseRecord } from './base.entity';
 import { deferredWritesOf, flushDeferredWrites, inlineParameters } from './deferred-writes';
-import { insertRow, writeRows } from './insert-row';
+import { findRowById, insertRow, updateRows, writeRows } from './insert-row';
 import { TransactionRunner } from './transaction-runner';
 import { isUniqueViolation } from './unique-violation';
 
@@ -175,6 +175,65 @@ describeWithPostgres()('a PostgreSQL transaction’s queued inserts', () => {
       .catch((error: unknown) => error);
     expect(isUniqueViolation(failed)).toBe(true);
     expect(await stored('w1')).toMatchObject({ note: "it's updated" });
+  });
+
+  it('sends a read or a guarded update in the text of what waits, and gives its rows and count', async () => {
+    await insertRow(ds.manager, QueuedRow, row('g1'));
+    const texts: string[] = [];
+    const seen = await tx.run(async (m) => {
+      const client = (await m.queryRunner!.connect()) as { query: (...args: unknown[]) => Promise<unknown> };
+      const original = client.query.bind(client);
+      const spy = jest.spyOn(client, 'query').mockImplementation((...args: unknown[]) => {
+        texts.push(String(args[0]));
+        return original(...args);
+      });
+      try {
+        const found = await findRowById(m, QueuedRow, 'g1', { forUpdate: true });
+        await insertRow(m, QueuedRow, row('g2'));
+        const changed = await updateRows(
+          m,
+          QueuedRow,
+          { note: 'guarded' },
+          { id: 'g1' },
+          {
+            in: { note: [row('g1').note] },
+          },
+        );
+        const unchanged = await updateRows(
+          m,
+          QueuedRow,
+          { note: 'again' },
+          { id: 'g1' },
+          {
+            in: { note: ['not it'] },
+          },
+        );
+        return { found, changed, unchanged };
+      } finally {
+        spy.mockRestore();
+      }
+    });
+    expect(seen.found).toMatchObject(row('g1'));
+    expect(seen).toMatchObject({ changed: 1, unchanged: 0 });
+    expect(texts[0]).toMatch(/^START TRANSACTION;\nSELECT .* FOR UPDATE$/s);
+    expect(texts[1]).toMatch(/^INSERT INTO .*;\nUPDATE "queued_rows" SET .*'guarded'/s);
+    // Nothing waits any more: the next statement goes alone, with parameters.
+    expect(texts[2]).toMatch(/^UPDATE "queued_rows" SET "note" = \$1/);
+    expect(texts).toHaveLength(3);
+    expect(await stored('g1')).toMatchObject({ note: 'guarded' });
+    expect(await stored('g2')).not.toBeNull();
+  });
+
+  it('rolls back when the statement sent after what waits fails, with TypeORM’s error', async () => {
+    const failed = await tx
+      .run(async (m) => {
+        await insertRow(m, QueuedRow, row('g4'));
+        await updateRows(m, QueuedRow, { note: 'x'.repeat(41) }, { id: 'g4' });
+      })
+      .catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(QueryFailedError);
+    expect(String(failed)).toMatch(/too long/);
+    expect(await stored('g4')).toBeNull();
   });
 
   it('sends what waits, start included, before code that talks to the connection’s own client', async () => {

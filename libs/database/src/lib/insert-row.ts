@@ -1,8 +1,15 @@
-import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+import {
+  QueryFailedError,
+  type EntityManager,
+  type EntityMetadata,
+  type EntityTarget,
+  type ObjectLiteral,
+} from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { DateUtils } from 'typeorm/util/DateUtils';
-import { deferredWritesOf } from './deferred-writes';
+import { deferredWritesOf, inlineParameters, NotALiteralError } from './deferred-writes';
+import { STATEMENT_COUNTER } from './statement-counter';
 
 /**
  * The payment path's few hot statements as SQL built once per entity (and per set of columns),
@@ -54,7 +61,47 @@ const table = (m: EntityManager, metadata: EntityMetadata) =>
     .map((part) => m.connection.driver.escape(part))
     .join('.');
 
-function run(m: EntityManager, sql: string, parameters: unknown[]) {
+/** What `run` gives back: the rows a statement returned, and how many it changed. */
+interface Ran {
+  records?: unknown[];
+  affected?: number;
+}
+
+async function run(m: EntityManager, sql: string, parameters: unknown[]): Promise<Ran> {
+  return (await withWaiting(m, sql, parameters)) ?? runAlone(m, sql, parameters);
+}
+
+/**
+ * In a PostgreSQL transaction with writes waiting (its start, queued inserts and updates), sends
+ * the statement after them in the same text, its values as literals, so a transaction that begins
+ * with a read or a guarded update needs no round trip for its start. Null when nothing waits or a
+ * value has no literal form: then the statement goes alone, after what waits.
+ */
+async function withWaiting(m: EntityManager, sql: string, parameters: unknown[]): Promise<Ran | null> {
+  const writes = deferredWritesOf(m);
+  if (!writes?.waiting || !m.queryRunner) return null;
+  let inlined: string;
+  try {
+    inlined = inlineParameters(sql, parameters);
+  } catch (error) {
+    if (error instanceof NotALiteralError) return null;
+    throw error;
+  }
+  const text = writes.take(inlined);
+  // The driver's own client: TypeORM's `query` keeps only one result of a simple query of several statements.
+  const client = (await m.queryRunner.connect()) as {
+    query: (text: string) => Promise<{ rows: unknown[]; rowCount: number | null }[]>;
+  };
+  if (m.connection.logger === STATEMENT_COUNTER) STATEMENT_COUNTER.count(text);
+  try {
+    const last = (await client.query(text)).at(-1);
+    return { records: last?.rows, affected: last?.rowCount ?? undefined };
+  } catch (error) {
+    throw new QueryFailedError(text, [], error as Error);
+  }
+}
+
+function runAlone(m: EntityManager, sql: string, parameters: unknown[]) {
   const runner = m.queryRunner ?? m.connection.createQueryRunner();
   return runner.query(sql, parameters, true).finally(() => {
     if (!m.queryRunner) return runner.release();
