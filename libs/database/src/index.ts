@@ -9,3 +9,4 @@ export * from './lib/wal-flusher';
 export * from './lib/insert-row';
 export * from './lib/system-errors';
 export * from './lib/deferred-writes';
+export * from './lib/after-waiting';

@@ -1,13 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { EntityManager, QueryDeepPartialEntity, SelectQueryBuilder } from 'typeorm';
-import {
-  deferredWritesOf,
-  insertRow,
-  newId,
-  STATEMENT_COUNTER,
-  STATEMENT_SEPARATOR,
-  TransactionRunner,
-} from '@payrail/database';
+import { insertRow, newId, queryAfterWaiting, TransactionRunner } from '@payrail/database';
 import { redact, redactText } from '@payrail/plugin-sdk';
 import { AuditCheckpoint } from './audit-checkpoint.entity';
 import { AuditEntry, type AuditChange } from './audit-entry.entity';
@@ -319,18 +312,12 @@ export class AuditService {
       return column;
     });
     // What the transaction has waiting (its start, queued inserts) goes first, in the same text.
-    const queued = deferredWritesOf(manager)?.take();
-    const sql =
-      (queued ? `${queued}${STATEMENT_SEPARATOR}` : '') +
+    const results = await queryAfterWaiting(
+      manager,
       `SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}); ` +
-      `SELECT ${columns.map((c) => driver.escape(c.databaseName)).join(', ')} FROM ${table} ` +
-      `ORDER BY ${driver.escape(columns[0].databaseName)} DESC LIMIT 1`;
-    // The driver's own client: TypeORM's `query` keeps only one result of a simple query of two statements.
-    const client = (await runner.connect()) as {
-      query: (text: string) => Promise<{ rows: Record<string, unknown>[] }[]>;
-    };
-    if (manager.connection.logger === STATEMENT_COUNTER) STATEMENT_COUNTER.count(sql);
-    const results = await client.query(sql);
+        `SELECT ${columns.map((c) => driver.escape(c.databaseName)).join(', ')} FROM ${table} ` +
+        `ORDER BY ${driver.escape(columns[0].databaseName)} DESC LIMIT 1`,
+    );
     const row = results.at(-1)?.rows[0];
     if (row) {
       const [sequence, hash, occurredAt] = columns.map((c) =>

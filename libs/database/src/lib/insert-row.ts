@@ -1,15 +1,9 @@
-import {
-  QueryFailedError,
-  type EntityManager,
-  type EntityMetadata,
-  type EntityTarget,
-  type ObjectLiteral,
-} from 'typeorm';
+import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { DateUtils } from 'typeorm/util/DateUtils';
 import { deferredWritesOf, inlineParameters, NotALiteralError } from './deferred-writes';
-import { STATEMENT_COUNTER } from './statement-counter';
+import { queryAfterWaiting } from './after-waiting';
 
 /**
  * The payment path's few hot statements as SQL built once per entity (and per set of columns),
@@ -87,18 +81,8 @@ async function withWaiting(m: EntityManager, sql: string, parameters: unknown[])
     if (error instanceof NotALiteralError) return null;
     throw error;
   }
-  const text = writes.take(inlined);
-  // The driver's own client: TypeORM's `query` keeps only one result of a simple query of several statements.
-  const client = (await m.queryRunner.connect()) as {
-    query: (text: string) => Promise<{ rows: unknown[]; rowCount: number | null }[]>;
-  };
-  if (m.connection.logger === STATEMENT_COUNTER) STATEMENT_COUNTER.count(text);
-  try {
-    const last = (await client.query(text)).at(-1);
-    return { records: last?.rows, affected: last?.rowCount ?? undefined };
-  } catch (error) {
-    throw new QueryFailedError(text, [], error as Error);
-  }
+  const last = (await queryAfterWaiting(m, inlined)).at(-1);
+  return { records: last?.rows, affected: last?.rowCount ?? undefined };
 }
 
 function runAlone(m: EntityManager, sql: string, parameters: unknown[]) {
