@@ -8,6 +8,10 @@ export interface WebhookPostResult {
   error?: string;
 }
 
+/** Whether the endpoint took the delivery: it answered 2xx. */
+export const delivered = (result: WebhookPostResult): boolean =>
+  result.status !== undefined && result.status >= 200 && result.status < 300;
+
 // A gateway keeps its connections to an endpoint open between deliveries: a sandbox emits
 // several events a payment, and a new connection for each costs both sides.
 const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };

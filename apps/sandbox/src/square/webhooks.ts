@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { postWebhook } from '../kit';
+import { delivered, postWebhook } from '../kit';
 import { invalid, missing, notFound } from './errors';
 
 /** Event types this sandbox emits; Square accepts subscriptions to these and the payout ones. */
@@ -202,7 +202,7 @@ export class WebhookHub {
     );
     this.inFlight.delete(controller);
     delivery.lastResult = result.status ?? result.error;
-    delivery.delivered = result.status !== undefined && result.status >= 200 && result.status < 300;
+    delivery.delivered = delivered(result);
     if (!delivery.delivered && attempt + 1 < RETRY_DELAYS_MS.length && !this.closed)
       this.schedule(delivery, subscription, body, attempt + 1);
   }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { postWebhook } from '../kit';
+import { delivered, postWebhook } from '../kit';
 
 export interface WebhookDeliveryAttempt {
   eventId: string;
@@ -100,7 +100,7 @@ export class WebhookDispatcher {
     this.inFlight.delete(controller);
     record.status = result.status;
     if (result.error) record.error = result.error;
-    record.delivered = result.status !== undefined && result.status >= 200 && result.status < 300;
+    record.delivered = delivered(result);
     if (this.closed) return;
     this.attempts.push(record);
     if (record.delivered) {
