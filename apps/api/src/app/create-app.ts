@@ -18,7 +18,7 @@ import type { PayrailConfig } from './config';
 import { ProcessLifecycle, workerRoutesOnly } from './lifecycle';
 import { JsonLogger, requestContext } from './logging';
 import { ReadinessService } from './readiness.service';
-import { securityHeaders } from './security-headers';
+import { fixedHeaders, securityHeaders } from './security-headers';
 
 /** The oldest TLS version the API's own HTTPS listener accepts. */
 export const TLS_MIN_VERSION = 'TLSv1.2';
@@ -70,14 +70,16 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
   );
   // Helmet sends nosniff, Referrer-Policy and the rest; the CSP and Cache-Control are Payrail's own, per path.
   app.use(
-    helmet({
-      contentSecurityPolicy: false,
-      frameguard: { action: 'deny' },
-      referrerPolicy: { policy: 'no-referrer' },
-      // HSTS only where clients reach Payrail over HTTPS: served here, or by the trusted proxy in front.
-      strictTransportSecurity:
-        config.tls || config.trustProxy.length ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    }),
+    fixedHeaders(
+      helmet({
+        contentSecurityPolicy: false,
+        frameguard: { action: 'deny' },
+        referrerPolicy: { policy: 'no-referrer' },
+        // HSTS only where clients reach Payrail over HTTPS: served here, or by the trusted proxy in front.
+        strictTransportSecurity:
+          config.tls || config.trustProxy.length ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      }),
+    ),
   );
   const lifecycle = app.get(ProcessLifecycle);
   app.use(lifecycle.track);
@@ -91,6 +93,9 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
   app.use((req: Request, res: Response, next: NextFunction) => void cors.use(req, res, next).catch(next));
   // Only the configured proxies may say who the client is (X-Forwarded-For) or that TLS was used.
   app.set('trust proxy', config.trustProxy.length ? config.trustProxy : false);
+  // No answer is fetched conditionally (the API's are no-store, the console's files carry their own):
+  // no ETag to hash for each.
+  app.set('etag', false);
   // No enableShutdownHooks: a signal drains first (see shutdown.ts), then closes the modules.
 
   // Built on the first request for it, not at start: most processes never serve it.

@@ -93,3 +93,44 @@ export function securityHeaders(
     next();
   };
 }
+
+/**
+ * The headers `middleware` sets on every answer, set in one step: for a middleware whose headers
+ * never depend on the request (helmet without a CSP, whose eleven steps each set one). They are
+ * read once, by running it against a recording response; a middleware that reads the request,
+ * answers, or goes on later is used as it is.
+ */
+export function fixedHeaders(middleware: RequestHandler): RequestHandler {
+  const set: [string, string | number | readonly string[]][] = [];
+  const removed: string[] = [];
+  let passedOn = false;
+  let other = false;
+  const recorder = new Proxy({} as Response, {
+    get: (_target, property) => {
+      if (property === 'setHeader')
+        return (name: string, value: string | number | readonly string[]) => void set.push([name, value]);
+      if (property === 'removeHeader') return (name: string) => void removed.push(name);
+      other = true;
+      return undefined;
+    },
+  });
+  const request = new Proxy({} as Request, {
+    get: () => {
+      other = true;
+      return undefined;
+    },
+  });
+  try {
+    middleware(request, recorder, (error?: unknown) => {
+      passedOn = error === undefined;
+    });
+  } catch {
+    other = true;
+  }
+  if (other || !passedOn) return middleware;
+  return (_req: Request, res: Response, next: NextFunction) => {
+    for (const [name, value] of set) res.setHeader(name, value);
+    for (const name of removed) res.removeHeader(name);
+    next();
+  };
+}
