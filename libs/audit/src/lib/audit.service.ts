@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { EntityManager, QueryDeepPartialEntity, SelectQueryBuilder } from 'typeorm';
+import type { EntityManager, EntityMetadata, QueryDeepPartialEntity, SelectQueryBuilder } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { insertRow, newId, queryAfterWaiting, TransactionRunner } from '@payrail/database';
 import { redact, redactText } from '@payrail/plugin-sdk';
 import { AuditCheckpoint } from './audit-checkpoint.entity';
@@ -67,6 +68,35 @@ function normalizedChange(change: AuditRecordInput['change']): AuditChange | nul
  * chain, and purges entries past retention. Needs `TransactionRunner` from the host app, so that
  * on SQLite appends share the one queue of transactions with every other writer.
  */
+interface HeadStatement {
+  sql: string;
+  columns: ColumnMetadata[];
+}
+
+const headStatements = new WeakMap<EntityMetadata, HeadStatement>();
+
+/** `SELECT sequence, hash, occurred_at … ORDER BY sequence DESC LIMIT 1`, built once per table. */
+function headStatement(manager: EntityManager): HeadStatement {
+  const metadata = manager.connection.getMetadata(AuditEntry);
+  let head = headStatements.get(metadata);
+  if (head) return head;
+  const driver = manager.connection.driver;
+  const table = metadata.tablePath
+    .split('.')
+    .map((part) => driver.escape(part))
+    .join('.');
+  const columns = ['sequence', 'hash', 'occurredAt'].map((p) => {
+    const column = metadata.findColumnWithPropertyPath(p);
+    if (!column) throw new Error(`AuditEntry has no column ${p}`);
+    return column;
+  });
+  const sql =
+    `SELECT ${columns.map((c) => driver.escape(c.databaseName)).join(', ')} FROM ${table} ` +
+    `ORDER BY ${driver.escape(columns[0].databaseName)} DESC LIMIT 1`;
+  headStatements.set(metadata, (head = { sql, columns }));
+  return head;
+}
+
 @Injectable()
 export class AuditService {
   readonly retentionDays: number;
@@ -295,49 +325,39 @@ export class AuditService {
    * took the lock inside the head's read would read with a snapshot taken before the lock.)
    */
   private async lockedHead(manager: EntityManager): Promise<ChainHead> {
-    const runner = manager.queryRunner;
-    if (!this.postgres || !runner) {
+    if (!this.postgres || !manager.queryRunner) {
       await this.lockChain(manager);
       return this.chainHead(manager);
     }
-    const metadata = manager.connection.getMetadata(AuditEntry);
-    const driver = manager.connection.driver;
-    const table = metadata.tablePath
-      .split('.')
-      .map((part) => driver.escape(part))
-      .join('.');
-    const columns = ['sequence', 'hash', 'occurredAt'].map((p) => {
-      const column = metadata.findColumnWithPropertyPath(p);
-      if (!column) throw new Error(`AuditEntry has no column ${p}`);
-      return column;
-    });
+    const head = headStatement(manager);
     // What the transaction has waiting (its start, queued inserts) goes first, in the same text.
     const results = await queryAfterWaiting(
       manager,
-      `SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}); ` +
-        `SELECT ${columns.map((c) => driver.escape(c.databaseName)).join(', ')} FROM ${table} ` +
-        `ORDER BY ${driver.escape(columns[0].databaseName)} DESC LIMIT 1`,
+      `SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}); ${head.sql}`,
     );
-    const row = results.at(-1)?.rows[0];
+    return this.headFrom(manager, head, results.at(-1)?.rows[0]);
+  }
+
+  /** The last entry's sequence, hash and time, read by one statement prepared once (no query builder). */
+  private async chainHead(manager: EntityManager): Promise<ChainHead> {
+    const head = headStatement(manager);
+    const [row] = (await manager.query(head.sql)) as Record<string, unknown>[];
+    return this.headFrom(manager, head, row);
+  }
+
+  /** The head a row of `headStatement` gives; without one, the latest checkpoint's, or the genesis. */
+  private async headFrom(
+    manager: EntityManager,
+    head: HeadStatement,
+    row: Record<string, unknown> | undefined,
+  ): Promise<ChainHead> {
     if (row) {
-      const [sequence, hash, occurredAt] = columns.map((c) =>
+      const driver = manager.connection.driver;
+      const [sequence, hash, occurredAt] = head.columns.map((c) =>
         driver.prepareHydratedValue(row[c.databaseName], c),
       );
       return { sequence: Number(sequence), hash: hash as string, occurredAt: occurredAt as Date };
     }
-    const checkpoint = await this.latestCheckpoint(manager);
-    if (checkpoint)
-      return { sequence: checkpoint.throughSequence, hash: checkpoint.throughHash, occurredAt: null };
-    return { sequence: 0, hash: GENESIS_HASH, occurredAt: null };
-  }
-
-  private async chainHead(manager: EntityManager): Promise<ChainHead> {
-    const [last] = await manager.find(AuditEntry, {
-      select: { sequence: true, hash: true, occurredAt: true },
-      order: { sequence: 'DESC' },
-      take: 1,
-    });
-    if (last) return { sequence: last.sequence, hash: last.hash, occurredAt: last.occurredAt };
     const checkpoint = await this.latestCheckpoint(manager);
     if (checkpoint)
       return { sequence: checkpoint.throughSequence, hash: checkpoint.throughHash, occurredAt: null };
