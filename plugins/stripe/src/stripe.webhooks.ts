@@ -16,16 +16,20 @@ export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
 /** Stripe's default: a signature older than five minutes is refused. */
 export const STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300;
 
-/** The events Payrail registers for: every payment intent, charge and refund change it acts on. */
+/**
+ * The events Payrail registers for: every payment intent, charge and refund change it acts on.
+ * Every payment is a PaymentIntent, whose own events carry its whole state; `charge.captured`
+ * and `charge.failed` would announce the same change again without it, a second delivery (and,
+ * for a payment still in flight, a call back to Stripe) for nothing. They are still understood
+ * when an endpoint registered for them delivers one.
+ */
 export const STRIPE_WEBHOOK_EVENTS = [
   'payment_intent.requires_action',
   'payment_intent.amount_capturable_updated',
   'payment_intent.succeeded',
   'payment_intent.payment_failed',
   'payment_intent.canceled',
-  'charge.captured',
   'charge.refunded',
-  'charge.failed',
   'refund.created',
   'refund.updated',
   'refund.failed',
