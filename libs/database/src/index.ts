@@ -6,6 +6,7 @@ export * from './lib/unique-violation';
 export * from './lib/transaction-runner';
 export * from './lib/statement-counter';
 export * from './lib/wal-flusher';
+export * from './lib/wal-checkpointer';
 export * from './lib/insert-row';
 export * from './lib/system-errors';
 export * from './lib/deferred-writes';

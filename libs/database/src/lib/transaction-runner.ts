@@ -2,6 +2,7 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { attachDeferredWrites, DeferredWrites, STATEMENT_SEPARATOR } from './deferred-writes';
+import { WalCheckpointer, type PragmaConnection } from './wal-checkpointer';
 import { WalFlusher } from './wal-flusher';
 
 export interface TransactionOptions {
@@ -24,19 +25,22 @@ export const LAZY_FLUSH_MS = 1_000;
  * concurrent transactions as savepoints of each other; there they are run one at a time.
  * SQLite commits without a sync of its own (WAL, synchronous=NORMAL): a flushed commit waits for
  * a sync of the log done on the thread pool, so the event loop never blocks on the disk and
- * concurrent commits share one sync. PostgreSQL syncs its own commits; a lazy one is an
- * asynchronous commit there.
+ * concurrent commits share one sync; its checkpoints run on a thread of their own
+ * (`WalCheckpointer`). PostgreSQL syncs its own commits; a lazy one is an asynchronous commit there.
  */
 @Injectable()
 export class TransactionRunner implements OnModuleDestroy {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly wal: WalFlusher | null;
+  private readonly checkpointer: WalCheckpointer | null;
   private lazyPending = false;
   private readonly timer: NodeJS.Timeout | null = null;
 
   constructor(@InjectDataSource() readonly dataSource: DataSource) {
     const file = this.postgres ? undefined : (dataSource.options.database as string | undefined);
     this.wal = file && file !== ':memory:' ? new WalFlusher(`${file}-wal`) : null;
+    const connection = (dataSource.driver as { databaseConnection?: PragmaConnection }).databaseConnection;
+    this.checkpointer = file && this.wal && connection ? new WalCheckpointer(file, connection) : null;
     if (this.wal) {
       this.timer = setInterval(() => {
         if (!this.lazyPending) return;
@@ -126,6 +130,7 @@ export class TransactionRunner implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (this.lazyPending) await this.flush().catch(() => undefined);
+    await this.checkpointer?.close();
     await this.wal?.close();
   }
 }
