@@ -63,11 +63,6 @@ function normalizedChange(change: AuditRecordInput['change']): AuditChange | nul
   ) as AuditChange;
 }
 
-/**
- * The tamper-evident audit trail: appends chained entries, lists and exports them, verifies the
- * chain, and purges entries past retention. Needs `TransactionRunner` from the host app, so that
- * on SQLite appends share the one queue of transactions with every other writer.
- */
 interface HeadStatement {
   sql: string;
   columns: ColumnMetadata[];
@@ -97,6 +92,11 @@ function headStatement(manager: EntityManager): HeadStatement {
   return head;
 }
 
+/**
+ * The tamper-evident audit trail: appends chained entries, lists and exports them, verifies the
+ * chain, and purges entries past retention. Needs `TransactionRunner` from the host app, so that
+ * on SQLite appends share the one queue of transactions with every other writer.
+ */
 @Injectable()
 export class AuditService {
   readonly retentionDays: number;

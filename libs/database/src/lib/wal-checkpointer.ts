@@ -22,8 +22,8 @@ parentPort.postMessage('ready');
 const timer = setInterval(() => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
-  } catch (error) {
-    parentPort.postMessage(String(error && error.message));
+  } catch {
+    // Busy or failed: the next interval tries again, and nothing depends on this one.
   }
 }, workerData.intervalMs);
 parentPort.on('message', () => {
@@ -51,7 +51,7 @@ export class WalCheckpointer {
   private closing = false;
 
   constructor(
-    private readonly file: string,
+    file: string,
     private readonly connection: PragmaConnection,
     intervalMs = CHECKPOINT_INTERVAL_MS,
   ) {
