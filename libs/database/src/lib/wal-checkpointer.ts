@@ -67,16 +67,11 @@ export class WalCheckpointer {
     }
     this.worker.unref();
     this.worker.on('message', (message: unknown) => {
-      if (message !== 'ready' || this.closing) return;
-      try {
-        this.connection.pragma('wal_autocheckpoint = 0');
-      } catch {
-        // Closed meanwhile.
-      }
+      if (message === 'ready' && !this.closing) this.autocheckpoint(0);
     });
     const fallBack = () => {
       this.worker = null;
-      if (!this.closing) this.checkpointHere();
+      if (!this.closing) this.autocheckpoint(AUTOCHECKPOINT_PAGES);
     };
     this.worker.on('error', fallBack);
     this.worker.on('exit', fallBack);
@@ -98,13 +93,13 @@ export class WalCheckpointer {
     const timeout = setTimeout(() => void worker.terminate(), 2_000);
     await exited;
     clearTimeout(timeout);
-    this.checkpointHere();
+    this.autocheckpoint(AUTOCHECKPOINT_PAGES);
   }
 
-  /** The event loop's connection checkpoints again, unless it is closed already. */
-  private checkpointHere(): void {
+  /** Sets when the event loop's connection checkpoints itself (0: never), unless it is closed already. */
+  private autocheckpoint(pages: number): void {
     try {
-      this.connection.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+      this.connection.pragma(`wal_autocheckpoint = ${pages}`);
     } catch {
       // Closed: nothing is written through it any more.
     }
