@@ -13,7 +13,7 @@ import { PaymentAttempt, type AttemptOperation } from './entities/payment-attemp
 import type { Payment } from './entities/payment.entity';
 import { faultPoint } from './fault-injection';
 import { GatewayInvoker, type Invocation } from './gateway-invoker';
-import { IdempotencyService } from './idempotency.service';
+import { IdempotencyService, type RequestKey } from './idempotency.service';
 import { OutcomesInFlight } from './outcomes-in-flight';
 
 /** First recovery try this long after a call is left in doubt. */
@@ -38,6 +38,8 @@ export interface AttemptPlan<O extends AttemptOperation> {
   claim?: (m: EntityManager) => Promise<void>;
   /** Told once the attempt's transaction has committed. */
   committed?: () => void;
+  /** The merchant request's key, stored (or linked to the payment) in the attempt's transaction. */
+  requestKey?: RequestKey;
 }
 
 /**
@@ -63,7 +65,7 @@ export class AttemptRunner {
       .run(async (m) => {
         await plan.claim?.(m);
         // The merchant's request key is stored (or names the payment) in the same commit.
-        await this.idempotency.writeKey(m);
+        await this.idempotency.writeKey(plan.requestKey, m);
         const id = newId('att');
         const now = new Date();
         const attempt = m.create(PaymentAttempt, {
@@ -92,10 +94,10 @@ export class AttemptRunner {
         return attempt;
       })
       .catch((error: unknown) => {
-        this.idempotency.keyRolledBack();
+        this.idempotency.keyRolledBack(plan.requestKey);
         throw error;
       });
-    this.idempotency.keyCommitted();
+    this.idempotency.keyCommitted(plan.requestKey);
     plan.committed?.();
     return attempt;
   }

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import type { Request, Response } from 'express';
-import { from, Observable, of, mergeMap, catchError } from 'rxjs';
+import { defer, from, of, mergeMap, catchError, type Observable } from 'rxjs';
 import { ApiError } from '@payrail/api-contract';
 import { toErrorResponse } from './error-response';
 import type { IdempotencyRecord } from './entities/idempotency-record.entity';
@@ -15,6 +15,7 @@ import {
   IdempotencyService,
   requestFingerprint,
   type IdempotencyBegin,
+  type RequestKey,
   type RouteAnswer,
 } from './idempotency.service';
 
@@ -41,6 +42,8 @@ export interface MerchantRequest extends Request {
   merchantId?: string;
   requestId?: string;
   apiKey?: { mode: string };
+  /** The request's `Idempotency-Key` while its handler runs. */
+  requestKey?: RequestKey;
 }
 
 /** Applies `Idempotency-Key` to every POST of an authenticated merchant. */
@@ -73,12 +76,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return begun.body;
     };
     const handle = (record: IdempotencyRecord, deferred: boolean) =>
-      new Observable<unknown>((subscriber) =>
-        this.idempotency.runInScope(record, () => next.handle().subscribe(subscriber), {
-          deferred,
-          answer,
-        }),
-      ).pipe(
+      defer(() => {
+        // The handler hands the key on in the request's context (`RequestContext.requestKey`).
+        req.requestKey = this.idempotency.open(record, { deferred, answer });
+        return next.handle();
+      }).pipe(
         mergeMap(async (body) => {
           await this.idempotency.complete(record, successStatus, body);
           return body;

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -17,8 +16,11 @@ export const IDEMPOTENCY_STALE_MS = 60_000;
 export type IdempotencyBegin =
   { kind: 'new'; record: IdempotencyRecord } | { kind: 'replay'; status: number; body: unknown };
 
-/** A request's key while it runs: the resource it acts on, and whether that link is written yet. */
-interface RequestKey {
+/**
+ * A request's key while it runs: the resource it acts on, and whether that link is written yet.
+ * The interceptor opens it and the request's context carries it to the writes that store it.
+ */
+export interface RequestKey {
   recordId: string;
   record: IdempotencyRecord;
   /** `pending`: a deferred record not written yet; `written`: in a transaction not committed yet. */
@@ -74,7 +76,6 @@ export function requestFingerprint(method: string, path: string, body: unknown):
  */
 @Injectable()
 export class IdempotencyService {
-  private readonly scope = new AsyncLocalStorage<RequestKey>();
   /** The resource each request in progress acts on, by its record id, until the request ends. */
   private readonly inProgress = new Map<string, RequestKey>();
 
@@ -84,15 +85,12 @@ export class IdempotencyService {
   ) {}
 
   /**
-   * Runs the request with its key. A `deferred` record (from `reserve`) is not stored yet: the
-   * request's first gateway attempt inserts it in its own transaction (`writeKey`), so the claim
-   * costs no commit of its own; a duplicate that got there first makes that transaction fail.
+   * The request's key, for its context to carry. A `deferred` record (from `reserve`) is not
+   * stored yet: the request's first gateway attempt inserts it in its own transaction
+   * (`writeKey`), so the claim costs no commit of its own; a duplicate that got there first
+   * makes that transaction fail.
    */
-  runInScope<T>(
-    record: IdempotencyRecord,
-    work: () => T,
-    options: { deferred?: boolean; answer?: RouteAnswer } = {},
-  ): T {
+  open(record: IdempotencyRecord, options: { deferred?: boolean; answer?: RouteAnswer } = {}): RequestKey {
     const key: RequestKey = {
       recordId: record.id,
       record,
@@ -104,7 +102,7 @@ export class IdempotencyService {
       storedAnswer: null,
     };
     this.inProgress.set(record.id, key);
-    return this.scope.run(key, work);
+    return key;
   }
 
   /** A new in-progress record for the key, in memory only: `runInScope` with `deferred` stores it with the request's first write. */
@@ -287,18 +285,20 @@ export class IdempotencyService {
    * transaction, or else with the request's next gateway attempt (`writeResource`) or its
    * completion, whichever comes first, so a capture or a refund spends no commit of its own on it.
    */
-  async attachResource(manager: EntityManager | undefined, resourceId: string): Promise<void> {
-    const key = this.scope.getStore();
+  async attachResource(
+    key: RequestKey | undefined,
+    manager: EntityManager | undefined,
+    resourceId: string,
+  ): Promise<void> {
     if (!key) return;
     if (key.resourceId === resourceId && key.written) return;
     key.resourceId = resourceId;
     key.written = false;
-    if (manager) await this.writeKey(manager);
+    if (manager) await this.writeKey(key, manager);
   }
 
   /** Forgets the link of a request whose transaction that wrote it rolled back. */
-  detachResource(): void {
-    const key = this.scope.getStore();
+  detachResource(key: RequestKey | undefined): void {
     if (key) Object.assign(key, { resourceId: null, written: false });
   }
 
@@ -306,8 +306,7 @@ export class IdempotencyService {
    * In the caller's transaction: stores the request's deferred record (with the resource it
    * names), or the link `attachResource` made, whichever is not written yet.
    */
-  async writeKey(manager: EntityManager): Promise<void> {
-    const key = this.scope.getStore();
+  async writeKey(key: RequestKey | undefined, manager: EntityManager): Promise<void> {
     if (!key) return;
     if (key.claim === 'pending') {
       await insertRow(manager, IdempotencyRecord, { ...key.record, resourceId: key.resourceId } as never);
@@ -326,8 +325,7 @@ export class IdempotencyService {
    * route that names its presenter (`AnswerWith`) and a key already stored; `complete` then
    * writes nothing if the handler answers the same, and overwrites it if not.
    */
-  async writeAnswer(manager: EntityManager, resource: unknown): Promise<void> {
-    const key = this.scope.getStore();
+  async writeAnswer(key: RequestKey | undefined, manager: EntityManager, resource: unknown): Promise<void> {
     if (!key?.answer || key.claim !== 'stored') return;
     const text = JSON.stringify(key.answer.present(resource as never));
     await writeRows(
@@ -345,22 +343,19 @@ export class IdempotencyService {
   }
 
   /** The outcome's transaction `writeAnswer` wrote in committed (`true`) or rolled back. */
-  answerSettled(committed: boolean): void {
-    const key = this.scope.getStore();
+  answerSettled(key: RequestKey | undefined, committed: boolean): void {
     if (!key || key.pendingAnswer === null) return;
     if (committed) key.storedAnswer = key.pendingAnswer;
     key.pendingAnswer = null;
   }
 
   /** The transaction `writeKey` wrote in has committed. */
-  keyCommitted(): void {
-    const key = this.scope.getStore();
+  keyCommitted(key: RequestKey | undefined): void {
     if (key?.claim === 'written') key.claim = 'stored';
   }
 
   /** The transaction `writeKey` wrote in rolled back: what it wrote is to be written again. */
-  keyRolledBack(): void {
-    const key = this.scope.getStore();
+  keyRolledBack(key: RequestKey | undefined): void {
     if (!key) return;
     if (key.claim === 'written') key.claim = 'pending';
     key.written = false;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '@payrail/api-contract';
-import { SYSTEM_ACTOR, type AuditActorContext } from '@payrail/audit';
+import { SYSTEM_ACTOR } from '@payrail/audit';
 import { updateRows } from '@payrail/database';
 import { ConnectionService } from '@payrail/gateways';
 import { AttemptRunner } from './attempt-runner';
@@ -13,6 +13,7 @@ import { PaymentOutcomes } from './payment-outcomes';
 import { PaymentReads } from './payment-reads';
 import { claimableFrom } from './payment-status';
 import type { PaymentOwner } from './payment-owner';
+import type { RequestContext } from './request-context';
 
 const CAPTURABLE = claimableFrom('capturing');
 const VOIDABLE = claimableFrom('voided');
@@ -33,12 +34,13 @@ export class PaymentCaptures {
     owner: PaymentOwner,
     id: string,
     input: { amount?: number; final?: boolean },
-    context: AuditActorContext = SYSTEM_ACTOR,
+    context: RequestContext = SYSTEM_ACTOR,
   ): Promise<Payment> {
     const { payment, record, gateway } = await actionTarget(
       { reads: this.reads, idempotency: this.idempotency, connections: this.connections },
       owner,
       id,
+      context.requestKey,
     );
     const amount = input.amount ?? payment.amountCapturable;
     const final = input.final ?? true;
@@ -67,6 +69,7 @@ export class PaymentCaptures {
           final,
           statusBefore: payment.status,
         },
+        requestKey: context.requestKey,
         claim: async (m) => {
           const claimed = await updateRows(
             m,
@@ -98,15 +101,17 @@ export class PaymentCaptures {
           raise: true,
           context,
           answer: true,
+          requestKey: context.requestKey,
         }),
     );
   }
 
-  async void(owner: PaymentOwner, id: string, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
+  async void(owner: PaymentOwner, id: string, context: RequestContext = SYSTEM_ACTOR): Promise<Payment> {
     const { payment, record, gateway } = await actionTarget(
       { reads: this.reads, idempotency: this.idempotency, connections: this.connections },
       owner,
       id,
+      context.requestKey,
     );
     if (!gateway.capabilities.void)
       throw ApiError.invalid('id', `${gateway.displayName} does not void authorizations`);
@@ -117,6 +122,7 @@ export class PaymentCaptures {
         payment,
         amount: null,
         request: { reference: payment.gatewayReference ?? '' },
+        requestKey: context.requestKey,
         claim: async (m) => {
           const claimed = await updateRows(
             m,
@@ -131,7 +137,13 @@ export class PaymentCaptures {
       gateway,
       connection,
       (attempt, { outcome, latencyMs }) =>
-        this.outcomes.void(payment.id, attempt, outcome, { latencyMs, raise: true, context, answer: true }),
+        this.outcomes.void(payment.id, attempt, outcome, {
+          latencyMs,
+          raise: true,
+          context,
+          answer: true,
+          requestKey: context.requestKey,
+        }),
     );
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
-import { SYSTEM_ACTOR, type AuditActorContext } from '@payrail/audit';
+import { SYSTEM_ACTOR } from '@payrail/audit';
 import { insertRow, newId, TransactionRunner } from '@payrail/database';
 import { ConnectionService, type GatewayConnectionRecord } from '@payrail/gateways';
 import {
@@ -14,7 +14,7 @@ import {
 } from '@payrail/plugin-sdk';
 import { AttemptRunner } from './attempt-runner';
 import { Payment } from './entities/payment.entity';
-import { IdempotencyService } from './idempotency.service';
+import { IdempotencyService, type RequestKey } from './idempotency.service';
 import { PaymentCaptures } from './payment-captures';
 import { PaymentFailedError } from './payment-errors';
 import { validMoney } from './payment-inputs';
@@ -23,6 +23,7 @@ import { PaymentOutcomes } from './payment-outcomes';
 import { PaymentTimeline } from './payment-timeline';
 import { GatewayInvoker } from './gateway-invoker';
 import { ownerMerchant, ownerMode, type PaymentOwner } from './payment-owner';
+import type { RequestContext } from './request-context';
 import { FailedOver, PaymentFailover } from './routing/payment-failover';
 import { brandOfCard, canFailOver, PaymentRouting, type RoutePlan } from './routing/payment-routing';
 import { CustomersService, type SavedMethodForPayment } from './customers/customers.service';
@@ -41,6 +42,8 @@ function checkSavedConnection(saved: SavedMethodForPayment, record: GatewayConne
 interface FirstCommit {
   write: (m: EntityManager) => Promise<void>;
   committed: () => void;
+  /** The merchant request's key, stored in the same transaction. */
+  requestKey: RequestKey | undefined;
 }
 
 export interface CreatePaymentInput {
@@ -83,7 +86,7 @@ export class PaymentCreation {
   async create(
     owner: PaymentOwner,
     input: CreatePaymentInput,
-    context: AuditActorContext = SYSTEM_ACTOR,
+    context: RequestContext = SYSTEM_ACTOR,
   ): Promise<Payment> {
     const currency = validMoney(input.amount, input.currency);
     const merchantId = ownerMerchant(owner);
@@ -173,7 +176,7 @@ export class PaymentCreation {
         message: `created on ${record.gateway} connection ${record.id}`,
       });
       if (route) await this.timeline.add(m, payment, routingEvent(route));
-      await this.idempotency.attachResource(m, payment.id);
+      await this.idempotency.attachResource(context.requestKey, m, payment.id);
     };
     const first = { committed: false };
     const created: FirstCommit = {
@@ -183,6 +186,7 @@ export class PaymentCreation {
       committed: () => {
         first.committed = true;
       },
+      requestKey: context.requestKey,
     };
 
     const savedMethod = saved
@@ -206,7 +210,7 @@ export class PaymentCreation {
         break;
       } catch (error) {
         // A first commit that failed wrote nothing: the key names no payment.
-        if (!first.committed) this.idempotency.detachResource();
+        if (!first.committed) this.idempotency.detachResource(context.requestKey);
         if (error instanceof PaymentFailedError && route) throw explainNoFailover(error, route);
         if (!(error instanceof FailedOver)) throw error;
         payment = error.payment;
@@ -293,6 +297,7 @@ export class PaymentCreation {
       operation: 'tokenize',
       claim: created.write,
       committed: created.committed,
+      requestKey: created.requestKey,
       payment,
       amount: null,
       request: { card: { last4: card.number.slice(-4), exp_month: card.expMonth, exp_year: card.expYear } },
@@ -386,6 +391,7 @@ export class PaymentCreation {
             await this.ledger.moveTo(m, payment, 'authorizing');
           }),
         committed: created.committed,
+        requestKey: created.requestKey,
       },
       gateway,
       connection,
@@ -397,6 +403,7 @@ export class PaymentCreation {
           latencyMs,
           raise: true,
           answer: input.captureMethod !== 'automatic',
+          requestKey: created.requestKey,
         });
       },
     );

@@ -2,7 +2,7 @@ import { ApiError } from '@payrail/api-contract';
 import type { ConnectionService, GatewayConnectionRecord } from '@payrail/gateways';
 import { assertAmount, MoneyError, normalizeCurrency, type PaymentGateway } from '@payrail/plugin-sdk';
 import type { Payment } from './entities/payment.entity';
-import type { IdempotencyService } from './idempotency.service';
+import type { IdempotencyService, RequestKey } from './idempotency.service';
 import type { PaymentOwner } from './payment-owner';
 import type { PaymentReads } from './payment-reads';
 
@@ -46,9 +46,10 @@ export async function actionTarget(
   services: { reads: PaymentReads; idempotency: IdempotencyService; connections: ConnectionService },
   owner: PaymentOwner,
   id: string,
+  requestKey: RequestKey | undefined,
 ): Promise<{ payment: Payment; record: GatewayConnectionRecord; gateway: PaymentGateway }> {
   const payment = await services.reads.get(owner, id);
-  await services.idempotency.attachResource(undefined, payment.id);
+  await services.idempotency.attachResource(requestKey, undefined, payment.id);
   const record = await connectionOf(services.connections, payment);
   return { payment, record, gateway: services.connections.gatewayFor(record) };
 }

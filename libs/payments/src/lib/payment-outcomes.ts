@@ -6,7 +6,7 @@ import { GatewayError, type GatewayPaymentSnapshot, type Outcome } from '@payrai
 import type { StoredRequests } from './attempt-requests';
 import type { CallResults } from './attempt-runner';
 import { PaymentAttempt } from './entities/payment-attempt.entity';
-import { IdempotencyService } from './idempotency.service';
+import { IdempotencyService, type RequestKey } from './idempotency.service';
 import type { Payment } from './entities/payment.entity';
 import { Refund } from './entities/refund.entity';
 import { PaymentFailedError } from './payment-errors';
@@ -25,6 +25,8 @@ export interface ApplyOptions {
    * answers with its resource stores that answer under its `Idempotency-Key` in this transaction.
    */
   answer?: boolean;
+  /** The merchant request's key, for that answer. */
+  requestKey?: RequestKey;
 }
 
 interface Applied<T> {
@@ -267,14 +269,14 @@ export class PaymentOutcomes {
         // The request's answer is stored with the outcome; a failure it raises is answered by
         // its error, which the key's completion stores.
         if (options.answer && !(done.failure && options.raise))
-          await this.idempotency.writeAnswer(m, done.result);
+          await this.idempotency.writeAnswer(options.requestKey, m, done.result);
         return done;
       })
       .catch((error: unknown) => {
-        this.idempotency.answerSettled(false);
+        this.idempotency.answerSettled(options.requestKey, false);
         throw error;
       });
-    this.idempotency.answerSettled(true);
+    this.idempotency.answerSettled(options.requestKey, true);
     if (applied.failure && options.raise) throw new PaymentFailedError(applied.payment, applied.failure);
     return applied.result;
   }

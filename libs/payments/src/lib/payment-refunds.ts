@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { ApiError } from '@payrail/api-contract';
-import { SYSTEM_ACTOR, type AuditActorContext } from '@payrail/audit';
+import { SYSTEM_ACTOR } from '@payrail/audit';
 import { newId } from '@payrail/database';
 import { ConnectionService } from '@payrail/gateways';
 import type { StoredRequests } from './attempt-requests';
@@ -18,6 +18,7 @@ import { PaymentReads } from './payment-reads';
 import { claimableFrom } from './payment-status';
 import { allocateRefund } from './refund-allocation';
 import type { PaymentOwner } from './payment-owner';
+import type { RequestContext } from './request-context';
 
 const REFUNDABLE = claimableFrom('partially_refunded', 'refunded');
 
@@ -38,12 +39,13 @@ export class PaymentRefunds {
     owner: PaymentOwner,
     id: string,
     input: { amount?: number; reason?: string },
-    context: AuditActorContext = SYSTEM_ACTOR,
+    context: RequestContext = SYSTEM_ACTOR,
   ): Promise<Refund> {
     const { payment, record, gateway } = await actionTarget(
       { reads: this.reads, idempotency: this.idempotency, connections: this.connections },
       owner,
       id,
+      context.requestKey,
     );
     const amount =
       input.amount ?? payment.amountCaptured - payment.amountRefunded - payment.amountRefundPending;
@@ -80,6 +82,7 @@ export class PaymentRefunds {
         amount,
         refundId: refund.id,
         request,
+        requestKey: context.requestKey,
         claim: async (m) => {
           // The payment's row is held (PostgreSQL) or transactions run one at a time (SQLite):
           // concurrent refunds allocate one after another and never pick the same capture's room.
@@ -121,6 +124,7 @@ export class PaymentRefunds {
           raise: true,
           context,
           answer: true,
+          requestKey: context.requestKey,
         }),
     );
   }

@@ -7,17 +7,24 @@ import type {
   RefundResource,
 } from '@payrail/api-contract';
 import { ApiError } from '@payrail/api-contract';
-import type { AuditActorContext } from '@payrail/audit';
 import { ApiKeyAuth, type ApiKeyRequest } from '@payrail/identity';
-import { AnswerWith, ClaimKeyWithFirstAttempt, IdempotencyInterceptor } from './idempotency.interceptor';
+import {
+  AnswerWith,
+  ClaimKeyWithFirstAttempt,
+  IdempotencyInterceptor,
+  type MerchantRequest,
+} from './idempotency.interceptor';
 import { CapturePaymentDto, CreatePaymentDto, ListPaymentsQuery, RefundPaymentDto } from './payments.dto';
 import { presentEvent, presentPayment, presentRefund } from './payment.presenter';
 import type { PaymentOwner } from './payment-owner';
 import type { CreatePaymentInput } from './payment-creation';
 import { PaymentsService } from './payments.service';
+import type { RequestContext } from './request-context';
 
-/** Who is calling and from where, for the audit trail: the merchant's API key. */
-function auditContext(req: ApiKeyRequest & { requestId?: string }): AuditActorContext {
+/** Who is calling and from where, for the audit trail (the merchant's API key), and the request's key. */
+function auditContext(
+  req: ApiKeyRequest & Pick<MerchantRequest, 'requestId' | 'requestKey'>,
+): RequestContext {
   return {
     actor: { type: 'api_key', id: req.apiKey?.id ?? null },
     origin: {
@@ -25,6 +32,7 @@ function auditContext(req: ApiKeyRequest & { requestId?: string }): AuditActorCo
       userAgent: req.header('user-agent') ?? null,
       requestId: req.requestId ?? null,
     },
+    requestKey: req.requestKey,
   };
 }
 

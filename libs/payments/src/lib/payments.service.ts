@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SYSTEM_ACTOR, type AuditActorContext } from '@payrail/audit';
+import type { RequestContext } from './request-context';
 import type { PaymentEvent } from './entities/payment-event.entity';
 import type { Payment } from './entities/payment.entity';
 import type { Refund } from './entities/refund.entity';
@@ -47,7 +48,7 @@ export class PaymentsService {
   create(
     owner: PaymentOwner,
     input: CreatePaymentInput,
-    context: AuditActorContext = SYSTEM_ACTOR,
+    context: RequestContext = SYSTEM_ACTOR,
   ): Promise<Payment> {
     return this.creation.create(owner, input, context);
   }
@@ -69,12 +70,12 @@ export class PaymentsService {
     owner: PaymentOwner,
     id: string,
     input: { amount?: number; final?: boolean },
-    context: AuditActorContext = SYSTEM_ACTOR,
+    context: RequestContext = SYSTEM_ACTOR,
   ): Promise<Payment> {
     return this.captures.capture(owner, id, input, context);
   }
 
-  void(owner: PaymentOwner, id: string, context: AuditActorContext = SYSTEM_ACTOR): Promise<Payment> {
+  void(owner: PaymentOwner, id: string, context: RequestContext = SYSTEM_ACTOR): Promise<Payment> {
     return this.captures.void(owner, id, context);
   }
 
@@ -82,7 +83,7 @@ export class PaymentsService {
     owner: PaymentOwner,
     id: string,
     input: { amount?: number; reason?: string },
-    context: AuditActorContext = SYSTEM_ACTOR,
+    context: RequestContext = SYSTEM_ACTOR,
   ): Promise<Refund> {
     return this.refunds.refund(owner, id, input, context);
   }
