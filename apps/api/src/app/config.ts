@@ -29,6 +29,12 @@ export interface PayrailConfig {
   publicUrl: string;
   gatewayTimeoutMs: number;
   logLevel: string;
+  /**
+   * `LOG_REQUEST_IDS`: `requests` puts the request id on each request's own line and on its
+   * errors; `all` on every line written while a request runs, which makes Node follow each
+   * asynchronous step (decision 0063).
+   */
+  logRequestIds: 'requests' | 'all';
   masterKey?: string;
   /** The built console served at `/`, or null when `PAYRAIL_CONSOLE_DIR=off`. */
   consoleDir: string | null;
@@ -354,6 +360,7 @@ export function loadConfig(env: Env = process.env): PayrailConfig {
     publicUrl: publicUrl.replace(/\/$/, ''),
     gatewayTimeoutMs: integer(env, 'PAYRAIL_GATEWAY_TIMEOUT_MS', 30000, 100, 300000),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    logRequestIds: oneOf(env, 'LOG_REQUEST_IDS', 'requests', ['requests', 'all']),
     masterKey,
     consoleDir:
       env['PAYRAIL_CONSOLE_DIR'] === 'off'

@@ -86,7 +86,7 @@ export async function createApp(config: PayrailConfig, options: CreateAppOptions
   if (config.role === 'worker') app.use(workerRoutesOnly);
   app.use(httpMetrics());
   app.use(securityHeaders());
-  app.use(requestContext(options.logger));
+  app.use(requestContext(options.logger, { everyLine: config.logRequestIds === 'all' }));
   app.use(bodyReader(BODY_LIMITS, (req) => !req.path.startsWith('/webhooks/')));
   // The browser's two session calls answer only the merchant's registered origins (CORS), before any route.
   const cors = app.get(CheckoutCorsMiddleware);

@@ -15,7 +15,10 @@ export class ApiErrorFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<Request & { requestId?: string }>();
     const res = host.switchToHttp().getResponse<Response>();
     const response = toErrorResponse(error);
-    if (response.unexpected) this.logger.error(redactText((error as Error)?.stack ?? String(error)));
+    if (response.unexpected)
+      this.logger.error(
+        `request ${req.requestId ?? '(none)'}: ${redactText((error as Error)?.stack ?? String(error))}`,
+      );
     if (res.headersSent) return;
     const body = response.body.error;
     // Gateway failures point at their article (from memory: no query on the error path).

@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bufferedDestination, createRootLogger, LOG_FLUSH_MS } from './logging';
+import express from 'express';
+import { bufferedDestination, createRootLogger, LOG_FLUSH_MS, requestContext } from './logging';
 
 const lines = (file: string) => {
   try {
@@ -45,5 +47,51 @@ describe('the buffered log destination', () => {
       Array.from({ length: 500 }, (_, i) => i),
     );
     (destination as unknown as { end: () => void }).end();
+  });
+});
+
+describe('request ids in the log', () => {
+  /** A server with the request context in front of a route that logs after an await. */
+  async function logged(
+    everyLine: boolean,
+  ): Promise<{ requestId: string | null; lines: Record<string, unknown>[] }> {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createRootLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const app = express();
+    app.use(requestContext(logger, { everyLine }));
+    app.get('/work', async (_req, res) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      logger.warn('inside the request');
+      res.json({ ok: true });
+    });
+    const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/work`);
+      await response.json();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return { requestId: response.headers.get('request-id'), lines };
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  it("puts the request's id on its own line by default, and not on the lines written meanwhile", async () => {
+    const { requestId, lines } = await logged(false);
+    expect(requestId).toMatch(/^req_/);
+    expect(lines.find((l) => l['msg'] === 'request')).toMatchObject({
+      request_id: requestId,
+      method: 'GET',
+      path: '/work',
+      status: 200,
+    });
+    expect(lines.find((l) => l['msg'] === 'inside the request')).not.toHaveProperty('request_id');
+  });
+
+  it('puts it on every line written while the request runs with LOG_REQUEST_IDS=all', async () => {
+    const { requestId, lines } = await logged(true);
+    expect(lines.find((l) => l['msg'] === 'inside the request')).toMatchObject({ request_id: requestId });
+    expect(lines.find((l) => l['msg'] === 'request')).toMatchObject({ request_id: requestId });
   });
 });

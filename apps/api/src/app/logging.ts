@@ -5,13 +5,15 @@ import pino, { type Logger } from 'pino';
 import { redact, redactText } from '@payrail/plugin-sdk';
 import { randomHex } from '@payrail/database';
 
+// Only with `LOG_REQUEST_IDS=all`: while any async-local store is in use, Node 20 hands it on at
+// every promise and asynchronous step the process makes (decision 0063).
 const requestScope = new AsyncLocalStorage<{ requestId: string }>();
 
-export function currentRequestId(): string | undefined {
+function currentRequestId(): string | undefined {
   return requestScope.getStore()?.requestId;
 }
 
-/** One JSON logger for the process; every line carries the request id when there is one, and nothing secret. */
+/** One JSON logger for the process: nothing secret, and the request id on the lines `requestContext` says. */
 export function createRootLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {
@@ -84,8 +86,12 @@ export class JsonLogger implements LoggerService {
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{8,100}$/;
 
-/** Gives each request an id (or keeps a well-formed one the caller sent), returns it in `Request-Id`, and logs the request once it ends. */
-export function requestContext(logger: Logger) {
+/**
+ * Gives each request an id (or keeps a well-formed one the caller sent), returns it in
+ * `Request-Id`, and logs the request once it ends, with its id. With `everyLine`
+ * (`LOG_REQUEST_IDS=all`) every line written while the request runs carries that id too.
+ */
+export function requestContext(logger: Logger, { everyLine = false }: { everyLine?: boolean } = {}) {
   return (req: Request & { requestId?: string }, res: Response, next: NextFunction) => {
     const incoming = req.header('request-id') ?? req.header('x-request-id');
     const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : `req_${randomHex(12)}`;
@@ -93,18 +99,18 @@ export function requestContext(logger: Logger) {
     res.setHeader('Request-Id', requestId);
     const started = performance.now();
     res.on('finish', () => {
-      requestScope.run({ requestId }, () =>
-        logger.info(
-          {
-            method: req.method,
-            path: req.originalUrl.split('?')[0],
-            status: res.statusCode,
-            duration_ms: Math.round(performance.now() - started),
-          },
-          'request',
-        ),
+      logger.info(
+        {
+          request_id: requestId,
+          method: req.method,
+          path: req.originalUrl.split('?')[0],
+          status: res.statusCode,
+          duration_ms: Math.round(performance.now() - started),
+        },
+        'request',
       );
     });
-    requestScope.run({ requestId }, () => next());
+    if (everyLine) requestScope.run({ requestId }, () => next());
+    else next();
   };
 }
