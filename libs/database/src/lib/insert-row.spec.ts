@@ -117,6 +117,24 @@ describeEachDatabase('prepared row statements (%s)', (kind) => {
     );
   });
 
+  it('reads only the selected columns when asked, hydrated as a full read hydrates them', async () => {
+    await insertRow(ds.manager, LedgerRow, row('s1', { status: 'held', note: 's-note', amount: 250 }));
+    const brief = await findRowBy(
+      ds.manager,
+      LedgerRow,
+      { status: 'held', note: 's-note' },
+      { select: ['id', 'amount', 'settledAt'] },
+    );
+    expect(brief).toBeInstanceOf(LedgerRow);
+    expect({ ...brief }).toEqual({ id: 's1', amount: 250, settledAt: new Date('2026-11-30T12:34:56.789Z') });
+    const full = await findRowBy(ds.manager, LedgerRow, { status: 'held', note: 's-note' });
+    expect(full?.metadata).toEqual(row('s1').metadata);
+    const locked = await ds.transaction((m) =>
+      findRowBy(m, LedgerRow, { id: 's1' }, { forUpdate: true, select: ['status'] }),
+    );
+    expect({ ...locked }).toEqual({ status: 'held' });
+  });
+
   it('updates the matching row, moves its version and update time, writes SQL expressions as SQL', async () => {
     await insertRow(ds.manager, LedgerRow, row('r6', { amount: 100 }));
     const before = await ds.getRepository(LedgerRow).findOneByOrFail({ id: 'r6' });

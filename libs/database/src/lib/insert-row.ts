@@ -287,13 +287,26 @@ export function findRowById<T extends ObjectLiteral>(
 
 /**
  * The first row whose columns equal these values (none may be null), as `findRowById` reads it:
- * what `findOneBy` finds, with one statement built per entity and set of columns.
+ * what `findOneBy` finds, with one statement built per entity and set of columns. With `select`,
+ * only those properties are read and set on the entity: a wide row costs its columns to read.
  */
+export function findRowBy<T extends ObjectLiteral, K extends keyof T & string>(
+  m: EntityManager,
+  target: EntityTarget<T>,
+  where: Partial<T>,
+  options: { forUpdate?: boolean; select: readonly K[] },
+): Promise<Pick<T, K> | null>;
+export function findRowBy<T extends ObjectLiteral>(
+  m: EntityManager,
+  target: EntityTarget<T>,
+  where: Partial<T>,
+  options?: { forUpdate?: boolean },
+): Promise<T | null>;
 export async function findRowBy<T extends ObjectLiteral>(
   m: EntityManager,
   target: EntityTarget<T>,
   where: Partial<T>,
-  options: { forUpdate?: boolean } = {},
+  options: { forUpdate?: boolean; select?: readonly string[] } = {},
 ): Promise<T | null> {
   const metadata = m.connection.getMetadata(target);
   const driver = m.connection.driver;
@@ -301,8 +314,11 @@ export async function findRowBy<T extends ObjectLiteral>(
   const forUpdate = !!options.forUpdate && dialect.postgres;
   const properties = Object.keys(where);
   const columns = properties.map((p) => column(metadata, p));
-  const selected = metadata.columns.filter((c) => c.isSelect);
-  const sql = cached(metadata, `select:${properties.join(',')}:${forUpdate}`, () => {
+  const selected = options.select
+    ? options.select.map((p) => column(metadata, p))
+    : metadata.columns.filter((c) => c.isSelect);
+  const only = options.select ? options.select.join(',') : '*';
+  const sql = cached(metadata, `select:${properties.join(',')}:${forUpdate}:${only}`, () => {
     const list = selected.map((c) => quote(m, c.databaseName)).join(', ');
     const conditions = columns.map((c, i) => `${quote(m, c.databaseName)} = ${dialect.placeholder(i + 1)}`);
     return `SELECT ${list} FROM ${table(m, metadata)} WHERE ${conditions.join(' AND ')} LIMIT 1${forUpdate ? ' FOR UPDATE' : ''}`;

@@ -38,7 +38,7 @@ export class PaymentTimeline {
     }
   }
 
-  async add(m: EntityManager, payment: Payment, event: Partial<PaymentEvent>): Promise<void> {
+  async add(m: EntityManager, payment: Pick<Payment, 'id'>, event: Partial<PaymentEvent>): Promise<void> {
     const row = {
       id: newId('pev'),
       paymentId: payment.id,
