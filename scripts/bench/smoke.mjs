@@ -37,6 +37,9 @@ for (const database of databases)
       problems.push(`${database}: no ${scenario} row`);
 if (!databases.includes('sqlite')) problems.push('SQLite was not measured');
 for (const database of databases)
+  if (!result.warm_up?.some((w) => w.database === database && w.pairs > 0))
+    problems.push(`${database}: the API was not warmed up before the scenarios`);
+for (const database of databases)
   for (const [name, concurrency] of SCENARIOS) {
     const row = result.scenarios.find(
       (s) => s.database === database && s.scenario === name && s.concurrency === concurrency,
