@@ -105,22 +105,27 @@ async function warmUp(ctx, api, sdk) {
   await settle(ctx.api.pid, { maxMs: SIZES.settleMs });
   const cpuBefore = cpuMs(ctx.api.pid);
   const began = performance.now();
+  const concurrency = 4;
   let operations = 0;
+  let failures = 0;
   for (const [gateway, count] of SIZES.jit) {
     const paths = pairs(gateway, api, sdk, `${ctx.database}jit${gateway}`);
     const result = await load({
       label: `${gateway} warm-up`,
       count,
-      concurrency: 4,
+      concurrency,
       operation: paths.payrail,
       maxSeconds: SIZES.maxSeconds,
     });
     operations += result.operations;
+    failures += result.failures;
   }
   await settle(ctx.api.pid, { maxMs: SIZES.settleMs });
   return {
     database: ctx.database,
+    concurrency,
     pairs: operations,
+    failures,
     seconds: round((performance.now() - began) / 1000, 1),
     api_cpu_ms_per_pair: operations ? round((cpuMs(ctx.api.pid) - cpuBefore) / operations, 2) : null,
   };
@@ -308,5 +313,5 @@ const file = join(
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
 process.stdout.write(
-  `\n${afterStart.map((m) => `${m.database}: API after start ${m.rss_mb} MB resident (${m.peak_rss_mb} MB peak)\n`).join('')}${warmUps.map((w) => `${w.database}: warm-up right after start, ${w.pairs} pairs at concurrency 4: API CPU ${w.api_cpu_ms_per_pair} ms a pair\n`).join('')}${rows.length ? table(rows) : ''}\n\n${reconcileRows.length ? reconcileTable(reconcileRows) : ''}\n\nJSON: ${file}\n`,
+  `\n${afterStart.map((m) => `${m.database}: API after start ${m.rss_mb} MB resident (${m.peak_rss_mb} MB peak)\n`).join('')}${warmUps.map((w) => `${w.database}: warm-up right after start, ${w.pairs} pairs at concurrency ${w.concurrency}: API CPU ${w.api_cpu_ms_per_pair} ms a pair\n`).join('')}${rows.length ? table(rows) : ''}\n\n${reconcileRows.length ? reconcileTable(reconcileRows) : ''}\n\nJSON: ${file}\n`,
 );
