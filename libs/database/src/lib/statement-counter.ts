@@ -22,7 +22,7 @@ const CONTROL =
  */
 export class StatementCounter implements Logger {
   private readonly totals: StatementCounts = { statements: 0, commits: 0, rollbacks: 0, roundTrips: 0 };
-  /** A file every counted statement is appended to, one a line (`PAYRAIL_TRACE_STATEMENTS`), to find repeated ones. */
+  /** A file every counted statement is appended to, one a line with the time it was sent (`PAYRAIL_TRACE_STATEMENTS`), to find repeated ones. */
   traceFile: string | null = null;
 
   count(sql: string): void {
@@ -32,7 +32,9 @@ export class StatementCounter implements Logger {
   }
 
   private countOne(sql: string): void {
-    if (this.traceFile) appendFileSync(this.traceFile, `${sql.replace(/\s+/g, ' ')}\n`);
+    // Milliseconds since the process started, so a trace shows where each request's time goes.
+    if (this.traceFile)
+      appendFileSync(this.traceFile, `${performance.now().toFixed(2)} ${sql.replace(/\s+/g, ' ')}\n`);
     const control = CONTROL.exec(sql)?.[1]?.toUpperCase();
     if (!control) this.totals.statements++;
     else if (control === 'COMMIT') this.totals.commits++;
