@@ -7,7 +7,7 @@ import {
 } from '@payrail/testing';
 import { BaseRecord } from './base.entity';
 import { deferredWritesOf, flushDeferredWrites, inlineParameters } from './deferred-writes';
-import { findRowById, insertRow, updateRows, writeRows } from './insert-row';
+import { findRowById, insertRow, lockRowThenUpdate, updateRows, writeRows } from './insert-row';
 import { TransactionRunner } from './transaction-runner';
 import { isUniqueViolation } from './unique-violation';
 
@@ -222,6 +222,54 @@ describeWithPostgres()('a PostgreSQL transaction’s queued inserts', () => {
     expect(texts).toHaveLength(3);
     expect(await stored('g1')).toMatchObject({ note: 'guarded' });
     expect(await stored('g2')).not.toBeNull();
+  });
+
+  it('locks a row and runs an update after it in one text, the update seeing what the lock waited for', async () => {
+    await insertRow(ds.manager, QueuedRow, row('l1'));
+    await insertRow(ds.manager, QueuedRow, row('l2', 'open'));
+    // Another transaction holds the row and settles the other one before it lets go.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const other = tx.run(async (m) => {
+      await findRowById(m, QueuedRow, 'l1', { forUpdate: true });
+      locked();
+      await held;
+      await updateRows(m, QueuedRow, { note: 'settled' }, { id: 'l2' });
+    });
+    await lockTaken;
+    const texts: string[] = [];
+    const waiting = tx.run(async (m) => {
+      const client = (await m.queryRunner!.connect()) as { query: (...args: unknown[]) => Promise<unknown> };
+      const original = client.query.bind(client);
+      const spy = jest.spyOn(client, 'query').mockImplementation((...args: unknown[]) => {
+        texts.push(String(args[0]));
+        return original(...args);
+      });
+      try {
+        return await lockRowThenUpdate(m, QueuedRow, 'l1', {
+          target: QueuedRow,
+          values: { note: 'late' },
+          where: { id: 'l2' },
+          guard: { notIn: { note: ['settled'] } },
+        });
+      } finally {
+        spy.mockRestore();
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release();
+    await other;
+    const result = await waiting;
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toMatch(
+      /^START TRANSACTION;\nSELECT .* FOR UPDATE;\nUPDATE "queued_rows" SET .*'late'/s,
+    );
+    expect(result.row).toMatchObject(row('l1'));
+    // The update ran once the lock was granted, so it saw the other transaction's commit.
+    expect(result.affected).toBe(0);
+    expect(await stored('l2')).toMatchObject({ note: 'settled' });
   });
 
   it('rolls back when the statement sent after what waits fails, with TypeORM’s error', async () => {

@@ -2,7 +2,7 @@ import { Column, Entity, VersionColumn, type DataSource } from 'typeorm';
 import { describeEachDatabase, openTestDataSource, type TestDataSource } from '@payrail/testing';
 import { BaseRecord } from './base.entity';
 import { moneyColumn } from './columns';
-import { findRowBy, findRowById, insertRow, insertRows, updateRows } from './insert-row';
+import { findRowBy, findRowById, insertRow, insertRows, lockRowThenUpdate, updateRows } from './insert-row';
 
 @Entity('ledger_rows')
 class LedgerRow extends BaseRecord {
@@ -252,6 +252,38 @@ describeEachDatabase('prepared row statements (%s)', (kind) => {
       }),
     ).rejects.toThrow('roll back');
     expect(await ds.getRepository(LedgerRow).findOneBy({ id: 'r9' })).toBeNull();
+  });
+
+  it('reads a row for update and updates another in the same transaction, giving both answers', async () => {
+    await insertRow(ds.manager, LedgerRow, row('k1', { status: 'authorized' }));
+    await insertRow(ds.manager, LedgerRow, row('k2', { status: 'unknown' }));
+    const settle = (id: string) =>
+      ds.transaction((m) =>
+        lockRowThenUpdate(m, LedgerRow, id, {
+          target: LedgerRow,
+          values: { status: 'succeeded' },
+          where: { id: 'k2' },
+          guard: { notIn: { status: ['succeeded', 'failed'] } },
+        }),
+      );
+    const first = await settle('k1');
+    expect(first.affected).toBe(1);
+    expect(first.row).toEqual(await ds.getRepository(LedgerRow).findOneByOrFail({ id: 'k1' }));
+    expect(await stored(ds, 'k2')).toMatchObject({ status: 'succeeded', version: 2 });
+    // Settled already: the guard refuses it. An unknown id reads as null.
+    expect(await settle('k1')).toMatchObject({ affected: 0 });
+    expect(await settle('missing')).toEqual({ row: null, affected: 0 });
+    await expect(
+      ds.transaction(async (m) => {
+        await lockRowThenUpdate(m, LedgerRow, 'k1', {
+          target: LedgerRow,
+          values: { note: 'rolled back' },
+          where: { id: 'k1' },
+        });
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await stored(ds, 'k1')).toMatchObject({ note: null });
   });
 
   it('refuses a property the entity does not have, naming it', async () => {
