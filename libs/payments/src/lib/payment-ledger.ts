@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService, type AuditActorContext } from '@payrail/audit';
-import { findRowById, TransactionRunner, writeRows } from '@payrail/database';
+import { findRowById, lockRowThenUpdate, TransactionRunner, writeRows } from '@payrail/database';
 import { recordPaymentFailure, recordPaymentStatus } from '@payrail/monitoring';
 import type { GatewayError, GatewayPaymentSnapshot } from '@payrail/plugin-sdk';
 import type { PaymentAttempt } from './entities/payment-attempt.entity';
 import { Payment } from './entities/payment.entity';
 import { PaymentChangeFeed } from './payment-changes';
 import { assertTransition, canTransition, fromGatewayStatus, type PaymentStatus } from './payment-status';
-import { PaymentTimeline } from './payment-timeline';
+import { PaymentTimeline, type AttemptSettlement } from './payment-timeline';
 
 export type MoneyAction = 'payment.captured' | 'payment.voided' | 'payment.refunded';
 
@@ -30,6 +30,19 @@ export class PaymentLedger {
     const payment = await findRowById(m, Payment, id, { forUpdate: true });
     // A missing payment is refused by TypeORM's own lookup, with its usual error.
     return payment ?? m.findOneOrFail(Payment, { where: { id } });
+  }
+
+  /**
+   * Locks the payment as `lock` does and settles the call's attempt under that lock, in one round
+   * trip on PostgreSQL; `affected` is what the settlement's `UPDATE` changed.
+   */
+  async lockSettling(
+    m: EntityManager,
+    id: string,
+    settlement: AttemptSettlement,
+  ): Promise<{ payment: Payment; affected: number }> {
+    const { row, affected } = await lockRowThenUpdate(m, Payment, id, settlement);
+    return { payment: row ?? (await m.findOneOrFail(Payment, { where: { id } })), affected };
   }
 
   /**

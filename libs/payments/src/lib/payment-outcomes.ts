@@ -249,21 +249,15 @@ export class PaymentOutcomes {
   ): Promise<T> {
     const applied = await this.tx
       .lazy(async (m) => {
-        const payment = await this.ledger.lock(m, paymentId);
         // Two recoveries (the start-up sweep and the scheduled one) may settle the same attempt;
         // under the payment's lock the second finds it settled and changes nothing.
+        const settlement = this.timeline.settlement(attempt, outcome, options.latencyMs ?? null, {
+          unlessSettled: true,
+        });
+        const { payment, affected } = await this.ledger.lockSettling(m, paymentId, settlement);
         // The call and the changes it brings go on the timeline in one statement.
         const done: Applied<T> = await this.timeline.batch(m, async () => {
-          const recorded = await this.timeline.recordCall(
-            m,
-            payment,
-            attempt,
-            outcome,
-            options.latencyMs ?? null,
-            {
-              unlessSettled: true,
-            },
-          );
+          const recorded = await this.timeline.recordSettled(m, payment, attempt, settlement, affected);
           return recorded ? change(m, payment) : { result: await settled(m, payment), payment };
         });
         // The request's answer is stored with the outcome; a failure it raises is answered by

@@ -1,11 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
-import { insertRows, newId, updateRows } from '@payrail/database';
+import { insertRows, newId, updateRows, type UpdateGuard } from '@payrail/database';
 import type { GatewayError } from '@payrail/plugin-sdk';
 import { PaymentAttempt } from './entities/payment-attempt.entity';
 import { PaymentEvent } from './entities/payment-event.entity';
 import type { Payment } from './entities/payment.entity';
+
+type CallOutcome = { ok: true } | { ok: false; error: GatewayError };
+
+/** How a gateway call settles its attempt's row: an `UPDATE` of `payment_attempts`, guarded with `unlessSettled`. */
+export interface AttemptSettlement {
+  target: typeof PaymentAttempt;
+  values: Partial<PaymentAttempt>;
+  where: { id: string };
+  guard: UpdateGuard;
+  unlessSettled: boolean;
+  error: GatewayError | null;
+  latencyMs: number | null;
+}
 
 /** A payment's timeline, the history support reads: state changes, gateway calls, recovery, webhooks. */
 @Injectable()
@@ -68,14 +81,32 @@ export class PaymentTimeline {
     m: EntityManager,
     payment: Payment,
     attempt: PaymentAttempt,
-    outcome: { ok: true } | { ok: false; error: GatewayError },
+    outcome: CallOutcome,
     latencyMs: number | null,
     options: { unlessSettled?: boolean } = {},
   ): Promise<boolean> {
+    const settlement = this.settlement(attempt, outcome, latencyMs, options);
+    const affected = await updateRows(
+      m,
+      PaymentAttempt,
+      settlement.values,
+      settlement.where,
+      settlement.guard,
+    );
+    return this.recordSettled(m, payment, attempt, settlement, affected);
+  }
+
+  /** The attempt's `UPDATE` that `recordCall` makes, for a caller that sends it with another statement. */
+  settlement(
+    attempt: PaymentAttempt,
+    outcome: CallOutcome,
+    latencyMs: number | null,
+    options: { unlessSettled?: boolean } = {},
+  ): AttemptSettlement {
     const error = outcome.ok ? null : outcome.error;
     const status = outcome.ok ? 'succeeded' : error?.indeterminate ? 'unknown' : 'failed';
     const now = new Date();
-    const changes = {
+    const values = {
       status,
       errorCode: error?.code ?? null,
       errorMessage: error?.message.slice(0, 500) ?? null,
@@ -86,15 +117,28 @@ export class PaymentTimeline {
       nextRecoveryAt: status === 'unknown' ? attempt.nextRecoveryAt : null,
       updatedAt: now,
     } satisfies Partial<PaymentAttempt>;
-    const affected = await updateRows(
-      m,
-      PaymentAttempt,
-      changes,
-      { id: attempt.id },
-      options.unlessSettled ? { notIn: { status: ['succeeded', 'failed'] } } : {},
-    );
-    if (options.unlessSettled && affected === 0) return false;
-    Object.assign(attempt, changes);
+    return {
+      target: PaymentAttempt,
+      values,
+      where: { id: attempt.id },
+      guard: options.unlessSettled ? { notIn: { status: ['succeeded', 'failed'] } } : {},
+      unlessSettled: !!options.unlessSettled,
+      error,
+      latencyMs,
+    };
+  }
+
+  /** After the settlement's `UPDATE` changed `affected` rows: the attempt takes it and the call goes on the timeline. */
+  async recordSettled(
+    m: EntityManager,
+    payment: Pick<Payment, 'id'>,
+    attempt: PaymentAttempt,
+    settlement: AttemptSettlement,
+    affected: number,
+  ): Promise<boolean> {
+    if (settlement.unlessSettled && affected === 0) return false;
+    Object.assign(attempt, settlement.values);
+    const { error, latencyMs } = settlement;
     await this.add(m, payment, {
       type: 'gateway_call',
       operation: attempt.operation,
