@@ -57,6 +57,9 @@ const SIZES = QUICK
     };
 const postgresUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || undefined;
 const root = join(import.meta.dirname, '..');
+// The JSON of each run, and the API's log of the latest one per database (api-<database>.log).
+const outDir = join(root, 'tmp', 'bench');
+mkdirSync(outDir, { recursive: true });
 
 const build = spawnSync(
   'npx',
@@ -200,7 +203,13 @@ async function runOn(database, databaseUrl, rows) {
     ctx.sandbox = start('the sandboxes', 'dist/apps/sandbox/main.js', env);
     children.add(ctx.sandbox);
     await waitFor(`http://127.0.0.1:${stripe}/v1/charges`);
-    ctx.api = start('the API', 'dist/apps/api/main.js', env, process.env.BENCH_API_FLAGS?.split(' ') ?? []);
+    ctx.api = start(
+      'the API',
+      'dist/apps/api/main.js',
+      env,
+      process.env.BENCH_API_FLAGS?.split(' ') ?? [],
+      join(outDir, `api-${database}.log`),
+    );
     children.add(ctx.api);
     await waitFor(`${ctx.apiUrl}/health/ready`);
     // Resident memory once start-up work is done, before any load: what the scenarios add is the rest.
@@ -304,8 +313,6 @@ const result = {
   scenarios: rows,
   reconciliation: reconcileRows,
 };
-const outDir = join(root, 'tmp', 'bench');
-mkdirSync(outDir, { recursive: true });
 const file = join(
   outDir,
   `bench-${new Date(started).toISOString().replace(/[:.]/g, '-')}${QUICK ? '-quick' : ''}.json`,
@@ -313,5 +320,5 @@ const file = join(
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
 process.stdout.write(
-  `\n${afterStart.map((m) => `${m.database}: API after start ${m.rss_mb} MB resident (${m.peak_rss_mb} MB peak)\n`).join('')}${warmUps.map((w) => `${w.database}: warm-up right after start, ${w.pairs} pairs at concurrency ${w.concurrency}: API CPU ${w.api_cpu_ms_per_pair} ms a pair\n`).join('')}${rows.length ? table(rows) : ''}\n\n${reconcileRows.length ? reconcileTable(reconcileRows) : ''}\n\nJSON: ${file}\n`,
+  `\n${afterStart.map((m) => `${m.database}: API after start ${m.rss_mb} MB resident (${m.peak_rss_mb} MB peak)\n`).join('')}${warmUps.map((w) => `${w.database}: warm-up right after start, ${w.pairs} pairs at concurrency ${w.concurrency}: API CPU ${w.api_cpu_ms_per_pair} ms a pair\n`).join('')}${rows.length ? table(rows) : ''}\n\n${reconcileRows.length ? reconcileTable(reconcileRows) : ''}\n\nJSON: ${file}\nAPI logs: ${join(outDir, 'api-<database>.log')}\n`,
 );

@@ -2,7 +2,7 @@
 // /proc/<pid>/stat, resident memory from /proc/<pid>/status, statement counts and event-loop
 // delay from the API's /metrics.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { apiEnv, apiNodeFlags, nodeFlags } from '../env.mjs';
@@ -75,13 +75,19 @@ export async function settle(pid, { quietMs = 400, maxMs = 8_000 } = {}) {
   }
 }
 
-/** Starts a built app; `dist/apps/api/main.js` gets the API's heap flags and environment. */
-export function start(name, file, env, extraFlags = []) {
+/**
+ * Starts a built app; `dist/apps/api/main.js` gets the API's heap flags and environment. Its
+ * standard output (the app's log) goes to `logFile` when given, so a failed operation's cause can
+ * be read after the run.
+ */
+export function start(name, file, env, extraFlags = [], logFile = null) {
   const api = file === 'dist/apps/api/main.js';
+  const log = logFile ? openSync(logFile, 'w') : 'ignore';
   const child = spawn(process.execPath, [...(api ? apiNodeFlags : nodeFlags), ...extraFlags, file], {
     env: api ? apiEnv(env) : env,
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', log, 'inherit'],
   });
+  if (typeof log === 'number') closeSync(log);
   child.on('exit', (code, signal) => {
     if (!child.stopping) process.stderr.write(`${name} exited (${signal ?? code}) during the benchmark\n`);
   });
