@@ -272,6 +272,35 @@ describeWithPostgres()('a PostgreSQL transaction’s queued inserts', () => {
     expect(await stored('l2')).toMatchObject({ note: 'settled' });
   });
 
+  it('sends statements after the lock and the update in the same text, and gives their answers', async () => {
+    await insertRow(ds.manager, QueuedRow, row('l3'));
+    const texts: string[] = [];
+    const result = await tx.run(async (m) => {
+      const client = (await m.queryRunner!.connect()) as { query: (...args: unknown[]) => Promise<unknown> };
+      const original = client.query.bind(client);
+      const spy = jest.spyOn(client, 'query').mockImplementation((...args: unknown[]) => {
+        texts.push(String(args[0]));
+        return original(...args);
+      });
+      try {
+        return await lockRowThenUpdate(
+          m,
+          QueuedRow,
+          'l3',
+          { target: QueuedRow, values: { note: 'then' }, where: { id: 'l3' } },
+          ['SELECT 41 + 1 AS answer', "SELECT note FROM queued_rows WHERE id = 'l3'"],
+        );
+      } finally {
+        spy.mockRestore();
+      }
+    });
+    expect(texts).toHaveLength(1);
+    expect(result.affected).toBe(1);
+    expect(result.row).toMatchObject(row('l3'));
+    // The statements after the update see it.
+    expect(result.after.map((r) => r.rows[0])).toEqual([{ answer: 42 }, { note: 'then' }]);
+  });
+
   it('rolls back when the statement sent after what waits fails, with TypeORM’s error', async () => {
     const failed = await tx
       .run(async (m) => {

@@ -272,7 +272,7 @@ describeEachDatabase('prepared row statements (%s)', (kind) => {
     expect(await stored(ds, 'k2')).toMatchObject({ status: 'succeeded', version: 2 });
     // Settled already: the guard refuses it. An unknown id reads as null.
     expect(await settle('k1')).toMatchObject({ affected: 0 });
-    expect(await settle('missing')).toEqual({ row: null, affected: 0 });
+    expect(await settle('missing')).toMatchObject({ row: null, affected: 0 });
     await expect(
       ds.transaction(async (m) => {
         await lockRowThenUpdate(m, LedgerRow, 'k1', {
@@ -284,6 +284,19 @@ describeEachDatabase('prepared row statements (%s)', (kind) => {
       }),
     ).rejects.toThrow('roll back');
     expect(await stored(ds, 'k1')).toMatchObject({ note: null });
+  });
+
+  it('sends statements after the update only in a PostgreSQL transaction, and says so', async () => {
+    await insertRow(ds.manager, LedgerRow, row('k3'));
+    const update = { target: LedgerRow, values: { note: 'x' }, where: { id: 'k3' } };
+    await expect(lockRowThenUpdate(ds.manager, LedgerRow, 'k3', update, ['SELECT 1'])).rejects.toThrow(
+      'only in a PostgreSQL transaction',
+    );
+    if (kind === 'sqlite')
+      await expect(
+        ds.transaction((m) => lockRowThenUpdate(m, LedgerRow, 'k3', update, ['SELECT 1'])),
+      ).rejects.toThrow('only in a PostgreSQL transaction');
+    expect(await stored(ds, 'k3')).toMatchObject({ note: null });
   });
 
   it('refuses a property the entity does not have, naming it', async () => {

@@ -3,7 +3,7 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { DateUtils } from 'typeorm/util/DateUtils';
 import { deferredWritesOf, inlineParameters, NotALiteralError, STATEMENT_SEPARATOR } from './deferred-writes';
-import { queryAfterWaiting } from './after-waiting';
+import { queryAfterWaiting, type StatementResult } from './after-waiting';
 
 /**
  * The payment path's few hot statements as SQL built once per entity (and per set of columns),
@@ -331,20 +331,27 @@ export async function lockRowThenUpdate<T extends ObjectLiteral, U extends Objec
     where: Record<string, unknown>;
     guard?: UpdateGuard;
   },
-): Promise<{ row: T | null; affected: number }> {
+  /** Statements (literals only) sent after the update in the same query, in a PostgreSQL transaction; their answers come back as `after`. */
+  then: readonly string[] = [],
+): Promise<{ row: T | null; affected: number; after: StatementResult[] }> {
   const [primary] = m.connection.getMetadata(target).primaryColumns;
   const read = selectStatement(m, target, { [primary.propertyPath]: id } as Partial<T>, { forUpdate: true });
   const write = updateStatement(m, update.target, update.values, update.where, update.guard ?? {});
   const texts = dialectOf(m).postgres && m.queryRunner ? inlinedAll([read, write]) : null;
+  if (then.length && !(dialectOf(m).postgres && m.queryRunner))
+    throw new Error('lockRowThenUpdate sends statements after the update only in a PostgreSQL transaction');
   if (!texts) {
     const found = await run(m, read.sql, read.parameters);
     const row = hydrated<T>(m, read, (found.records as Record<string, unknown>[] | undefined)?.[0]);
     const changed = await run(m, write.sql, write.parameters);
-    return { row, affected: changed.affected ?? 0 };
+    const after = then.length ? await queryAfterWaiting(m, then.join(STATEMENT_SEPARATOR)) : [];
+    return { row, affected: changed.affected ?? 0, after };
   }
-  const results = await queryAfterWaiting(m, texts.join(STATEMENT_SEPARATOR));
+  const results = await queryAfterWaiting(m, [...texts, ...then].join(STATEMENT_SEPARATOR));
+  // What waited comes first, then the read, the update and the statements of `then`.
+  const after = results.splice(results.length - then.length, then.length);
   const [found, changed] = results.slice(-2);
-  return { row: hydrated<T>(m, read, found?.rows[0]), affected: changed?.rowCount ?? 0 };
+  return { row: hydrated<T>(m, read, found?.rows[0]), affected: changed?.rowCount ?? 0, after };
 }
 
 /** The statements with their values as literals, or null when one has a value with no literal form. */
