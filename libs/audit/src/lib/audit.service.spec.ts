@@ -1,4 +1,4 @@
-import { TransactionRunner } from '@payrail/database';
+import { flushDeferredWrites, TransactionRunner } from '@payrail/database';
 import type { DataSource } from 'typeorm';
 import {
   describeEachDatabase,
@@ -221,6 +221,47 @@ describeEachDatabase('AuditService on %s', (kind) => {
       expect(rows[i].occurredAt.getTime()).toBeGreaterThanOrEqual(rows[i - 1].occurredAt.getTime());
     }
     await expect(audit.verify()).resolves.toEqual({ intact: true, count: 55 });
+  });
+
+  it('appends from a head read ahead under the lock, once, and keeps the chain gapless beside other appends', async () => {
+    await audit.record(login('usr_0'));
+    const ahead = (i: number) =>
+      runner.run(async (m) => {
+        const statements = audit.lockAheadStatements(m);
+        if (kind === 'sqlite') expect(statements).toEqual([]);
+        else {
+          // As a caller sends them, after statements of its own, in one text.
+          const client = (await m.queryRunner!.connect()) as {
+            query: (sql: string) => Promise<Array<{ rows: Record<string, unknown>[] }>>;
+          };
+          await flushDeferredWrites(m);
+          const results = await client.query(['SELECT 1', ...statements].join(';\n'));
+          audit.tookLockAhead(m, results.at(-1)?.rows[0]);
+        }
+        // Two appends: the first from the head read ahead, the second after it.
+        await audit.record(
+          {
+            actor: { type: 'system' },
+            action: 'payment.captured',
+            resource: { type: 'payment', id: `pay_${i}` },
+          },
+          m,
+        );
+        return audit.record(
+          {
+            actor: { type: 'system' },
+            action: 'payment.refunded',
+            resource: { type: 'payment', id: `pay_${i}` },
+          },
+          m,
+        );
+      });
+    const others = Array.from({ length: 10 }, (_, i) => audit.record(login(`usr_${i + 1}`)));
+    await Promise.all([...Array.from({ length: 8 }, (_, i) => ahead(i)), ...others]);
+    const rows = await dataSource.getRepository(AuditEntry).find({ order: { sequence: 'ASC' } });
+    expect(rows.map((r) => r.sequence)).toEqual(Array.from({ length: 27 }, (_, i) => i + 1));
+    for (let i = 1; i < rows.length; i++) expect(rows[i].prevHash).toBe(rows[i - 1].hash);
+    await expect(audit.verify()).resolves.toEqual({ intact: true, count: 27 });
   });
 
   it('appends inside the caller’s transaction: a rollback takes the entry with it', async () => {

@@ -101,6 +101,8 @@ function headStatement(manager: EntityManager): HeadStatement {
 export class AuditService {
   readonly retentionDays: number;
   private readonly queues = new WeakMap<object, Promise<unknown>>();
+  /** Chain heads read ahead under the lock (`lockAheadStatements`), by their transaction's query runner. */
+  private readonly headsAhead = new WeakMap<object, Record<string, unknown> | null>();
 
   constructor(
     private readonly transactions: TransactionRunner,
@@ -280,6 +282,23 @@ export class AuditService {
     };
   }
 
+  /**
+   * On PostgreSQL, in a transaction that is about to append, the statements that take the chain's
+   * lock and read its head, for a caller to send with statements of its own: it hands the answer
+   * of the last one to `tookLockAhead`, and the transaction's next append uses that head instead
+   * of a round trip of its own. The lock is held from then until the transaction ends, as an
+   * append's is, so the head stays the chain's. None on SQLite or outside a transaction.
+   */
+  lockAheadStatements(manager: EntityManager): string[] {
+    if (!this.postgres || !manager.queryRunner) return [];
+    return [`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`, headStatement(manager).sql];
+  }
+
+  /** The row the head's read of `lockAheadStatements` gave (none for an empty chain). */
+  tookLockAhead(manager: EntityManager, row: Record<string, unknown> | undefined): void {
+    if (manager.queryRunner) this.headsAhead.set(manager.queryRunner, row ?? null);
+  }
+
   /** Appends under the chain lock; the caller holds a transaction on `manager`. */
   private async append(manager: EntityManager, draft: Draft): Promise<AuditEntry> {
     const head = await this.lockedHead(manager);
@@ -325,6 +344,13 @@ export class AuditService {
    * took the lock inside the head's read would read with a snapshot taken before the lock.)
    */
   private async lockedHead(manager: EntityManager): Promise<ChainHead> {
+    const transaction = manager.queryRunner ?? manager;
+    if (this.headsAhead.has(transaction)) {
+      // Read under the lock this transaction took ahead (`lockAheadStatements`); used once.
+      const row = this.headsAhead.get(transaction);
+      this.headsAhead.delete(transaction);
+      return this.headFrom(manager, headStatement(manager), row ?? undefined);
+    }
     if (!this.postgres || !manager.queryRunner) {
       await this.lockChain(manager);
       return this.chainHead(manager);
