@@ -34,14 +34,19 @@ export class PaymentLedger {
 
   /**
    * Locks the payment as `lock` does and settles the call's attempt under that lock, in one round
-   * trip on PostgreSQL; `affected` is what the settlement's `UPDATE` changed.
+   * trip on PostgreSQL; `affected` is what the settlement's `UPDATE` changed. With `auditing` (the
+   * outcome of a money movement, which `auditMoney` records), the audit chain's lock and head go
+   * in the same round trip, after the payment's lock as the entry's own append would take them.
    */
   async lockSettling(
     m: EntityManager,
     id: string,
     settlement: AttemptSettlement,
+    options: { auditing?: boolean } = {},
   ): Promise<{ payment: Payment; affected: number }> {
-    const { row, affected } = await lockRowThenUpdate(m, Payment, id, settlement);
+    const ahead = options.auditing ? this.audit.lockAheadStatements(m) : [];
+    const { row, affected, after } = await lockRowThenUpdate(m, Payment, id, settlement, ahead);
+    if (ahead.length) this.audit.tookLockAhead(m, after.at(-1)?.rows[0]);
     return { payment: row ?? (await m.findOneOrFail(Payment, { where: { id } })), affected };
   }
 

@@ -27,6 +27,8 @@ export interface ApplyOptions {
   answer?: boolean;
   /** The merchant request's key, for that answer. */
   requestKey?: RequestKey;
+  /** The outcome is a money movement's, which goes on the audit trail when it is definite. */
+  auditing?: boolean;
 }
 
 interface Applied<T> {
@@ -73,7 +75,7 @@ export class PaymentOutcomes {
     options: ApplyOptions = {},
   ): Promise<Payment> {
     const context = options.context ?? SYSTEM_ACTOR;
-    return this.apply(paymentId, attempt, outcome, options, async (m, payment) => {
+    return this.apply(paymentId, attempt, outcome, auditing(options, outcome), async (m, payment) => {
       const audit = (after: Record<string, unknown>, failure?: GatewayError) =>
         this.ledger.auditMoney(m, context, 'payment.captured', payment, attempt, after, failure);
       if (outcome.ok) {
@@ -110,7 +112,7 @@ export class PaymentOutcomes {
     options: ApplyOptions = {},
   ): Promise<Payment> {
     const context = options.context ?? SYSTEM_ACTOR;
-    return this.apply(paymentId, attempt, outcome, options, async (m, payment) => {
+    return this.apply(paymentId, attempt, outcome, auditing(options, outcome), async (m, payment) => {
       const audit = (failure?: GatewayError) =>
         this.ledger.auditMoney(
           m,
@@ -150,7 +152,7 @@ export class PaymentOutcomes {
       paymentId,
       attempt,
       outcome,
-      options,
+      auditing(options, outcome),
       async (m, payment) => {
         const refund = await m.findOneByOrFail(Refund, { id: refundId });
         const before = refund.status;
@@ -254,7 +256,9 @@ export class PaymentOutcomes {
         const settlement = this.timeline.settlement(attempt, outcome, options.latencyMs ?? null, {
           unlessSettled: true,
         });
-        const { payment, affected } = await this.ledger.lockSettling(m, paymentId, settlement);
+        const { payment, affected } = await this.ledger.lockSettling(m, paymentId, settlement, {
+          auditing: options.auditing,
+        });
         // The call and the changes it brings go on the timeline in one statement.
         const done: Applied<T> = await this.timeline.batch(m, async () => {
           const recorded = await this.timeline.recordSettled(m, payment, attempt, settlement, affected);
@@ -274,6 +278,11 @@ export class PaymentOutcomes {
     if (applied.failure && options.raise) throw new PaymentFailedError(applied.payment, applied.failure);
     return applied.result;
   }
+}
+
+/** A money movement's definite outcome is audited; an indeterminate one waits for recovery. */
+function auditing(options: ApplyOptions, outcome: Outcome<unknown>): ApplyOptions {
+  return { ...options, auditing: outcome.ok || !outcome.error.indeterminate };
 }
 
 /** Where a capture the gateway refused leaves the payment: where it was before the claim. */
