@@ -1,4 +1,11 @@
-import { Column, Entity, QueryFailedError, type DataSource, type QueryRunner } from 'typeorm';
+import {
+  Column,
+  Entity,
+  QueryFailedError,
+  type DataSource,
+  type EntityManager,
+  type QueryRunner,
+} from 'typeorm';
 import {
   describeEachDatabase,
   describeWithPostgres,
@@ -29,6 +36,21 @@ const row = (id: string, note = 'it\'s a "note"; with a semicolon') => ({
   detail: { back: 'slash \\ here', quote: "o'brien" },
   seenAt: new Date('2026-12-02T01:02:03.456Z'),
 });
+
+/** Runs `work`, recording in `texts` every text it sends on the transaction's own client. */
+async function recordTexts<T>(m: EntityManager, texts: string[], work: () => Promise<T>): Promise<T> {
+  const client = (await m.queryRunner!.connect()) as { query: (...args: unknown[]) => Promise<unknown> };
+  const original = client.query.bind(client);
+  const spy = jest.spyOn(client, 'query').mockImplementation((...args: unknown[]) => {
+    texts.push(String(args[0]));
+    return original(...args);
+  });
+  try {
+    return await work();
+  } finally {
+    spy.mockRestore();
+  }
+}
 
 describe('inlineParameters', () => {
   it('writes values as literals the server reads as the parameters, quoting text', () => {
@@ -181,13 +203,7 @@ describeWithPostgres()('a PostgreSQL transaction’s queued inserts', () => {
     await insertRow(ds.manager, QueuedRow, row('g1'));
     const texts: string[] = [];
     const seen = await tx.run(async (m) => {
-      const client = (await m.queryRunner!.connect()) as { query: (...args: unknown[]) => Promise<unknown> };
-      const original = client.query.bind(client);
-      const spy = jest.spyOn(client, 'query').mockImplementation((...args: unknown[]) => {
-        texts.push(String(args[0]));
-        return original(...args);
-      });
-      try {
+      return recordTexts(m, texts, async () => {
         const found = await findRowById(m, QueuedRow, 'g1', { forUpdate: true });
         await insertRow(m, QueuedRow, row('g2'));
         const changed = await updateRows(
@@ -209,9 +225,7 @@ describeWithPostgres()('a PostgreSQL transaction’s queued inserts', () => {
           },
         );
         return { found, changed, unchanged };
-      } finally {
-        spy.mockRestore();
-      }
+      });
     });
     expect(seen.found).toMatchObject(row('g1'));
     expect(seen).toMatchObject({ changed: 1, unchanged: 0 });
@@ -241,22 +255,14 @@ describeWithPostgres()('a PostgreSQL transaction’s queued inserts', () => {
     await lockTaken;
     const texts: string[] = [];
     const waiting = tx.run(async (m) => {
-      const client = (await m.queryRunner!.connect()) as { query: (...args: unknown[]) => Promise<unknown> };
-      const original = client.query.bind(client);
-      const spy = jest.spyOn(client, 'query').mockImplementation((...args: unknown[]) => {
-        texts.push(String(args[0]));
-        return original(...args);
-      });
-      try {
+      return recordTexts(m, texts, async () => {
         return await lockRowThenUpdate(m, QueuedRow, 'l1', {
           target: QueuedRow,
           values: { note: 'late' },
           where: { id: 'l2' },
           guard: { notIn: { note: ['settled'] } },
         });
-      } finally {
-        spy.mockRestore();
-      }
+      });
     });
     await new Promise((resolve) => setTimeout(resolve, 100));
     release();
@@ -276,13 +282,7 @@ describeWithPostgres()('a PostgreSQL transaction’s queued inserts', () => {
     await insertRow(ds.manager, QueuedRow, row('l3'));
     const texts: string[] = [];
     const result = await tx.run(async (m) => {
-      const client = (await m.queryRunner!.connect()) as { query: (...args: unknown[]) => Promise<unknown> };
-      const original = client.query.bind(client);
-      const spy = jest.spyOn(client, 'query').mockImplementation((...args: unknown[]) => {
-        texts.push(String(args[0]));
-        return original(...args);
-      });
-      try {
+      return recordTexts(m, texts, async () => {
         return await lockRowThenUpdate(
           m,
           QueuedRow,
@@ -290,9 +290,7 @@ describeWithPostgres()('a PostgreSQL transaction’s queued inserts', () => {
           { target: QueuedRow, values: { note: 'then' }, where: { id: 'l3' } },
           ['SELECT 41 + 1 AS answer', "SELECT note FROM queued_rows WHERE id = 'l3'"],
         );
-      } finally {
-        spy.mockRestore();
-      }
+      });
     });
     expect(texts).toHaveLength(1);
     expect(result.affected).toBe(1);
