@@ -202,8 +202,8 @@ describeWithPostgres()('a PostgreSQL transaction’s queued inserts', () => {
   it('sends a read or a guarded update in the text of what waits, and gives its rows and count', async () => {
     await insertRow(ds.manager, QueuedRow, row('g1'));
     const texts: string[] = [];
-    const seen = await tx.run(async (m) => {
-      return recordTexts(m, texts, async () => {
+    const seen = await tx.run((m) =>
+      recordTexts(m, texts, async () => {
         const found = await findRowById(m, QueuedRow, 'g1', { forUpdate: true });
         await insertRow(m, QueuedRow, row('g2'));
         const changed = await updateRows(
@@ -225,8 +225,8 @@ describeWithPostgres()('a PostgreSQL transaction’s queued inserts', () => {
           },
         );
         return { found, changed, unchanged };
-      });
-    });
+      }),
+    );
     expect(seen.found).toMatchObject(row('g1'));
     expect(seen).toMatchObject({ changed: 1, unchanged: 0 });
     expect(texts[0]).toMatch(/^START TRANSACTION;\nSELECT .* FOR UPDATE$/s);
@@ -254,16 +254,16 @@ describeWithPostgres()('a PostgreSQL transaction’s queued inserts', () => {
     });
     await lockTaken;
     const texts: string[] = [];
-    const waiting = tx.run(async (m) => {
-      return recordTexts(m, texts, async () => {
-        return await lockRowThenUpdate(m, QueuedRow, 'l1', {
+    const waiting = tx.run((m) =>
+      recordTexts(m, texts, () =>
+        lockRowThenUpdate(m, QueuedRow, 'l1', {
           target: QueuedRow,
           values: { note: 'late' },
           where: { id: 'l2' },
           guard: { notIn: { note: ['settled'] } },
-        });
-      });
-    });
+        }),
+      ),
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     release();
     await other;
@@ -281,17 +281,17 @@ describeWithPostgres()('a PostgreSQL transaction’s queued inserts', () => {
   it('sends statements after the lock and the update in the same text, and gives their answers', async () => {
     await insertRow(ds.manager, QueuedRow, row('l3'));
     const texts: string[] = [];
-    const result = await tx.run(async (m) => {
-      return recordTexts(m, texts, async () => {
-        return await lockRowThenUpdate(
+    const result = await tx.run((m) =>
+      recordTexts(m, texts, () =>
+        lockRowThenUpdate(
           m,
           QueuedRow,
           'l3',
           { target: QueuedRow, values: { note: 'then' }, where: { id: 'l3' } },
           ['SELECT 41 + 1 AS answer', "SELECT note FROM queued_rows WHERE id = 'l3'"],
-        );
-      });
-    });
+        ),
+      ),
+    );
     expect(texts).toHaveLength(1);
     expect(result.affected).toBe(1);
     expect(result.row).toMatchObject(row('l3'));

@@ -74,14 +74,9 @@ async function run(m: EntityManager, sql: string, parameters: unknown[]): Promis
 async function withWaiting(m: EntityManager, sql: string, parameters: unknown[]): Promise<Ran | null> {
   const writes = deferredWritesOf(m);
   if (!writes?.waiting || !m.queryRunner) return null;
-  let inlined: string;
-  try {
-    inlined = inlineParameters(sql, parameters);
-  } catch (error) {
-    if (error instanceof NotALiteralError) return null;
-    throw error;
-  }
-  const last = (await queryAfterWaiting(m, inlined)).at(-1);
+  const inlined = inlinedAll([{ sql, parameters }]);
+  if (!inlined) return null;
+  const last = (await queryAfterWaiting(m, inlined[0])).at(-1);
   return { records: last?.rows, affected: last?.rowCount ?? undefined };
 }
 
@@ -337,9 +332,10 @@ export async function lockRowThenUpdate<T extends ObjectLiteral, U extends Objec
   const [primary] = m.connection.getMetadata(target).primaryColumns;
   const read = selectStatement(m, target, { [primary.propertyPath]: id } as Partial<T>, { forUpdate: true });
   const write = updateStatement(m, update.target, update.values, update.where, update.guard ?? {});
-  const texts = dialectOf(m).postgres && m.queryRunner ? inlinedAll([read, write]) : null;
-  if (then.length && !(dialectOf(m).postgres && m.queryRunner))
+  const inPostgresTransaction = dialectOf(m).postgres && !!m.queryRunner;
+  if (then.length && !inPostgresTransaction)
     throw new Error('lockRowThenUpdate sends statements after the update only in a PostgreSQL transaction');
+  const texts = inPostgresTransaction ? inlinedAll([read, write]) : null;
   if (!texts) {
     const found = await run(m, read.sql, read.parameters);
     const row = hydrated<T>(m, read, (found.records as Record<string, unknown>[] | undefined)?.[0]);
