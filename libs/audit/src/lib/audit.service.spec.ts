@@ -18,6 +18,13 @@ import { AuditInputError, type AuditRecordInput } from './audit.types';
 const STRIPE_KEY = 'sk_test_51HfakeKeyForAuditSpec0000abcd';
 const DAY = 24 * 60 * 60 * 1000;
 
+/** A money movement's entry, as the payment ledger records one. */
+const moneyMovement = (action: string, paymentId: string): AuditRecordInput => ({
+  actor: { type: 'system' },
+  action,
+  resource: { type: 'payment', id: paymentId },
+});
+
 const login = (userId: string, extra: Partial<AuditRecordInput> = {}): AuditRecordInput => ({
   actor: { type: 'user', id: userId },
   action: 'auth.login',
@@ -191,22 +198,8 @@ describeEachDatabase('AuditService on %s', (kind) => {
     const alone = Array.from({ length: 30 }, (_, i) => audit.record(login(`usr_${i}`)));
     const inTransactions = Array.from({ length: 10 }, (_, i) =>
       runner.run(async (m) => {
-        await audit.record(
-          {
-            actor: { type: 'system' },
-            action: 'payment.refunded',
-            resource: { type: 'payment', id: `pay_${i}` },
-          },
-          m,
-        );
-        return audit.record(
-          {
-            actor: { type: 'system' },
-            action: 'payment.voided',
-            resource: { type: 'payment', id: `pay_${i}` },
-          },
-          m,
-        );
+        await audit.record(moneyMovement('payment.refunded', `pay_${i}`), m);
+        return audit.record(moneyMovement('payment.voided', `pay_${i}`), m);
       }),
     );
     const sharedTransaction = runner.run((m) =>
@@ -239,22 +232,8 @@ describeEachDatabase('AuditService on %s', (kind) => {
           audit.tookLockAhead(m, results.at(-1)?.rows[0]);
         }
         // Two appends: the first from the head read ahead, the second after it.
-        await audit.record(
-          {
-            actor: { type: 'system' },
-            action: 'payment.captured',
-            resource: { type: 'payment', id: `pay_${i}` },
-          },
-          m,
-        );
-        return audit.record(
-          {
-            actor: { type: 'system' },
-            action: 'payment.refunded',
-            resource: { type: 'payment', id: `pay_${i}` },
-          },
-          m,
-        );
+        await audit.record(moneyMovement('payment.captured', `pay_${i}`), m);
+        return audit.record(moneyMovement('payment.refunded', `pay_${i}`), m);
       });
     const others = Array.from({ length: 10 }, (_, i) => audit.record(login(`usr_${i + 1}`)));
     await Promise.all([...Array.from({ length: 8 }, (_, i) => ahead(i)), ...others]);
